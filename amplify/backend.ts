@@ -1,0 +1,11 @@
+import { defineBackend } from '@aws-amplify/backend';
+import { auth } from './auth/resource';
+import { storage } from './storage/resource';
+import { applyGroupRoleFix, grantAdminConsole, hardenUserPool } from './overrides';
+
+/** Composes the backend; every override lives in ./overrides.ts. */
+export const backend = defineBackend({ auth, storage });
+
+hardenUserPool(backend);
+applyGroupRoleFix(backend);
+grantAdminConsole(backend);

@@ -1,0 +1,28 @@
+import { defineStorage } from '@aws-amplify/backend';
+
+/**
+ * One bucket; every rule is enforced by the identity pool's IAM roles.
+ * `{entity_id}` is the caller's identity-pool id
+ * (`${cognito-identity.amazonaws.com:sub}`).
+ */
+export const storage = defineStorage({
+  name: 'vaultFiles',
+  isDefault: true,
+  access: (allow) => ({
+    'public/*': [
+      allow.guest.to(['read']),
+      allow.authenticated.to(['read', 'write']),
+      allow.groups(['EDITORS', 'ADMINS']).to(['read', 'write', 'delete']),
+    ],
+    'protected/{entity_id}/*': [
+      allow.authenticated.to(['read']),
+      allow.entity('identity').to(['read', 'write', 'delete']),
+    ],
+    'private/{entity_id}/*': [allow.entity('identity').to(['read', 'write', 'delete'])],
+    'shared/*': [
+      allow.authenticated.to(['read']),
+      allow.groups(['EDITORS', 'ADMINS']).to(['read', 'write', 'delete']),
+    ],
+    'admin/*': [allow.groups(['ADMINS']).to(['read', 'write', 'delete'])],
+  }),
+});
