@@ -38,4 +38,10 @@ export interface ProvisionedAssembly {
   rootOutputs: Record<string, string>;
   /** The root stack's Metadata (AWS::Amplify::Auth, ... with stackOutputs). */
   rootMetadata: Record<string, unknown>;
+  /** Absolute path of an asset (a Lambda's code folder, a nested template)
+   * from its object key as templates name it (e.g. `<hash>.zip`). */
+  assetPath(objectKey: string): string | undefined;
 }
+
+/** Marker left where a value only exists at deploy time (e.g. a secret). */
+export const UNRESOLVED = 'LocalCloud::Unresolved';
