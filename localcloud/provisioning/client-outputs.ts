@@ -1,0 +1,75 @@
+import { generateClientConfig } from '@aws-amplify/client-config';
+import type { ProvisionedAssembly } from './types';
+
+/** Endpoints the web app's config module points aws-amplify at in local mode. */
+export interface LocalCloudEndpoints {
+  endpoint: string;
+  userPoolEndpoint: string;
+  identityPoolEndpoint: string;
+  s3Endpoint: string;
+  outbox: string;
+}
+
+export function localCloudEndpoints(endpoint: string): LocalCloudEndpoints {
+  return {
+    endpoint,
+    userPoolEndpoint: endpoint,
+    identityPoolEndpoint: endpoint,
+    s3Endpoint: endpoint,
+    outbox: `${endpoint}/_localcloud/outbox`,
+  };
+}
+
+/**
+ * amplify_outputs.json for the provisioned assembly, made by Amplify's own
+ * generator (`@aws-amplify/client-config`): its CloudFormation client is
+ * answered from the templates instead of a deployed stack. Local endpoints go
+ * in `custom.local_cloud`; an outputs file without it means "talk to AWS".
+ */
+export async function generateLocalClientOutputs(
+  assembly: ProvisionedAssembly,
+  endpoint: string,
+): Promise<Record<string, unknown>> {
+  const cloudFormation = {
+    send: async (command: { constructor: { name: string } }) => {
+      switch (command.constructor.name) {
+        case 'GetTemplateSummaryCommand':
+          return { Metadata: JSON.stringify(assembly.rootMetadata) };
+        case 'DescribeStacksCommand':
+          return {
+            Stacks: [
+              {
+                StackName: assembly.rootStackName,
+                StackStatus: 'CREATE_COMPLETE',
+                Outputs: Object.entries(assembly.rootOutputs).map(([OutputKey, OutputValue]) => ({
+                  OutputKey,
+                  OutputValue,
+                })),
+              },
+            ],
+          };
+        default:
+          throw new Error(`The local cloud cannot answer ${command.constructor.name} offline.`);
+      }
+    },
+  };
+  const offline = {
+    send: async () => {
+      throw new Error('Generating outputs offline needs no S3 or Amplify service calls.');
+    },
+  };
+  const backendId = backendIdentifierOf(assembly.rootStackName);
+  const config = await generateClientConfig(backendId, '1.4', {
+    getCloudFormationClient: () => cloudFormation as never,
+    getS3Client: () => offline as never,
+    getAmplifyClient: () => offline as never,
+  });
+  return { ...config, custom: { ...(config as { custom?: object }).custom, local_cloud: localCloudEndpoints(endpoint) } };
+}
+
+/** amplify-<namespace>-<name>-<type>-<hash> → the backend identifier. */
+function backendIdentifierOf(stackName: string) {
+  const match = /^amplify-([^-]+)-(.+)-(sandbox|branch)-[0-9a-f]+$/.exec(stackName);
+  if (!match) return { stackName };
+  return { namespace: match[1], name: match[2], type: match[3] as 'sandbox' | 'branch' };
+}
