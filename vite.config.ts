@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
@@ -21,6 +22,7 @@ export default defineConfig({
           name: 'backend',
           environment: 'node',
           include: ['amplify/**/*.test.ts', 'scripts/**/*.test.ts'],
+          alias: { '$amplify': fileURLToPath(new URL('.amplify/generated', import.meta.url)) },
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

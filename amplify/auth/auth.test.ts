@@ -1,0 +1,228 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { loadBackend, logicalId, readable, resourcesOf } from '../testing/synthesized-backend';
+
+let auth: Template;
+let userPoolId: string;
+let identityPoolId: string;
+
+beforeAll(async () => {
+  ({ auth } = await loadBackend());
+  userPoolId = logicalId(auth, 'AWS::Cognito::UserPool', 'amplifyAuthUserPool');
+  identityPoolId = logicalId(auth, 'AWS::Cognito::IdentityPool', 'amplifyAuthIdentityPool');
+});
+
+const userPool = () => resourcesOf(auth, 'AWS::Cognito::UserPool')[0][1];
+
+describe('user pool', () => {
+  it('signs in with email or phone, case-insensitively, both required at sign-up', () => {
+    const pool = userPool();
+    expect(pool.UsernameAttributes).toEqual(['email', 'phone_number']);
+    expect(pool.UsernameConfiguration).toEqual({ CaseSensitive: false });
+    expect(pool.Schema).toEqual(
+      expect.arrayContaining([
+        { Name: 'email', Required: true, Mutable: true },
+        { Name: 'phone_number', Required: true, Mutable: true },
+      ]),
+    );
+  });
+
+  it('has the product attributes: preferred_username, birthdate, custom:is_beta_user', () => {
+    expect(userPool().Schema).toEqual(
+      expect.arrayContaining([
+        { Name: 'preferred_username', Required: false, Mutable: true },
+        { Name: 'birthdate', Required: false, Mutable: true },
+        { Name: 'is_beta_user', AttributeDataType: 'Boolean', Mutable: true },
+      ]),
+    );
+  });
+
+  it('verifies the email at sign-up with messages naming the product', () => {
+    const pool = userPool();
+    expect(pool.AutoVerifiedAttributes).toEqual(['email']);
+    expect(pool.VerificationMessageTemplate).toMatchObject({
+      DefaultEmailOption: 'CONFIRM_WITH_CODE',
+      EmailSubject: 'Your Amplify Vault verification code',
+      EmailMessage: expect.stringMatching(/Amplify Vault.*\{####\}/),
+      SmsMessage: expect.stringMatching(/Amplify Vault.*\{####\}/),
+    });
+  });
+
+  it('offers optional TOTP and SMS MFA, and recovers accounts by verified email only', () => {
+    const pool = userPool();
+    expect(pool.MfaConfiguration).toBe('OPTIONAL');
+    expect(pool.EnabledMfas).toEqual(['SMS_MFA', 'SOFTWARE_TOKEN_MFA']);
+    expect(pool.AccountRecoverySetting).toEqual({ RecoveryMechanisms: [{ Name: 'verified_email', Priority: 1 }] });
+  });
+
+  it('requires passwords of 12+ characters with all four character classes', () => {
+    expect(userPool().Policies.PasswordPolicy).toEqual({
+      MinimumLength: 12,
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+      TemporaryPasswordValidityDays: 7,
+    });
+  });
+});
+
+describe('external identity providers', () => {
+  const secretOf = (name: string) => ({ 'Fn::GetAtt': ['AmplifySecretFetcherResource', name] });
+
+  it.each([
+    ['Google', 'Google', { client_id: 'GOOGLE_CLIENT_ID', client_secret: 'GOOGLE_CLIENT_SECRET' }],
+    ['Facebook', 'Facebook', { client_id: 'FACEBOOK_CLIENT_ID', client_secret: 'FACEBOOK_CLIENT_SECRET' }],
+    [
+      'LoginWithAmazon',
+      'LoginWithAmazon',
+      { client_id: 'LOGINWITHAMAZON_CLIENT_ID', client_secret: 'LOGINWITHAMAZON_CLIENT_SECRET' },
+    ],
+    [
+      'SignInWithApple',
+      'SignInWithApple',
+      { client_id: 'SIWA_CLIENT_ID', key_id: 'SIWA_KEY_ID', private_key: 'SIWA_PRIVATE_KEY', team_id: 'SIWA_TEAM_ID' },
+    ],
+  ])('%s takes every credential from a secret()', (name, type, secrets) => {
+    const details = Object.fromEntries(Object.entries(secrets).map(([key, secret]) => [key, secretOf(secret)]));
+    auth.hasResourceProperties('AWS::Cognito::UserPoolIdentityProvider', {
+      ProviderName: name,
+      ProviderType: type,
+      ProviderDetails: Match.objectLike(details),
+    });
+  });
+
+  it('the secrets are fetched at deploy time, never written into the template', () => {
+    const body = JSON.stringify(auth.toJSON());
+    expect(body).not.toMatch(/client_secret":"[^{]/);
+    auth.resourceCountIs('Custom::AmplifySecretFetcherResource', 1);
+  });
+
+  it('the web client allows all four providers with local and deployed callback and logout URLs', () => {
+    const [[, client]] = resourcesOf(auth, 'AWS::Cognito::UserPoolClient');
+    const urls = ['http://localhost:5173/', 'https://vault.example.com/'];
+    expect(client.CallbackURLs).toEqual(urls);
+    expect(client.LogoutURLs).toEqual(urls);
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.SupportedIdentityProviders).toHaveLength(5);
+    expect(client.SupportedIdentityProviders).toContain('COGNITO');
+    expect(client.PreventUserExistenceErrors).toBe('ENABLED');
+  });
+});
+
+describe('groups and the identity pool', () => {
+  it.each([
+    ['ADMINS', 0],
+    ['EDITORS', 1],
+  ])('group %s has precedence %i and its own role, assumable only by signed-in identities of this pool', (group, precedence) => {
+    const roleId = logicalId(auth, 'AWS::IAM::Role', `amplifyAuth${group}GroupRole`);
+    auth.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+      GroupName: group,
+      Precedence: precedence,
+      RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+    });
+    const role = auth.toJSON().Resources[roleId].Properties;
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([
+      {
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Effect: 'Allow',
+        Principal: { Federated: 'cognito-identity.amazonaws.com' },
+        Condition: {
+          StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: identityPoolId } },
+          'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'authenticated' },
+        },
+      },
+    ]);
+  });
+
+  it('allows guests, and maps signed-in users by the token (cognito:preferred_role)', () => {
+    auth.hasResourceProperties('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: true });
+    const [[, attachment]] = resourcesOf(auth, 'AWS::Cognito::IdentityPoolRoleAttachment');
+    const mappings = Object.values<any>(attachment.RoleMappings);
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]).toMatchObject({ Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' });
+    const names = {
+      [logicalId(auth, 'AWS::IAM::Role', 'amplifyAuthauthenticatedUserRole')]: 'AUTHENTICATED_ROLE',
+      [logicalId(auth, 'AWS::IAM::Role', 'amplifyAuthunauthenticatedUserRole')]: 'GUEST_ROLE',
+    };
+    expect(readable(attachment.Roles, names)).toEqual({ authenticated: 'AUTHENTICATED_ROLE', unauthenticated: 'GUEST_ROLE' });
+  });
+
+  it('the guest role is assumable only by unauthenticated identities of this pool', () => {
+    const roleId = logicalId(auth, 'AWS::IAM::Role', 'amplifyAuthunauthenticatedUserRole');
+    const trust = auth.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument.Statement[0];
+    expect(trust.Condition).toEqual({
+      StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: identityPoolId } },
+      'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'unauthenticated' },
+    });
+  });
+
+  it('only ADMINS may call the user-pool admin APIs the admin page needs, on this pool only', () => {
+    const adminsRole = logicalId(auth, 'AWS::IAM::Role', 'amplifyAuthADMINSGroupRole');
+    const grants = resourcesOf(auth, 'AWS::IAM::Policy').filter(([, p]) =>
+      JSON.stringify(p.PolicyDocument).includes('cognito-idp:List'),
+    );
+    expect(grants).toHaveLength(1);
+    const [, policy] = grants[0];
+    expect(policy.Roles).toEqual([{ Ref: adminsRole }]);
+    expect(readable(policy.PolicyDocument.Statement, { [userPoolId]: 'USER_POOL' })).toEqual([
+      {
+        Effect: 'Allow',
+        Resource: 'USER_POOL',
+        Action: [
+          'cognito-idp:ListUsers',
+          'cognito-idp:ListUsersInGroup',
+          'cognito-idp:ListGroups',
+          'cognito-idp:AdminGetUser',
+          'cognito-idp:AdminListGroupsForUser',
+          'cognito-idp:AdminAddUserToGroup',
+          'cognito-idp:AdminRemoveUserFromGroup',
+          'cognito-idp:AdminDisableUser',
+          'cognito-idp:AdminEnableUser',
+        ],
+      },
+    ]);
+  });
+});
+
+describe('triggers', () => {
+  const fn = (prefix: string) => logicalId(auth, 'AWS::Lambda::Function', prefix);
+  const roleOf = (functionId: string) => auth.toJSON().Resources[functionId].Properties.Role['Fn::GetAtt'][0];
+  const policiesOf = (roleId: string) =>
+    resourcesOf(auth, 'AWS::IAM::Policy')
+      .filter(([, p]) => JSON.stringify(p.Roles).includes(`"${roleId}"`))
+      .flatMap(([, p]) => readable(p.PolicyDocument.Statement, { [userPoolId]: 'USER_POOL' }));
+
+  it('wires pre sign-up and post confirmation to the user pool', () => {
+    expect(userPool().LambdaConfig).toEqual({
+      PreSignUp: { 'Fn::GetAtt': [fn('presignuplambda'), 'Arn'] },
+      PostConfirmation: { 'Fn::GetAtt': [fn('postconfirmationlambda'), 'Arn'] },
+    });
+  });
+
+  it('pre sign-up can write logs and nothing else', () => {
+    const roleId = roleOf(fn('presignuplambda'));
+    expect(policiesOf(roleId)).toEqual([]);
+    expect(readable(auth.toJSON().Resources[roleId].Properties.ManagedPolicyArns, { 'AWS::Partition': 'aws' })).toEqual([
+      'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+    ]);
+  });
+
+  it('post confirmation may only add users to groups of this pool (and read its own pool id)', () => {
+    const statements = policiesOf(roleOf(fn('postconfirmationlambda')));
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        { Action: 'cognito-idp:AdminAddUserToGroup', Effect: 'Allow', Resource: 'USER_POOL' },
+      ]),
+    );
+    expect(statements).toHaveLength(2);
+    const other = statements.find((s: any) => s.Action !== 'cognito-idp:AdminAddUserToGroup');
+    expect(other.Action).toBe('ssm:GetParameters');
+    expect(other.Resource).toMatch(/:parameter\/amplify\/resource_reference\/.*\/AMPLIFY_AUTH_USERPOOL_ID$/);
+  });
+
+  it('post confirmation reads ADMIN_EMAILS from its environment', () => {
+    const env = auth.toJSON().Resources[fn('postconfirmationlambda')].Properties.Environment.Variables;
+    expect(env).toHaveProperty('ADMIN_EMAILS');
+  });
+});
