@@ -1,0 +1,162 @@
+import type { ProvisionedAssembly } from '../provisioning/types';
+import type { FunctionRuntime } from './runtime';
+import { LambdaServiceError } from './runtime';
+import { TRIGGER_NAMES, type TriggerName } from './trigger-events';
+
+/**
+ * The error Cognito answers when a trigger fails, with its exception name and
+ * exact message, e.g. UserLambdaValidationException
+ * "PreSignUp failed with error You must be at least 13 years old to create an account..".
+ */
+export class TriggerError extends Error {
+  constructor(
+    readonly code: 'UserLambdaValidationException' | 'UnexpectedLambdaException' | 'InvalidLambdaResponseException',
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+  /** Cognito answers these with HTTP 400. */
+  readonly statusCode = 400;
+}
+
+/** What the user-pool service calls (`services.triggers`). */
+export interface Triggers {
+  /** True when the pool has a function for this trigger. */
+  has(poolId: string, triggerName: string): boolean;
+  /**
+   * Invokes the pool's function for the trigger with the event and resolves
+   * with the event the function returned (the event itself when the pool has
+   * no such trigger). Rejects with a TriggerError shaped as Cognito's.
+   * `functionArn`, when given, must be the one the pool's LambdaConfig names.
+   */
+  invoke<E extends { response?: unknown }>(poolId: string, triggerName: string, event: E): Promise<E>;
+  invoke<E extends { response?: unknown }>(
+    poolId: string,
+    triggerName: string,
+    functionArn: string,
+    event: E,
+  ): Promise<E>;
+}
+
+/** A pool without triggers. */
+export const noTriggers: Triggers = {
+  has: () => false,
+  invoke: async (...args: unknown[]) => args[args.length - 1] as never,
+};
+
+export interface PoolTriggerConfig {
+  poolId: string;
+  poolArn: string;
+  /** Function ARN by trigger name (PreTokenGenerationConfig folded into PreTokenGeneration). */
+  functions: Partial<Record<TriggerName, string>>;
+  /** Function ARNs/names that allow cognito-idp to invoke them for this pool (AWS::Lambda::Permission). */
+  invokable: (functionArn: string) => boolean;
+}
+
+/** Reads each user pool's LambdaConfig and the functions' invoke permissions. */
+export function poolTriggersFromAssembly(assembly: ProvisionedAssembly): PoolTriggerConfig[] {
+  const permissions = assembly
+    .ofType('AWS::Lambda::Permission')
+    .map((p) => p.properties)
+    .filter((p) => p.Principal === 'cognito-idp.amazonaws.com' && String(p.Action).startsWith('lambda:Invoke'));
+  return assembly.ofType('AWS::Cognito::UserPool').map((pool) => {
+    const config = pool.properties.LambdaConfig ?? {};
+    const functions: Partial<Record<TriggerName, string>> = {};
+    for (const name of TRIGGER_NAMES) {
+      if (typeof config[name] === 'string') functions[name] = config[name];
+    }
+    if (typeof config.PreTokenGenerationConfig?.LambdaArn === 'string') {
+      functions.PreTokenGeneration = config.PreTokenGenerationConfig.LambdaArn;
+    }
+    const poolArn = pool.arn ?? '';
+    return {
+      poolId: pool.ref,
+      poolArn,
+      functions,
+      invokable: (functionArn: string) => {
+        const fn = assembly.find(functionArn);
+        return permissions.some(
+          (p) =>
+            (p.FunctionName === functionArn || (fn && (p.FunctionName === fn.ref || p.FunctionName === fn.arn))) &&
+            (p.SourceArn === undefined || p.SourceArn === poolArn),
+        );
+      },
+    };
+  });
+}
+
+export interface TriggerOptions {
+  pools: PoolTriggerConfig[];
+  runtime: FunctionRuntime;
+  /** Cognito waits this long for a function's answer (5 s in AWS). */
+  responseTimeoutMs?: number;
+}
+
+/**
+ * Invokes user-pool triggers on the function runtime and maps every failure
+ * to Cognito's error:
+ * - the function fails (throws, times out, exits) → UserLambdaValidationException
+ *   "<Trigger> failed with error <errorMessage>." (Cognito adds the period);
+ * - Cognito stops waiting after 5 s → UnexpectedLambdaException
+ *   "<Trigger> invocation failed due to error Socket timeout while invoking Lambda function.";
+ * - Lambda refuses the invocation (no permission, missing function, throttling) →
+ *   UnexpectedLambdaException "<Trigger> invocation failed due to error <Code>.";
+ * - the function returns something that is not an event → InvalidLambdaResponseException.
+ */
+export function createTriggers(options: TriggerOptions): Triggers {
+  const pools = new Map(options.pools.map((p) => [p.poolId, p]));
+  const waitMs = options.responseTimeoutMs ?? 5000;
+  const functionFor = (poolId: string, triggerName: string) =>
+    pools.get(poolId)?.functions[triggerName as TriggerName];
+
+  return {
+    has: (poolId, triggerName) => functionFor(poolId, triggerName) !== undefined,
+    async invoke<E>(poolId: string, triggerName: string, ...rest: [E] | [string, E]): Promise<E> {
+      const event = (rest.length === 2 ? rest[1] : rest[0]) as E;
+      const functionArn = functionFor(poolId, triggerName);
+      if (!functionArn) return event;
+      if (rest.length === 2 && rest[0] !== functionArn) {
+        throw new TriggerError(
+          'UnexpectedLambdaException',
+          `${triggerName} invocation failed due to error ResourceNotFoundException.`,
+        );
+      }
+      const pool = pools.get(poolId)!;
+      const unexpected = (why: string) =>
+        new TriggerError('UnexpectedLambdaException', `${triggerName} invocation failed due to error ${why}.`);
+      if (!pool.invokable(functionArn)) throw unexpected('AccessDeniedException');
+
+      let timer: NodeJS.Timeout | undefined;
+      const socketTimeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(unexpected('Socket timeout while invoking Lambda function')), waitMs);
+      });
+      let outcome;
+      try {
+        outcome = await Promise.race([options.runtime.invoke(functionArn, event), socketTimeout]);
+      } catch (error) {
+        if (error instanceof TriggerError) throw error;
+        if (error instanceof LambdaServiceError) throw unexpected(error.code);
+        throw unexpected('ServiceException');
+      } finally {
+        clearTimeout(timer);
+      }
+      if (!outcome.ok) {
+        throw new TriggerError(
+          'UserLambdaValidationException',
+          `${triggerName} failed with error ${outcome.error.errorMessage}.`,
+        );
+      }
+      const returned = outcome.payload;
+      if (
+        returned === null ||
+        typeof returned !== 'object' ||
+        Array.isArray(returned) ||
+        ('response' in returned && (typeof returned.response !== 'object' || Array.isArray(returned.response)))
+      ) {
+        throw new TriggerError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
+      }
+      return returned as E;
+    },
+  };
+}

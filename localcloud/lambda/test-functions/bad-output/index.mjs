@@ -1,0 +1,1 @@
+export const handler = async (event) => (event.give === 'array' ? [1, 2] : event.give === 'string' ? 'ok' : null);
