@@ -1,4 +1,4 @@
-import { generateClientConfig } from '@aws-amplify/client-config';
+import { DEFAULT_CLIENT_CONFIG_VERSION, generateClientConfig } from '@aws-amplify/client-config';
 import type { ProvisionedAssembly } from './types';
 
 /** Endpoints the web app's config module points aws-amplify at in local mode. */
@@ -21,7 +21,7 @@ export function localCloudEndpoints(endpoint: string): LocalCloudEndpoints {
 }
 
 /**
- * amplify_outputs.json for the provisioned assembly, made by Amplify's own
+ * amplify_outputs.json for the provisioned assembly, made, in the schema version ampx writes, by Amplify's own
  * generator (`@aws-amplify/client-config`): its CloudFormation client is
  * answered from the templates instead of a deployed stack. Local endpoints go
  * in `custom.local_cloud`; an outputs file without it means "talk to AWS".
@@ -59,7 +59,7 @@ export async function generateLocalClientOutputs(
     },
   };
   const backendId = backendIdentifierOf(assembly.rootStackName);
-  const config = await generateClientConfig(backendId, '1.4', {
+  const config = await generateClientConfig(backendId, DEFAULT_CLIENT_CONFIG_VERSION, {
     getCloudFormationClient: () => cloudFormation as never,
     getS3Client: () => offline as never,
     getAmplifyClient: () => offline as never,

@@ -195,9 +195,15 @@ export function loadCloudAssembly(dir: string, options: LoadOptions = {}): Provi
     }
   }
 
-  function resolve(stack: StackContext, value: Json): Json {
+  /** Inside an intrinsic's arguments (strict) a deploy-time value poisons the
+   * whole intrinsic; in plain structure it is marked where it sits. */
+  function resolveMember(stack: StackContext, value: Json, strict: boolean): Json {
+    return strict ? resolve(stack, value, true) : resolveOrMark(stack, value);
+  }
+
+  function resolve(stack: StackContext, value: Json, strict = false): Json {
     if (Array.isArray(value)) {
-      return value.map((v) => resolve(stack, v)).filter((v) => v !== NO_VALUE);
+      return value.map((v) => resolveMember(stack, v, strict)).filter((v) => v !== NO_VALUE);
     }
     if (value === null || typeof value !== 'object') return value;
     const keys = Object.keys(value);
@@ -213,24 +219,24 @@ export function loadCloudAssembly(dir: string, options: LoadOptions = {}): Provi
         }
         case 'Fn::Join': {
           const [separator, parts] = arg;
-          return (resolve(stack, parts) as Json[]).map(String).join(separator);
+          return (resolve(stack, parts, true) as Json[]).map(String).join(separator);
         }
         case 'Fn::Sub':
           return sub(stack, arg);
         case 'Fn::Select': {
           const [index, list] = arg;
-          return (resolve(stack, list) as Json[])[Number(resolve(stack, index))];
+          return (resolve(stack, list, true) as Json[])[Number(resolve(stack, index, true))];
         }
         case 'Fn::Split': {
           const [separator, text] = arg;
-          return String(resolve(stack, text)).split(separator);
+          return String(resolve(stack, text, true)).split(separator);
         }
         case 'Fn::If': {
           const [name, whenTrue, whenFalse] = arg;
-          return resolve(stack, condition(stack, name) ? whenTrue : whenFalse);
+          return resolve(stack, condition(stack, name) ? whenTrue : whenFalse, strict);
         }
         case 'Fn::Base64':
-          return Buffer.from(String(resolve(stack, arg))).toString('base64');
+          return Buffer.from(String(resolve(stack, arg, true))).toString('base64');
         case 'Fn::GetAZs':
           return [`${region}a`, `${region}b`, `${region}c`];
         case 'Fn::ImportValue':
@@ -238,9 +244,10 @@ export function loadCloudAssembly(dir: string, options: LoadOptions = {}): Provi
           throw new Unresolvable(fn);
       }
     }
+    // A value only known at deploy time is marked where it sits, not above.
     const out: Record<string, Json> = {};
     for (const [k, v] of Object.entries(value)) {
-      const resolved = resolve(stack, v);
+      const resolved = resolveMember(stack, v, strict);
       if (resolved !== NO_VALUE) out[k] = resolved;
     }
     return out;
@@ -289,7 +296,7 @@ export function loadCloudAssembly(dir: string, options: LoadOptions = {}): Provi
     const [template, variables] = Array.isArray(arg) ? arg : [arg, {}];
     return String(template).replace(/\$\{(!?)([^}]+)\}/g, (_match, literal: string, name: string) => {
       if (literal) return `\${${name}}`;
-      if (variables && name in variables) return String(resolve(stack, variables[name]));
+      if (variables && name in variables) return String(resolve(stack, variables[name], true));
       if (name.includes('.') && !name.startsWith('AWS::')) {
         const [id, ...rest] = name.split('.');
         return String(getAtt(stack, id, rest.join('.')));

@@ -1,0 +1,230 @@
+import type { ProvisionedAssembly, ProvisionedResource } from './types';
+
+/**
+ * User pools as the local cognito-idp serves them, built from the
+ * provisioned assembly's AWS::Cognito::* resources with CloudFormation's
+ * (and Cognito's) defaults filled in.
+ */
+export interface SchemaAttribute {
+  name: string;
+  type: 'String' | 'Number' | 'DateTime' | 'Boolean';
+  mutable: boolean;
+  required: boolean;
+  /** Custom attributes are named `custom:<name>` on the wire. */
+  custom: boolean;
+  minLength?: number;
+  maxLength?: number;
+}
+
+export interface PasswordPolicy {
+  minimumLength: number;
+  requireLowercase: boolean;
+  requireUppercase: boolean;
+  requireNumbers: boolean;
+  requireSymbols: boolean;
+  temporaryPasswordValidityDays: number;
+}
+
+export interface UserPoolClientConfig {
+  clientId: string;
+  name: string;
+  clientSecret?: string;
+  /** ALLOW_* flows; Cognito's default when none is set: SRP, custom and refresh. */
+  explicitAuthFlows: string[];
+  accessTokenValiditySeconds: number;
+  idTokenValiditySeconds: number;
+  refreshTokenValiditySeconds: number;
+  preventUserExistenceErrors: boolean;
+  enableTokenRevocation: boolean;
+  readAttributes?: string[];
+  writeAttributes?: string[];
+  oauth: {
+    flows: string[];
+    scopes: string[];
+    callbackUrls: string[];
+    logoutUrls: string[];
+    identityProviders: string[];
+  };
+}
+
+export interface UserPoolGroupConfig {
+  name: string;
+  precedence?: number;
+  roleArn?: string;
+  description?: string;
+}
+
+export interface UserPoolConfig {
+  id: string;
+  arn: string;
+  name: string;
+  region: string;
+  schema: SchemaAttribute[];
+  /** `email` and/or `phone_number` when those are the username (sign-in with them, internal username = sub). */
+  usernameAttributes: string[];
+  aliasAttributes: string[];
+  caseSensitiveUsernames: boolean;
+  autoVerifiedAttributes: string[];
+  /** Attributes whose new value waits for verification before it replaces the old one. */
+  attributesRequireVerificationBeforeUpdate: string[];
+  passwordPolicy: PasswordPolicy;
+  mfaConfiguration: 'OFF' | 'ON' | 'OPTIONAL';
+  enabledMfas: string[];
+  accountRecovery: { name: string; priority: number }[];
+  /** Trigger name (PreSignUp, ...) → function ARN, recorded for the Lambda service. */
+  lambdaConfig: Record<string, string>;
+  verificationMessages: {
+    emailSubject: string;
+    emailMessage: string;
+    smsMessage: string;
+  };
+  deviceConfiguration?: { challengeRequiredOnNewDevice: boolean; deviceOnlyRememberedOnUserPrompt: boolean };
+  allowAdminCreateUserOnly: boolean;
+  clients: UserPoolClientConfig[];
+  groups: UserPoolGroupConfig[];
+  domain?: string;
+}
+
+/** Cognito's standard attributes, all Strings except these. */
+const STANDARD_ATTRIBUTES: Record<string, SchemaAttribute['type']> = Object.fromEntries(
+  [
+    'sub', 'name', 'given_name', 'family_name', 'middle_name', 'nickname', 'preferred_username', 'profile',
+    'picture', 'website', 'email', 'gender', 'birthdate', 'zoneinfo', 'locale', 'phone_number', 'address',
+  ].map((n) => [n, 'String' as const]).concat([
+    ['email_verified', 'Boolean'],
+    ['phone_number_verified', 'Boolean'],
+    ['updated_at', 'Number'],
+  ]),
+);
+
+const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  minimumLength: 8,
+  requireLowercase: true,
+  requireUppercase: true,
+  requireNumbers: true,
+  requireSymbols: true,
+  temporaryPasswordValidityDays: 7,
+};
+
+const DEFAULT_EMAIL_SUBJECT = 'Your verification code';
+const DEFAULT_MESSAGE = 'Your verification code is {####}. ';
+
+export function buildUserPools(assembly: ProvisionedAssembly): UserPoolConfig[] {
+  const clients = assembly.ofType('AWS::Cognito::UserPoolClient');
+  const groups = assembly.ofType('AWS::Cognito::UserPoolGroup');
+  const domains = assembly.ofType('AWS::Cognito::UserPoolDomain');
+  return assembly.ofType('AWS::Cognito::UserPool').map((pool) => {
+    const p = pool.properties;
+    const belongs = (r: ProvisionedResource) => r.properties.UserPoolId === pool.ref;
+    const template = p.VerificationMessageTemplate ?? {};
+    return {
+      id: pool.ref,
+      arn: pool.arn ?? `arn:aws:cognito-idp:${assembly.region}:${assembly.accountId}:userpool/${pool.ref}`,
+      name: p.UserPoolName ?? pool.logicalId,
+      region: assembly.region,
+      schema: buildSchema(p.Schema ?? []),
+      usernameAttributes: p.UsernameAttributes ?? [],
+      aliasAttributes: p.AliasAttributes ?? [],
+      caseSensitiveUsernames: p.UsernameConfiguration?.CaseSensitive ?? true,
+      autoVerifiedAttributes: p.AutoVerifiedAttributes ?? [],
+      attributesRequireVerificationBeforeUpdate:
+        p.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate ?? [],
+      passwordPolicy: buildPasswordPolicy(p.Policies?.PasswordPolicy),
+      mfaConfiguration: p.MfaConfiguration ?? 'OFF',
+      enabledMfas: p.EnabledMfas ?? (p.MfaConfiguration && p.MfaConfiguration !== 'OFF' ? ['SMS_MFA'] : []),
+      accountRecovery: (p.AccountRecoverySetting?.RecoveryMechanisms ?? []).map((m: any) => ({
+        name: m.Name,
+        priority: Number(m.Priority),
+      })),
+      lambdaConfig: Object.fromEntries(
+        Object.entries(p.LambdaConfig ?? {}).filter(([, arn]) => typeof arn === 'string') as [string, string][],
+      ),
+      verificationMessages: {
+        emailSubject: template.EmailSubject ?? p.EmailVerificationSubject ?? DEFAULT_EMAIL_SUBJECT,
+        emailMessage: template.EmailMessage ?? p.EmailVerificationMessage ?? DEFAULT_MESSAGE,
+        smsMessage: template.SmsMessage ?? p.SmsVerificationMessage ?? DEFAULT_MESSAGE,
+      },
+      deviceConfiguration: p.DeviceConfiguration
+        ? {
+            challengeRequiredOnNewDevice: bool(p.DeviceConfiguration.ChallengeRequiredOnNewDevice),
+            deviceOnlyRememberedOnUserPrompt: bool(p.DeviceConfiguration.DeviceOnlyRememberedOnUserPrompt),
+          }
+        : undefined,
+      allowAdminCreateUserOnly: bool(p.AdminCreateUserConfig?.AllowAdminCreateUserOnly),
+      clients: clients.filter(belongs).map(buildClient),
+      groups: groups.filter(belongs).map((g) => ({
+        name: g.properties.GroupName ?? g.ref,
+        precedence: g.properties.Precedence === undefined ? undefined : Number(g.properties.Precedence),
+        roleArn: g.properties.RoleArn,
+        description: g.properties.Description,
+      })),
+      domain: domains.find(belongs)?.properties.Domain,
+    };
+  });
+}
+
+const bool = (value: unknown): boolean => value === true || value === 'true';
+
+function buildSchema(declared: any[]): SchemaAttribute[] {
+  const schema = new Map<string, SchemaAttribute>();
+  for (const [name, type] of Object.entries(STANDARD_ATTRIBUTES)) {
+    schema.set(name, { name, type, mutable: name !== 'sub', required: name === 'sub', custom: false });
+  }
+  for (const attribute of declared) {
+    const standard = attribute.Name in STANDARD_ATTRIBUTES;
+    const name = standard ? attribute.Name : `custom:${attribute.Name}`;
+    const constraints = attribute.StringAttributeConstraints ?? {};
+    schema.set(name, {
+      name,
+      type: attribute.AttributeDataType ?? STANDARD_ATTRIBUTES[attribute.Name] ?? 'String',
+      mutable: attribute.Mutable === undefined ? true : bool(attribute.Mutable),
+      required: bool(attribute.Required),
+      custom: !standard,
+      minLength: constraints.MinLength === undefined ? undefined : Number(constraints.MinLength),
+      maxLength: constraints.MaxLength === undefined ? undefined : Number(constraints.MaxLength),
+    });
+  }
+  return [...schema.values()];
+}
+
+function buildPasswordPolicy(policy: any): PasswordPolicy {
+  if (!policy) return DEFAULT_PASSWORD_POLICY;
+  return {
+    minimumLength: Number(policy.MinimumLength ?? DEFAULT_PASSWORD_POLICY.minimumLength),
+    requireLowercase: bool(policy.RequireLowercase),
+    requireUppercase: bool(policy.RequireUppercase),
+    requireNumbers: bool(policy.RequireNumbers),
+    requireSymbols: bool(policy.RequireSymbols),
+    temporaryPasswordValidityDays: Number(policy.TemporaryPasswordValidityDays ?? 7),
+  };
+}
+
+const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+
+function buildClient(client: ProvisionedResource): UserPoolClientConfig {
+  const p = client.properties;
+  const units = p.TokenValidityUnits ?? {};
+  const validity = (value: unknown, unit: string | undefined, fallbackUnit: string, fallback: number) =>
+    (value === undefined ? fallback : Number(value)) * UNIT_SECONDS[value === undefined ? fallbackUnit : (unit ?? fallbackUnit)];
+  return {
+    clientId: client.ref,
+    name: p.ClientName ?? client.logicalId,
+    clientSecret: bool(p.GenerateSecret) ? client.attributes.ClientSecret : undefined,
+    explicitAuthFlows: p.ExplicitAuthFlows ?? ['ALLOW_USER_SRP_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    accessTokenValiditySeconds: validity(p.AccessTokenValidity, units.AccessToken, 'hours', 1),
+    idTokenValiditySeconds: validity(p.IdTokenValidity, units.IdToken, 'hours', 1),
+    refreshTokenValiditySeconds: validity(p.RefreshTokenValidity, units.RefreshToken, 'days', 30),
+    // CloudFormation leaves it LEGACY when unset; Amplify sets ENABLED.
+    preventUserExistenceErrors: p.PreventUserExistenceErrors === 'ENABLED',
+    enableTokenRevocation: p.EnableTokenRevocation === undefined ? true : bool(p.EnableTokenRevocation),
+    readAttributes: p.ReadAttributes,
+    writeAttributes: p.WriteAttributes,
+    oauth: {
+      flows: p.AllowedOAuthFlows ?? [],
+      scopes: p.AllowedOAuthScopes ?? [],
+      callbackUrls: p.CallbackURLs ?? [],
+      logoutUrls: p.LogoutURLs ?? [],
+      identityProviders: p.SupportedIdentityProviders ?? [],
+    },
+  };
+}
