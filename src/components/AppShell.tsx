@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import { Link, usePath } from '../router';
+
+export interface NavItem {
+  to: string;
+  label: string;
+}
+
+/** Page frame: skip link, header with navigation, and the main landmark. */
+export function AppShell({ nav, account, children }: { nav: NavItem[]; account?: ReactNode; children: ReactNode }) {
+  const path = usePath();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand">
+          Amplify Vault
+        </Link>
+        <nav aria-label="Main">
+          <ul>
+            {nav.map((item) => (
+              <li key={item.to}>
+                <Link to={item.to} aria-current={path === item.to ? 'page' : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        {account && <div className="account">{account}</div>}
+      </header>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

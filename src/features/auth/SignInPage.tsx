@@ -1,0 +1,77 @@
+import type { ComponentProps } from 'react';
+import { Authenticator, CheckboxField } from '@aws-amplify/ui-react';
+import { BETA_ATTRIBUTE, authServices } from './auth-services';
+import { Link } from '../../router';
+import { TOTP_ISSUER } from './totp';
+
+const signInUsername = {
+  label: 'Email or phone number',
+  placeholder: 'you@example.com or +15551234567',
+  type: 'text',
+  isRequired: true,
+  autocomplete: 'username',
+};
+
+export const formFields = {
+  signIn: { username: { ...signInUsername, order: 1 } },
+  forgotPassword: { username: { ...signInUsername, label: 'Email or phone number of your account' } },
+  signUp: {
+    email: { order: 1, isRequired: true },
+    phone_number: { order: 2, isRequired: true, dialCode: '+1', label: 'Phone number' },
+    preferred_username: { order: 3, isRequired: false, label: 'Preferred username (optional)', placeholder: 'How we greet you' },
+    birthdate: { order: 4, isRequired: true, type: 'date', label: 'Birthdate' },
+    password: { order: 5 },
+    confirm_password: { order: 6 },
+  },
+  setupTotp: { QR: { totpIssuer: TOTP_ISSUER } },
+};
+
+function SignUpFields() {
+  return (
+    <>
+      <Authenticator.SignUp.FormFields />
+      <CheckboxField
+        name={BETA_ATTRIBUTE}
+        value="true"
+        label="Join the beta: try new features early"
+      />
+    </>
+  );
+}
+
+const components = {
+  Header() {
+    return (
+      <header className="auth-header">
+        <h1>Amplify Vault</h1>
+        <p>Your files, private by default.</p>
+      </header>
+    );
+  },
+  Footer() {
+    return (
+      <p className="auth-footer">
+        <Link to="/public">Browse public files without signing in</Link>
+      </p>
+    );
+  },
+  SignUp: { FormFields: SignUpFields },
+};
+
+/**
+ * The sign-in, sign-up, confirmation, MFA and password-reset screens.
+ * Social sign-in goes through Cognito's hosted UI, which exists only in AWS:
+ * the local cloud gets no social buttons.
+ */
+export function SignInPage({ local }: { local: boolean }) {
+  return (
+    <main className="auth-page">
+      <Authenticator
+        formFields={formFields}
+        components={components}
+        services={authServices as unknown as ComponentProps<typeof Authenticator>['services']}
+        {...(local ? { socialProviders: [] } : {})}
+      />
+    </main>
+  );
+}

@@ -1,0 +1,56 @@
+import {
+  confirmResetPassword,
+  confirmSignIn,
+  confirmSignUp,
+  resendSignUpCode,
+  resetPassword,
+  signIn,
+  signUp,
+  type ConfirmResetPasswordInput,
+  type ConfirmSignInInput,
+  type ConfirmSignUpInput,
+  type ResendSignUpCodeInput,
+  type ResetPasswordInput,
+  type SignInInput,
+  type SignUpInput,
+} from 'aws-amplify/auth';
+import { withFriendlyErrors } from './auth-errors';
+
+export const BETA_ATTRIBUTE = 'custom:is_beta_user';
+
+/** A sign-in name that looks like a phone number loses its spaces, dashes and brackets. */
+export function normalizeUsername(username: string): string {
+  const trimmed = username.trim();
+  if (trimmed.includes('@')) return trimmed.toLowerCase();
+  if (/^\+?[\d\s().-]{7,}$/.test(trimmed)) return trimmed.replace(/[^\d+]/g, '');
+  return trimmed;
+}
+
+/** The beta opt-in checkbox arrives as its value when ticked and is absent otherwise. */
+export function normalizeSignUpInput(input: SignUpInput): SignUpInput {
+  const attributes = { ...(input.options?.userAttributes ?? {}) } as Record<string, string>;
+  attributes[BETA_ATTRIBUTE] = attributes[BETA_ATTRIBUTE] ? 'true' : 'false';
+  for (const key of ['preferred_username', 'birthdate']) {
+    if (attributes[key] !== undefined) attributes[key] = attributes[key].trim();
+    if (attributes[key] === '') delete attributes[key];
+  }
+  return {
+    ...input,
+    username: normalizeUsername(input.username),
+    options: { ...input.options, userAttributes: attributes },
+  };
+}
+
+/** The Authenticator's services, each showing people plain-words errors. */
+export const authServices = {
+  handleSignUp: (input: SignUpInput) => withFriendlyErrors(() => signUp(normalizeSignUpInput(input))),
+  handleSignIn: (input: SignInInput) =>
+    withFriendlyErrors(() => signIn({ ...input, username: normalizeUsername(input.username) })),
+  handleConfirmSignUp: (input: ConfirmSignUpInput) => withFriendlyErrors(() => confirmSignUp(input)),
+  handleConfirmSignIn: (input: ConfirmSignInInput) => withFriendlyErrors(() => confirmSignIn(input)),
+  handleForgotPassword: (input: ResetPasswordInput) =>
+    withFriendlyErrors(() => resetPassword({ ...input, username: normalizeUsername(input.username) })),
+  handleForgotPasswordSubmit: (input: ConfirmResetPasswordInput) =>
+    withFriendlyErrors(() => confirmResetPassword({ ...input, username: normalizeUsername(input.username) })),
+  handleResendSignUpCode: (input: ResendSignUpCodeInput) => withFriendlyErrors(() => resendSignUpCode(input)),
+};

@@ -1,0 +1,2 @@
+/** The issuer authenticator apps show beside the code. */
+export const TOTP_ISSUER = 'Amplify Vault';

@@ -1,0 +1,56 @@
+import { useState, type FormEvent } from 'react';
+import { updatePassword } from 'aws-amplify/auth';
+import { ErrorMessage, Notice } from '../../components/Status';
+import { friendlyAuthMessage } from '../auth/auth-errors';
+
+export function ChangePassword() {
+  const [oldPassword, setOld] = useState('');
+  const [newPassword, setNew] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [error, setError] = useState<string>();
+  const [done, setDone] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const onSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    setDone(false);
+    if (newPassword !== confirm) {
+      setError('The new passwords do not match.');
+      return;
+    }
+    setBusy(true);
+    setError(undefined);
+    try {
+      await updatePassword({ oldPassword, newPassword });
+      setDone(true);
+      setOld('');
+      setNew('');
+      setConfirm('');
+    } catch (e) {
+      setError(friendlyAuthMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="card" aria-labelledby="password-heading">
+      <h2 id="password-heading">Change password</h2>
+      <form onSubmit={(e) => void onSubmit(e)}>
+        <label htmlFor="old-password">Current password</label>
+        <input id="old-password" type="password" autoComplete="current-password" required value={oldPassword} onChange={(e) => setOld(e.target.value)} />
+        <label htmlFor="new-password">New password</label>
+        <input id="new-password" type="password" autoComplete="new-password" required value={newPassword} onChange={(e) => setNew(e.target.value)} />
+        <label htmlFor="confirm-password">Confirm new password</label>
+        <input id="confirm-password" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
+        {error && <ErrorMessage>{error}</ErrorMessage>}
+        {done && <Notice>Your password is changed.</Notice>}
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            Change password
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import { useUser } from '../../hooks/useUser';
+import { AccountActions } from './AccountActions';
+import { ChangePassword } from './ChangePassword';
+import { ContactVerification } from './ContactVerification';
+import { MfaSettings } from './MfaSettings';
+import { ProfileDetails } from './ProfileDetails';
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { timeStyle: 'short', dateStyle: 'medium' });
+
+export default function ProfilePage() {
+  const user = useUser();
+  const [refreshing, setRefreshing] = useState(false);
+  return (
+    <>
+      <h1>Profile</h1>
+      <section className="card" aria-labelledby="access-heading">
+        <h2 id="access-heading">Access</h2>
+        <p>
+          Groups: {user.groups.length > 0 ? user.groups.join(', ') : <span className="muted">none</span>}
+          {user.sessionExpiresAt && <> · session renews at {timeFormat.format(user.sessionExpiresAt)}</>}
+        </p>
+        <button
+          type="button"
+          className="secondary"
+          disabled={refreshing}
+          onClick={() => {
+            setRefreshing(true);
+            void user.refresh({ forceRefresh: true }).finally(() => setRefreshing(false));
+          }}
+        >
+          Refresh my access
+        </button>
+      </section>
+      <ProfileDetails />
+      <ContactVerification />
+      <MfaSettings />
+      <ChangePassword />
+      <AccountActions />
+    </>
+  );
+}

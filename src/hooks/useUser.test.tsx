@@ -1,0 +1,138 @@
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createFakeHub } from '../testing/fake-hub';
+import { fakeSession } from '../testing/tokens';
+
+const hub = vi.hoisted(() => ({ current: undefined as unknown as ReturnType<typeof createFakeHub> }));
+vi.mock('aws-amplify/utils', () => ({
+  Hub: { listen: (channel: string, cb: never) => hub.current.listen(channel, cb) },
+}));
+vi.mock('aws-amplify/auth', () => ({
+  getCurrentUser: vi.fn(),
+  fetchAuthSession: vi.fn(),
+  fetchUserAttributes: vi.fn(),
+  updateUserAttributes: vi.fn(),
+  signOut: vi.fn(),
+}));
+
+import * as auth from 'aws-amplify/auth';
+import { SESSION_EXPIRED_MESSAGE, UserProvider, useUser, useUserSession } from './useUser';
+
+const mocked = vi.mocked(auth);
+const alice = { username: 'sub-1', userId: 'sub-1' };
+
+function signedInAs(groups: string[] = [], attributes: Record<string, string> = { email: 'alice@example.com' }) {
+  mocked.getCurrentUser.mockResolvedValue(alice);
+  mocked.fetchAuthSession.mockResolvedValue(fakeSession({ groups, exp: 1_900_000_000 }) as never);
+  mocked.fetchUserAttributes.mockResolvedValue(attributes);
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe('useUser', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    hub.current = createFakeHub();
+  });
+
+  it('starts loading, then reports a signed-out visitor', async () => {
+    mocked.getCurrentUser.mockRejectedValue(new Error('UserUnAuthenticatedException'));
+    const { result } = renderHook(() => useUserSession());
+    expect(result.current.status).toBe('loading');
+    await waitFor(() => expect(result.current.status).toBe('signedOut'));
+    expect(result.current.user).toBeNull();
+    expect(result.current.groups).toEqual([]);
+    expect(mocked.fetchAuthSession).not.toHaveBeenCalled();
+  });
+
+  it('loads the user, attributes, groups from the id token, identity id and expiry once', async () => {
+    signedInAs(['EDITORS'], { email: 'alice@example.com', 'custom:is_beta_user': 'true' });
+    const { result, rerender } = renderHook(() => useUser(), { wrapper: UserProvider });
+    await waitFor(() => expect(result.current.status).toBe('signedIn'));
+    rerender();
+    expect(result.current.user).toEqual(alice);
+    expect(result.current.attributes['custom:is_beta_user']).toBe('true');
+    expect(result.current.groups).toEqual(['EDITORS']);
+    expect(result.current.identityId).toBe('us-east-1:11111111-1111-4111-8111-111111111111');
+    expect(result.current.sessionExpiresAt).toEqual(new Date(1_900_000_000_000));
+    expect(mocked.getCurrentUser).toHaveBeenCalledTimes(1);
+    expect(mocked.fetchAuthSession).toHaveBeenCalledTimes(1);
+  });
+
+  it('follows the auth Hub: signedIn, tokenRefresh, signedOut, tokenRefresh_failure', async () => {
+    mocked.getCurrentUser.mockRejectedValue(new Error('not signed in'));
+    const { result } = renderHook(() => useUserSession());
+    await waitFor(() => expect(result.current.status).toBe('signedOut'));
+
+    signedInAs([]);
+    act(() => hub.current.emit('auth', 'signedIn'));
+    await waitFor(() => expect(result.current.status).toBe('signedIn'));
+    expect(result.current.groups).toEqual([]);
+
+    signedInAs(['ADMINS']);
+    act(() => hub.current.emit('auth', 'tokenRefresh'));
+    await waitFor(() => expect(result.current.groups).toEqual(['ADMINS']));
+
+    act(() => hub.current.emit('auth', 'signedOut'));
+    expect(result.current.status).toBe('signedOut');
+    expect(result.current.user).toBeNull();
+
+    act(() => hub.current.emit('auth', 'signedIn'));
+    await waitFor(() => expect(result.current.status).toBe('signedIn'));
+    act(() => hub.current.emit('auth', 'tokenRefresh_failure'));
+    expect(result.current.status).toBe('signedOut');
+    expect(result.current.error).toBe(SESSION_EXPIRED_MESSAGE);
+  });
+
+  it('keeps only the newest of overlapping loads', async () => {
+    const slow = deferred<typeof alice>();
+    mocked.getCurrentUser.mockReturnValueOnce(slow.promise).mockRejectedValue(new Error('signed out'));
+    const { result } = renderHook(() => useUserSession());
+    // A sign-out arrives while the first load is still running.
+    act(() => hub.current.emit('auth', 'signedOut'));
+    signedInAs(['ADMINS']);
+    await act(async () => {
+      slow.resolve(alice);
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    expect(result.current.status).toBe('signedOut');
+  });
+
+  it('refresh(forceRefresh) renews tokens; updateAttributes reloads; signOut passes global', async () => {
+    signedInAs([]);
+    const { result } = renderHook(() => useUserSession());
+    await waitFor(() => expect(result.current.status).toBe('signedIn'));
+
+    signedInAs(['EDITORS']);
+    await act(() => result.current.refresh({ forceRefresh: true }));
+    expect(mocked.fetchAuthSession).toHaveBeenLastCalledWith({ forceRefresh: true });
+    expect(result.current.groups).toEqual(['EDITORS']);
+
+    mocked.updateUserAttributes.mockResolvedValue({} as never);
+    mocked.fetchUserAttributes.mockResolvedValue({ preferred_username: 'ally' });
+    await act(() => result.current.updateAttributes({ preferred_username: 'ally' }));
+    expect(mocked.updateUserAttributes).toHaveBeenCalledWith({ userAttributes: { preferred_username: 'ally' } });
+    expect(result.current.attributes.preferred_username).toBe('ally');
+
+    await act(() => result.current.signOut({ global: true }));
+    expect(mocked.signOut).toHaveBeenCalledWith({ global: true });
+  });
+
+  it('reports a session that cannot be read as signed out with the reason', async () => {
+    mocked.getCurrentUser.mockResolvedValue(alice);
+    mocked.fetchAuthSession.mockRejectedValue(new Error('Refresh Token has been revoked'));
+    mocked.fetchUserAttributes.mockResolvedValue({});
+    const { result } = renderHook(() => useUserSession());
+    await waitFor(() => expect(result.current.status).toBe('signedOut'));
+    expect(result.current.error).toBe('Refresh Token has been revoked');
+  });
+
+  it('useUser outside the provider explains itself', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => renderHook(() => useUser())).toThrow(/UserProvider/);
+  });
+});

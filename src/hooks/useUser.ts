@@ -1,0 +1,165 @@
+import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  fetchAuthSession,
+  fetchUserAttributes,
+  getCurrentUser,
+  signOut as amplifySignOut,
+  updateUserAttributes,
+  type AuthUser,
+  type FetchUserAttributesOutput,
+  type UpdateUserAttributesOutput,
+} from 'aws-amplify/auth';
+import { Hub } from 'aws-amplify/utils';
+
+export type UserStatus = 'loading' | 'signedOut' | 'signedIn';
+
+export interface UserSnapshot {
+  status: UserStatus;
+  user: AuthUser | null;
+  attributes: FetchUserAttributesOutput;
+  /** `cognito:groups` from the id token. */
+  groups: string[];
+  /** The identity-pool id (`region:uuid`): storage's `{entity_id}`. */
+  identityId: string | undefined;
+  /** When the id token expires. */
+  sessionExpiresAt: Date | undefined;
+  /** Why the last load or refresh failed, in plain words. */
+  error: string | undefined;
+}
+
+export interface UserActions {
+  /** Reloads the user; `forceRefresh` also renews the tokens (e.g. after a group change). */
+  refresh: (options?: { forceRefresh?: boolean }) => Promise<void>;
+  updateAttributes: (attributes: Record<string, string>) => Promise<UpdateUserAttributesOutput>;
+  /** Signs out this browser, or every device with `{ global: true }`. */
+  signOut: (options?: { global?: boolean }) => Promise<void>;
+}
+
+export type UseUser = UserSnapshot & UserActions;
+
+export const SIGNED_OUT: UserSnapshot = {
+  status: 'signedOut',
+  user: null,
+  attributes: {},
+  groups: [],
+  identityId: undefined,
+  sessionExpiresAt: undefined,
+  error: undefined,
+};
+
+const LOADING: UserSnapshot = { ...SIGNED_OUT, status: 'loading' };
+
+export const SESSION_EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
+
+async function loadSnapshot(forceRefresh: boolean): Promise<UserSnapshot> {
+  let user: AuthUser;
+  try {
+    user = await getCurrentUser();
+  } catch {
+    return SIGNED_OUT;
+  }
+  const [session, attributes] = await Promise.all([fetchAuthSession({ forceRefresh }), fetchUserAttributes()]);
+  const idToken = session.tokens?.idToken;
+  const rawGroups = idToken?.payload['cognito:groups'];
+  const groups = Array.isArray(rawGroups) ? rawGroups.filter((g): g is string => typeof g === 'string') : [];
+  const exp = idToken?.payload.exp;
+  return {
+    status: 'signedIn',
+    user,
+    attributes,
+    groups,
+    identityId: session.identityId,
+    sessionExpiresAt: typeof exp === 'number' ? new Date(exp * 1000) : undefined,
+    error: undefined,
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The signed-in user's state, loaded once and then kept current by the auth Hub.
+ * Results that arrive after unmount, or after a newer load started, are dropped.
+ */
+export function useUserSession(): UseUser {
+  const [snapshot, setSnapshot] = useState<UserSnapshot>(LOADING);
+  const mounted = useRef(true);
+  const generation = useRef(0);
+
+  const load = useCallback(async (forceRefresh = false) => {
+    const mine = ++generation.current;
+    const apply = (next: UserSnapshot) => {
+      if (mounted.current && mine === generation.current) setSnapshot(next);
+    };
+    try {
+      apply(await loadSnapshot(forceRefresh));
+    } catch (error) {
+      // Signed in, but the session could not be read (network, revoked tokens).
+      apply({ ...SIGNED_OUT, error: messageOf(error) });
+    }
+  }, []);
+
+  useEffect(() => {
+    mounted.current = true;
+    void load();
+    const stop = Hub.listen('auth', ({ payload }) => {
+      switch (payload.event) {
+        case 'signedIn':
+        case 'signInWithRedirect':
+        case 'tokenRefresh':
+          void load();
+          break;
+        case 'signedOut':
+          generation.current++;
+          if (mounted.current) setSnapshot(SIGNED_OUT);
+          break;
+        case 'tokenRefresh_failure':
+          generation.current++;
+          if (mounted.current) setSnapshot({ ...SIGNED_OUT, error: SESSION_EXPIRED_MESSAGE });
+          break;
+        case 'signInWithRedirect_failure':
+          generation.current++;
+          if (mounted.current) setSnapshot({ ...SIGNED_OUT, error: 'Signing in with that provider failed. Please try again.' });
+          break;
+      }
+    });
+    return () => {
+      mounted.current = false;
+      stop();
+    };
+  }, [load]);
+
+  const refresh = useCallback((options?: { forceRefresh?: boolean }) => load(options?.forceRefresh ?? false), [load]);
+
+  const updateAttributes = useCallback(
+    async (attributes: Record<string, string>) => {
+      const output = await updateUserAttributes({ userAttributes: attributes });
+      await load();
+      return output;
+    },
+    [load],
+  );
+
+  const signOut = useCallback(async (options?: { global?: boolean }) => {
+    await amplifySignOut({ global: options?.global ?? false });
+    // The Hub's signedOut event updates the state.
+  }, []);
+
+  return useMemo(() => ({ ...snapshot, refresh, updateAttributes, signOut }), [snapshot, refresh, updateAttributes, signOut]);
+}
+
+const UserContext = createContext<UseUser | null>(null);
+
+/** Holds the one user session every component reads with useUser(). */
+export function UserProvider({ children }: { children: ReactNode }) {
+  const value = useUserSession();
+  return createElement(UserContext.Provider, { value }, children);
+}
+
+/** The user session from the nearest UserProvider. */
+export function useUser(): UseUser {
+  const value = useContext(UserContext);
+  if (!value) throw new Error('useUser() must be used inside <UserProvider>.');
+  return value;
+}
