@@ -4,16 +4,21 @@ import { LambdaServiceError } from './runtime';
 import { TRIGGER_NAMES, type TriggerName } from './trigger-events';
 
 /**
- * The error Cognito answers when a trigger fails, with its exception name and
- * exact message, e.g. UserLambdaValidationException
- * "PreSignUp failed with error You must be at least 13 years old to create an account..".
+ * A failed trigger, carrying Cognito's exception name and exact message:
+ * - `code`: UserLambdaValidationException | UnexpectedLambdaException | InvalidLambdaResponseException
+ * - `cognitoMessage`: what Cognito answers, e.g.
+ *   "PreSignUp failed with error You must be at least 13 years old to create an account.."
+ * - `message`: the reason alone (the function's error message for
+ *   UserLambdaValidationException), so a caller that words the error itself
+ *   as "<Trigger> failed with error <message>." gets Cognito's text too.
  */
 export class TriggerError extends Error {
   constructor(
     readonly code: 'UserLambdaValidationException' | 'UnexpectedLambdaException' | 'InvalidLambdaResponseException',
-    message: string,
+    readonly cognitoMessage: string,
+    reason: string,
   ) {
-    super(message);
+    super(reason);
     this.name = code;
   }
   /** Cognito answers these with HTTP 400. */
@@ -120,11 +125,12 @@ export function createTriggers(options: TriggerOptions): Triggers {
         throw new TriggerError(
           'UnexpectedLambdaException',
           `${triggerName} invocation failed due to error ResourceNotFoundException.`,
+          'ResourceNotFoundException',
         );
       }
       const pool = pools.get(poolId)!;
       const unexpected = (why: string) =>
-        new TriggerError('UnexpectedLambdaException', `${triggerName} invocation failed due to error ${why}.`);
+        new TriggerError('UnexpectedLambdaException', `${triggerName} invocation failed due to error ${why}.`, why);
       if (!pool.invokable(functionArn)) throw unexpected('AccessDeniedException');
 
       let timer: NodeJS.Timeout | undefined;
@@ -145,6 +151,7 @@ export function createTriggers(options: TriggerOptions): Triggers {
         throw new TriggerError(
           'UserLambdaValidationException',
           `${triggerName} failed with error ${outcome.error.errorMessage}.`,
+          outcome.error.errorMessage,
         );
       }
       const returned = outcome.payload;
@@ -154,7 +161,7 @@ export function createTriggers(options: TriggerOptions): Triggers {
         Array.isArray(returned) ||
         ('response' in returned && (typeof returned.response !== 'object' || Array.isArray(returned.response)))
       ) {
-        throw new TriggerError('InvalidLambdaResponseException', 'Unrecognizable lambda output');
+        throw new TriggerError('InvalidLambdaResponseException', 'Unrecognizable lambda output', 'Unrecognizable lambda output');
       }
       return returned as E;
     },
