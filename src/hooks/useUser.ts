@@ -149,7 +149,8 @@ export function useUserSession(): UseUser {
   return useMemo(() => ({ ...snapshot, refresh, updateAttributes, signOut }), [snapshot, refresh, updateAttributes, signOut]);
 }
 
-const UserContext = createContext<UseUser | null>(null);
+/** Exported for tests, which provide a fixed user; the app uses UserProvider. */
+export const UserContext = createContext<UseUser | null>(null);
 
 /** Holds the one user session every component reads with useUser(). */
 export function UserProvider({ children }: { children: ReactNode }) {

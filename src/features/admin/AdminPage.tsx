@@ -131,6 +131,7 @@ export default function AdminPage({ api: injected, groups: injectedGroups }: { a
                         type="button"
                         className={u.enabled ? 'secondary' : undefined}
                         disabled={busy !== undefined || isMe}
+                        aria-label={`${u.enabled ? 'Disable' : 'Enable'} ${label}`}
                         onClick={() =>
                           void act(
                             `${u.username}:enabled`,
@@ -139,8 +140,7 @@ export default function AdminPage({ api: injected, groups: injectedGroups }: { a
                           )
                         }
                       >
-                        {u.enabled ? `Disable` : `Enable`}
-                        <span className="visually-hidden"> {label}</span>
+                        {u.enabled ? 'Disable' : 'Enable'}
                       </button>
                     </td>
                   </tr>

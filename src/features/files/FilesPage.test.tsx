@@ -1,0 +1,157 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeUser, renderWithUser } from '../../testing/render-with-user';
+
+vi.mock('aws-amplify/storage', () => ({
+  list: vi.fn(),
+  uploadData: vi.fn(),
+  getUrl: vi.fn(),
+  remove: vi.fn(),
+}));
+
+import * as storage from 'aws-amplify/storage';
+import FilesPage from './FilesPage';
+import PublicFilesPage from './PublicFilesPage';
+
+const ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
+const s = vi.mocked(storage);
+
+type Obj = { path: string; size?: number; lastModified?: Date };
+let bucket: Obj[];
+
+function fakeList() {
+  s.list.mockImplementation((async (input: { path: string }) => {
+    const prefix = input.path;
+    const items: Obj[] = [];
+    const subpaths = new Set<string>();
+    for (const o of bucket.filter((o) => o.path.startsWith(prefix))) {
+      const rest = o.path.slice(prefix.length);
+      const slash = rest.indexOf('/');
+      if (slash >= 0) subpaths.add(prefix + rest.slice(0, slash + 1));
+      else items.push(o);
+    }
+    return { items, excludedSubpaths: [...subpaths] };
+  }) as never);
+}
+
+function section(name: string) {
+  return screen.getByRole('region', { name });
+}
+
+describe('FilesPage', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    bucket = [
+      { path: 'public/readme.txt', size: 2048, lastModified: new Date('2026-01-02T03:04:05Z') },
+      { path: `private/${ID}/cat.png`, size: 1000, lastModified: new Date('2026-01-02T03:04:05Z') },
+      { path: `private/${ID}/docs/plan.pdf`, size: 5, lastModified: new Date('2026-01-02T03:04:05Z') },
+    ];
+    fakeList();
+  });
+
+  it('shows each section only to those who may use it', async () => {
+    renderWithUser(<FilesPage />, fakeUser({ groups: [], identityId: ID }));
+    expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
+      'Public',
+      'Private',
+      'Protected',
+      'Shared',
+    ]);
+    // Shared is read-only for people outside EDITORS/ADMINS: no upload control.
+    await waitFor(() => expect(within(section('Shared')).getByText(/No files here yet/)).toBeInTheDocument());
+    expect(within(section('Shared')).queryByLabelText(/Upload/)).not.toBeInTheDocument();
+    expect(within(section('Private')).getByLabelText(/Upload to private/)).toBeInTheDocument();
+    // Public files can be written but not deleted by ordinary users.
+    await within(section('Public')).findByText('readme.txt');
+    expect(within(section('Public')).queryByRole('button', { name: /Delete/ })).not.toBeInTheDocument();
+  });
+
+  it('shows the admin section to ADMINS and lets EDITORS upload to shared', async () => {
+    renderWithUser(<FilesPage />, fakeUser({ groups: ['ADMINS'], identityId: ID }));
+    expect(screen.getByRole('heading', { name: 'Admin' })).toBeInTheDocument();
+    expect(within(section('Shared')).getByLabelText(/Upload to shared/)).toBeInTheDocument();
+  });
+
+  it('lists files with size and date, opens folders, previews images', async () => {
+    s.getUrl.mockResolvedValue({ url: new URL('http://localhost:20005/bucket/cat.png?X-Amz-Signature=abc'), expiresAt: new Date() });
+    const user = userEvent.setup();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('Private');
+    const row = (await within(priv).findByText('cat.png')).closest('tr')!;
+    expect(within(row).getByText('1000 B')).toBeInTheDocument();
+    expect(within(row).getByText(/2026/)).toBeInTheDocument();
+    expect(s.list).toHaveBeenCalledWith(
+      expect.objectContaining({ path: `private/${ID}/`, options: expect.objectContaining({ subpathStrategy: { strategy: 'exclude' } }) }),
+    );
+
+    await user.click(within(row).getByRole('button', { name: 'Preview cat.png' }));
+    expect(await within(priv).findByRole('img', { name: 'Preview of cat.png' })).toHaveAttribute(
+      'src',
+      'http://localhost:20005/bucket/cat.png?X-Amz-Signature=abc',
+    );
+
+    await user.click(within(priv).getByRole('button', { name: /docs/ }));
+    expect(await within(priv).findByText('plan.pdf')).toBeInTheDocument();
+    expect(within(priv).queryByText('cat.png')).not.toBeInTheDocument();
+    await user.click(within(priv).getByRole('button', { name: 'Private' }));
+    expect(await within(priv).findByText('cat.png')).toBeInTheDocument();
+  });
+
+  it('uploads with a progress bar into the current folder, then lists the file', async () => {
+    let report!: (p: { transferredBytes: number; totalBytes: number }) => void;
+    let finish!: () => void;
+    s.uploadData.mockImplementation(((input: { path: string; options: { onProgress: typeof report } }) => {
+      report = input.options.onProgress;
+      return {
+        result: new Promise((resolve) => {
+          finish = () => {
+            bucket.push({ path: input.path, size: 6 * 1024 * 1024 });
+            resolve({ path: input.path });
+          };
+        }),
+      };
+    }) as never);
+    const user = userEvent.setup();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('Private');
+    await within(priv).findByText('cat.png');
+    const big = new File([new Uint8Array(16)], 'big.bin', { type: 'application/octet-stream' });
+    await user.upload(within(priv).getByLabelText(/Upload to private/), big);
+    expect(s.uploadData).toHaveBeenCalledWith(expect.objectContaining({ path: `private/${ID}/big.bin`, data: big }));
+
+    report({ transferredBytes: 3 * 1024 * 1024, totalBytes: 6 * 1024 * 1024 });
+    const bar = await within(priv).findByRole('progressbar', { name: /Uploading big.bin/ });
+    await waitFor(() => expect(bar).toHaveAttribute('value', String(3 * 1024 * 1024)));
+    expect(within(priv).getByText(/50%/)).toBeInTheDocument();
+
+    finish();
+    expect(await within(priv).findByText('Uploaded big.bin.')).toBeInTheDocument();
+    expect(await within(priv).findByText('big.bin')).toBeInTheDocument();
+    expect(within(priv).queryByRole('progressbar')).not.toBeInTheDocument();
+  });
+
+  it('asks before deleting, and explains a denial', async () => {
+    s.remove.mockRejectedValueOnce(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+    const user = userEvent.setup();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('Private');
+    await within(priv).findByText('cat.png');
+    await user.click(within(priv).getByRole('button', { name: 'Delete cat.png' }));
+    expect(s.remove).not.toHaveBeenCalled();
+    await user.click(within(priv).getByRole('button', { name: 'Confirm delete cat.png' }));
+    expect(s.remove).toHaveBeenCalledWith({ path: `private/${ID}/cat.png` });
+    expect(await within(priv).findByRole('alert')).toHaveTextContent('Could not delete cat.png: You do not have permission');
+  });
+
+  it('shows a load error with a retry', async () => {
+    s.list.mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    renderWithUser(<PublicFilesPage />, fakeUser({ status: 'signedOut' }));
+    const pub = section('Public');
+    expect(await within(pub).findByRole('alert')).toHaveTextContent('We could not reach file storage');
+    fakeList();
+    await userEvent.setup().click(within(pub).getByRole('button', { name: 'Try again' }));
+    expect(await within(pub).findByText('readme.txt')).toBeInTheDocument();
+    expect(within(pub).queryByLabelText(/Upload/)).not.toBeInTheDocument();
+  });
+});

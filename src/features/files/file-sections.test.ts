@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { folderNameProblem, formatBytes, previewKind, sectionsFor } from './file-sections';
+
+const ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
+
+describe('sectionsFor', () => {
+  it('shows guests public files only, read-only', () => {
+    expect(sectionsFor({ signedIn: false, groups: [] })).toEqual([
+      expect.objectContaining({ id: 'public', prefix: 'public/', canWrite: false, canDelete: false }),
+    ]);
+  });
+
+  it('gives a signed-in user their own private and protected folders and read-only shared', () => {
+    const sections = sectionsFor({ signedIn: true, groups: [], identityId: ID });
+    expect(sections.map((s) => s.id)).toEqual(['public', 'private', 'protected', 'shared']);
+    const byId = Object.fromEntries(sections.map((s) => [s.id, s]));
+    expect(byId.public).toMatchObject({ canWrite: true, canDelete: false });
+    expect(byId.private).toMatchObject({ prefix: `private/${ID}/`, canWrite: true, canDelete: true });
+    expect(byId.protected).toMatchObject({ prefix: `protected/${ID}/`, canWrite: true });
+    expect(byId.shared).toMatchObject({ canWrite: false, canDelete: false });
+  });
+
+  it('lets EDITORS write shared/ and ADMINS see admin/', () => {
+    const editor = Object.fromEntries(sectionsFor({ signedIn: true, groups: ['EDITORS'], identityId: ID }).map((s) => [s.id, s]));
+    expect(editor.shared).toMatchObject({ canWrite: true, canDelete: true });
+    expect(editor.public).toMatchObject({ canDelete: true });
+    expect(editor.admin).toBeUndefined();
+    const admin = sectionsFor({ signedIn: true, groups: ['ADMINS'], identityId: ID });
+    expect(admin.map((s) => s.id)).toContain('admin');
+  });
+
+  it('without an identity id shows only public files', () => {
+    expect(sectionsFor({ signedIn: true, groups: ['ADMINS'] }).map((s) => s.id)).toEqual(['public']);
+  });
+});
+
+describe('helpers', () => {
+  it('formats sizes, picks previews and checks folder names', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(6 * 1024 * 1024)).toBe('6.0 MiB');
+    expect(formatBytes(undefined)).toBe('—');
+    expect(previewKind('Cat.PNG')).toBe('image');
+    expect(previewKind('report.pdf')).toBe('pdf');
+    expect(previewKind('notes.txt')).toBeUndefined();
+    expect(folderNameProblem('ok')).toBeUndefined();
+    expect(folderNameProblem('a/b')).toMatch(/cannot contain/);
+    expect(folderNameProblem('..')).toMatch(/cannot/);
+    expect(folderNameProblem('  ')).toMatch(/Enter/);
+  });
+});

@@ -1,0 +1,171 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeUser, renderWithUser } from '../../testing/render-with-user';
+
+vi.mock('aws-amplify/auth', () => ({
+  fetchMFAPreference: vi.fn(),
+  setUpTOTP: vi.fn(),
+  verifyTOTPSetup: vi.fn(),
+  updateMFAPreference: vi.fn(),
+  sendUserAttributeVerificationCode: vi.fn(),
+  confirmUserAttribute: vi.fn(),
+  updatePassword: vi.fn(),
+  deleteUser: vi.fn(),
+}));
+
+import * as auth from 'aws-amplify/auth';
+import ProfilePage from './ProfilePage';
+
+const a = vi.mocked(auth);
+const region = (name: string) => screen.getByRole('region', { name });
+
+describe('ProfilePage', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    a.fetchMFAPreference.mockResolvedValue({});
+  });
+
+  it('edits preferred username, birthdate and the beta flag', async () => {
+    const user = userEvent.setup();
+    const me = fakeUser({
+      attributes: { email: 'alice@example.com', preferred_username: 'ally', birthdate: '1990-04-23', 'custom:is_beta_user': 'false' },
+    });
+    renderWithUser(<ProfilePage />, me);
+    const details = region('Your details');
+    const name = within(details).getByLabelText('Preferred username');
+    expect(name).toHaveValue('ally');
+    expect(within(details).getByLabelText('Birthdate')).toHaveAttribute('type', 'date');
+    expect(within(details).getByLabelText('Birthdate')).toHaveValue('1990-04-23');
+    await user.clear(name);
+    await user.type(name, 'alice-w');
+    await user.click(within(details).getByRole('checkbox', { name: 'Beta features' }));
+    await user.click(within(details).getByRole('button', { name: 'Save details' }));
+    expect(me.updateAttributes).toHaveBeenCalledWith({
+      preferred_username: 'alice-w',
+      birthdate: '1990-04-23',
+      'custom:is_beta_user': 'true',
+    });
+    expect(await within(details).findByText('Your details are saved.')).toBeInTheDocument();
+  });
+
+  it('shows a refused edit in plain words', async () => {
+    const user = userEvent.setup();
+    const me = fakeUser({
+      updateAttributes: vi.fn(async () => {
+        throw Object.assign(new Error('Invalid birthdate'), { name: 'InvalidParameterException' });
+      }),
+    });
+    renderWithUser(<ProfilePage />, me);
+    await user.click(within(region('Your details')).getByRole('button', { name: 'Save details' }));
+    expect(await within(region('Your details')).findByRole('alert')).toHaveTextContent('Invalid birthdate');
+  });
+
+  it('verifies the phone with a code', async () => {
+    a.sendUserAttributeVerificationCode.mockResolvedValue({ destination: '+*******0100', deliveryMedium: 'SMS', attributeName: 'phone_number' });
+    a.confirmUserAttribute.mockResolvedValue();
+    const user = userEvent.setup();
+    const me = fakeUser();
+    renderWithUser(<ProfilePage />, me);
+    const contact = region('Email and phone');
+    expect(within(contact).getByText('(verified)')).toBeInTheDocument();
+    await user.click(within(contact).getByRole('button', { name: 'Send a code to verify your phone' }));
+    expect(a.sendUserAttributeVerificationCode).toHaveBeenCalledWith({ userAttributeKey: 'phone_number' });
+    await user.type(await within(contact).findByLabelText('Code sent to +*******0100'), '123456');
+    await user.click(within(contact).getByRole('button', { name: 'Verify phone' }));
+    expect(a.confirmUserAttribute).toHaveBeenCalledWith({ userAttributeKey: 'phone_number', confirmationCode: '123456' });
+    expect(await within(contact).findByText('Your phone is verified.')).toBeInTheDocument();
+    expect(me.refresh).toHaveBeenCalled();
+  });
+
+  it('sets up TOTP with a QR code issued by "Amplify Vault", then turns it off', async () => {
+    const getSetupUri = vi.fn((issuer: string, account: string) => new URL(`otpauth://totp/${issuer}:${account}?secret=JBSWY3DPEHPK3PXP&issuer=${issuer}`));
+    a.setUpTOTP.mockResolvedValue({ sharedSecret: 'JBSWY3DPEHPK3PXP', getSetupUri });
+    a.verifyTOTPSetup.mockResolvedValue();
+    a.updateMFAPreference.mockResolvedValue();
+    const user = userEvent.setup();
+    renderWithUser(<ProfilePage />);
+    const mfa = region('Two-step sign-in');
+    await user.click(await within(mfa).findByRole('button', { name: 'Set up an authenticator app' }));
+    expect(getSetupUri).toHaveBeenCalledWith('Amplify Vault', 'alice@example.com');
+    const qr = await within(mfa).findByRole('img', { name: /QR code/ });
+    expect(qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    expect(within(mfa).getByText('JBSWY3DPEHPK3PXP')).toBeInTheDocument();
+
+    const turnOn = within(mfa).getByRole('button', { name: 'Turn on authenticator app' });
+    expect(turnOn).toBeDisabled();
+    await user.type(within(mfa).getByLabelText('Code from the app'), '654321');
+    a.fetchMFAPreference.mockResolvedValue({ enabled: ['TOTP'], preferred: 'TOTP' });
+    await user.click(turnOn);
+    expect(a.verifyTOTPSetup).toHaveBeenCalledWith({ code: '654321' });
+    expect(a.updateMFAPreference).toHaveBeenCalledWith({ totp: 'PREFERRED' });
+    expect(await within(mfa).findByText(/authenticator app is on/)).toBeInTheDocument();
+
+    a.fetchMFAPreference.mockResolvedValue({});
+    await user.click(within(mfa).getByRole('button', { name: 'Turn off authenticator app' }));
+    expect(a.updateMFAPreference).toHaveBeenLastCalledWith({ totp: 'DISABLED' });
+    expect(await within(mfa).findByRole('button', { name: 'Set up an authenticator app' })).toBeInTheDocument();
+  });
+
+  it('shows a wrong TOTP code as an error and keeps the setup open', async () => {
+    a.setUpTOTP.mockResolvedValue({ sharedSecret: 'S', getSetupUri: () => new URL('otpauth://totp/x?secret=S') });
+    a.verifyTOTPSetup.mockRejectedValue(Object.assign(new Error('Code mismatch'), { name: 'EnableSoftwareTokenMFAException' }));
+    const user = userEvent.setup();
+    renderWithUser(<ProfilePage />);
+    const mfa = region('Two-step sign-in');
+    await user.click(await within(mfa).findByRole('button', { name: 'Set up an authenticator app' }));
+    await user.type(await within(mfa).findByLabelText('Code from the app'), '000000');
+    await user.click(within(mfa).getByRole('button', { name: 'Turn on authenticator app' }));
+    expect(await within(mfa).findByRole('alert')).toHaveTextContent('Code mismatch');
+    expect(a.updateMFAPreference).not.toHaveBeenCalled();
+    expect(within(mfa).getByLabelText('Code from the app')).toBeInTheDocument();
+  });
+
+  it('offers SMS codes only once the phone is verified', async () => {
+    renderWithUser(<ProfilePage />);
+    expect(await within(region('Two-step sign-in')).findByText(/Verify your phone number above/)).toBeInTheDocument();
+  });
+
+  it('changes the password, checking the confirmation first', async () => {
+    a.updatePassword.mockResolvedValue();
+    const user = userEvent.setup();
+    renderWithUser(<ProfilePage />);
+    const pw = region('Change password');
+    await user.type(within(pw).getByLabelText('Current password'), 'Old-Password-1!');
+    await user.type(within(pw).getByLabelText('New password'), 'New-Password-2!');
+    await user.type(within(pw).getByLabelText('Confirm new password'), 'New-Password-3!');
+    await user.click(within(pw).getByRole('button', { name: 'Change password' }));
+    expect(within(pw).getByRole('alert')).toHaveTextContent('do not match');
+    expect(a.updatePassword).not.toHaveBeenCalled();
+    await user.clear(within(pw).getByLabelText('Confirm new password'));
+    await user.type(within(pw).getByLabelText('Confirm new password'), 'New-Password-2!');
+    await user.click(within(pw).getByRole('button', { name: 'Change password' }));
+    expect(a.updatePassword).toHaveBeenCalledWith({ oldPassword: 'Old-Password-1!', newPassword: 'New-Password-2!' });
+    expect(await within(pw).findByText('Your password is changed.')).toBeInTheDocument();
+  });
+
+  it('signs out everywhere and deletes the account only after typing DELETE', async () => {
+    a.deleteUser.mockResolvedValue();
+    const user = userEvent.setup();
+    const me = fakeUser();
+    renderWithUser(<ProfilePage />, me);
+    const account = region('Account');
+    await user.click(within(account).getByRole('button', { name: 'Sign out everywhere' }));
+    expect(me.signOut).toHaveBeenCalledWith({ global: true });
+    const del = within(account).getByRole('button', { name: 'Delete my account' });
+    expect(del).toBeDisabled();
+    await user.type(within(account).getByLabelText('Type DELETE to confirm'), 'DELETE');
+    await user.click(del);
+    await waitFor(() => expect(a.deleteUser).toHaveBeenCalled());
+  });
+
+  it('shows groups and refreshes access on request', async () => {
+    const user = userEvent.setup();
+    const me = fakeUser({ groups: ['EDITORS'] });
+    renderWithUser(<ProfilePage />, me);
+    const access = region('Access');
+    expect(access).toHaveTextContent('Groups: EDITORS');
+    await user.click(within(access).getByRole('button', { name: 'Refresh my access' }));
+    expect(me.refresh).toHaveBeenCalledWith({ forceRefresh: true });
+  });
+});
