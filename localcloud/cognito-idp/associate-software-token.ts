@@ -1,0 +1,29 @@
+import { InvalidParameter } from './errors';
+import { openSession, sealSession, userOf } from './auth-flow';
+import type { Target } from './services';
+import { newTotpSecret } from './totp';
+import { optionalString } from './validate';
+
+/** Starts TOTP setup, signed in (AccessToken) or during sign-in's MFA_SETUP challenge (Session). */
+export const AssociateSoftwareToken: Target = (services) => async (_ctx, req) => {
+  const accessToken = optionalString(req, 'AccessToken');
+  const session = optionalString(req, 'Session');
+  if (!accessToken && !session) throw InvalidParameter('Either AccessToken or Session must be provided.');
+  const secret = newTotpSecret();
+  if (accessToken) {
+    const { pool, user } = await services.tokens.verify(accessToken, 'access');
+    user.pendingTotpSecret = secret;
+    services.users.update(pool, user);
+    return { SecretCode: secret };
+  }
+  const pending = openSession(services, session, sessionClientId(services, session!), ['MFA_SETUP']);
+  const user = userOf(services, pending);
+  user.pendingTotpSecret = secret;
+  services.users.update(services.pools.byId(pending.poolId)!, user);
+  return { SecretCode: secret, Session: sealSession(services, pending) };
+};
+
+/** A Session names its own client (the session-only operations carry no ClientId). */
+export function sessionClientId(services: Parameters<Target>[0], session: string): string {
+  return services.sealer.unseal<{ clientId: string }>('cognito-idp:session', session)?.clientId ?? '';
+}

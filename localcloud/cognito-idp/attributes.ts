@@ -1,0 +1,54 @@
+import type { UserPoolConfig } from '../provisioning/user-pools';
+import { InvalidParameter } from './errors';
+import type { User } from './users';
+import type { AttributeType } from './validate';
+
+/**
+ * User attributes against the pool's schema: what may be written, in which
+ * format, and how a user's attributes look on the wire.
+ */
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const PHONE = /^\+[0-9]{4,15}$/;
+const VERIFIED = new Set(['email_verified', 'phone_number_verified']);
+
+const schemaError = (detail: string) => InvalidParameter(`Attributes did not conform to the schema: ${detail}`);
+
+/**
+ * Validates attributes a user writes (SignUp, UpdateUserAttributes): known to
+ * the schema, mutable unless `creating`, well-formed. `sub` and the
+ * `*_verified` flags are Cognito's to set.
+ */
+export function checkAttributes(pool: UserPoolConfig, attributes: AttributeType[], creating: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { Name, Value } of attributes) {
+    const definition = pool.schema.find((a) => a.name === Name);
+    if (!definition) throw schemaError(`Type for attribute {${Name}} could not be determined`);
+    if (Name === 'sub' || VERIFIED.has(Name)) {
+      throw InvalidParameter(`Cannot modify the non-mutable attribute ${Name}`);
+    }
+    if (!creating && !definition.mutable) throw InvalidParameter(`Cannot modify the non-mutable attribute ${Name}`);
+    if (Value.length > (definition.maxLength ?? 2048)) throw schemaError(`${Name}: String must be no longer than ${definition.maxLength ?? 2048} characters`);
+    if (definition.minLength !== undefined && Value.length < definition.minLength) throw schemaError(`${Name}: String must be no shorter than ${definition.minLength} characters`);
+    if (Name === 'email' && !EMAIL.test(Value)) throw InvalidParameter('Invalid email address format.');
+    if (Name === 'phone_number' && !PHONE.test(Value)) throw InvalidParameter('Invalid phone number format.');
+    if (definition.type === 'Number' && Value !== '' && !Number.isFinite(Number(Value))) throw schemaError(`${Name}: Number must be a valid number`);
+    if (definition.type === 'Boolean' && !['true', 'false', '1', '0'].includes(Value.toLowerCase())) throw schemaError(`${Name}: Boolean must be true or false`);
+    out[Name] = Value;
+  }
+  return out;
+}
+
+/** Required attributes missing from a new user's attributes (Cognito names the first). */
+export function checkRequired(pool: UserPoolConfig, attributes: Record<string, string>): void {
+  const missing = pool.schema.find((a) => a.required && a.name !== 'sub' && !attributes[a.name]);
+  if (missing) throw schemaError(`${missing.name}: The attribute is required`);
+}
+
+/** The user's attributes as GetUser returns them: sub first, then the rest. */
+export function attributesOnTheWire(user: User): AttributeType[] {
+  return [{ Name: 'sub', Value: user.sub }, ...Object.entries(user.attributes).filter(([n]) => n !== 'sub').map(([Name, Value]) => ({ Name, Value }))];
+}
+
+/** Whether the user's email/phone is a verified channel codes can go to. */
+export const isVerified = (user: User, attribute: 'email' | 'phone_number') =>
+  !!user.attributes[attribute] && user.attributes[`${attribute}_verified`] === 'true';

@@ -1,0 +1,186 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { UserPoolClientConfig, UserPoolConfig } from '../provisioning/user-pools';
+import { CognitoError, NotAuthorized, UserNotConfirmed, messages } from './errors';
+import type { Services } from './services';
+import type { AuthenticationResult } from './tokens';
+import { invokeTrigger } from './trigger-events';
+import type { User } from './users';
+
+/**
+ * What the sign-in operations share: lockout after repeated failures, the
+ * sealed Session that carries a sign-in from one challenge to the next, the
+ * choice of MFA challenge, and the final token issue.
+ */
+export interface AuthResponse {
+  ChallengeName?: string;
+  ChallengeParameters?: Record<string, string>;
+  Session?: string;
+  AuthenticationResult?: AuthenticationResult;
+}
+
+/** A sign-in between two challenges. */
+export interface PendingSignIn {
+  poolId: string;
+  clientId: string;
+  username: string;
+  challenge: string;
+}
+
+const SESSION_PURPOSE = 'cognito-idp:session';
+/** Cognito's auth sessions last 3 minutes. */
+export const SESSION_TTL_SECONDS = 180;
+
+export function sealSession(services: Pick<Services, 'sealer'>, pending: PendingSignIn): string {
+  return services.sealer.seal(SESSION_PURPOSE, pending, SESSION_TTL_SECONDS);
+}
+
+/** The pending sign-in a Session carries, checked against the client and the challenge answered. */
+export function openSession(
+  services: Pick<Services, 'sealer'>,
+  session: string | undefined,
+  clientId: string,
+  challenges: string[],
+): PendingSignIn {
+  const pending = session ? services.sealer.unseal<PendingSignIn>(SESSION_PURPOSE, session) : undefined;
+  if (!pending || pending.clientId !== clientId || !challenges.includes(pending.challenge)) {
+    throw NotAuthorized(messages.invalidSession);
+  }
+  return pending;
+}
+
+/** After 5 consecutive failures Cognito locks sign-in, 1 s at first, doubling up to 15 min. */
+const FREE_FAILURES = 5;
+const MAX_LOCK_SECONDS = 900;
+
+export function assertNotLockedOut(services: Pick<Services, 'clock'>, user: User): void {
+  if (user.lockedUntil > services.clock.now().getTime()) throw NotAuthorized(messages.attemptsExceeded);
+}
+
+export function recordFailedSignIn(services: Pick<Services, 'clock' | 'users' | 'pools'>, pool: UserPoolConfig, user: User): void {
+  user.failedSignIns += 1;
+  if (user.failedSignIns >= FREE_FAILURES) {
+    const seconds = Math.min(MAX_LOCK_SECONDS, 2 ** (user.failedSignIns - FREE_FAILURES));
+    user.lockedUntil = services.clock.now().getTime() + seconds * 1000;
+  }
+  services.users.update(pool, user);
+}
+
+function clearFailures(services: Pick<Services, 'users'>, pool: UserPoolConfig, user: User): void {
+  if (user.failedSignIns === 0 && user.lockedUntil === 0) return;
+  user.failedSignIns = 0;
+  user.lockedUntil = 0;
+  services.users.update(pool, user);
+}
+
+/** SECRET_HASH = Base64(HMAC-SHA256(clientSecret, username + clientId)), required when the client has a secret. */
+export function checkSecretHash(client: UserPoolClientConfig, username: string, secretHash: string | undefined): void {
+  if (!client.clientSecret) return;
+  if (!secretHash) throw NotAuthorized(`Client ${client.clientId} is configured with secret but SECRET_HASH was not received`);
+  const expected = createHmac('sha256', client.clientSecret).update(username + client.clientId).digest();
+  const given = Buffer.from(secretHash, 'base64');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw NotAuthorized(`Unable to verify secret hash for client ${client.clientId}`);
+  }
+}
+
+/** Refuses a flow the app client does not allow, as Cognito words it. */
+export function assertFlowAllowed(client: UserPoolClientConfig, flow: string): void {
+  const allowed = client.explicitAuthFlows.some((f) => f === `ALLOW_${flow}` || (flow === 'USER_PASSWORD_AUTH' && f === 'USER_PASSWORD_AUTH'));
+  if (!allowed) throw new CognitoError('InvalidParameterException', `${flow} flow not enabled for this client`);
+}
+
+/**
+ * The password is right: reset the failure count, then either challenge for
+ * a new password or MFA, or finish the sign-in.
+ */
+export async function afterPasswordVerified(
+  services: Services,
+  pool: UserPoolConfig,
+  client: UserPoolClientConfig,
+  user: User,
+  clientMetadata: Record<string, string>,
+): Promise<AuthResponse> {
+  clearFailures(services, pool, user);
+  if (user.status === 'UNCONFIRMED') throw UserNotConfirmed(messages.notConfirmed);
+  if (user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
+  if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    const required = pool.schema.filter((a) => a.required && a.name !== 'sub' && !user.attributes[a.name]).map((a) => `userAttributes.${a.name}`);
+    return challenge(services, pool, client, user, 'NEW_PASSWORD_REQUIRED', {
+      userAttributes: JSON.stringify(Object.fromEntries(Object.entries(user.attributes).filter(([n]) => n !== 'sub' && !n.endsWith('_verified')))),
+      requiredAttributes: JSON.stringify(required),
+    });
+  }
+  return mfaOrFinish(services, pool, client, user, clientMetadata);
+}
+
+/** Which MFA challenge (if any) the user must answer, following the pool's MFA configuration. */
+export async function mfaOrFinish(
+  services: Services,
+  pool: UserPoolConfig,
+  client: UserPoolClientConfig,
+  user: User,
+  clientMetadata: Record<string, string>,
+): Promise<AuthResponse> {
+  if (pool.mfaConfiguration === 'OFF') return finishSignIn(services, pool, client, user, clientMetadata);
+  const totp = pool.enabledMfas.includes('SOFTWARE_TOKEN_MFA') && user.totpEnabled;
+  const smsAllowed = pool.enabledMfas.includes('SMS_MFA') && !!user.attributes.phone_number;
+  const sms = smsAllowed && user.smsMfaEnabled;
+  if (totp && sms && !user.preferredMfa) {
+    return challenge(services, pool, client, user, 'SELECT_MFA_TYPE', { MFAS_CAN_CHOOSE: JSON.stringify(['SMS_MFA', 'SOFTWARE_TOKEN_MFA']) });
+  }
+  if (totp && (!sms || user.preferredMfa === 'SOFTWARE_TOKEN_MFA')) return challenge(services, pool, client, user, 'SOFTWARE_TOKEN_MFA', {});
+  if (sms || (pool.mfaConfiguration === 'ON' && smsAllowed)) return smsChallenge(services, pool, client, user);
+  if (pool.mfaConfiguration === 'ON') {
+    const canSetUp = pool.enabledMfas.filter((m) => m === 'SOFTWARE_TOKEN_MFA' || (m === 'SMS_MFA' && smsAllowed));
+    if (!canSetUp.length) throw NotAuthorized('User has not set up software token mfa');
+    return challenge(services, pool, client, user, 'MFA_SETUP', { MFAS_CAN_SETUP: JSON.stringify(canSetUp) });
+  }
+  return finishSignIn(services, pool, client, user, clientMetadata);
+}
+
+export async function smsChallenge(services: Services, pool: UserPoolConfig, client: UserPoolClientConfig, user: User): Promise<AuthResponse> {
+  const delivery = await services.codes.send(pool, user, 'SMS_MFA', 'phone_number', { clientId: client.clientId });
+  return challenge(services, pool, client, user, 'SMS_MFA', {
+    CODE_DELIVERY_DELIVERY_MEDIUM: delivery.DeliveryMedium,
+    CODE_DELIVERY_DESTINATION: delivery.Destination,
+  });
+}
+
+export function challenge(
+  services: Pick<Services, 'sealer'>,
+  pool: UserPoolConfig,
+  client: UserPoolClientConfig,
+  user: User,
+  name: string,
+  parameters: Record<string, string>,
+): AuthResponse {
+  return {
+    ChallengeName: name,
+    ChallengeParameters: { USER_ID_FOR_SRP: user.username, ...parameters },
+    Session: sealSession(services, { poolId: pool.id, clientId: client.clientId, username: user.username, challenge: name }),
+  };
+}
+
+/** Tokens for a completed sign-in, after the PostAuthentication trigger. */
+export async function finishSignIn(
+  services: Services,
+  pool: UserPoolConfig,
+  client: UserPoolClientConfig,
+  user: User,
+  clientMetadata: Record<string, string>,
+): Promise<AuthResponse> {
+  const result = await services.tokens.issue(pool, client, user, clientMetadata);
+  await invokeTrigger(services.triggers, pool, 'PostAuthentication', 'PostAuthentication_Authentication', user, {
+    clientId: client.clientId,
+    request: { userAttributes: user.attributes, newDeviceUsed: false, clientMetadata },
+    response: {},
+  });
+  return { ChallengeParameters: {}, AuthenticationResult: result };
+}
+
+/** The user a pending sign-in is about, refusing if it was deleted meanwhile. */
+export function userOf(services: Pick<Services, 'users'>, pending: PendingSignIn): User {
+  const user = services.users.byUsername(pending.poolId, pending.username);
+  if (!user) throw NotAuthorized(messages.invalidSession);
+  return user;
+}

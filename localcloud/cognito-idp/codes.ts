@@ -1,0 +1,132 @@
+import { newCode } from '../services/ids';
+import type { UserPoolConfig } from '../provisioning/user-pools';
+import type { Store } from '../store/store';
+import type { Clock } from '../services/clock';
+import type { Outbox } from '../services/outbox';
+import type { Triggers } from '../services/triggers';
+import { CodeMismatch, ExpiredCode, LimitExceeded, messages } from './errors';
+import type { User } from './users';
+import { invokeTrigger } from './trigger-events';
+
+/**
+ * One-time codes (sign-up, attribute verification, password reset, SMS MFA):
+ * stored, delivered through the outbox, checked with a bounded number of
+ * attempts, and consumed on success.
+ */
+export type CodePurpose = 'SIGN_UP' | 'FORGOT_PASSWORD' | 'VERIFY_ATTRIBUTE' | 'SMS_MFA';
+
+export interface CodeDeliveryDetails {
+  Destination: string;
+  DeliveryMedium: 'EMAIL' | 'SMS';
+  AttributeName: string;
+}
+
+/** Cognito's lifetimes: 24 h for confirmation and verification codes, 1 h for a reset, 3 min for SMS MFA. */
+const TTL_SECONDS: Record<CodePurpose, number> = {
+  SIGN_UP: 86400,
+  VERIFY_ATTRIBUTE: 86400,
+  FORGOT_PASSWORD: 3600,
+  SMS_MFA: 180,
+};
+const MAX_ATTEMPTS = 5;
+
+/** CustomMessage trigger sources for each purpose. */
+const TRIGGER_SOURCE: Record<CodePurpose, string> = {
+  SIGN_UP: 'CustomMessage_SignUp',
+  VERIFY_ATTRIBUTE: 'CustomMessage_VerifyUserAttribute',
+  FORGOT_PASSWORD: 'CustomMessage_ForgotPassword',
+  SMS_MFA: 'CustomMessage_Authentication',
+};
+
+export const codesMigrations = [
+  `CREATE TABLE cognito_codes (
+     pool_id TEXT NOT NULL, username TEXT NOT NULL, purpose TEXT NOT NULL,
+     attribute TEXT NOT NULL, code TEXT NOT NULL, expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+     PRIMARY KEY (pool_id, username, purpose, attribute))`,
+];
+
+export interface Codes {
+  /** Creates (replacing any previous one) and sends a code to the user's `attribute` (or `destination`). */
+  send(pool: UserPoolConfig, user: User, purpose: CodePurpose, attribute: 'email' | 'phone_number', options?: { destination?: string; clientId?: string; clientMetadata?: Record<string, string> }): Promise<CodeDeliveryDetails>;
+  /** Throws CodeMismatch / ExpiredCode / LimitExceeded; consumes the code when it matches. */
+  check(pool: UserPoolConfig, user: User, purpose: CodePurpose, attribute: string, code: string): void;
+  /** Forgets a user's codes (deleted user). */
+  forget(poolId: string, username: string): void;
+}
+
+export function deliveryDetails(attribute: 'email' | 'phone_number', destination: string): CodeDeliveryDetails {
+  return { Destination: mask(attribute, destination), DeliveryMedium: attribute === 'email' ? 'EMAIL' : 'SMS', AttributeName: attribute };
+}
+
+/** Cognito's masking: "a***@e***" and "+*******1234". */
+export function mask(attribute: 'email' | 'phone_number', value: string): string {
+  if (attribute === 'email') {
+    const [local, domain = ''] = value.split('@');
+    return `${local.charAt(0)}***@${domain.charAt(0)}***`;
+  }
+  return `+${'*'.repeat(Math.max(0, value.length - 5))}${value.slice(-4)}`;
+}
+
+/** Attribute verification keeps one code per attribute; the other purposes one per user. */
+const codeKey = (purpose: CodePurpose, attribute: string) => (purpose === 'VERIFY_ATTRIBUTE' ? attribute : '');
+
+export function createCodes(store: Store, clock: Clock, outbox: Outbox, triggers: Triggers): Codes {
+  store.migrate('cognito-idp.codes', codesMigrations);
+  const db = store.db;
+  const upsert = db.prepare(
+    `INSERT INTO cognito_codes (pool_id, username, purpose, attribute, code, expires_at, attempts) VALUES (?, ?, ?, ?, ?, ?, 0)
+     ON CONFLICT (pool_id, username, purpose, attribute) DO UPDATE SET code = excluded.code, expires_at = excluded.expires_at, attempts = 0`,
+  );
+  const find = db.prepare('SELECT code, expires_at AS expiresAt, attempts FROM cognito_codes WHERE pool_id = ? AND username = ? AND purpose = ? AND attribute = ?');
+  const remove = db.prepare('DELETE FROM cognito_codes WHERE pool_id = ? AND username = ? AND purpose = ? AND attribute = ?');
+  const countAttempt = db.prepare('UPDATE cognito_codes SET attempts = attempts + 1 WHERE pool_id = ? AND username = ? AND purpose = ? AND attribute = ?');
+
+  return {
+    async send(pool, user, purpose, attribute, options = {}) {
+      const destination = options.destination ?? user.attributes[attribute] ?? '';
+      const code = newCode();
+      upsert.run(pool.id, user.username, purpose, codeKey(purpose, attribute), code, clock.now().getTime() + TTL_SECONDS[purpose] * 1000);
+      const channel = attribute === 'email' ? 'email' : 'sms';
+      let subject = pool.verificationMessages.emailSubject;
+      let body = (channel === 'email' ? pool.verificationMessages.emailMessage : pool.verificationMessages.smsMessage);
+      if (purpose === 'SMS_MFA') body = 'Your authentication code is {####}. ';
+      if (pool.lambdaConfig.CustomMessage) {
+        const event = await invokeTrigger(triggers, pool, 'CustomMessage', TRIGGER_SOURCE[purpose], user, {
+          clientId: options.clientId,
+          request: { userAttributes: user.attributes, codeParameter: '{####}', usernameParameter: null, clientMetadata: options.clientMetadata ?? {} },
+          response: { smsMessage: null, emailMessage: null, emailSubject: null },
+        });
+        const r = event.response as { smsMessage?: string | null; emailMessage?: string | null; emailSubject?: string | null };
+        if (channel === 'email' && r.emailMessage) body = r.emailMessage;
+        if (channel === 'sms' && r.smsMessage) body = r.smsMessage;
+        if (channel === 'email' && r.emailSubject) subject = r.emailSubject;
+      }
+      outbox.send({
+        to: destination,
+        channel,
+        subject: channel === 'email' ? subject : '',
+        body: body.replaceAll('{####}', code).replaceAll('{username}', user.username),
+        code,
+      });
+      return deliveryDetails(attribute, destination);
+    },
+    check(pool, user, purpose, attribute, code) {
+      const key = [pool.id, user.username, purpose, codeKey(purpose, attribute)] as const;
+      const stored = find.get(...key) as { code: string; expiresAt: number; attempts: number } | undefined;
+      if (!stored) throw ExpiredCode(messages.codeExpired);
+      if (stored.expiresAt < clock.now().getTime()) {
+        remove.run(...key);
+        throw ExpiredCode(messages.codeExpired);
+      }
+      if (stored.attempts >= MAX_ATTEMPTS) throw LimitExceeded(messages.limitExceeded);
+      if (stored.code !== code) {
+        countAttempt.run(...key);
+        throw CodeMismatch(messages.codeMismatch);
+      }
+      remove.run(...key);
+    },
+    forget(poolId, username) {
+      db.prepare('DELETE FROM cognito_codes WHERE pool_id = ? AND username = ?').run(poolId, username);
+    },
+  };
+}

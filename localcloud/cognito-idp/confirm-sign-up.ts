@@ -1,0 +1,32 @@
+import { checkSecretHash } from './auth-flow';
+import { CodeMismatch, NotAuthorized, messages } from './errors';
+import { confirmationChannel, findUser } from './lookups';
+import type { Target } from './services';
+import { invokeTrigger } from './trigger-events';
+import { optionalString, string, stringMap } from './validate';
+
+export const ConfirmSignUp: Target = (services) => async (_ctx, req) => {
+  const clientId = string(req, 'ClientId');
+  const username = string(req, 'Username');
+  const code = string(req, 'ConfirmationCode');
+  const clientMetadata = stringMap(req, 'ClientMetadata');
+  const { pool, client } = services.pools.client(clientId);
+  checkSecretHash(client, username, optionalString(req, 'SecretHash'));
+  const user = findUser(services, pool, client, username, () => CodeMismatch(messages.codeMismatch), 'Username/client id combination not found.');
+  if (user.status !== 'UNCONFIRMED') throw NotAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
+
+  const channel = confirmationChannel(pool, user);
+  services.store.transaction(() => {
+    services.codes.check(pool, user, 'SIGN_UP', '', code);
+    user.status = 'CONFIRMED';
+    if (channel) user.attributes[`${channel}_verified`] = 'true';
+    user.updatedAt = services.clock.now().getTime();
+    services.users.update(pool, user);
+  });
+  await invokeTrigger(services.triggers, pool, 'PostConfirmation', 'PostConfirmation_ConfirmSignUp', user, {
+    clientId,
+    request: { userAttributes: { ...user.attributes, sub: user.sub, 'cognito:user_status': 'CONFIRMED' }, clientMetadata },
+    response: {},
+  });
+  return {};
+};

@@ -1,0 +1,22 @@
+import { attributesOnTheWire } from './attributes';
+import { signedIn } from './lookups';
+import type { Target } from './services';
+import type { User } from './users';
+
+export const GetUser: Target = (services) => async (_ctx, req) => {
+  const { user } = await signedIn(services, req);
+  return {
+    Username: user.username,
+    UserAttributes: attributesOnTheWire(user),
+    ...mfaSettings(user),
+  };
+};
+
+/** UserMFASettingList and PreferredMfaSetting as GetUser reports them. */
+export function mfaSettings(user: User): { UserMFASettingList?: string[]; PreferredMfaSetting?: string } {
+  const list = [...(user.smsMfaEnabled ? ['SMS_MFA'] : []), ...(user.totpEnabled ? ['SOFTWARE_TOKEN_MFA'] : [])];
+  return {
+    ...(list.length ? { UserMFASettingList: list } : {}),
+    ...(user.preferredMfa ? { PreferredMfaSetting: user.preferredMfa } : {}),
+  };
+}

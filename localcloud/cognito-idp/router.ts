@@ -1,0 +1,103 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBody, sendAwsJsonError, sendJson } from '../http/http';
+import { AssociateSoftwareToken } from './associate-software-token';
+import { ChangePassword } from './change-password';
+import { ConfirmForgotPassword } from './confirm-forgot-password';
+import { ConfirmSignUp } from './confirm-sign-up';
+import { DeleteUser } from './delete-user';
+import { DeleteUserAttributes } from './delete-user-attributes';
+import { CognitoError } from './errors';
+import { ForgotPassword } from './forgot-password';
+import { GetTokensFromRefreshToken } from './get-tokens-from-refresh-token';
+import { GetUser } from './get-user';
+import { GetUserAttributeVerificationCode } from './get-user-attribute-verification-code';
+import { GlobalSignOut } from './global-sign-out';
+import { InitiateAuth } from './initiate-auth';
+import { ListDevices } from './list-devices';
+import { ResendConfirmationCode } from './resend-confirmation-code';
+import { RespondToAuthChallenge } from './respond-to-auth-challenge';
+import { RevokeToken } from './revoke-token';
+import type { Handler, Services, Target } from './services';
+import { SetUserMFAPreference } from './set-user-mfa-preference';
+import { SignUp } from './sign-up';
+import { UpdateUserAttributes } from './update-user-attributes';
+import { VerifySoftwareToken } from './verify-software-token';
+import { VerifyUserAttribute } from './verify-user-attribute';
+
+/** The operations the local user pool serves, by x-amz-target name. */
+export const TARGETS: Record<string, Target> = {
+  AssociateSoftwareToken,
+  ChangePassword,
+  ConfirmForgotPassword,
+  ConfirmSignUp,
+  DeleteUser,
+  DeleteUserAttributes,
+  ForgotPassword,
+  GetTokensFromRefreshToken,
+  GetUser,
+  GetUserAttributeVerificationCode,
+  GlobalSignOut,
+  InitiateAuth,
+  ListDevices,
+  ResendConfirmationCode,
+  RespondToAuthChallenge,
+  RevokeToken,
+  SetUserMFAPreference,
+  SignUp,
+  UpdateUserAttributes,
+  VerifySoftwareToken,
+  VerifyUserAttribute,
+};
+
+/** Real Cognito operations the local cloud knows of but does not serve: they answer a clear error, never a fake success. */
+const KNOWN_UNIMPLEMENTED = [
+  'ConfirmDevice', 'ForgetDevice', 'GetDevice', 'UpdateDeviceStatus', 'UpdateAuthEventFeedback',
+  'SetUserSettings', 'StartWebAuthnRegistration', 'CompleteWebAuthnRegistration', 'ListWebAuthnCredentials',
+  'DeleteWebAuthnCredential', 'GetUserAuthFactors', 'AdminInitiateAuth', 'AdminRespondToAuthChallenge', 'AdminCreateUser',
+  'AdminGetUser', 'AdminDeleteUser', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup', 'AdminListGroupsForUser',
+  'AdminUpdateUserAttributes', 'AdminConfirmSignUp', 'AdminSetUserPassword', 'AdminDisableUser', 'AdminEnableUser',
+  'AdminUserGlobalSignOut', 'ListUsers', 'ListUsersInGroup', 'ListGroups', 'GetGroup', 'DescribeUserPool',
+  'DescribeUserPoolClient', 'ListUserPools', 'ListUserPoolClients', 'GetSigningCertificate', 'GetUICustomization',
+];
+
+export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
+
+export function createCognitoIdpRouter(services: Services) {
+  const handlers = new Map<string, Handler>(Object.entries(TARGETS).map(([name, target]) => [name, target(services)]));
+
+  return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const operation = String(req.headers['x-amz-target'] ?? '').slice(TARGET_PREFIX.length);
+    try {
+      if (req.method !== 'POST') throw new CognitoError('InvalidAction', `${req.method} is not supported; use POST.`);
+      const handler = handlers.get(operation);
+      if (!handler) {
+        if (KNOWN_UNIMPLEMENTED.includes(operation)) {
+          throw new CognitoError('UnsupportedOperationException', `The local cloud does not implement ${TARGET_PREFIX}${operation}.`);
+        }
+        throw new CognitoError('UnknownOperationException', `Unknown operation ${TARGET_PREFIX}${operation}.`);
+      }
+      const body = await readBody(req);
+      let input: unknown;
+      try {
+        input = body.length ? JSON.parse(body.toString('utf8')) : {};
+      } catch {
+        throw new CognitoError('SerializationException', 'The request body is not valid JSON.');
+      }
+      if (!input || typeof input !== 'object' || Array.isArray(input)) {
+        throw new CognitoError('SerializationException', 'The request body must be a JSON object.');
+      }
+      const output = await handler({ operation, sourceIp: req.socket.remoteAddress }, input as Record<string, unknown>);
+      sendJson(res, 200, output, 'application/x-amz-json-1.1');
+    } catch (error) {
+      sendError(res, operation, error);
+    }
+  };
+}
+
+/** The one place errors become wire responses: typed errors as themselves, anything else as a logged 500. */
+function sendError(res: ServerResponse, operation: string, error: unknown): void {
+  if (error instanceof CognitoError) return sendAwsJsonError(res, error.status, error.code, error.message);
+  if (error instanceof BodyTooLargeError) return sendAwsJsonError(res, 413, 'RequestEntityTooLargeException', error.message);
+  console.error(`localcloud cognito-idp ${operation} failed:`, error);
+  sendAwsJsonError(res, 500, 'InternalErrorException', 'The local cloud failed to process the request; see its console.');
+}

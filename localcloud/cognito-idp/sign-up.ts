@@ -1,0 +1,107 @@
+import { newUuid } from '../services/ids';
+import { checkAttributes, checkRequired } from './attributes';
+import { checkSecretHash } from './auth-flow';
+import { InvalidParameter, NotAuthorized, UsernameExists } from './errors';
+import { confirmationChannel } from './lookups';
+import { checkPasswordPolicy, passwordVerifier } from './passwords';
+import type { Target } from './services';
+import { invokeTrigger } from './trigger-events';
+import type { User } from './users';
+import { attributeList, optionalString, string, stringMap } from './validate';
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const PHONE = /^\+[0-9]{4,15}$/;
+const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
+
+export const SignUp: Target = (services) => async (_ctx, req) => {
+  const clientId = string(req, 'ClientId');
+  const username = string(req, 'Username');
+  const password = string(req, 'Password');
+  const userAttributes = attributeList(req, 'UserAttributes');
+  const validationData = attributeList(req, 'ValidationData');
+  const clientMetadata = stringMap(req, 'ClientMetadata');
+  const { pool, client } = services.pools.client(clientId);
+  checkSecretHash(client, username, optionalString(req, 'SecretHash'));
+  if (pool.allowAdminCreateUserOnly) throw NotAuthorized('SignUp is not permitted for this user pool');
+  if (!USERNAME.test(username) || username.length > 128) {
+    throw InvalidParameter(
+      "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
+    );
+  }
+  const attributes = checkAttributes(pool, userAttributes, true);
+  const sub = newUuid();
+
+  // In pools that sign in with email or phone, the username *is* that attribute and the internal username is the sub.
+  let internalUsername = username;
+  let usernameAttribute: 'email' | 'phone_number' | undefined;
+  if (pool.usernameAttributes.length) {
+    if (pool.usernameAttributes.includes('email') && EMAIL.test(username)) usernameAttribute = 'email';
+    else if (pool.usernameAttributes.includes('phone_number') && PHONE.test(username)) usernameAttribute = 'phone_number';
+    else {
+      const both = pool.usernameAttributes.length > 1;
+      throw InvalidParameter(both ? 'Username should be either an email or a phone number.' : `Username should be ${pool.usernameAttributes[0] === 'email' ? 'an email' : 'a phone number'}.`);
+    }
+    attributes[usernameAttribute] = username;
+    internalUsername = sub;
+  }
+  checkRequired(pool, attributes);
+  checkPasswordPolicy(pool.passwordPolicy, password);
+  assertAvailable();
+
+  const pre = await invokeTrigger(services.triggers, pool, 'PreSignUp', 'PreSignUp_SignUp', { username: internalUsername }, {
+    clientId,
+    request: {
+      userAttributes: attributes,
+      validationData: Object.fromEntries(validationData.map((a) => [a.Name, a.Value])),
+      clientMetadata,
+    },
+    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+  });
+  const { autoConfirmUser, autoVerifyEmail, autoVerifyPhone } = pre.response as Record<string, boolean>;
+  if (attributes.email) attributes.email_verified = String(!!autoVerifyEmail);
+  if (attributes.phone_number) attributes.phone_number_verified = String(!!autoVerifyPhone);
+
+  const now = services.clock.now().getTime();
+  const user: User = {
+    poolId: pool.id,
+    username: internalUsername,
+    sub,
+    status: autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED',
+    enabled: true,
+    attributes,
+    pendingAttributes: {},
+    ...passwordVerifier(pool, internalUsername, password),
+    totpEnabled: false,
+    smsMfaEnabled: false,
+    failedSignIns: 0,
+    lockedUntil: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  services.store.transaction(() => {
+    assertAvailable(); // again: the trigger ran in between
+    services.users.insert(pool, user);
+  });
+
+  if (autoConfirmUser) {
+    await invokeTrigger(services.triggers, pool, 'PostConfirmation', 'PostConfirmation_ConfirmSignUp', user, {
+      clientId,
+      request: { userAttributes: { sub, ...attributes, 'cognito:user_status': 'CONFIRMED' }, clientMetadata },
+      response: {},
+    });
+    return { UserConfirmed: true, UserSub: sub };
+  }
+  const channel = confirmationChannel(pool, user);
+  const delivery = channel && (await services.codes.send(pool, user, 'SIGN_UP', channel, { clientId, clientMetadata }));
+  return { UserConfirmed: false, UserSub: sub, ...(delivery ? { CodeDeliveryDetails: delivery } : {}) };
+
+  function assertAvailable() {
+    if (usernameAttribute) {
+      if (services.users.holderOf(pool, usernameAttribute, username)) {
+        throw UsernameExists(`An account with the given ${usernameAttribute} already exists.`);
+      }
+    } else if (services.users.bySignInName(pool, username)) {
+      throw UsernameExists('User already exists');
+    }
+  }
+};

@@ -1,0 +1,242 @@
+import { createHash } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import type { UserPoolClientConfig, UserPoolConfig } from '../provisioning/user-pools';
+import { epochSeconds, type Clock } from '../services/clock';
+import { newToken, newUuid } from '../services/ids';
+import type { Keys } from '../services/keys';
+import type { Triggers } from '../services/triggers';
+import type { Store } from '../store/store';
+import { NotAuthorized, messages } from './errors';
+import { invokeTrigger } from './trigger-events';
+import type { User, UserStore } from './users';
+
+/**
+ * Cognito's tokens: RS256 JWTs signed with the state folder's key, with the
+ * claims Cognito puts in them, and opaque refresh tokens stored (hashed) in
+ * SQLite. Every access/id token carries the `origin_jti` of its refresh
+ * token; revoking that (RevokeToken, GlobalSignOut, DeleteUser) makes every
+ * token of the family fail verification.
+ */
+export interface AuthenticationResult {
+  AccessToken: string;
+  IdToken: string;
+  RefreshToken?: string;
+  ExpiresIn: number;
+  TokenType: 'Bearer';
+}
+
+export type TokenUse = 'id' | 'access';
+
+export interface VerifiedToken {
+  claims: JWTPayload & Record<string, unknown>;
+  pool: UserPoolConfig;
+  user: User;
+  use: TokenUse;
+}
+
+export interface Tokens {
+  /** The `iss` of a pool's tokens: `<local cloud URL>/<poolId>`. */
+  issuer(poolId: string): string;
+  jwks(): { keys: object[] };
+  /** Tokens for a completed sign-in, with a new refresh token. */
+  issue(pool: UserPoolConfig, client: UserPoolClientConfig, user: User, clientMetadata?: Record<string, string>): Promise<AuthenticationResult>;
+  /** New access and id tokens for a refresh token (GetTokensFromRefreshToken, REFRESH_TOKEN_AUTH). */
+  refresh(pool: UserPoolConfig, client: UserPoolClientConfig, refreshToken: string, clientMetadata?: Record<string, string>): Promise<AuthenticationResult>;
+  /**
+   * Verifies a token the local cloud issued: signature, issuer, expiry,
+   * token_use, revocation, and that its user still exists and is enabled.
+   * Throws NotAuthorizedException with Cognito's message otherwise.
+   */
+  verify(token: string, use?: TokenUse): Promise<VerifiedToken>;
+  /** RevokeToken: ends the refresh token's family. */
+  revoke(client: UserPoolClientConfig, refreshToken: string): void;
+  /** GlobalSignOut / DeleteUser / AdminUserGlobalSignOut: ends every family of the user. */
+  revokeAll(poolId: string, username: string): void;
+}
+
+export const tokensMigrations = [
+  `CREATE TABLE cognito_refresh_tokens (
+     token_hash TEXT PRIMARY KEY,
+     origin_jti TEXT NOT NULL UNIQUE,
+     pool_id TEXT NOT NULL, client_id TEXT NOT NULL, username TEXT NOT NULL,
+     auth_time INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)`,
+  'CREATE INDEX cognito_refresh_tokens_user ON cognito_refresh_tokens (pool_id, username)',
+];
+
+const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
+const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
+
+export function createTokens(deps: {
+  store: Store;
+  clock: Clock;
+  keys: Keys;
+  users: UserStore;
+  triggers: Triggers;
+  pools: () => UserPoolConfig[];
+  baseUrl: () => string;
+}): Tokens {
+  const { store, clock, keys, users, triggers } = deps;
+  store.migrate('cognito-idp.tokens', tokensMigrations);
+  const db = store.db;
+  const insertFamily = db.prepare(
+    'INSERT INTO cognito_refresh_tokens (token_hash, origin_jti, pool_id, client_id, username, auth_time, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const familyByToken = db.prepare('SELECT * FROM cognito_refresh_tokens WHERE token_hash = ?');
+  const familyRevoked = db.prepare('SELECT revoked FROM cognito_refresh_tokens WHERE origin_jti = ?').pluck();
+  const { kid, privateKey, publicKey } = keys.signing;
+  const issuer = (poolId: string) => `${deps.baseUrl()}/${poolId}`;
+
+  const sign = (claims: Record<string, unknown>, iat: number, exp: number) =>
+    new SignJWT(claims).setProtectedHeader({ kid, alg: 'RS256' }).setIssuedAt(iat).setExpirationTime(exp).sign(privateKey);
+
+  async function mint(
+    pool: UserPoolConfig,
+    client: UserPoolClientConfig,
+    user: User,
+    family: { originJti: string; authTime: number },
+    triggerSource: string,
+    clientMetadata: Record<string, string> = {},
+  ): Promise<AuthenticationResult> {
+    const now = epochSeconds(clock);
+    let groups = users.groupsOf(pool, user.username);
+    const groupConfigs = groups.map((name) => pool.groups.find((g) => g.name === name));
+    let roles = groupConfigs.map((g) => g?.roleArn).filter((r): r is string => !!r);
+    // The preferred role is the one of the group with the lowest precedence.
+    let preferredRole = groupConfigs.find((g) => g?.roleArn && g.precedence !== undefined)?.roleArn ?? roles[0];
+
+    const idClaims: Record<string, unknown> = { sub: user.sub };
+    for (const [name, value] of Object.entries(user.attributes)) {
+      if (name === 'sub') continue;
+      idClaims[name] = name.endsWith('_verified') ? value === 'true' : value;
+    }
+    let suppressed: string[] = [];
+    if (pool.lambdaConfig.PreTokenGeneration) {
+      const event = await invokeTrigger(triggers, pool, 'PreTokenGeneration', triggerSource, user, {
+        clientId: client.clientId,
+        request: { userAttributes: user.attributes, groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: roles, preferredRole }, clientMetadata },
+        response: { claimsOverrideDetails: null },
+      });
+      const details = (event.response as any).claimsOverrideDetails;
+      if (details) {
+        Object.assign(idClaims, details.claimsToAddOrOverride ?? {});
+        suppressed = details.claimsToSuppress ?? [];
+        const override = details.groupOverrideDetails;
+        if (override) {
+          groups = override.groupsToOverride ?? groups;
+          roles = override.iamRolesToOverride ?? roles;
+          preferredRole = override.preferredRole ?? preferredRole;
+        }
+      }
+    }
+    for (const name of suppressed) delete idClaims[name];
+
+    const common = { origin_jti: family.originJti, event_id: newUuid(), auth_time: family.authTime };
+    const groupClaims: Record<string, unknown> = {};
+    if (groups.length) groupClaims['cognito:groups'] = groups;
+    const idToken = await sign(
+      {
+        ...idClaims,
+        ...groupClaims,
+        ...(preferredRole ? { 'cognito:preferred_role': preferredRole } : {}),
+        ...(roles.length ? { 'cognito:roles': roles } : {}),
+        iss: issuer(pool.id),
+        'cognito:username': user.username,
+        aud: client.clientId,
+        token_use: 'id',
+        jti: newUuid(),
+        ...common,
+      },
+      now,
+      now + client.idTokenValiditySeconds,
+    );
+    const accessToken = await sign(
+      {
+        sub: user.sub,
+        ...groupClaims,
+        iss: issuer(pool.id),
+        client_id: client.clientId,
+        token_use: 'access',
+        scope: ACCESS_SCOPE,
+        jti: newUuid(),
+        username: user.username,
+        ...common,
+      },
+      now,
+      now + client.accessTokenValiditySeconds,
+    );
+    return { AccessToken: accessToken, IdToken: idToken, ExpiresIn: client.accessTokenValiditySeconds, TokenType: 'Bearer' };
+  }
+
+  const tokens: Tokens = {
+    issuer,
+    jwks: () => ({ keys: [{ ...(publicKey.export({ format: 'jwk' }) as object), kid, alg: 'RS256', use: 'sig' }] }),
+
+    async issue(pool, client, user, clientMetadata) {
+      const refreshToken = newToken(96);
+      const family = { originJti: newUuid(), authTime: epochSeconds(clock) };
+      insertFamily.run(
+        hash(refreshToken),
+        family.originJti,
+        pool.id,
+        client.clientId,
+        user.username,
+        family.authTime,
+        clock.now().getTime() + client.refreshTokenValiditySeconds * 1000,
+      );
+      const result = await mint(pool, client, user, family, 'TokenGeneration_Authentication', clientMetadata);
+      return { ...result, RefreshToken: refreshToken };
+    },
+
+    async refresh(pool, client, refreshToken, clientMetadata) {
+      const family = familyByToken.get(hash(refreshToken)) as any;
+      if (!family || family.pool_id !== pool.id || family.client_id !== client.clientId) throw NotAuthorized(messages.invalidRefreshToken);
+      if (family.revoked) throw NotAuthorized('Refresh Token has been revoked');
+      if (family.expires_at < clock.now().getTime()) throw NotAuthorized('Refresh Token has expired');
+      const user = users.byUsername(pool.id, family.username);
+      if (!user) throw NotAuthorized(messages.invalidRefreshToken);
+      if (!user.enabled) throw NotAuthorized(messages.disabled);
+      return mint(pool, client, user, { originJti: family.origin_jti, authTime: family.auth_time }, 'TokenGeneration_RefreshTokens', clientMetadata);
+    },
+
+    async verify(token, use) {
+      const label = use === 'id' ? 'Id Token' : 'Access Token';
+      const invalid = () => NotAuthorized(use === 'id' ? 'Invalid Id Token' : messages.invalidAccessToken);
+      let claims: VerifiedToken['claims'];
+      try {
+        ({ payload: claims } = await jwtVerify(token, publicKey, {
+          algorithms: ['RS256'],
+          currentDate: clock.now(),
+          clockTolerance: 0,
+        }));
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) throw NotAuthorized(`${label} has expired`);
+        throw invalid();
+      }
+      const tokenUse = claims.token_use as TokenUse;
+      if ((use && tokenUse !== use) || (tokenUse !== 'id' && tokenUse !== 'access')) throw invalid();
+      const pool = deps.pools().find((p) => claims.iss === issuer(p.id));
+      if (!pool) throw invalid();
+      const revoked = familyRevoked.get(claims.origin_jti);
+      if (revoked === undefined) throw invalid();
+      if (revoked) throw NotAuthorized(`${label} has been revoked`);
+      const username = String(tokenUse === 'access' ? claims.username : claims['cognito:username']);
+      const user = users.byUsername(pool.id, username);
+      if (!user) throw NotAuthorized(messages.userDoesNotExist);
+      if (!user.enabled) throw NotAuthorized(messages.disabled);
+      return { claims, pool, user, use: tokenUse };
+    },
+
+    revoke(client, refreshToken) {
+      const family = familyByToken.get(hash(refreshToken)) as any;
+      // Cognito answers success for an unknown token; a token of another client is refused.
+      if (!family) return;
+      if (family.client_id !== client.clientId) throw NotAuthorized(messages.invalidRefreshToken);
+      db.prepare('UPDATE cognito_refresh_tokens SET revoked = 1 WHERE origin_jti = ?').run(family.origin_jti);
+    },
+
+    revokeAll(poolId, username) {
+      db.prepare('UPDATE cognito_refresh_tokens SET revoked = 1 WHERE pool_id = ? AND username = ?').run(poolId, username);
+    },
+  };
+  return tokens;
+}

@@ -1,0 +1,51 @@
+import type { UserPoolConfig } from '../provisioning/user-pools';
+import { TriggerError, type Triggers } from '../services/triggers';
+import { UserLambdaValidation } from './errors';
+import type { User } from './users';
+
+/**
+ * Calls one of the pool's Lambda triggers with Cognito's event envelope, if
+ * its LambdaConfig names one; a failing function becomes Cognito's
+ * UserLambdaValidationException ("PreSignUp failed with error ...").
+ */
+export interface TriggerEvent {
+  version: string;
+  region: string;
+  userPoolId: string;
+  userName: string;
+  callerContext: { awsSdkVersion: string; clientId: string };
+  triggerSource: string;
+  request: Record<string, unknown>;
+  response: Record<string, unknown>;
+}
+
+export async function invokeTrigger(
+  triggers: Triggers,
+  pool: UserPoolConfig,
+  triggerName: string,
+  triggerSource: string,
+  user: Pick<User, 'username'>,
+  parts: { clientId?: string; request: Record<string, unknown>; response: Record<string, unknown> },
+): Promise<TriggerEvent> {
+  const event: TriggerEvent = {
+    version: '1',
+    region: pool.region,
+    userPoolId: pool.id,
+    userName: user.username,
+    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: parts.clientId ?? 'CLIENT_ID_NOT_APPLICABLE' },
+    triggerSource,
+    request: parts.request,
+    response: parts.response,
+  };
+  const arn = pool.lambdaConfig[triggerName];
+  if (!arn) return event;
+  try {
+    return await triggers.invoke(pool.id, triggerName, arn, event);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof TriggerError || error instanceof Error) {
+      throw UserLambdaValidation(`${triggerName} failed with error ${message}.`);
+    }
+    throw error;
+  }
+}

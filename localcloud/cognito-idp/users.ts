@@ -1,0 +1,145 @@
+import type { Store } from '../store/store';
+import type { UserPoolConfig } from '../provisioning/user-pools';
+
+/**
+ * Users and group memberships of every local user pool, in SQLite. Lookups
+ * other services use in-process (identity pools, Lambda triggers): by
+ * username, by sub, by sign-in name (username, email or phone as the pool
+ * allows), and a user's groups.
+ */
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
+export type MfaType = 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA';
+
+export interface User {
+  poolId: string;
+  /** The internal username (the sub, when the pool signs in with email or phone). */
+  username: string;
+  sub: string;
+  status: UserStatus;
+  enabled: boolean;
+  /** Attributes as the wire shows them, `sub` and `*_verified` included. */
+  attributes: Record<string, string>;
+  /** New email/phone values waiting for verification before they replace the old ones. */
+  pendingAttributes: Record<string, string>;
+  salt: string;
+  verifier: string;
+  /** The verified TOTP secret. */
+  totpSecret?: string;
+  /** A secret from AssociateSoftwareToken awaiting VerifySoftwareToken. */
+  pendingTotpSecret?: string;
+  totpEnabled: boolean;
+  smsMfaEnabled: boolean;
+  preferredMfa?: MfaType;
+  failedSignIns: number;
+  /** Epoch ms until which sign-in is refused after repeated failures. */
+  lockedUntil: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const usersMigrations = [
+  `CREATE TABLE cognito_users (
+     pool_id TEXT NOT NULL,
+     username TEXT NOT NULL,
+     username_key TEXT NOT NULL,
+     sub TEXT NOT NULL,
+     email_key TEXT,
+     phone_key TEXT,
+     data TEXT NOT NULL,
+     PRIMARY KEY (pool_id, username))`,
+  'CREATE UNIQUE INDEX cognito_users_username_key ON cognito_users (pool_id, username_key)',
+  'CREATE UNIQUE INDEX cognito_users_sub ON cognito_users (pool_id, sub)',
+  'CREATE INDEX cognito_users_email ON cognito_users (pool_id, email_key)',
+  'CREATE INDEX cognito_users_phone ON cognito_users (pool_id, phone_key)',
+  `CREATE TABLE cognito_group_members (
+     pool_id TEXT NOT NULL, group_name TEXT NOT NULL, username TEXT NOT NULL,
+     PRIMARY KEY (pool_id, group_name, username))`,
+];
+
+export interface UserStore {
+  byUsername(poolId: string, username: string): User | undefined;
+  bySub(poolId: string, sub: string): User | undefined;
+  /** The user a sign-in name designates: username (or sub), or email/phone where they are username attributes or aliases. */
+  bySignInName(pool: UserPoolConfig, name: string): User | undefined;
+  /** Users other than `exceptUsername` holding this email or phone (uniqueness checks). */
+  holderOf(pool: UserPoolConfig, attribute: 'email' | 'phone_number', value: string, exceptUsername?: string): User | undefined;
+  insert(pool: UserPoolConfig, user: User): void;
+  update(pool: UserPoolConfig, user: User): void;
+  delete(poolId: string, username: string): void;
+  /** Group names the user belongs to, in precedence order (lowest first, as Cognito lists them). */
+  groupsOf(pool: UserPoolConfig, username: string): string[];
+  addToGroup(poolId: string, groupName: string, username: string): void;
+  removeFromGroup(poolId: string, groupName: string, username: string): void;
+}
+
+export function createUserStore(store: Store): UserStore {
+  store.migrate('cognito-idp.users', usersMigrations);
+  const db = store.db;
+  const row = (sql: string) => db.prepare(`SELECT data FROM cognito_users WHERE ${sql}`).pluck();
+  const byUsernameKey = row('pool_id = ? AND username_key = ?');
+  const bySub = row('pool_id = ? AND sub = ?');
+  const byEmail = row('pool_id = ? AND email_key = ? AND username <> ?');
+  const byPhone = row('pool_id = ? AND phone_key = ? AND username <> ?');
+  const insert = db.prepare(
+    'INSERT INTO cognito_users (pool_id, username, username_key, sub, email_key, phone_key, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const update = db.prepare(
+    'UPDATE cognito_users SET email_key = ?, phone_key = ?, data = ? WHERE pool_id = ? AND username = ?',
+  );
+  const parse = (data: unknown) => (typeof data === 'string' ? (JSON.parse(data) as User) : undefined);
+  const usernameKey = (pool: UserPoolConfig, username: string) =>
+    pool.caseSensitiveUsernames ? username : username.toLowerCase();
+  const emailKey = (user: User) => user.attributes.email?.toLowerCase() ?? null;
+  const phoneKey = (user: User) => user.attributes.phone_number ?? null;
+  const byExactUsername = row('pool_id = ? AND username = ?');
+
+  const users: UserStore = {
+    byUsername: (poolId, username) => parse(byExactUsername.get(poolId, username)),
+    bySub: (poolId, sub) => parse(bySub.get(poolId, sub)),
+    bySignInName(pool, name) {
+      const viaAttributes = [...pool.usernameAttributes, ...pool.aliasAttributes];
+      if (viaAttributes.includes('email') && name.includes('@')) {
+        const user = parse(byEmail.get(pool.id, name.toLowerCase(), ''));
+        // An alias only signs in once verified; a username attribute always does.
+        if (user && (pool.usernameAttributes.includes('email') || user.attributes.email_verified === 'true')) return user;
+      }
+      if (viaAttributes.includes('phone_number') && name.startsWith('+')) {
+        const user = parse(byPhone.get(pool.id, name, ''));
+        if (user && (pool.usernameAttributes.includes('phone_number') || user.attributes.phone_number_verified === 'true')) return user;
+      }
+      return parse(byUsernameKey.get(pool.id, usernameKey(pool, name))) ?? parse(bySub.get(pool.id, name));
+    },
+    holderOf(pool, attribute, value, exceptUsername = '') {
+      return attribute === 'email'
+        ? parse(byEmail.get(pool.id, value.toLowerCase(), exceptUsername))
+        : parse(byPhone.get(pool.id, value, exceptUsername));
+    },
+    insert(pool, user) {
+      insert.run(pool.id, user.username, usernameKey(pool, user.username), user.sub, emailKey(user), phoneKey(user), JSON.stringify(user));
+    },
+    update(_pool, user) {
+      update.run(emailKey(user), phoneKey(user), JSON.stringify(user), user.poolId, user.username);
+    },
+    delete(poolId, username) {
+      store.transaction(() => {
+        db.prepare('DELETE FROM cognito_group_members WHERE pool_id = ? AND username = ?').run(poolId, username);
+        db.prepare('DELETE FROM cognito_users WHERE pool_id = ? AND username = ?').run(poolId, username);
+      });
+    },
+    groupsOf(pool, username) {
+      const names = db
+        .prepare('SELECT group_name FROM cognito_group_members WHERE pool_id = ? AND username = ?')
+        .pluck()
+        .all(pool.id, username) as string[];
+      const precedence = (name: string) => pool.groups.find((g) => g.name === name)?.precedence ?? Number.MAX_SAFE_INTEGER;
+      return names.sort((a, b) => precedence(a) - precedence(b) || a.localeCompare(b));
+    },
+    addToGroup(poolId, groupName, username) {
+      db.prepare('INSERT OR IGNORE INTO cognito_group_members (pool_id, group_name, username) VALUES (?, ?, ?)').run(poolId, groupName, username);
+    },
+    removeFromGroup(poolId, groupName, username) {
+      db.prepare('DELETE FROM cognito_group_members WHERE pool_id = ? AND group_name = ? AND username = ?').run(poolId, groupName, username);
+    },
+  };
+  return users;
+}

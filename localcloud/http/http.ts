@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/**
+ * HTTP helpers shared by every service of the local cloud: bounded body
+ * reading, CORS for what the AWS clients send, and JSON answers.
+ */
+
+/** Default bound for JSON protocol bodies (Cognito's own requests are far smaller). */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`Request body exceeds the limit of ${limit} bytes.`);
+  }
+}
+
+/** Reads the whole body, refusing (without buffering further) past `limit` bytes. */
+export function readBody(req: IncomingMessage, limit = JSON_BODY_LIMIT): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      reject(new BodyTooLargeError(limit));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > limit) {
+        failed = true;
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => failed || resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+const ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'content-md5',
+  'cache-control',
+  'x-amz-target',
+  'x-amz-user-agent',
+  'x-amz-date',
+  'x-amz-content-sha256',
+  'x-amz-security-token',
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
+];
+
+const EXPOSED_HEADERS = [
+  'ETag',
+  'x-amz-request-id',
+  'x-amz-id-2',
+  'x-amz-version-id',
+  'x-amz-delete-marker',
+  'x-amzn-requestid',
+  'x-amzn-errortype',
+  'x-amzn-errormessage',
+  'Content-Length',
+  'Content-Type',
+  'Last-Modified',
+  'Date',
+];
+
+/**
+ * CORS for every response. Browsers only reach the local cloud from the dev
+ * server, but any origin is echoed: the local cloud listens on loopback only.
+ * A preflight's requested headers are echoed too, which covers every `x-amz-*`.
+ */
+export function applyCors(req: IncomingMessage, res: ServerResponse): void {
+  const origin = req.headers.origin;
+  res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
+  if (origin) res.setHeader('Vary', 'Origin');
+  res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
+}
+
+export function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
+  const requested = String(req.headers['access-control-request-headers'] ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => /^[a-z0-9-]+$/.test(h));
+  const allowed = [...new Set([...ALLOWED_HEADERS, ...requested])];
+  res.writeHead(204, {
+    'Access-Control-Allow-Methods': 'GET, PUT, POST, DELETE, HEAD, OPTIONS',
+    'Access-Control-Allow-Headers': allowed.join(', '),
+    'Access-Control-Max-Age': '600',
+  });
+  res.end();
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** An AWS JSON protocol error: `{"__type","message"}` plus the x-amzn-errortype header. */
+export function sendAwsJsonError(res: ServerResponse, status: number, type: string, message: string): void {
+  res.setHeader('x-amzn-errortype', type);
+  sendJson(res, status, { __type: type, message }, 'application/x-amz-json-1.1');
+}

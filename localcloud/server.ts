@@ -1,0 +1,170 @@
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
+import { answerPreflight, applyCors, sendAwsJsonError, sendJson } from './http/http';
+import { loadCloudAssembly } from './provisioning/cloud-assembly';
+import type { ProvisionedAssembly } from './provisioning/types';
+import { systemClock, type Clock } from './services/clock';
+import { loadKeys, type Keys } from './services/keys';
+import { createOutbox, type Outbox } from './services/outbox';
+import { noopTriggers, type Triggers } from './services/triggers';
+import { openStore, type Store } from './store/store';
+
+/**
+ * The local cloud's HTTP server: one listener on loopback, dispatching each
+ * request to the first registered service that claims it.
+ */
+export const DEFAULT_PORT = 20005;
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** One AWS service (or the local cloud's own endpoints) behind the shared listener. */
+export interface LocalCloudService {
+  name: string;
+  matches(req: IncomingMessage): boolean;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
+  /** Forgets the service's state outside SQLite (files), on POST /_localcloud/reset. */
+  reset?(): void | Promise<void>;
+}
+
+/** What services are built from: shared state, the provisioned backend, and each other's in-process APIs. */
+export interface ServiceContext {
+  stateDir: string;
+  store: Store;
+  clock: Clock;
+  keys: Keys;
+  assembly: ProvisionedAssembly;
+  outbox: Outbox;
+  /** Lambda triggers; the functions service replaces the no-op default. */
+  triggers: Triggers;
+  /** `http://localhost:<port>`, known once listening. */
+  url(): string;
+  cognitoIdp: CognitoIdp;
+}
+
+/**
+ * THE REGISTRATION LIST: every service of the local cloud, in dispatch order.
+ * Add yours here; S3 stays last, it answers every request nobody else claims.
+ */
+function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): LocalCloudService[] {
+  return [
+    localCloudEndpoints(ctx, all), // GET /_localcloud/outbox, POST /_localcloud/reset
+    { name: 'cognito-idp', matches: ctx.cognitoIdp.matches, handle: ctx.cognitoIdp.handle }, // AWSCognitoIdentityProviderService.*, JWKS
+    // { name: 'cognito-identity', ... }, // AWSCognitoIdentityService.*
+    // { name: 'ssm', ... },              // AmazonSSM.*
+    // { name: 's3', ... },               // everything else, path-style
+  ];
+}
+
+export interface StartOptions {
+  stateDir: string;
+  assemblyDir: string;
+  /** Default 20005; 0 picks a free port (tests). */
+  port?: number;
+  /** Default 127.0.0.1: loopback only. */
+  host?: string;
+  clock?: Clock;
+  triggers?: Triggers;
+}
+
+export interface LocalCloud {
+  url: string;
+  port: number;
+  context: ServiceContext;
+  cognitoIdp: CognitoIdp;
+  outbox: Outbox;
+  close(): Promise<void>;
+}
+
+export async function startLocalCloud(options: StartOptions): Promise<LocalCloud> {
+  const stateDir = resolve(options.stateDir);
+  const assemblyDir = resolve(options.assemblyDir);
+  if (!existsSync(join(assemblyDir, 'manifest.json'))) {
+    throw new Error(`No cloud assembly at ${assemblyDir}. Run \`npm run synth\` first, or pass --assembly <dir>.`);
+  }
+  const assembly = loadCloudAssembly(assemblyDir);
+  const store = openStore(stateDir);
+  const clock = options.clock ?? systemClock;
+  const keys = loadKeys(store);
+  const outbox = createOutbox(store, clock);
+  let url = '';
+
+  const ctx = { stateDir, store, clock, keys, assembly, outbox, url: () => url } as ServiceContext;
+  ctx.triggers = options.triggers ?? noopTriggers;
+  // Triggers are looked up at call time, so a service registered later can replace them.
+  const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };
+  ctx.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url });
+  let services: LocalCloudService[] = [];
+  services = registerServices(ctx, () => services);
+
+  const listener = async (req: IncomingMessage, res: ServerResponse) => {
+    applyCors(req, res);
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return answerPreflight(req, res);
+    try {
+      const service = services.find((s) => s.matches(req));
+      if (!service) return sendAwsJsonError(res, 404, 'UnknownOperationException', `The local cloud has no service for ${req.method} ${req.url}.`);
+      await service.handle(req, res);
+    } catch (error) {
+      console.error(`localcloud: ${req.method} ${req.url} failed:`, error);
+      if (!res.headersSent) sendAwsJsonError(res, 500, 'InternalFailure', 'The local cloud failed to process the request; see its console.');
+      else res.end();
+    }
+  };
+
+  const host = options.host ?? DEFAULT_HOST;
+  const primary = createServer(listener);
+  await listen(primary, options.port ?? DEFAULT_PORT, host);
+  const port = (primary.address() as AddressInfo).port;
+  const servers = [primary];
+  // "localhost" may resolve to ::1 first (browsers, Node's fetch): answer there too, still loopback only.
+  if (host === DEFAULT_HOST) {
+    const ipv6 = createServer(listener);
+    await listen(ipv6, port, '::1').then(() => servers.push(ipv6), () => undefined);
+  }
+  url = `http://${host === DEFAULT_HOST || host === '::1' ? 'localhost' : host}:${port}`;
+
+  return {
+    url,
+    port,
+    context: ctx,
+    cognitoIdp: ctx.cognitoIdp,
+    outbox,
+    async close() {
+      await Promise.all(servers.map((s) => new Promise<void>((done) => {
+        s.close(() => done());
+        s.closeAllConnections();
+      })));
+      store.close();
+    },
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, exclusive: true }, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+}
+
+/** The local cloud's own endpoints (like the Firebase emulators'): read the outbox, wipe the state. */
+function localCloudEndpoints(ctx: ServiceContext, all: () => LocalCloudService[]): LocalCloudService {
+  const path = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://x').pathname;
+  return {
+    name: 'localcloud',
+    matches: (req) => path(req).startsWith('/_localcloud/'),
+    async handle(req, res) {
+      const route = `${req.method} ${path(req)}`;
+      if (route === 'GET /_localcloud/outbox') return sendJson(res, 200, ctx.outbox.list());
+      if (route === 'POST /_localcloud/reset') {
+        ctx.store.clear();
+        for (const service of all()) await service.reset?.();
+        return sendJson(res, 200, { reset: true });
+      }
+      sendAwsJsonError(res, 404, 'NotFound', `No local cloud endpoint ${route}.`);
+    },
+  };
+}
