@@ -1,16 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthesize } from '../../scripts/synth';
-import { loadCloudAssembly } from '../provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from '../provisioning/types';
 import { createTriggers, poolTriggersFromAssembly, TriggerError, type Triggers } from './cognito-triggers';
 import { functionsFromAssembly, type LambdaFunction } from './functions';
 import { FunctionRuntime, type LogSink } from './runtime';
+import { synthesizedAssembly } from './testing/synthesized';
 import { triggerEvent } from './trigger-events';
 
 /**
@@ -43,16 +39,7 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 beforeAll(async () => {
-  const outDir = join(mkdtempSync(join(tmpdir(), 'triggers-')), 'cdk.out');
-  const previous = process.env.ADMIN_EMAILS;
-  process.env.ADMIN_EMAILS = 'Boss@Example.com, other@example.com';
-  try {
-    synthesize(outDir);
-  } finally {
-    if (previous === undefined) delete process.env.ADMIN_EMAILS;
-    else process.env.ADMIN_EMAILS = previous;
-  }
-  assembly = loadCloudAssembly(outDir);
+  assembly = synthesizedAssembly('Boss@Example.com, other@example.com');
   poolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
 
   server = createServer(async (req, res) => {

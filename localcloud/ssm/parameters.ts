@@ -1,0 +1,62 @@
+import type { ProvisionedAssembly } from '../provisioning/types';
+import type { SecretStore } from '../secrets/secret-store';
+
+/** A parameter as SSM returns it (Value is the plaintext). */
+export interface Parameter {
+  Name: string;
+  Type: 'String' | 'StringList' | 'SecureString';
+  Value: string;
+  Version: number;
+  LastModifiedDate: Date;
+  DataType: 'text';
+}
+
+/**
+ * The parameters the local cloud answers: the templates' AWS::SSM::Parameter
+ * resources (Amplify's resource references, e.g. AMPLIFY_AUTH_USERPOOL_ID,
+ * with their values resolved to local identifiers) and the secrets store's
+ * SecureStrings (`npm run secret`). A secret set with the name of a template
+ * parameter does not replace it.
+ */
+export interface ParameterSource {
+  /** Latest version, or the given version. */
+  get(name: string, version?: number): Parameter | undefined;
+  /** Every parameter's latest version (for GetParametersByPath). */
+  all(): Parameter[];
+}
+
+export function createParameterSource(assembly: ProvisionedAssembly | undefined, secrets: SecretStore): ParameterSource {
+  const deployedAt = new Date();
+  const fromTemplates = new Map<string, Parameter>();
+  for (const r of assembly?.ofType('AWS::SSM::Parameter') ?? []) {
+    const p = r.properties;
+    if (typeof p.Value !== 'string') continue; // deploy-time values are unknown offline
+    const type = p.Type === 'StringList' ? 'StringList' : 'String';
+    fromTemplates.set(r.ref, { Name: r.ref, Type: type, Value: p.Value, Version: 1, LastModifiedDate: deployedAt, DataType: 'text' });
+  }
+  const secret = (name: string, version?: number): Parameter | undefined => {
+    const found = secrets.get(name, version);
+    return (
+      found && {
+        Name: name,
+        Type: 'SecureString',
+        Value: found.value,
+        Version: found.version,
+        LastModifiedDate: new Date(found.lastModified),
+        DataType: 'text',
+      }
+    );
+  };
+  return {
+    get(name, version) {
+      const templated = fromTemplates.get(name);
+      if (templated) return version === undefined || version === 1 ? templated : undefined;
+      return secret(name, version);
+    },
+    all() {
+      const out = new Map(fromTemplates);
+      for (const s of secrets.all()) if (!out.has(s.name)) out.set(s.name, secret(s.name)!);
+      return [...out.values()];
+    },
+  };
+}
