@@ -1,0 +1,278 @@
+/**
+ * The Vault, end to end, in a real Chromium against the local cloud (issue 6):
+ * sign up (code from the outbox) → profile edit → TOTP on → sign out → sign in
+ * with TOTP → private image (preview) and a 6 MiB file (progress, multipart) →
+ * a second user sees neither and a direct S3 call with their credentials is
+ * denied → a guest sees public files only → the ADMIN_EMAILS administrator
+ * moves that user into EDITORS, who then writes to shared/ → forgot password →
+ * sign out everywhere. axe runs on every page; screenshots land in e2e/artifacts.
+ */
+import { readFileSync } from 'node:fs';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { E2E_ADMIN_EMAIL } from './stack';
+import {
+  LOCAL_CLOUD,
+  codeFor,
+  expectAccessible,
+  fillSignUp,
+  idTokenOf,
+  identityIdOf,
+  person,
+  pngBytes,
+  screenshot,
+  section,
+  signIn,
+  signOut,
+  signUp,
+  submitSignIn,
+  totpCode,
+} from './helpers';
+
+test.describe.configure({ mode: 'serial' });
+
+const run = Date.now().toString(36);
+const alice = person('alice', run, 1);
+const bob = person('bob', run, 2);
+const admin = { ...person('admin', run, 3), email: E2E_ADMIN_EMAIL };
+const SIX_MIB = 6 * 1024 * 1024;
+
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+async function newPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  contexts.push(context);
+  return context.newPage();
+}
+
+let alicePage: Page;
+let totpSecret = '';
+let lastTotp: string | undefined;
+let aliceIdentity = '';
+let bobPage: Page;
+
+test.beforeAll(async ({ browser: b }) => {
+  browser = b;
+});
+test.afterAll(async () => {
+  for (const context of contexts) await context.close();
+});
+
+test('sign-up refuses an under-age birthdate in plain words', async () => {
+  const page = await newPage();
+  await page.goto('/');
+  await expect(page.getByLabel('Email or phone number')).toBeVisible();
+  await expectAccessible(page, 'sign in');
+  await screenshot(page, 'sign-in');
+  await page.getByRole('tab', { name: 'Create Account' }).click();
+  await expectAccessible(page, 'sign up');
+  const kid = person('kid', run, 9);
+  const birthdate = `${new Date().getUTCFullYear() - 8}-01-01`;
+  await fillSignUp(page, kid, { birthdate });
+  await page.getByRole('button', { name: 'Create Account' }).click();
+  await expect(page.getByText('You must be at least 13 years old to create an account.')).toBeVisible();
+  await expect(page.getByText(/PreSignUp failed/)).toHaveCount(0);
+  await screenshot(page, 'sign-up-too-young');
+});
+
+test('a new user signs up with a code from the outbox and lands on their files', async () => {
+  alicePage = await newPage();
+  await signUp(alicePage, alice, { beta: true });
+  for (const name of ['Public', 'Private', 'Protected', 'Shared']) await expect(section(alicePage, name)).toBeVisible();
+  await expect(section(alicePage, 'Admin')).toHaveCount(0);
+  await expect(alicePage.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+  await expect(section(alicePage, 'Private').getByText('No files here yet.')).toBeVisible();
+  await expectAccessible(alicePage, 'files');
+  await screenshot(alicePage, 'files-empty');
+  aliceIdentity = await identityIdOf(alicePage);
+});
+
+test('the profile shows the sign-up attributes and saves edits', async () => {
+  const page = alicePage;
+  await page.getByRole('link', { name: 'Profile' }).click();
+  const details = section(page, 'Your details');
+  await expect(details.getByLabel('Preferred username')).toHaveValue('alice');
+  await expect(details.getByLabel('Birthdate')).toHaveValue('1990-04-23');
+  await expect(details.getByRole('checkbox', { name: 'Beta features' })).toBeChecked();
+  await expect(section(page, 'Email and phone').getByText('(verified)')).toBeVisible();
+  await details.getByLabel('Preferred username').fill('alice-w');
+  await details.getByLabel('Birthdate').fill('1991-05-24');
+  await details.getByRole('checkbox', { name: 'Beta features' }).uncheck();
+  await details.getByRole('button', { name: 'Save details' }).click();
+  await expect(details.getByText('Your details are saved.')).toBeVisible();
+  await page.reload();
+  await expect(section(page, 'Your details').getByLabel('Preferred username')).toHaveValue('alice-w');
+  await expect(section(page, 'Your details').getByLabel('Birthdate')).toHaveValue('1991-05-24');
+  await expect(section(page, 'Your details').getByRole('checkbox', { name: 'Beta features' })).not.toBeChecked();
+  await expect(page.getByText('Signed in as alice-w')).toBeVisible();
+  await expectAccessible(page, 'profile');
+});
+
+test('TOTP set up with the QR code, then required at the next sign-in', async () => {
+  const page = alicePage;
+  const mfa = section(page, 'Two-step sign-in');
+  await mfa.getByRole('button', { name: 'Set up an authenticator app' }).click();
+  await expect(mfa.getByRole('img', { name: /QR code/ })).toBeVisible();
+  totpSecret = (await mfa.getByTestId('totp-secret').textContent())!.trim();
+  expect(totpSecret).toMatch(/^[A-Z2-7]{16,}$/);
+  await expectAccessible(page, 'profile / TOTP setup');
+  await screenshot(page, 'profile-totp-setup');
+  lastTotp = await totpCode(totpSecret);
+  await mfa.getByLabel('Code from the app').fill(lastTotp);
+  await mfa.getByRole('button', { name: 'Turn on authenticator app' }).click();
+  await expect(mfa.getByText('Two-step sign-in with your authenticator app is on.')).toBeVisible();
+  await expect(mfa.getByRole('button', { name: 'Turn off authenticator app' })).toBeVisible();
+
+  await signOut(page);
+  await submitSignIn(page, alice.email, alice.password);
+  const code = page.getByLabel(/Code/);
+  await expect(code).toBeVisible();
+  await expectAccessible(page, 'sign in / TOTP');
+  await screenshot(page, 'sign-in-totp');
+  lastTotp = await totpCode(totpSecret, lastTotp);
+  await code.fill(lastTotp);
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible();
+  expect(await identityIdOf(page)).toBe(aliceIdentity);
+});
+
+test('uploads a private image with a preview, a 6 MiB file with progress, and a public note', async () => {
+  const page = alicePage;
+  const priv = section(page, 'Private');
+  await priv.getByLabel(/Upload to private/).setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: await pngBytes(page) });
+  await expect(priv.getByText('Uploaded photo.png.')).toBeVisible();
+  const row = priv.getByRole('row', { name: /photo\.png/ });
+  await row.getByRole('button', { name: 'Preview photo.png' }).click();
+  const img = priv.getByRole('img', { name: 'Preview of photo.png' });
+  await expect(img).toBeVisible();
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(16);
+
+  const big = Buffer.alloc(SIX_MIB, 7);
+  await priv.getByLabel(/Upload to private/).setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: big });
+  await expect(priv.getByRole('progressbar', { name: /Uploading big.bin/ })).toBeVisible();
+  await screenshot(page, 'upload-progress');
+  await expect(priv.getByText('Uploaded big.bin.')).toBeVisible({ timeout: 60_000 });
+  await expect(priv.getByRole('row', { name: /big\.bin/ })).toContainText('6.0 MiB');
+
+  const pub = section(page, 'Public');
+  await pub.getByLabel(/Upload to public/).setInputFiles({ name: `hello-${run}.txt`, mimeType: 'text/plain', buffer: Buffer.from('hello from alice') });
+  await expect(pub.getByText(`Uploaded hello-${run}.txt.`)).toBeVisible();
+  await expectAccessible(page, 'files with uploads');
+  await screenshot(page, 'files-uploaded');
+});
+
+test("a second user sees neither of alice's files, and S3 denies them directly", async () => {
+  bobPage = await newPage();
+  await signUp(bobPage, bob);
+  const priv = section(bobPage, 'Private');
+  await expect(priv.getByText('No files here yet.')).toBeVisible();
+  await expect(bobPage.getByText('photo.png')).toHaveCount(0);
+  await expect(bobPage.getByText('big.bin')).toHaveCount(0);
+  await expect(section(bobPage, 'Public').getByText(`hello-${run}.txt`)).toBeVisible();
+  // Shared is read-only outside EDITORS.
+  await expect(section(bobPage, 'Shared').getByLabel(/Upload to shared/)).toHaveCount(0);
+
+  // The same identity-pool credentials the browser gets, used with the AWS SDK directly.
+  const outputs = JSON.parse(readFileSync('amplify_outputs.json', 'utf8'));
+  const idToken = await idTokenOf(bobPage);
+  const iss = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).iss as string;
+  const identity = new CognitoIdentityClient({ region: outputs.auth.aws_region, endpoint: LOCAL_CLOUD });
+  const Logins = { [iss.replace(/^https?:\/\//, '')]: idToken };
+  const { IdentityId } = await identity.send(new GetIdCommand({ IdentityPoolId: outputs.auth.identity_pool_id, Logins }));
+  expect(IdentityId).toBe(await identityIdOf(bobPage));
+  const { Credentials } = await identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins }));
+  const s3 = new S3Client({
+    region: outputs.storage.aws_region,
+    endpoint: LOCAL_CLOUD,
+    forcePathStyle: true,
+    credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretKey!, sessionToken: Credentials!.SessionToken },
+  });
+  const Bucket = outputs.storage.bucket_name;
+  // Control: the credentials work for bob's own folder…
+  const own = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: `private/${IdentityId}/` }));
+  expect(own.KeyCount ?? 0).toBe(0);
+  // …and are refused for alice's.
+  await expect(s3.send(new GetObjectCommand({ Bucket, Key: `private/${aliceIdentity}/photo.png` }))).rejects.toMatchObject({
+    name: 'AccessDenied',
+  });
+  await expect(s3.send(new ListObjectsV2Command({ Bucket, Prefix: `private/${aliceIdentity}/` }))).rejects.toMatchObject({
+    name: 'AccessDenied',
+  });
+});
+
+test('a guest sees public files only', async () => {
+  const page = await newPage();
+  await page.goto('/');
+  await page.getByRole('link', { name: 'Browse public files without signing in' }).click();
+  await expect(page.getByRole('heading', { name: 'Public files' })).toBeVisible();
+  await expect(section(page, 'Public').getByText(`hello-${run}.txt`)).toBeVisible();
+  await expect(section(page, 'Private')).toHaveCount(0);
+  await expect(section(page, 'Shared')).toHaveCount(0);
+  await expect(page.getByLabel(/Upload/)).toHaveCount(0);
+  await expect(page.getByText('photo.png')).toHaveCount(0);
+  await expectAccessible(page, 'public files (guest)');
+  await screenshot(page, 'guest-public');
+});
+
+test('the ADMIN_EMAILS administrator moves bob into EDITORS, who then writes to shared/', async () => {
+  const page = await newPage();
+  await signUp(page, admin);
+  await page.getByRole('link', { name: 'Admin' }).click();
+  await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
+  const bobRow = page.getByRole('row', { name: new RegExp(bob.email.replace(/[+.]/g, '\\$&')) });
+  const editors = bobRow.getByRole('checkbox', { name: 'EDITORS' });
+  await expect(editors).not.toBeChecked();
+  await expectAccessible(page, 'admin');
+  await editors.check();
+  await expect(page.getByText(`Added ${bob.email} to EDITORS.`)).toBeVisible();
+  await expect(bobRow.getByRole('checkbox', { name: 'EDITORS' })).toBeChecked();
+  await screenshot(page, 'admin');
+  await expect(section(page, 'Admin')).toHaveCount(0); // the admin files area is on the Files page
+  await page.getByRole('link', { name: 'Files' }).click();
+  await expect(section(page, 'Admin')).toBeVisible();
+
+  // Bob refreshes his session and gets the EDITORS role.
+  await bobPage.getByRole('link', { name: 'Profile' }).click();
+  await bobPage.getByRole('button', { name: 'Refresh my access' }).click();
+  await expect(section(bobPage, 'Access')).toContainText('Groups: EDITORS');
+  await bobPage.getByRole('link', { name: 'Files' }).click();
+  const shared = section(bobPage, 'Shared');
+  await shared.getByLabel(/Upload to shared/).setInputFiles({ name: `team-${run}.txt`, mimeType: 'text/plain', buffer: Buffer.from('from bob') });
+  await expect(shared.getByText(`Uploaded team-${run}.txt.`)).toBeVisible();
+  await expect(shared.getByRole('row', { name: new RegExp(`team-${run}`) })).toBeVisible();
+});
+
+test('forgot password: a code from the outbox sets a new password', async () => {
+  const page = bobPage;
+  await signOut(page);
+  await page.getByRole('button', { name: /Forgot your password/ }).click();
+  await page.getByLabel('Email or phone number of your account').fill(bob.email);
+  const sent = Date.now();
+  await page.getByRole('button', { name: 'Send code' }).click();
+  const code = await codeFor(bob.email, sent);
+  await page.getByLabel(/Code/).fill(code);
+  bob.password = `${bob.password}New`;
+  await page.getByLabel('New Password', { exact: true }).fill(bob.password);
+  await page.getByLabel('Confirm Password').fill(bob.password);
+  await expectAccessible(page, 'reset password');
+  await page.getByRole('button', { name: 'Submit' }).click();
+  await expect(page.getByLabel('Email or phone number')).toBeVisible();
+  await signIn(page, bob.email, bob.password);
+});
+
+test('sign out everywhere ends the other browser’s session too', async () => {
+  const other = await newPage({ width: 390, height: 844 }); // and a phone-sized screen
+  await signIn(other, `+1${bob.phone}`, bob.password); // by phone number this time
+  const overflow = await other.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'no horizontal scrolling on a phone').toBeLessThanOrEqual(0);
+  await screenshot(other, 'files-phone');
+
+  await bobPage.getByRole('link', { name: 'Profile' }).click();
+  await bobPage.getByRole('button', { name: 'Sign out everywhere' }).click();
+  await expect(bobPage.getByLabel('Email or phone number')).toBeVisible();
+
+  await other.reload();
+  await expect(other.getByLabel('Email or phone number')).toBeVisible();
+  await screenshot(other, 'signed-out-everywhere-phone');
+});
