@@ -178,7 +178,9 @@ test('SMS MFA: verify a phone, turn SMS MFA on, sign in with the code sent by SM
   expect(challenge).toMatchObject({ ChallengeName: 'SMS_MFA', ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: 'SMS', CODE_DELIVERY_DESTINATION: '+*******0100' } });
   const respond = (code: string, Session = challenge.Session) =>
     t.sdk.send(new RespondToAuthChallengeCommand({ ClientId: t.clientId, ChallengeName: 'SMS_MFA', Session, ChallengeResponses: { USERNAME: email, SMS_MFA_CODE: code } }));
-  await expect(respond(t.lastCode(phone), `${challenge.Session}x`)).rejects.toMatchObject({
+  const tampered = challenge.Session!.slice(0, 20) + (challenge.Session![20] === 'A' ? 'B' : 'A') + challenge.Session!.slice(21);
+  await expect(respond(t.lastCode(phone), `${challenge.Session}x`)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  await expect(respond(t.lastCode(phone), tampered)).rejects.toMatchObject({
     name: 'NotAuthorizedException',
     message: 'Invalid session for the user, session is expired.',
   });

@@ -26,7 +26,8 @@ export function createSealer(key: Buffer, clock: Clock): Sealer {
     unseal<T>(purpose: string, sealed: string) {
       try {
         const raw = Buffer.from(sealed, 'base64');
-        if (raw.length < 29) return undefined;
+        // Node's decoder skips stray characters: insist on the exact encoding.
+        if (raw.length < 29 || raw.toString('base64') !== sealed) return undefined;
         const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
         decipher.setAAD(Buffer.from(purpose));
         decipher.setAuthTag(raw.subarray(12, 28));
