@@ -1,0 +1,131 @@
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { once } from 'node:events';
+import type { Authorizer } from '../iam/authorizer';
+import type { BoundCredentials } from '../iam/credentials';
+import type { RequestContextKeys } from '../iam/policy-evaluator';
+import type { VerifiedSignature } from '../sigv4/verify';
+import type { BucketConfig } from './buckets';
+import { accessDenied, escapeXml, S3Error } from './errors';
+import type { ObjectStore } from './object-store';
+import { type PayloadSummary, readPayload } from './payload';
+
+export interface S3Services {
+  buckets: BucketConfig[];
+  objects: ObjectStore;
+  authorizer: Authorizer;
+  now: () => Date;
+}
+
+/** One S3 request, authenticated, with its path-style bucket and key. */
+export interface S3Context {
+  req: IncomingMessage;
+  res: ServerResponse;
+  services: S3Services;
+  bucket: BucketConfig;
+  /** Decoded object key ('' for bucket operations). */
+  key: string;
+  /** Decoded query parameters (first value of each). */
+  query: Map<string, string>;
+  requestId: string;
+  credentials: BoundCredentials;
+  signature: VerifiedSignature;
+}
+
+/** Throws AccessDenied unless IAM allows `action` on `resource`. */
+export function authorize(ctx: S3Context, action: string, resource: string, context: RequestContextKeys = {}): void {
+  const result = ctx.services.authorizer.authorize({
+    credentials: ctx.credentials,
+    action,
+    resource,
+    context,
+    sourceIp: ctx.req.socket.remoteAddress,
+  });
+  if (!result.allowed) throw accessDenied(result.message);
+}
+
+export const objectArn = (bucket: string, key: string) => `arn:aws:s3:::${bucket}/${key}`;
+export const bucketArn = (bucket: string) => `arn:aws:s3:::${bucket}`;
+
+export const XML_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+
+export function sendXml(ctx: S3Context, status: number, xml: string, headers: Record<string, string> = {}): void {
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n${xml}`;
+  ctx.res.writeHead(status, {
+    'Content-Type': 'application/xml',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'x-amz-request-id': ctx.requestId,
+    ...headers,
+  });
+  ctx.res.end(body);
+}
+
+export function sendEmpty(ctx: S3Context, status: number, headers: Record<string, string> = {}): void {
+  ctx.res.writeHead(status, { 'x-amz-request-id': ctx.requestId, 'Content-Length': '0', ...headers });
+  ctx.res.end();
+}
+
+export const tag = (name: string, value: string | number | boolean | undefined) =>
+  value === undefined ? '' : `<${name}>${escapeXml(String(value))}</${name}>`;
+
+export const isoDate = (d: Date) => d.toISOString();
+
+/** Headers stored with an object and returned by Get/Head. */
+const STORED_HEADERS = ['cache-control', 'content-disposition', 'content-encoding', 'content-language', 'expires'];
+
+export function uploadAttributes(req: IncomingMessage): { contentType: string; headers: Record<string, string>; metadata: Record<string, string> } {
+  const headers: Record<string, string> = {};
+  for (const h of STORED_HEADERS) {
+    const v = req.headers[h];
+    if (typeof v === 'string') headers[h] = h === 'content-encoding' ? v.split(',').map((s) => s.trim()).filter((s) => s !== 'aws-chunked').join(', ') : v;
+  }
+  if (headers['content-encoding'] === '') delete headers['content-encoding'];
+  const metadata: Record<string, string> = {};
+  let metaSize = 0;
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (name.startsWith('x-amz-meta-') && typeof value === 'string') {
+      metadata[name.slice('x-amz-meta-'.length)] = value;
+      metaSize += name.length - 'x-amz-meta-'.length + value.length;
+    }
+  }
+  if (metaSize > 2048) throw new S3Error('MetadataTooLarge', 'Your metadata headers exceed the maximum allowed metadata size.', 400);
+  const contentType = typeof req.headers['content-type'] === 'string' ? req.headers['content-type'] : 'binary/octet-stream';
+  return { contentType, headers, metadata };
+}
+
+/**
+ * Streams the verified payload to a temp file (never the whole body in memory),
+ * fsyncs and seals it into blobs/. Nothing is left behind when verification fails.
+ */
+export async function receiveBlob(ctx: S3Context, maxSize: number): Promise<{ file: string; summary: PayloadSummary }> {
+  const summary: PayloadSummary = { size: 0, md5Hex: '', crc32: '' };
+  const temp = ctx.services.objects.newTempPath();
+  const out = createWriteStream(temp, { flags: 'wx', highWaterMark: 1024 * 1024 });
+  let failure: unknown;
+  out.on('error', (e) => (failure ??= e));
+  try {
+    for await (const chunk of readPayload(ctx.req, ctx.signature, summary, maxSize)) {
+      if (failure) throw failure;
+      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'error')]);
+    }
+    out.end();
+    await once(out, 'close');
+    if (failure) throw failure;
+    return { file: ctx.services.objects.seal(temp), summary };
+  } catch (e) {
+    out.destroy();
+    await rm(temp, { force: true });
+    // Drain what is left of the request so the socket can answer the error.
+    ctx.req.resume();
+    throw e;
+  }
+}
+
+export function parseIntParam(value: string | undefined, name: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^-?\d+$/.test(value)) throw new S3Error('InvalidArgument', `${name} must be an integer.`, 400, { ArgumentName: name, ArgumentValue: value });
+  const n = Number(value);
+  if (n < min || n > max) throw new S3Error('InvalidArgument', `${name} must be between ${min} and ${max}.`, 400, { ArgumentName: name, ArgumentValue: value });
+  return n;
+}

@@ -1,0 +1,47 @@
+import { copyFileSync, constants } from 'node:fs';
+import { authorize, isoDate, objectArn, type S3Context, sendXml, tag, uploadAttributes, XML_NS } from './context';
+import { noSuchKey, S3Error } from './errors';
+import { etagMatches } from './put-object';
+
+/**
+ * CopyObject: needs s3:GetObject on the source and s3:PutObject on the target.
+ * `x-amz-copy-source` is `[/]bucket/key[?versionId=...]`, URL-decoded as S3 does.
+ */
+export async function copyObject(ctx: S3Context): Promise<void> {
+  const raw = String(ctx.req.headers['x-amz-copy-source']);
+  let source = raw.split('?')[0];
+  try {
+    source = decodeURIComponent(source);
+  } catch {
+    // S3 treats an undecodable source literally
+  }
+  source = source.replace(/^\//, '');
+  const slash = source.indexOf('/');
+  if (slash <= 0 || slash === source.length - 1) throw new S3Error('InvalidArgument', 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey', 400, { ArgumentName: 'x-amz-copy-source', ArgumentValue: raw });
+  const sourceBucket = source.slice(0, slash);
+  const sourceKey = source.slice(slash + 1);
+  if (!ctx.services.buckets.some((b) => b.name === sourceBucket)) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: sourceBucket });
+  authorize(ctx, 's3:GetObject', objectArn(sourceBucket, sourceKey));
+  authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
+  ctx.req.resume();
+  const object = ctx.services.objects.get(sourceBucket, sourceKey);
+  if (!object) throw noSuchKey(sourceKey);
+  const ifMatch = ctx.req.headers['x-amz-copy-source-if-match'];
+  if (typeof ifMatch === 'string' && !etagMatches(ifMatch, object.etag)) {
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'x-amz-copy-source-If-Match' });
+  }
+  const directive = String(ctx.req.headers['x-amz-metadata-directive'] ?? 'COPY').toUpperCase();
+  if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown metadata directive.', 400, { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
+  if (directive === 'COPY' && sourceBucket === ctx.bucket.name && sourceKey === ctx.key) {
+    throw new S3Error('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+  }
+  const segments = object.segments.map((s) => {
+    const temp = ctx.services.objects.newTempPath();
+    copyFileSync(ctx.services.objects.blobPath(s.file), temp, constants.COPYFILE_FICLONE);
+    return { file: ctx.services.objects.seal(temp), size: s.size };
+  });
+  const attributes = directive === 'REPLACE' ? uploadAttributes(ctx.req) : { contentType: object.contentType, headers: object.headers, metadata: object.metadata };
+  const lastModified = ctx.services.now();
+  ctx.services.objects.put({ ...object, ...attributes, bucket: ctx.bucket.name, key: ctx.key, lastModified, segments });
+  sendXml(ctx, 200, `<CopyObjectResult xmlns="${XML_NS}">${tag('LastModified', isoDate(lastModified))}${tag('ETag', object.etag)}</CopyObjectResult>`);
+}

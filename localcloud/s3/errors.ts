@@ -1,0 +1,39 @@
+import type { ServerResponse } from 'node:http';
+
+/** An S3 error: `<Error><Code/><Message/>...</Error>` with its status. */
+export class S3Error extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+    readonly extra: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const noSuchKey = (key: string) => new S3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
+export const noSuchBucket = (bucket: string) => new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: bucket });
+export const noSuchUpload = (uploadId: string) =>
+  new S3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', 404, { UploadId: uploadId });
+export const accessDenied = (message = 'Access Denied') => new S3Error('AccessDenied', message, 403);
+
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!);
+}
+
+export function sendS3Error(res: ServerResponse, error: S3Error, resource: string, requestId: string, head = false): void {
+  const fields = Object.entries(error.extra)
+    .map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`)
+    .join('');
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message>${fields}<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId></Error>`;
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const headers: Record<string, string> = { 'Content-Type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': requestId };
+  if (!head) headers['Content-Length'] = String(Buffer.byteLength(body));
+  // HEAD errors carry no body; the SDK reads the code from the status (404 → NotFound).
+  res.writeHead(error.status, headers);
+  res.end(head ? undefined : body);
+}

@@ -1,0 +1,144 @@
+import { createReadStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { PassThrough } from 'node:stream';
+import { authorize, objectArn, type S3Context } from './context';
+import { noSuchKey, S3Error } from './errors';
+import type { StoredObject } from './object-store';
+import { etagMatches } from './put-object';
+
+/** GetObject and HeadObject (s3:GetObject): Range, conditional requests, response-* overrides. */
+export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
+  authorize(ctx, 's3:GetObject', objectArn(ctx.bucket.name, ctx.key));
+  const object = ctx.services.objects.get(ctx.bucket.name, ctx.key);
+  if (!object) {
+    if (head) throw new S3Error('NotFound', 'Not Found', 404);
+    throw noSuchKey(ctx.key);
+  }
+  const conditional = checkReadConditions(ctx, object);
+  const headers = objectHeaders(ctx, object);
+  if (conditional === 304) {
+    ctx.res.writeHead(304, { ETag: object.etag, 'Last-Modified': headers['Last-Modified'], 'x-amz-request-id': ctx.requestId });
+    ctx.res.end();
+    return;
+  }
+  let start = 0;
+  let end = object.size - 1;
+  let status = 200;
+  const range = ctx.req.headers.range;
+  if (typeof range === 'string' && object.size >= 0) {
+    const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+    if (m && (m[1] !== '' || m[2] !== '')) {
+      let ignored = false;
+      if (m[1] === '') {
+        const suffix = Number(m[2]);
+        if (suffix === 0) throw invalidRange(object.size);
+        start = Math.max(0, object.size - suffix);
+      } else {
+        start = Number(m[1]);
+        if (m[2] !== '') end = Math.min(Number(m[2]), object.size - 1);
+        if (m[2] !== '' && Number(m[2]) < start) ignored = true; // S3 ignores a malformed range
+        else if (start >= object.size) throw invalidRange(object.size);
+      }
+      if (ignored) {
+        start = 0;
+        end = object.size - 1;
+      } else {
+        status = 206;
+        headers['Content-Range'] = `bytes ${start}-${end}/${object.size}`;
+        delete headers['x-amz-checksum-crc32']; // the whole object's checksum does not describe a range
+      }
+    }
+  }
+  const length = object.size === 0 ? 0 : end - start + 1;
+  headers['Content-Length'] = String(length);
+  ctx.res.writeHead(status, headers);
+  if (head || length === 0) {
+    ctx.res.end();
+    return;
+  }
+  await pipeline(segmentStream(ctx, object, start, end), ctx.res);
+}
+
+function invalidRange(size: number) {
+  return new S3Error('InvalidRange', 'The requested range is not satisfiable', 416, { ActualObjectSize: String(size), RangeRequested: '' });
+}
+
+/** The bytes [start, end] of an object made of segments. */
+function segmentStream(ctx: S3Context, object: StoredObject, start: number, end: number) {
+  const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+  (async () => {
+    let offset = 0;
+    for (const segment of object.segments) {
+      const segStart = offset;
+      const segEnd = offset + segment.size - 1;
+      offset += segment.size;
+      if (segEnd < start || segStart > end) continue;
+      const from = Math.max(start, segStart) - segStart;
+      const to = Math.min(end, segEnd) - segStart;
+      await pipeline(createReadStream(ctx.services.objects.blobPath(segment.file), { start: from, end: to, highWaterMark: 1024 * 1024 }), out, { end: false });
+    }
+    out.end();
+  })().catch((e) => out.destroy(e));
+  return out;
+}
+
+function checkReadConditions(ctx: S3Context, object: StoredObject): 200 | 304 {
+  const h = ctx.req.headers;
+  const ifMatch = h['if-match'];
+  const ifNoneMatch = h['if-none-match'];
+  const ifModifiedSince = h['if-modified-since'];
+  const ifUnmodifiedSince = h['if-unmodified-since'];
+  const modified = Math.floor(object.lastModified.getTime() / 1000) * 1000;
+  if (typeof ifMatch === 'string') {
+    if (!etagMatches(ifMatch, object.etag)) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Match' });
+  } else if (typeof ifUnmodifiedSince === 'string') {
+    const t = Date.parse(ifUnmodifiedSince);
+    if (!Number.isNaN(t) && modified > t) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Unmodified-Since' });
+  }
+  if (typeof ifNoneMatch === 'string') {
+    if (etagMatches(ifNoneMatch, object.etag)) return 304;
+  } else if (typeof ifModifiedSince === 'string') {
+    const t = Date.parse(ifModifiedSince);
+    if (!Number.isNaN(t) && modified <= t) return 304;
+  }
+  return 200;
+}
+
+function objectHeaders(ctx: S3Context, object: StoredObject): Record<string, string> {
+  const headers: Record<string, string> = {
+    ETag: object.etag,
+    'Last-Modified': object.lastModified.toUTCString(),
+    'Content-Type': object.contentType,
+    'Accept-Ranges': 'bytes',
+    'x-amz-request-id': ctx.requestId,
+  };
+  const names: Record<string, string> = {
+    'cache-control': 'Cache-Control',
+    'content-disposition': 'Content-Disposition',
+    'content-encoding': 'Content-Encoding',
+    'content-language': 'Content-Language',
+    expires: 'Expires',
+  };
+  for (const [k, v] of Object.entries(object.headers)) if (names[k]) headers[names[k]] = v;
+  for (const [k, v] of Object.entries(object.metadata)) headers[`x-amz-meta-${k}`] = v;
+  if (object.checksumCrc32 && String(ctx.req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED') {
+    headers['x-amz-checksum-crc32'] = object.checksumCrc32;
+  }
+  if (object.segments.length > 1) headers['x-amz-mp-parts-count'] = String(object.segments.length);
+  const overrides: Record<string, string> = {
+    'response-content-type': 'Content-Type',
+    'response-content-disposition': 'Content-Disposition',
+    'response-content-language': 'Content-Language',
+    'response-content-encoding': 'Content-Encoding',
+    'response-cache-control': 'Cache-Control',
+    'response-expires': 'Expires',
+  };
+  for (const [param, header] of Object.entries(overrides)) {
+    const v = ctx.query.get(param);
+    if (v !== undefined) {
+      if (/[\r\n]/.test(v)) throw new S3Error('InvalidArgument', `${param} contains invalid characters.`);
+      headers[header] = v;
+    }
+  }
+  return headers;
+}

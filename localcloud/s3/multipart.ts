@@ -1,0 +1,154 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { authorize, isoDate, objectArn, parseIntParam, receiveBlob, type S3Context, sendEmpty, sendXml, tag, uploadAttributes, XML_NS } from './context';
+import { noSuchUpload, S3Error } from './errors';
+import type { Upload } from './object-store';
+import { MAX_PUT_SIZE } from './put-object';
+import { parseXmlBody, readSmallBody } from './xml';
+
+/** Multipart uploads: Create, UploadPart, Complete, Abort, ListParts. */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+function uploadFor(ctx: S3Context): Upload {
+  const uploadId = ctx.query.get('uploadId') ?? '';
+  const upload = ctx.services.objects.getUpload(uploadId);
+  if (!upload || upload.bucket !== ctx.bucket.name || upload.key !== ctx.key) throw noSuchUpload(uploadId);
+  return upload;
+}
+
+export async function createMultipartUpload(ctx: S3Context): Promise<void> {
+  authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
+  ctx.req.resume();
+  const uploadId = randomBytes(48).toString('base64url');
+  const algorithm = ctx.req.headers['x-amz-checksum-algorithm'];
+  ctx.services.objects.createUpload({
+    uploadId,
+    bucket: ctx.bucket.name,
+    key: ctx.key,
+    initiated: ctx.services.now(),
+    ...uploadAttributes(ctx.req),
+    checksumAlgorithm: typeof algorithm === 'string' ? algorithm.toUpperCase() : undefined,
+  });
+  const headers: Record<string, string> = {};
+  if (typeof algorithm === 'string') headers['x-amz-checksum-algorithm'] = algorithm.toUpperCase();
+  sendXml(ctx, 200, `<InitiateMultipartUploadResult xmlns="${XML_NS}">${tag('Bucket', ctx.bucket.name)}${tag('Key', ctx.key)}${tag('UploadId', uploadId)}</InitiateMultipartUploadResult>`, headers);
+}
+
+export async function uploadPart(ctx: S3Context): Promise<void> {
+  authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
+  const partNumber = parseIntParam(ctx.query.get('partNumber'), 'partNumber', 1, 10000)!;
+  const upload = uploadFor(ctx);
+  const { file, summary } = await receiveBlob(ctx, MAX_PUT_SIZE);
+  const etag = `"${summary.md5Hex}"`;
+  const stored = ctx.services.objects.putPart(upload.uploadId, {
+    partNumber,
+    etag,
+    size: summary.size,
+    lastModified: ctx.services.now(),
+    checksumCrc32: summary.sentCrc32 ?? summary.crc32,
+    file,
+  });
+  if (!stored) throw noSuchUpload(upload.uploadId); // aborted while the part was uploading
+  const headers: Record<string, string> = { ETag: etag };
+  if (summary.sentCrc32) headers['x-amz-checksum-crc32'] = summary.sentCrc32;
+  sendEmpty(ctx, 200, headers);
+}
+
+export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
+  authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
+  const upload = uploadFor(ctx);
+  const body = await readSmallBody(ctx.req, 2 * 1024 * 1024);
+  const declared = ctx.signature.payloadHash;
+  if (/^[0-9a-f]{64}$/.test(declared) && createHash('sha256').update(body).digest('hex') !== declared) {
+    throw new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+  }
+  const doc = parseXmlBody(body.toString('utf8'));
+  const requested = doc?.CompleteMultipartUpload?.Part;
+  if (!Array.isArray(requested) || requested.length === 0) {
+    throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+  }
+  const stored = new Map(ctx.services.objects.parts(upload.uploadId).map((p) => [p.partNumber, p]));
+  const chosen = [];
+  let previous = 0;
+  for (const p of requested) {
+    const number = Number(String(p?.PartNumber ?? '').trim());
+    if (!Number.isInteger(number)) throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
+    if (number <= previous) throw new S3Error('InvalidPartOrder', 'The list of parts was not in ascending order. The parts list must be specified in order by part number.');
+    previous = number;
+    const part = stored.get(number);
+    const etag = String(p?.ETag ?? '').trim();
+    if (!part || (etag !== part.etag && `"${etag}"` !== part.etag)) {
+      throw new S3Error('InvalidPart', "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.", 400, { UploadId: upload.uploadId, PartNumber: String(number), ETag: etag });
+    }
+    const sentCrc = p?.ChecksumCRC32 !== undefined ? String(p.ChecksumCRC32).trim() : undefined;
+    if (sentCrc !== undefined && part.checksumCrc32 !== undefined && sentCrc !== part.checksumCrc32) {
+      throw new S3Error('InvalidPart', `The checksum of part ${number} does not match the part's checksum.`, 400, { UploadId: upload.uploadId, PartNumber: String(number) });
+    }
+    chosen.push(part);
+  }
+  for (let i = 0; i < chosen.length - 1; i++) {
+    if (chosen[i].size < MIN_PART_SIZE) {
+      throw new S3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', 400, {
+        ProposedSize: String(chosen[i].size),
+        MinSizeAllowed: String(MIN_PART_SIZE),
+        PartNumber: String(chosen[i].partNumber),
+        ETag: chosen[i].etag,
+      });
+    }
+  }
+  const md5 = createHash('md5');
+  for (const part of chosen) md5.update(Buffer.from(part.etag.replace(/"/g, ''), 'hex'));
+  const etag = `"${md5.digest('hex')}-${chosen.length}"`;
+  ctx.services.objects.completeUpload(upload.uploadId, {
+    bucket: upload.bucket,
+    key: upload.key,
+    size: chosen.reduce((n, p) => n + p.size, 0),
+    etag,
+    lastModified: ctx.services.now(),
+    contentType: upload.contentType,
+    headers: upload.headers,
+    metadata: upload.metadata,
+    segments: chosen.map((p) => ({ file: p.file, size: p.size })),
+  });
+  const location = `http://${ctx.req.headers.host ?? 'localhost'}/${ctx.bucket.name}/${ctx.key.split('/').map(encodeURIComponent).join('/')}`;
+  sendXml(ctx, 200, `<CompleteMultipartUploadResult xmlns="${XML_NS}">${tag('Location', location)}${tag('Bucket', upload.bucket)}${tag('Key', upload.key)}${tag('ETag', etag)}</CompleteMultipartUploadResult>`);
+}
+
+export async function abortMultipartUpload(ctx: S3Context): Promise<void> {
+  authorize(ctx, 's3:AbortMultipartUpload', objectArn(ctx.bucket.name, ctx.key));
+  ctx.req.resume();
+  const upload = uploadFor(ctx);
+  ctx.services.objects.abortUpload(upload.uploadId);
+  sendEmpty(ctx, 204);
+}
+
+export async function listParts(ctx: S3Context): Promise<void> {
+  authorize(ctx, 's3:ListMultipartUploadParts', objectArn(ctx.bucket.name, ctx.key));
+  ctx.req.resume();
+  const upload = uploadFor(ctx);
+  const maxParts = Math.min(parseIntParam(ctx.query.get('max-parts'), 'max-parts', 0, 2147483647) ?? 1000, 1000);
+  const marker = parseIntParam(ctx.query.get('part-number-marker'), 'part-number-marker', 0, 10000) ?? 0;
+  const all = ctx.services.objects.parts(upload.uploadId).filter((p) => p.partNumber > marker);
+  const page = all.slice(0, maxParts);
+  const truncated = all.length > page.length;
+  const xml =
+    `<ListPartsResult xmlns="${XML_NS}">` +
+    tag('Bucket', upload.bucket) +
+    tag('Key', upload.key) +
+    tag('UploadId', upload.uploadId) +
+    tag('PartNumberMarker', marker) +
+    (truncated ? tag('NextPartNumberMarker', page[page.length - 1].partNumber) : '') +
+    tag('MaxParts', maxParts) +
+    tag('IsTruncated', truncated) +
+    tag('StorageClass', 'STANDARD') +
+    (upload.checksumAlgorithm ? tag('ChecksumAlgorithm', upload.checksumAlgorithm) : '') +
+    page
+      .map(
+        (p) =>
+          `<Part>${tag('PartNumber', p.partNumber)}${tag('LastModified', isoDate(p.lastModified))}${tag('ETag', p.etag)}${tag('Size', p.size)}${
+            upload.checksumAlgorithm === 'CRC32' && p.checksumCrc32 ? tag('ChecksumCRC32', p.checksumCrc32) : ''
+          }</Part>`,
+      )
+      .join('') +
+    '</ListPartsResult>';
+  sendXml(ctx, 200, xml);
+}

@@ -1,0 +1,276 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { SqliteDatabase } from '../iam/database';
+
+/**
+ * Objects and multipart uploads, durable across kill -9:
+ *  - bytes are written to `tmp/`, fsynced, renamed into `blobs/` (and the
+ *    directory fsynced), and only then is the metadata committed in SQLite;
+ *  - an object is a list of blob segments (one for PutObject, the parts for a
+ *    multipart upload: completing an upload moves no bytes);
+ *  - on open, blobs no committed row references (a crash between rename and
+ *    commit) and leftovers in `tmp/` are deleted. A torn object is never visible.
+ */
+export interface Segment {
+  file: string;
+  size: number;
+}
+
+export interface StoredObject {
+  bucket: string;
+  key: string;
+  size: number;
+  etag: string; // with quotes
+  lastModified: Date;
+  contentType: string;
+  /** Content-Disposition, Cache-Control, ... as sent at upload. */
+  headers: Record<string, string>;
+  metadata: Record<string, string>;
+  checksumCrc32?: string;
+  segments: Segment[];
+}
+
+export interface StoredPart {
+  partNumber: number;
+  etag: string;
+  size: number;
+  lastModified: Date;
+  checksumCrc32?: string;
+  file: string;
+}
+
+export interface Upload {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiated: Date;
+  contentType: string;
+  headers: Record<string, string>;
+  metadata: Record<string, string>;
+  checksumAlgorithm?: string;
+}
+
+export class ObjectStore {
+  readonly tmpDir: string;
+  readonly blobDir: string;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    rootDir: string,
+  ) {
+    this.tmpDir = join(rootDir, 'tmp');
+    this.blobDir = join(rootDir, 'blobs');
+    mkdirSync(this.tmpDir, { recursive: true });
+    mkdirSync(this.blobDir, { recursive: true });
+    db.exec(`CREATE TABLE IF NOT EXISTS s3_objects (
+        bucket TEXT NOT NULL, key TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL,
+        last_modified INTEGER NOT NULL, content_type TEXT NOT NULL, headers TEXT NOT NULL, metadata TEXT NOT NULL,
+        checksum_crc32 TEXT, segments TEXT NOT NULL,
+        PRIMARY KEY (bucket, key)
+      ) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS s3_uploads (
+        upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key TEXT NOT NULL, initiated INTEGER NOT NULL,
+        content_type TEXT NOT NULL, headers TEXT NOT NULL, metadata TEXT NOT NULL, checksum_algorithm TEXT
+      );
+      CREATE TABLE IF NOT EXISTS s3_parts (
+        upload_id TEXT NOT NULL REFERENCES s3_uploads(upload_id) ON DELETE CASCADE,
+        part_number INTEGER NOT NULL, etag TEXT NOT NULL, size INTEGER NOT NULL, last_modified INTEGER NOT NULL,
+        checksum_crc32 TEXT, file TEXT NOT NULL,
+        PRIMARY KEY (upload_id, part_number)
+      );`);
+    this.collectGarbage();
+  }
+
+  /** Deletes temp files and blobs that no committed row references. */
+  collectGarbage(): void {
+    for (const f of readdirSync(this.tmpDir)) rmSync(join(this.tmpDir, f), { force: true });
+    const referenced = new Set<string>();
+    for (const row of this.db.prepare('SELECT segments FROM s3_objects').pluck().iterate() as Iterable<string>) {
+      for (const s of JSON.parse(row) as Segment[]) referenced.add(s.file);
+    }
+    for (const f of this.db.prepare('SELECT file FROM s3_parts').pluck().iterate() as Iterable<string>) referenced.add(f);
+    for (const f of readdirSync(this.blobDir)) if (!referenced.has(f)) rmSync(join(this.blobDir, f), { force: true });
+  }
+
+  newTempPath(): string {
+    return join(this.tmpDir, `${randomUUID()}.part`);
+  }
+
+  /** fsync a finished temp file, move it into blobs/, fsync the directory. Returns the blob name. */
+  seal(tempPath: string): string {
+    const fd = openSync(tempPath, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    const name = randomUUID();
+    renameSync(tempPath, join(this.blobDir, name));
+    const dir = openSync(this.blobDir, 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+    return name;
+  }
+
+  blobPath(name: string): string {
+    return join(this.blobDir, name);
+  }
+
+  private removeBlobs(files: string[]): void {
+    for (const f of files) {
+      try {
+        unlinkSync(join(this.blobDir, f));
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  get(bucket: string, key: string): StoredObject | undefined {
+    const row = this.db.prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ?').get(bucket, key) as any;
+    return row ? toObject(row) : undefined;
+  }
+
+  /** Commits an object (replacing any previous one), then deletes the replaced blobs. */
+  put(object: StoredObject): void {
+    const replaced = this.db.transaction(() => this.writeRow(object))();
+    this.removeBlobs(replaced);
+  }
+
+  /** Inside a transaction: writes the row, returns the blobs it replaced. Blobs are never shared. */
+  private writeRow(object: StoredObject): string[] {
+    const old = this.get(object.bucket, object.key);
+    this.db
+      .prepare('INSERT OR REPLACE INTO s3_objects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(
+        object.bucket,
+        object.key,
+        object.size,
+        object.etag,
+        object.lastModified.getTime(),
+        object.contentType,
+        JSON.stringify(object.headers),
+        JSON.stringify(object.metadata),
+        object.checksumCrc32 ?? null,
+        JSON.stringify(object.segments),
+      );
+    const keep = new Set(object.segments.map((s) => s.file));
+    return (old?.segments.map((s) => s.file) ?? []).filter((f) => !keep.has(f));
+  }
+
+  delete(bucket: string, key: string): boolean {
+    const old = this.get(bucket, key);
+    if (!old) return false;
+    this.db.prepare('DELETE FROM s3_objects WHERE bucket = ? AND key = ?').run(bucket, key);
+    this.removeBlobs(old.segments.map((s) => s.file));
+    return true;
+  }
+
+  /** Keys of a bucket in UTF-8 binary order, strictly after `after`, starting with `prefix`. */
+  *scan(bucket: string, prefix: string, after: string): Generator<StoredObject> {
+    const statement = this.db.prepare(
+      'SELECT * FROM s3_objects WHERE bucket = ? AND key > ? AND key >= ? ORDER BY key LIMIT 200',
+    );
+    let cursor = after;
+    for (;;) {
+      const rows = statement.all(bucket, cursor, prefix) as any[];
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        if (!row.key.startsWith(prefix)) return;
+        const skipTo: string | undefined = yield toObject(row);
+        cursor = row.key;
+        if (skipTo !== undefined) {
+          cursor = skipTo;
+          break;
+        }
+      }
+      if (rows.length < 200 && cursor === rows[rows.length - 1].key) return;
+    }
+  }
+
+  // ------------------------------------------------------------- multipart
+
+  createUpload(upload: Upload): void {
+    this.db
+      .prepare('INSERT INTO s3_uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(upload.uploadId, upload.bucket, upload.key, upload.initiated.getTime(), upload.contentType, JSON.stringify(upload.headers), JSON.stringify(upload.metadata), upload.checksumAlgorithm ?? null);
+  }
+
+  getUpload(uploadId: string): Upload | undefined {
+    const row = this.db.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as any;
+    if (!row) return undefined;
+    return {
+      uploadId: row.upload_id,
+      bucket: row.bucket,
+      key: row.key,
+      initiated: new Date(row.initiated),
+      contentType: row.content_type,
+      headers: JSON.parse(row.headers),
+      metadata: JSON.parse(row.metadata),
+      checksumAlgorithm: row.checksum_algorithm ?? undefined,
+    };
+  }
+
+  putPart(uploadId: string, part: StoredPart): boolean {
+    let replaced: string | undefined;
+    const ok = this.db.transaction(() => {
+      if (!this.getUpload(uploadId)) return false;
+      replaced = this.db.prepare('SELECT file FROM s3_parts WHERE upload_id = ? AND part_number = ?').pluck().get(uploadId, part.partNumber) as string | undefined;
+      this.db
+        .prepare('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(uploadId, part.partNumber, part.etag, part.size, part.lastModified.getTime(), part.checksumCrc32 ?? null, part.file);
+      return true;
+    })();
+    if (!ok) this.removeBlobs([part.file]);
+    else if (replaced) this.removeBlobs([replaced]);
+    return ok;
+  }
+
+  parts(uploadId: string): StoredPart[] {
+    return (this.db.prepare('SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number').all(uploadId) as any[]).map((r) => ({
+      partNumber: r.part_number,
+      etag: r.etag,
+      size: r.size,
+      lastModified: new Date(r.last_modified),
+      checksumCrc32: r.checksum_crc32 ?? undefined,
+      file: r.file,
+    }));
+  }
+
+  /** Commits the object made of the chosen parts, ends the upload, deletes unused parts. */
+  completeUpload(uploadId: string, object: StoredObject): void {
+    const all = this.parts(uploadId);
+    const used = new Set(object.segments.map((s) => s.file));
+    const replaced = this.db.transaction(() => {
+      this.db.prepare('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
+      return this.writeRow(object);
+    })();
+    this.removeBlobs([...replaced, ...all.map((p) => p.file).filter((f) => !used.has(f))]);
+  }
+
+  abortUpload(uploadId: string): boolean {
+    const parts = this.parts(uploadId);
+    const deleted = this.db.prepare('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId).changes > 0;
+    this.removeBlobs(parts.map((p) => p.file));
+    return deleted;
+  }
+}
+
+function toObject(row: any): StoredObject {
+  return {
+    bucket: row.bucket,
+    key: row.key,
+    size: row.size,
+    etag: row.etag,
+    lastModified: new Date(row.last_modified),
+    contentType: row.content_type,
+    headers: JSON.parse(row.headers),
+    metadata: JSON.parse(row.metadata),
+    checksumCrc32: row.checksum_crc32 ?? undefined,
+    segments: JSON.parse(row.segments),
+  };
+}

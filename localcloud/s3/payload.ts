@@ -1,0 +1,187 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import type { IncomingMessage } from 'node:http';
+import { EMPTY_SHA256, type VerifiedSignature } from '../sigv4/verify';
+import { S3Error } from './errors';
+
+/**
+ * Reads a request body as S3 does, yielding the decoded payload chunk by chunk
+ * (never buffering the whole body) and verifying, at the end:
+ *  - a hex x-amz-content-sha256 against the bytes (XAmzContentSHA256Mismatch);
+ *  - aws-chunked bodies (STREAMING-*): chunk framing, each chunk's signature
+ *    (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]), the trailer signature,
+ *    x-amz-decoded-content-length;
+ *  - Content-MD5 and x-amz-checksum-crc32 (header or trailer) → BadDigest.
+ * The caller must not commit anything until the iteration has finished.
+ */
+export interface PayloadSummary {
+  size: number;
+  md5Hex: string;
+  /** base64 of the big-endian CRC32, as S3 shows it. */
+  crc32: string;
+  /** CRC32 the client sent (header or trailer), verified. */
+  sentCrc32?: string;
+}
+
+const MAX_CHUNK = 64 * 1024 * 1024;
+
+export function crc32Base64(value: number): string {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(value >>> 0);
+  return b.toString('base64');
+}
+
+export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature | undefined, summary: PayloadSummary, maxSize: number): AsyncGenerator<Buffer> {
+  const declared = sig?.payloadHash ?? 'UNSIGNED-PAYLOAD';
+  const md5 = createHash('md5');
+  let crc = 0;
+  let size = 0;
+  const track = (chunk: Buffer) => {
+    md5.update(chunk);
+    crc = crc32(chunk, crc);
+    size += chunk.length;
+    if (size > maxSize) throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { MaxSizeAllowed: String(maxSize) });
+  };
+  const trailers = new Map<string, string>();
+  const encoding = String(req.headers['content-encoding'] ?? '');
+  if (declared.startsWith('STREAMING-')) {
+    const decoded = req.headers['x-amz-decoded-content-length'];
+    if (decoded === undefined && !declared.includes('TRAILER')) {
+      throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header (x-amz-decoded-content-length for aws-chunked).', 411);
+    }
+    for await (const chunk of decodeAwsChunked(req, declared, sig!, trailers)) {
+      track(chunk);
+      yield chunk;
+    }
+    if (decoded !== undefined && Number(decoded) !== size) {
+      throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the x-amz-decoded-content-length HTTP header.');
+    }
+  } else {
+    if (/aws-chunked/.test(encoding)) throw new S3Error('InvalidArgument', 'aws-chunked content encoding requires a STREAMING-* x-amz-content-sha256.');
+    const sha = /^[0-9a-f]{64}$/.test(declared) ? createHash('sha256') : undefined;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      track(chunk);
+      sha?.update(chunk);
+      yield chunk;
+    }
+    const length = req.headers['content-length'];
+    if (length !== undefined && Number(length) !== size) {
+      throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+    }
+    if (sha && sha.digest('hex') !== declared) {
+      throw new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    }
+  }
+  summary.size = size;
+  summary.md5Hex = md5.digest('hex');
+  summary.crc32 = crc32Base64(crc);
+  const contentMd5 = req.headers['content-md5'];
+  if (typeof contentMd5 === 'string' && Buffer.from(summary.md5Hex, 'hex').toString('base64') !== contentMd5) {
+    throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
+  }
+  const sentCrc = (req.headers['x-amz-checksum-crc32'] as string | undefined) ?? trailers.get('x-amz-checksum-crc32');
+  if (sentCrc !== undefined) {
+    if (sentCrc !== summary.crc32) throw new S3Error('BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
+    summary.sentCrc32 = sentCrc;
+  }
+  for (const name of trailers.keys()) {
+    if (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-crc32') {
+      // Other algorithms are accepted but not verified (CRC32 is what aws-amplify and the SDK send by default).
+    }
+  }
+}
+
+async function* decodeAwsChunked(req: IncomingMessage, declared: string, sig: VerifiedSignature, trailers: Map<string, string>): AsyncGenerator<Buffer> {
+  const signed = declared.startsWith('STREAMING-AWS4-HMAC-SHA256-PAYLOAD');
+  const withTrailer = declared.endsWith('-TRAILER');
+  const iterator = (req as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  let buf: Buffer = Buffer.alloc(0);
+  let ended = false;
+  let previous = sig.signature;
+  const fill = async () => {
+    if (ended) return false;
+    const r = await iterator.next();
+    if (r.done) {
+      ended = true;
+      return false;
+    }
+    buf = buf.length === 0 ? r.value : Buffer.concat([buf, r.value]);
+    return true;
+  };
+  const readLine = async (allowEof = false): Promise<string | undefined> => {
+    for (;;) {
+      const i = buf.indexOf('\r\n');
+      if (i !== -1) {
+        const line = buf.subarray(0, i).toString('latin1');
+        buf = buf.subarray(i + 2);
+        return line;
+      }
+      if (buf.length > 8192) throw new S3Error('InvalidChunkSizeError', 'Only the last chunk is allowed to have a size less than 8192 bytes; chunk header too long.');
+      if (!(await fill())) {
+        if (allowEof && buf.length === 0) return undefined;
+        throw new S3Error('IncompleteBody', 'The request body ended in the middle of an aws-chunked frame.');
+      }
+    }
+  };
+  const hmacHex = (data: string) => createHmac('sha256', sig.signingKey).update(data).digest('hex');
+  const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+  for (;;) {
+    const header = (await readLine())!;
+    const m = /^([0-9a-fA-F]{1,16})(?:;chunk-signature=([0-9a-f]{64}))?$/.exec(header);
+    if (!m) throw new S3Error('InvalidChunkSizeError', 'Malformed aws-chunked chunk header.');
+    const size = parseInt(m[1], 16);
+    if (size > MAX_CHUNK) throw new S3Error('InvalidChunkSizeError', 'aws-chunked chunk too large.');
+    if (signed && !m[2]) throw new S3Error('SignatureDoesNotMatch', 'A chunk of a signed aws-chunked body has no chunk-signature.', 403);
+    const hash = signed ? createHash('sha256') : undefined;
+    let remaining = size;
+    while (remaining > 0) {
+      if (buf.length === 0 && !(await fill())) throw new S3Error('IncompleteBody', 'The request body ended in the middle of a chunk.');
+      const take = buf.subarray(0, Math.min(remaining, buf.length));
+      buf = buf.subarray(take.length);
+      remaining -= take.length;
+      hash?.update(take);
+      yield take;
+    }
+    if (signed) {
+      const expected = hmacHex(`AWS4-HMAC-SHA256-PAYLOAD\n${sig.amzDate}\n${sig.scope}\n${previous}\n${EMPTY_SHA256}\n${hash!.digest('hex')}`);
+      if (!same(expected, m[2])) throw new S3Error('SignatureDoesNotMatch', 'The chunk signature we calculated does not match the signature you provided.', 403);
+      previous = expected;
+    }
+    if (size === 0) break;
+    const end = await readLine();
+    if (end !== '') throw new S3Error('InvalidChunkSizeError', 'An aws-chunked chunk is longer than its declared size.');
+  }
+  // Trailer lines, then an empty line (end of body also accepted).
+  const lines: string[] = [];
+  for (;;) {
+    const line = await readLine(true);
+    if (line === undefined || line === '') break;
+    lines.push(line);
+    if (lines.length > 20) throw new S3Error('MalformedTrailerError', 'Too many trailing headers.');
+  }
+  let trailerSignature: string | undefined;
+  const canonical: string[] = [];
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    if (colon === -1) throw new S3Error('MalformedTrailerError', 'The request contained trailing data that was not well-formed.');
+    const name = line.slice(0, colon).trim().toLowerCase();
+    const value = line.slice(colon + 1).trim();
+    if (name === 'x-amz-trailer-signature') trailerSignature = value;
+    else {
+      trailers.set(name, value);
+      canonical.push(`${name}:${value}\n`);
+    }
+  }
+  if (!withTrailer && trailers.size > 0) throw new S3Error('MalformedTrailerError', 'Trailing headers were sent without a *-TRAILER content hash.');
+  const declaredTrailer = String(req.headers['x-amz-trailer'] ?? '').toLowerCase().split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of declaredTrailer) if (withTrailer && !trailers.has(name)) throw new S3Error('MalformedTrailerError', `The trailer ${name} declared in x-amz-trailer is missing.`);
+  for (const name of trailers.keys()) if (!declaredTrailer.includes(name)) throw new S3Error('MalformedTrailerError', `The trailer ${name} was not declared in x-amz-trailer.`);
+  if (signed && withTrailer) {
+    const expected = hmacHex(`AWS4-HMAC-SHA256-TRAILER\n${sig.amzDate}\n${sig.scope}\n${previous}\n${createHash('sha256').update(canonical.join('')).digest('hex')}`);
+    if (!trailerSignature || !same(expected, trailerSignature)) {
+      throw new S3Error('SignatureDoesNotMatch', 'The trailer signature we calculated does not match the signature you provided.', 403);
+    }
+  }
+  if (buf.length > 0 || (await fill())) throw new S3Error('IncompleteBody', 'Data after the end of an aws-chunked body.');
+}

@@ -1,0 +1,54 @@
+import { authorize, objectArn, receiveBlob, type S3Context, sendEmpty, uploadAttributes } from './context';
+import { S3Error } from './errors';
+
+export const MAX_PUT_SIZE = 5 * 1024 * 1024 * 1024;
+
+/** PutObject (s3:PutObject), with If-None-Match: * / If-Match conditional writes. */
+export async function putObject(ctx: S3Context): Promise<void> {
+  authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
+  const attributes = uploadAttributes(ctx.req);
+  checkWriteConditions(ctx);
+  const { file, summary } = await receiveBlob(ctx, MAX_PUT_SIZE);
+  try {
+    checkWriteConditions(ctx); // again: another writer may have committed meanwhile
+  } catch (e) {
+    ctx.services.objects.collectGarbage();
+    throw e;
+  }
+  const etag = `"${summary.md5Hex}"`;
+  ctx.services.objects.put({
+    bucket: ctx.bucket.name,
+    key: ctx.key,
+    size: summary.size,
+    etag,
+    lastModified: ctx.services.now(),
+    ...attributes,
+    checksumCrc32: summary.sentCrc32,
+    segments: [{ file, size: summary.size }],
+  });
+  const headers: Record<string, string> = { ETag: etag };
+  if (summary.sentCrc32) headers['x-amz-checksum-crc32'] = summary.sentCrc32;
+  sendEmpty(ctx, 200, headers);
+}
+
+export function checkWriteConditions(ctx: S3Context): void {
+  const ifNoneMatch = ctx.req.headers['if-none-match'];
+  const ifMatch = ctx.req.headers['if-match'];
+  if (ifNoneMatch === undefined && ifMatch === undefined) return;
+  const existing = ctx.services.objects.get(ctx.bucket.name, ctx.key);
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch !== '*') throw new S3Error('NotImplemented', 'If-None-Match on writes accepts only "*".', 501);
+    if (existing) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-None-Match' });
+  }
+  if (ifMatch !== undefined) {
+    if (!existing) throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: ctx.key });
+    if (!etagMatches(String(ifMatch), existing.etag)) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Match' });
+  }
+}
+
+export function etagMatches(header: string, etag: string): boolean {
+  return header
+    .split(',')
+    .map((s) => s.trim().replace(/^W\//, ''))
+    .some((s) => s === '*' || s === etag || `"${s}"` === etag);
+}

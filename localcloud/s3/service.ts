@@ -1,0 +1,185 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CredentialsStore } from '../iam/credentials';
+import { pairs } from '../sigv4/canonical';
+import { SigV4Error } from '../sigv4/errors';
+import { verifySigV4 } from '../sigv4/verify';
+import type { BucketConfig } from './buckets';
+import { copyObject } from './copy-object';
+import { answerBucketPreflight, applyBucketCors } from './cors';
+import { bucketArn, type S3Context, type S3Services, sendXml, tag, XML_NS } from './context';
+import { deleteObject } from './delete-object';
+import { deleteObjects } from './delete-objects';
+import { noSuchBucket, S3Error, sendS3Error } from './errors';
+import { getObject } from './get-object';
+import { listObjectsV2 } from './list-objects-v2';
+import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, uploadPart } from './multipart';
+import { putObject } from './put-object';
+
+/**
+ * S3, path-style (`/<bucket>/<key>`), as aws-amplify's test endpoint and the
+ * SDK with forcePathStyle send it. Every request is SigV4-verified with the
+ * temporary credentials the identity pool issued, then authorized by IAM.
+ *
+ * Keys with `.` or `..` segments are refused (InvalidArgument): S3 would store
+ * them literally, but browsers and HTTP clients normalize such paths, so the
+ * object written would not be the one later read — and they look like
+ * traversal attempts. Encoded slashes (%2F) are ordinary key characters.
+ */
+export interface S3HandlerOptions {
+  services: S3Services;
+  credentials: CredentialsStore;
+  region: string;
+  /** Refuse requests whose headers exceed this many bytes (default 16 KiB, like S3's 8 KiB + margin). */
+  maxHeaderBytes?: number;
+}
+
+type Operation = (ctx: S3Context) => Promise<void>;
+
+export function createS3Handler(options: S3HandlerOptions) {
+  const { services } = options;
+  const maxHeaderBytes = options.maxHeaderBytes ?? 16 * 1024;
+  const bucketNamed = (name: string) => services.buckets.find((b) => b.name === name);
+
+  return async function handleS3(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q === -1 ? url : url.slice(0, q);
+    let bucket: BucketConfig | undefined;
+    let resource = rawPath;
+    const head = req.method === 'HEAD';
+    try {
+      const headerBytes = req.rawHeaders.reduce((n, h) => n + h.length + 2, 0);
+      if (headerBytes > maxHeaderBytes) {
+        throw new S3Error('RequestHeaderSectionTooLarge', `Your request header section exceeds the maximum allowed size (${maxHeaderBytes} bytes).`, 400);
+      }
+      const query = new Map<string, string>();
+      for (const part of (q === -1 ? '' : url.slice(q + 1)).split('&')) {
+        if (!part) continue;
+        const eq = part.indexOf('=');
+        const k = decode(eq === -1 ? part : part.slice(0, eq), 'query');
+        if (!query.has(k)) query.set(k, decode(eq === -1 ? '' : part.slice(eq + 1), 'query'));
+      }
+      const slash = rawPath.indexOf('/', 1);
+      const bucketName = decode(slash === -1 ? rawPath.slice(1) : rawPath.slice(1, slash), 'bucket');
+      const rawKey = slash === -1 ? '' : rawPath.slice(slash + 1);
+      const key = decode(rawKey, 'key');
+      resource = key ? `/${bucketName}/${key}` : `/${bucketName}`;
+      // The bucket-less DeleteObjects of aws-amplify's patched test endpoint: the bucket is
+      // the only one this backend has.
+      if (bucketName === '') {
+        if (services.buckets.length === 1 && (req.method === 'OPTIONS' || (req.method === 'POST' && query.has('delete')))) bucket = services.buckets[0];
+        else if (req.method === 'GET') throw new S3Error('AccessDenied', 'ListBuckets (s3:ListAllMyBuckets) is not granted by any role of this backend.', 403);
+        else throw new S3Error('InvalidRequest', 'Path-style requests must name the bucket: /<bucket>/<key>.');
+      } else {
+        bucket = bucketNamed(bucketName);
+      }
+      if (req.method === 'OPTIONS') {
+        answerBucketPreflight(req, res, bucket);
+        return;
+      }
+      applyBucketCors(req, res, bucket);
+      if (!bucket) throw noSuchBucket(bucketName);
+      if (Buffer.byteLength(key) > 1024) throw new S3Error('KeyTooLongError', 'Your key is too long', 400);
+      if (key !== '' && key.split('/').some((s) => s === '.' || s === '..')) {
+        throw new S3Error('InvalidArgument', 'Object keys with "." or ".." path segments are refused by the local cloud (clients normalize such paths).', 400, { ArgumentName: 'key', ArgumentValue: key });
+      }
+      const operation = route(req, key, query, rawKey);
+
+      // Authenticate: SigV4 with the temporary credentials the identity pool issued.
+      let verified;
+      try {
+        verified = verifySigV4(
+          { method: req.method ?? 'GET', url, headers: pairs(req.rawHeaders) },
+          {
+            service: 's3',
+            region: options.region,
+            now: services.now,
+            lookup: (id) => {
+              const c = options.credentials.lookup(id);
+              return c && { secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration };
+            },
+          },
+        );
+      } catch (e) {
+        if (e instanceof SigV4Error) throw new S3Error(e.code, e.message, e.status);
+        throw e;
+      }
+      const credentials = options.credentials.lookup(verified.accessKeyId)!;
+      await operation({ req, res, services, bucket, key, query, requestId, credentials, signature: verified });
+    } catch (e) {
+      if (!(e instanceof S3Error)) {
+        if ((e as NodeJS.ErrnoException)?.code === 'ERR_STREAM_PREMATURE_CLOSE' || (e as NodeJS.ErrnoException)?.code === 'ECONNRESET') {
+          res.destroy();
+          return;
+        }
+        console.error('[s3] internal error', e);
+      }
+      const error = e instanceof S3Error ? e : new S3Error('InternalError', 'We encountered an internal error. Please try again.', 500);
+      if (!req.readableEnded) req.resume();
+      sendS3Error(res, error, resource, requestId, head);
+    }
+  };
+}
+
+function decode(s: string, what: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new S3Error('InvalidURI', `Couldn't parse the specified URI (${what}).`, 400);
+  }
+}
+
+function route(req: IncomingMessage, key: string, query: Map<string, string>, _rawKey: string): Operation {
+  const method = req.method;
+  if (key === '') {
+    if (method === 'GET' && query.get('list-type') === '2') return listObjectsV2;
+    if (method === 'POST' && query.has('delete')) return deleteObjects;
+    if (method === 'HEAD') return headBucket;
+    if (method === 'GET' && query.has('location')) return getBucketLocation;
+    if (method === 'GET' && query.size === 0) {
+      throw new S3Error('NotImplemented', 'ListObjects (version 1) is not implemented by the local cloud; use ListObjectsV2 (list-type=2).', 501);
+    }
+    throw new S3Error('NotImplemented', `This bucket operation (${method} ?${[...query.keys()].join('&')}) is not implemented by the local cloud.`, 501);
+  }
+  switch (method) {
+    case 'PUT':
+      if (query.has('uploadId') || query.has('partNumber')) {
+        if (req.headers['x-amz-copy-source']) throw new S3Error('NotImplemented', 'UploadPartCopy is not implemented by the local cloud.', 501);
+        return uploadPart;
+      }
+      if (query.size > 0 && !query.has('x-id')) throw new S3Error('NotImplemented', `This object operation (PUT ?${[...query.keys()].join('&')}) is not implemented by the local cloud.`, 501);
+      if (req.headers['x-amz-copy-source']) return copyObject;
+      return putObject;
+    case 'GET':
+      if (query.has('uploadId')) return listParts;
+      if (['acl', 'tagging', 'attributes', 'retention', 'legal-hold', 'torrent'].some((k) => query.has(k))) {
+        throw new S3Error('NotImplemented', 'This object sub-resource is not implemented by the local cloud.', 501);
+      }
+      return (ctx) => getObject(ctx, false);
+    case 'HEAD':
+      return (ctx) => getObject(ctx, true);
+    case 'DELETE':
+      if (query.has('uploadId')) return abortMultipartUpload;
+      return deleteObject;
+    case 'POST':
+      if (query.has('uploads')) return createMultipartUpload;
+      if (query.has('uploadId')) return completeMultipartUpload;
+      throw new S3Error('NotImplemented', 'POST object (browser form upload) is not implemented by the local cloud.', 501);
+  }
+  throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: String(method), ResourceType: 'OBJECT' });
+}
+
+async function headBucket(ctx: S3Context): Promise<void> {
+  const result = ctx.services.authorizer.authorize({ credentials: ctx.credentials, action: 's3:ListBucket', resource: bucketArn(ctx.bucket.name), sourceIp: ctx.req.socket.remoteAddress });
+  if (!result.allowed) throw new S3Error('AccessDenied', result.message, 403);
+  ctx.res.writeHead(200, { 'x-amz-request-id': ctx.requestId, 'x-amz-bucket-region': ctx.services.authorizer ? 'us-east-1' : '' });
+  ctx.res.end();
+}
+
+async function getBucketLocation(ctx: S3Context): Promise<void> {
+  const result = ctx.services.authorizer.authorize({ credentials: ctx.credentials, action: 's3:GetBucketLocation', resource: bucketArn(ctx.bucket.name), sourceIp: ctx.req.socket.remoteAddress });
+  if (!result.allowed) throw new S3Error('AccessDenied', result.message, 403);
+  sendXml(ctx, 200, `<LocationConstraint xmlns="${XML_NS}">${tag('', '').slice(0, 0)}</LocationConstraint>`);
+}
