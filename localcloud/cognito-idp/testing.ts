@@ -106,6 +106,9 @@ export async function startTestCloud(options: Partial<StartOptions> & { pool?: R
       await test.cloud.close();
       cloud = await startLocalCloud({ stateDir, assemblyDir, port: test.cloud.port, ...options });
       test.cloud = cloud;
+      // The old client's kept-alive sockets died with the old server.
+      test.sdk.destroy();
+      test.sdk = sdkFor(cloud.url);
     },
     async stop() {
       test.sdk.destroy();

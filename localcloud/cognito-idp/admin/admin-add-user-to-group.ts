@@ -1,0 +1,10 @@
+import type { Target } from '../services';
+import { groupOf, poolOf, userOf } from './common';
+
+export const AdminAddUserToGroup: Target = (services) => async (_ctx, req) => {
+  const pool = poolOf(services, req);
+  const group = groupOf(pool, req);
+  const user = userOf(services, pool, req);
+  services.users.addToGroup(pool.id, group.name, user.username);
+  return {};
+};
