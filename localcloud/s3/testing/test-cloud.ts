@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -119,7 +119,27 @@ export async function startTestCloud(options: { now?: () => Date; stateDir?: str
   const s3Client = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, extra: Record<string, unknown> = {}) =>
     new S3Client({ region: assembly.region, endpoint, forcePathStyle: true, credentials, maxAttempts: 1, ...extra });
 
+  /** Writes an object straight into the store (test setup, bypassing IAM). */
+  function seedObject(key: string, body: string | Buffer, contentType = 'text/plain') {
+    const temp = s3.objects.newTempPath();
+    writeFileSync(temp, body);
+    const data = Buffer.from(body);
+    const file = s3.objects.seal(temp);
+    s3.objects.put({
+      bucket,
+      key,
+      size: data.length,
+      etag: `"${createHash('md5').update(data).digest('hex')}"`,
+      lastModified: now(),
+      contentType,
+      headers: {},
+      metadata: {},
+      segments: [{ file, size: data.length }],
+    });
+  }
+
   return {
+    seedObject,
     assembly: assembly as ProvisionedAssembly,
     port,
     endpoint,

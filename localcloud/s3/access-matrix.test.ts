@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { startTestCloud, type TestCloud } from './testing/test-cloud';
+
+/**
+ * The access matrix, run with the real SDK clients (cognito-identity for the
+ * credentials, S3 for the requests) against the real synthesized backend.
+ * Expectations are written out by hand from amplify/storage/resource.ts's rules
+ * (and the synthesized policies): Y = allowed, - = AccessDenied.
+ *
+ * Prefix order: public, protected/A, private/A, private/B, shared, admin
+ * (A and B are user A's and user B's identity ids).
+ */
+const EXPECTED: Record<string, Record<'get' | 'list' | 'put' | 'delete', string>> = {
+  guest: { get: 'Y - - - - -', list: 'Y - - - - -', put: '- - - - - -', delete: '- - - - - -' },
+  userA: { get: 'Y Y Y - Y -', list: 'Y Y Y - Y -', put: 'Y Y Y - - -', delete: '- Y Y - - -' },
+  userB: { get: 'Y Y - Y Y -', list: 'Y Y - Y Y -', put: 'Y - - Y - -', delete: '- - - Y - -' },
+  editor: { get: 'Y Y - - Y -', list: 'Y Y - - Y -', put: 'Y - - - Y -', delete: 'Y - - - Y -' },
+  admin: { get: 'Y Y - - Y Y', list: 'Y Y - - Y Y', put: 'Y - - - Y Y', delete: 'Y - - - Y Y' },
+};
+
+let cloud: TestCloud;
+const clients: Record<string, S3Client> = {};
+let prefixes: string[];
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  const users = {
+    userA: { sub: 'sub-a', username: 'alice' },
+    userB: { sub: 'sub-b', username: 'bob' },
+    editor: { sub: 'sub-e', username: 'erin', groups: ['EDITORS'] },
+    admin: { sub: 'sub-m', username: 'mallory', groups: ['ADMINS'] },
+  };
+  const guest = await cloud.credentialsFor();
+  clients.guest = cloud.s3Client(guest.credentials);
+  const ids: Record<string, string> = {};
+  for (const [name, user] of Object.entries(users)) {
+    const { identityId, credentials } = await cloud.credentialsFor(await cloud.mintIdToken(user));
+    ids[name] = identityId;
+    clients[name] = cloud.s3Client(credentials);
+  }
+  prefixes = ['public', `protected/${ids.userA}`, `private/${ids.userA}`, `private/${ids.userB}`, 'shared', 'admin'];
+  for (const prefix of prefixes) {
+    cloud.seedObject(`${prefix}/seed.txt`, `seed of ${prefix}`);
+    for (const who of Object.keys(EXPECTED)) cloud.seedObject(`${prefix}/del-${who}.txt`, 'delete me');
+  }
+});
+afterAll(() => cloud?.close());
+
+async function outcome(p: Promise<unknown>): Promise<'Y' | '-'> {
+  try {
+    await p;
+    return 'Y';
+  } catch (e) {
+    expect((e as Error).name).toBe('AccessDenied');
+    expect((e as { $metadata: { httpStatusCode: number } }).$metadata.httpStatusCode).toBe(403);
+    return '-';
+  }
+}
+
+describe('access matrix: {guest, user A, user B, EDITOR, ADMIN} × prefixes × {get, list, put, delete}', () => {
+  for (const who of Object.keys(EXPECTED)) {
+    it(`${who}`, async () => {
+      const s3 = clients[who];
+      const Bucket = cloud.bucket;
+      const actual: Record<string, string[]> = { get: [], list: [], put: [], delete: [] };
+      for (const prefix of prefixes) {
+        actual.get.push(await outcome(s3.send(new GetObjectCommand({ Bucket, Key: `${prefix}/seed.txt` })).then(async (r) => expect(await r.Body!.transformToString()).toBe(`seed of ${prefix}`))));
+        actual.list.push(await outcome(s3.send(new ListObjectsV2Command({ Bucket, Prefix: `${prefix}/` })).then((r) => expect(r.Contents!.map((c) => c.Key)).toContain(`${prefix}/seed.txt`))));
+        const putKey = `${prefix}/put-${who}.txt`;
+        const put = await outcome(s3.send(new PutObjectCommand({ Bucket, Key: putKey, Body: `by ${who}` })));
+        actual.put.push(put);
+        // What the store holds agrees with the answer: written if and only if allowed.
+        expect(cloud.objects.get(Bucket, putKey) !== undefined).toBe(put === 'Y');
+        const delKey = `${prefix}/del-${who}.txt`;
+        const del = await outcome(s3.send(new DeleteObjectCommand({ Bucket, Key: delKey })));
+        actual.delete.push(del);
+        expect(cloud.objects.get(Bucket, delKey) === undefined).toBe(del === 'Y');
+      }
+      expect({
+        get: actual.get.join(' '),
+        list: actual.list.join(' '),
+        put: actual.put.join(' '),
+        delete: actual.delete.join(' '),
+      }).toEqual(EXPECTED[who]);
+    });
+  }
+
+  it('lists only where the prefix condition allows: no prefix, or a broader one, is denied', async () => {
+    await expect(clients.userA.send(new ListObjectsV2Command({ Bucket: cloud.bucket }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(clients.userA.send(new ListObjectsV2Command({ Bucket: cloud.bucket, Prefix: 'private/' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(clients.guest.send(new ListObjectsV2Command({ Bucket: cloud.bucket, Prefix: 'protected/' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+});
