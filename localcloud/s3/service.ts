@@ -30,7 +30,7 @@ export interface S3HandlerOptions {
   services: S3Services;
   credentials: CredentialsStore;
   region: string;
-  /** Refuse requests whose headers exceed this many bytes (default 16 KiB, like S3's 8 KiB + margin). */
+  /** Refuse requests whose header section exceeds this many bytes (default 8 KiB, S3's limit). */
   maxHeaderBytes?: number;
 }
 
@@ -38,7 +38,7 @@ type Operation = (ctx: S3Context) => Promise<void>;
 
 export function createS3Handler(options: S3HandlerOptions) {
   const { services } = options;
-  const maxHeaderBytes = options.maxHeaderBytes ?? 16 * 1024;
+  const maxHeaderBytes = options.maxHeaderBytes ?? 8 * 1024;
   const bucketNamed = (name: string) => services.buckets.find((b) => b.name === name);
 
   return async function handleS3(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -247,18 +247,21 @@ export function verifySigV4(req: SigV4Request, options: VerifyOptions): Verified
     payloadHash = options.payloadHash ?? headers.get('x-amz-content-sha256') ?? EMPTY_SHA256;
   }
 
-  const canonicalRequest = [
-    req.method.toUpperCase(),
-    canonicalUri(rawPath, s3),
-    canonicalQuery(params),
-    signedHeaders.map((h) => `${h}:${headers.get(h)}\n`).join(''),
-    signedHeadersText,
-    payloadHash,
-  ].join('\n');
   const scope = createScope(shortDate, region, service);
-  const stringToSign = `${ALGORITHM}\n${amzDateText}\n${scope}\n${sha256Hex(canonicalRequest)}`;
   const key = signingKey(secret.secretAccessKey, shortDate, region, service);
-  const expected = createHmac('sha256', key).update(stringToSign).digest('hex');
+  const rest = [canonicalQuery(params), signedHeaders.map((h) => `${h}:${headers.get(h)}\n`).join(''), signedHeadersText, payloadHash].join('\n');
+  const expectedFor = (uri: string) => {
+    const canonicalRequest = `${req.method.toUpperCase()}\n${uri}\n${rest}`;
+    const stringToSign = `${ALGORITHM}\n${amzDateText}\n${scope}\n${sha256Hex(canonicalRequest)}`;
+    return { canonicalRequest, stringToSign, expected: createHmac('sha256', key).update(stringToSign).digest('hex') };
+  };
+  // S3: the path re-encoded from its decoded segments (what the SDKs sign); a client that
+  // signed the path exactly as it sent it (e.g. with a raw ":") is accepted too — both
+  // forms are computed from the bytes received.
+  const uri = canonicalUri(rawPath, s3);
+  let attempt = expectedFor(uri);
+  if (!equalHex(signature, attempt.expected) && s3 && rawPath !== uri) attempt = expectedFor(rawPath);
+  const { canonicalRequest, stringToSign, expected } = attempt;
   if (!equalHex(signature, expected)) {
     const error = new SigV4Error('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
     Object.assign(error, { canonicalRequest, stringToSign });

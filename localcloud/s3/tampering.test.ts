@@ -1,0 +1,301 @@
+import { createHash, createHmac } from 'node:crypto';
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { startTestCloud, type TestCloud } from './testing/test-cloud';
+
+/**
+ * Tampering: every refusal has S3's error code, and nothing is stored.
+ * Requests are signed with AWS's own signer (@smithy/signature-v4) and then
+ * altered on the way, or made with the SDK and a wrong secret/token.
+ */
+let cloud: TestCloud;
+let offsetMs = 0;
+const now = () => new Date(Date.now() + offsetMs);
+let creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+let otherCreds: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+let idA: string;
+let idB: string;
+
+beforeAll(async () => {
+  cloud = await startTestCloud({ now });
+  const a = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'tamper-a', username: 'a' }));
+  const b = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'tamper-b', username: 'b' }));
+  creds = a.credentials;
+  otherCreds = b.credentials;
+  idA = a.identityId;
+  idB = b.identityId;
+});
+afterAll(() => cloud?.close());
+
+interface RawResponse {
+  status: number;
+  body: string;
+  code?: string;
+}
+
+function send(method: string, path: string, headers: Record<string, string>, body?: Buffer | string): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: cloud.port, method, path, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode!, body: text, code: /<Code>([^<]+)<\/Code>/.exec(text)?.[1] });
+      });
+    });
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+async function sign(
+  method: string,
+  path: string,
+  body: string | Buffer,
+  extraHeaders: Record<string, string> = {},
+  credentials = creds,
+  signingDate = now(),
+) {
+  const signer = new SignatureV4({ credentials, region: cloud.assembly.region, service: 's3', sha256: Sha256, uriEscapePath: false });
+  const [pathname, query] = path.split('?');
+  const queryBag: Record<string, string> = {};
+  for (const part of (query ?? '').split('&').filter(Boolean)) {
+    const [k, v = ''] = part.split('=');
+    queryBag[decodeURIComponent(k)] = decodeURIComponent(v);
+  }
+  const signed = await signer.sign(
+    {
+      method,
+      protocol: 'http:',
+      hostname: '127.0.0.1',
+      port: cloud.port,
+      path: pathname,
+      query: queryBag,
+      headers: {
+        host: `127.0.0.1:${cloud.port}`,
+        'x-amz-content-sha256': createHash('sha256').update(body).digest('hex'),
+        'content-length': String(Buffer.byteLength(body)),
+        ...extraHeaders,
+      },
+      body,
+    },
+    { signingDate },
+  );
+  return signed.headers as Record<string, string>;
+}
+
+const key = () => `private/${idA}/t-${Math.random().toString(36).slice(2)}.txt`;
+const stored = (k: string) => cloud.objects.get(cloud.bucket, k) !== undefined;
+
+describe('tampering is refused with the right error, and nothing is stored', () => {
+  it('accepts the untampered request (the baseline every case below alters)', async () => {
+    const k = key();
+    const path = `/${cloud.bucket}/${k}`;
+    const res = await send('PUT', path, await sign('PUT', path, 'payload'), 'payload');
+    expect(res.status).toBe(200);
+    expect(stored(k)).toBe(true);
+  });
+
+  it('a wrong secret → SignatureDoesNotMatch', async () => {
+    const k = key();
+    const s3 = cloud.s3Client({ ...creds, secretAccessKey: `${creds.secretAccessKey.slice(0, -1)}x` });
+    await expect(s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: k, Body: 'x' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    expect(stored(k)).toBe(false);
+  });
+
+  it('an unknown access key → InvalidAccessKeyId; no signature at all → AccessDenied', async () => {
+    const k = key();
+    const s3 = cloud.s3Client({ ...creds, accessKeyId: 'ASIAAAAAAAAAAAAAAAAA' });
+    await expect(s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: k, Body: 'x' }))).rejects.toMatchObject({ name: 'InvalidAccessKeyId' });
+    const res = await send('PUT', `/${cloud.bucket}/${k}`, { 'content-length': '1' }, 'x');
+    expect([res.status, res.code]).toEqual([403, 'AccessDenied']);
+    expect(stored(k)).toBe(false);
+  });
+
+  it('a changed signed header → SignatureDoesNotMatch', async () => {
+    const k = key();
+    const path = `/${cloud.bucket}/${k}`;
+    const headers = await sign('PUT', path, 'payload', { 'content-type': 'text/plain' });
+    const res = await send('PUT', path, { ...headers, 'content-type': 'text/html' }, 'payload');
+    expect([res.status, res.code]).toEqual([403, 'SignatureDoesNotMatch']);
+    expect(stored(k)).toBe(false);
+  });
+
+  it('an x-amz-* header added after signing → AccessDenied', async () => {
+    const k = key();
+    const path = `/${cloud.bucket}/${k}`;
+    const headers = await sign('PUT', path, 'payload');
+    const res = await send('PUT', path, { ...headers, 'x-amz-meta-evil': '1' }, 'payload');
+    expect([res.status, res.code]).toEqual([403, 'AccessDenied']);
+    expect(stored(k)).toBe(false);
+  });
+
+  it('a changed body → XAmzContentSHA256Mismatch', async () => {
+    const k = key();
+    const path = `/${cloud.bucket}/${k}`;
+    const headers = await sign('PUT', path, 'payload');
+    const res = await send('PUT', path, headers, 'paylOad');
+    expect([res.status, res.code]).toEqual([400, 'XAmzContentSHA256Mismatch']);
+    expect(stored(k)).toBe(false);
+  });
+
+  it('a changed path → SignatureDoesNotMatch', async () => {
+    const k = key();
+    const path = `/${cloud.bucket}/${k}`;
+    const headers = await sign('PUT', path, 'payload');
+    const res = await send('PUT', `${path}x`, headers, 'payload');
+    expect([res.status, res.code]).toEqual([403, 'SignatureDoesNotMatch']);
+    expect(stored(`${k}x`)).toBe(false);
+  });
+
+  it('a request signed 20 minutes ago → RequestTimeTooSkewed', async () => {
+    const k = key();
+    const path = `/${cloud.bucket}/${k}`;
+    const headers = await sign('PUT', path, 'payload', {}, creds, new Date(now().getTime() - 20 * 60_000));
+    const res = await send('PUT', path, headers, 'payload');
+    expect([res.status, res.code]).toEqual([403, 'RequestTimeTooSkewed']);
+    expect(stored(k)).toBe(false);
+  });
+
+  it("another identity's session token → InvalidToken", async () => {
+    const k = key();
+    const s3 = cloud.s3Client({ ...creds, sessionToken: otherCreds.sessionToken });
+    await expect(s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: k, Body: 'x' }))).rejects.toMatchObject({ name: 'InvalidToken' });
+    const s3NoToken = cloud.s3Client({ accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey });
+    await expect(s3NoToken.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: k, Body: 'x' }))).rejects.toMatchObject({ name: 'InvalidToken' });
+    expect(stored(k)).toBe(false);
+  });
+
+  it("B's credentials cannot write into A's folder, even through an encoded slash", async () => {
+    const k = `private/${idA}/from-b.txt`;
+    const path = `/${cloud.bucket}/private%2F${encodeURIComponent(idA)}%2Ffrom-b.txt`;
+    const res = await send('PUT', path, await sign('PUT', path, 'evil', {}, otherCreds), 'evil');
+    expect([res.status, res.code]).toEqual([403, 'AccessDenied']);
+    expect(stored(k)).toBe(false);
+  });
+
+  it('dot segments in keys → InvalidArgument, raw or encoded', async () => {
+    for (const path of [`/${cloud.bucket}/private/${idB}/../${idA}/x.txt`, `/${cloud.bucket}/private/${idB}/%2E%2E/${idA}/x.txt`]) {
+      const res = await send('PUT', path, await sign('PUT', path, 'evil', {}, otherCreds), 'evil');
+      expect([res.status, res.code]).toEqual([400, 'InvalidArgument']);
+    }
+    expect(stored(`private/${idB}/../${idA}/x.txt`)).toBe(false);
+    expect(stored(`private/${idA}/x.txt`)).toBe(false);
+  });
+
+  it('a huge header → RequestHeaderSectionTooLarge', async () => {
+    const k = key();
+    const path = `/${cloud.bucket}/${k}`;
+    const headers = await sign('PUT', path, 'payload', { 'x-amz-meta-big': 'a'.repeat(10_000) });
+    const res = await send('PUT', path, headers, 'payload');
+    expect([res.status, res.code]).toEqual([400, 'RequestHeaderSectionTooLarge']);
+    expect(stored(k)).toBe(false);
+  });
+
+  it('presigned URLs: accepted in time, refused when expired (replay), tampered, or for another key', async () => {
+    const k = key();
+    cloud.seedObject(k, 'secret');
+    const s3 = cloud.s3Client(creds);
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: cloud.bucket, Key: k }), { expiresIn: 60 });
+    const get = (u: string) => send('GET', u.slice(u.indexOf('/', 'http://'.length)), {});
+    const ok = await get(url);
+    expect([ok.status, ok.body]).toEqual([200, 'secret']);
+    expect(await get(url)).toMatchObject({ status: 200 }); // replay within the window is S3's behaviour
+    const tampered = url.replace('/t-', '/T-');
+    expect(await get(tampered)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    const badSignature = url.replace(/X-Amz-Signature=([0-9a-f])/, (_m, c) => `X-Amz-Signature=${c === '0' ? '1' : '0'}`);
+    expect(await get(badSignature)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    offsetMs = 61_000;
+    try {
+      expect(await get(url)).toMatchObject({ status: 403, code: 'AccessDenied' });
+      expect((await get(url)).body).toContain('Request has expired');
+    } finally {
+      offsetMs = 0;
+    }
+  });
+
+  it('expired credentials → ExpiredToken', async () => {
+    const k = key();
+    offsetMs = 3601_000;
+    try {
+      const s3 = cloud.s3Client(creds, { systemClockOffset: 3601_000 });
+      await expect(s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: k, Body: 'x' }))).rejects.toMatchObject({ name: 'ExpiredToken' });
+    } finally {
+      offsetMs = 0;
+    }
+    expect(stored(k)).toBe(false);
+  });
+
+  it('signed aws-chunked streaming: good chunk signatures accepted, a changed byte refused', async () => {
+    const put = async (k: string, tamper: boolean) => {
+      const path = `/${cloud.bucket}/${k}`;
+      const data = Buffer.from('a'.repeat(70_000));
+      const chunks = [data.subarray(0, 65_536), data.subarray(65_536), Buffer.alloc(0)];
+      const date = now();
+      const amzDate = date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+      const scope = `${amzDate.slice(0, 8)}/${cloud.assembly.region}/s3/aws4_request`;
+      const frameLength = chunks.reduce((n, c) => n + c.length.toString(16).length + ';chunk-signature='.length + 64 + 4 + c.length, 0);
+      const signer = new SignatureV4({ credentials: creds, region: cloud.assembly.region, service: 's3', sha256: Sha256, uriEscapePath: false });
+      const signed = await signer.sign(
+        {
+          method: 'PUT',
+          protocol: 'http:',
+          hostname: '127.0.0.1',
+          port: cloud.port,
+          path,
+          query: {},
+          headers: {
+            host: `127.0.0.1:${cloud.port}`,
+            'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+            'content-encoding': 'aws-chunked',
+            'x-amz-decoded-content-length': String(data.length),
+            'content-length': String(frameLength),
+          },
+        },
+        { signingDate: date },
+      );
+      const headers = signed.headers as Record<string, string>;
+      let previous = /Signature=([0-9a-f]{64})/.exec(headers.authorization)![1];
+      const h = (k2: Buffer | string, d: string) => createHmac('sha256', k2).update(d).digest();
+      const signingKey = h(h(h(h(`AWS4${creds.secretAccessKey}`, amzDate.slice(0, 8)), cloud.assembly.region), 's3'), 'aws4_request');
+      const frames: Buffer[] = [];
+      for (const chunk of chunks) {
+        const sts = `AWS4-HMAC-SHA256-PAYLOAD\n${amzDate}\n${scope}\n${previous}\n${createHash('sha256').update('').digest('hex')}\n${createHash('sha256').update(chunk).digest('hex')}`;
+        previous = createHmac('sha256', signingKey).update(sts).digest('hex');
+        frames.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${previous}\r\n`), chunk, Buffer.from('\r\n'));
+      }
+      const body = Buffer.concat(frames);
+      if (tamper) body[200] ^= 1;
+      return send('PUT', path, headers, body);
+    };
+    const good = key();
+    expect(await put(good, false)).toMatchObject({ status: 200 });
+    expect(cloud.objects.get(cloud.bucket, good)?.size).toBe(70_000);
+    const bad = key();
+    expect(await put(bad, true)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(stored(bad)).toBe(false);
+  });
+
+  it('malformed input gets an AWS-shaped 4xx, never a 500', async () => {
+    const cases: [string, string, Record<string, string>][] = [
+      ['GET', `/${cloud.bucket}/%E0%A4%A`, {}],
+      ['GET', `/${cloud.bucket}/x`, { authorization: 'AWS4-HMAC-SHA256 garbage' }],
+      ['GET', `/${cloud.bucket}/x`, { authorization: 'AWS AKID:sig' }],
+      ['GET', `/${cloud.bucket}/x?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a%2Fb&X-Amz-Date=x&X-Amz-Expires=zz&X-Amz-SignedHeaders=host&X-Amz-Signature=00`, {}],
+      ['GET', `/nonexistent-bucket/x`, {}],
+      ['PATCH', `/${cloud.bucket}/x`, {}],
+      ['GET', `/${cloud.bucket}?list-type=2&max-keys=abc`, {}],
+    ];
+    for (const [method, path, headers] of cases) {
+      const res = await send(method, path, headers);
+      expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+      expect(res.status, `${method} ${path}`).toBeLessThan(500);
+      expect(res.code, `${method} ${path}`).toMatch(/^[A-Za-z]+$/);
+    }
+  });
+});
