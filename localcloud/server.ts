@@ -3,13 +3,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
+import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
+import { createIamServices, type IamServices } from './iam';
+import { createFunctionsService, type FunctionsService } from './lambda/service';
+import { createAwsJsonAuth, createSsmService } from './ssm';
 import { answerPreflight, applyCors, sendAwsJsonError, sendJson } from './http/http';
 import { loadCloudAssembly } from './provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from './provisioning/types';
 import { systemClock, type Clock } from './services/clock';
 import { loadKeys, type Keys } from './services/keys';
 import { createOutbox, type Outbox } from './services/outbox';
-import { noopTriggers, type Triggers } from './services/triggers';
+import type { Triggers } from './services/triggers';
 import { openStore, type Store } from './store/store';
 
 /**
@@ -41,6 +45,10 @@ export interface ServiceContext {
   /** `http://localhost:<port>`, known once listening. */
   url(): string;
   cognitoIdp: CognitoIdp;
+  /** Roles, temporary credentials and policy evaluation (localcloud/iam). */
+  iam: IamServices;
+  /** The backend's Lambda functions (user-pool triggers run on them). */
+  functions: FunctionsService;
 }
 
 /**
@@ -50,9 +58,11 @@ export interface ServiceContext {
 function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): LocalCloudService[] {
   return [
     localCloudEndpoints(ctx, all), // GET /_localcloud/outbox, POST /_localcloud/reset
+    // Admin* / List* / GetGroup: SigV4 + IAM; before cognito-idp, which answers the user-facing operations.
+    createCognitoIdpAdmin({ services: ctx.cognitoIdp.services, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }),
     { name: 'cognito-idp', matches: ctx.cognitoIdp.matches, handle: ctx.cognitoIdp.handle }, // AWSCognitoIdentityProviderService.*, JWKS
+    createSsmService({ assembly: ctx.assembly, stateDir: ctx.stateDir, auth: jsonAuth(ctx) }), // AmazonSSM.*
     // { name: 'cognito-identity', ... }, // AWSCognitoIdentityService.*
-    // { name: 'ssm', ... },              // AmazonSSM.*
     // { name: 's3', ... },               // everything else, path-style
   ];
 }
@@ -91,7 +101,9 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   let url = '';
 
   const ctx = { stateDir, store, clock, keys, assembly, outbox, url: () => url } as ServiceContext;
-  ctx.triggers = options.triggers ?? noopTriggers;
+  ctx.iam = createIamServices(assembly, store.db, () => clock.now());
+  ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input) });
+  ctx.triggers = options.triggers ?? ctx.functions.triggers;
   // Triggers are looked up at call time, so a service registered later can replace them.
   const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };
   ctx.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url });
@@ -135,6 +147,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
         s.close(() => done());
         s.closeAllConnections();
       })));
+      await ctx.functions.close();
       store.close();
     },
   };
@@ -148,6 +161,11 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolveListen();
     });
   });
+}
+
+/** SigV4 + IAM for the AWS JSON services (SSM, cognito-idp's administrative operations). */
+function jsonAuth(ctx: ServiceContext) {
+  return createAwsJsonAuth({ credentials: ctx.iam.credentials, authorizer: ctx.iam.authorizer, region: ctx.assembly.region, now: () => ctx.clock.now() });
 }
 
 /** The local cloud's own endpoints (like the Firebase emulators'): read the outbox, wipe the state. */

@@ -1,0 +1,245 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  GetParameterCommand,
+  GetParametersByPathCommand,
+  GetParametersCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Authorizer } from '../iam/authorizer';
+import { type BoundCredentials, CredentialsStore } from '../iam/credentials';
+import { openDatabase } from '../iam/database';
+import { buildIamAccount, type IamAccount } from '../iam/iam-account';
+import { functionsFromAssembly } from '../lambda/functions';
+import { FunctionRuntime } from '../lambda/runtime';
+import { synthesizedAssembly } from '../lambda/testing/synthesized';
+import type { ProvisionedAssembly } from '../provisioning/types';
+import { secretPath } from '../secrets/parameter-paths';
+import { SecretStore } from '../secrets/secret-store';
+import { createAwsJsonAuth } from './aws-json-auth';
+import { createParameterSource } from './parameters';
+import { createSsmHandler } from './service';
+
+const BACKEND = { namespace: 'amplifyvault', name: 'local', type: 'sandbox' as const };
+const REFERENCE = '/amplify/resource_reference/amplifyvault/local-sandbox-b1bf32956d/AMPLIFY_AUTH_USERPOOL_ID';
+
+let assembly: ProvisionedAssembly;
+let account: IamAccount;
+let credentials: CredentialsStore;
+let server: Server;
+let endpoint: string;
+let secrets: SecretStore;
+let postConfirmationRole: string;
+let poolId: string;
+
+const client = (c: Pick<BoundCredentials, 'accessKeyId' | 'secretAccessKey' | 'sessionToken'>, region = 'us-east-1') =>
+  new SSMClient({
+    region,
+    endpoint,
+    maxAttempts: 1,
+    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken },
+  });
+
+function issueFor(roleArn: string, sessionName = 'test'): BoundCredentials {
+  const role = account.roles.get(roleArn)!;
+  return credentials.issue({ roleArn, roleId: role.roleId, sessionName, durationSeconds: 900 });
+}
+
+beforeAll(async () => {
+  assembly = synthesizedAssembly();
+  account = buildIamAccount(assembly);
+  poolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
+  // A role that may read this backend's secrets, as a function with secret() env would have.
+  account.roles.set('arn:aws:iam::000000000000:role/secret-reader', {
+    name: 'secret-reader',
+    arn: 'arn:aws:iam::000000000000:role/secret-reader',
+    roleId: 'AROASECRETREADER0001',
+    logicalId: 'SecretReader',
+    trustPolicy: { Statement: [] },
+    policies: [
+      {
+        name: 'read-secrets',
+        document: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+              Resource: 'arn:aws:ssm:us-east-1:000000000000:parameter/amplify/amplifyvault/local-sandbox-b1bf32956d*',
+            },
+          ],
+        },
+      },
+    ],
+    unknownManagedPolicies: [],
+  });
+  credentials = new CredentialsStore(openDatabase(':memory:'));
+  secrets = new SecretStore(mkdtempSync(join(tmpdir(), 'ssm-secrets-')));
+  secrets.set(secretPath(BACKEND, 'GOOGLE_CLIENT_ID'), 'google-id-v1');
+  secrets.set(secretPath(BACKEND, 'GOOGLE_CLIENT_ID'), 'google-id-v2');
+  for (let i = 0; i < 12; i++) secrets.set(secretPath(BACKEND, `MANY_${String(i).padStart(2, '0')}`), `v${i}`);
+  secrets.set('/amplify/shared/someapp/SHARED', 'shared-value');
+  const handler = createSsmHandler({
+    parameters: createParameterSource(assembly, secrets),
+    auth: createAwsJsonAuth({ credentials, authorizer: new Authorizer(account), region: assembly.region }),
+    region: assembly.region,
+    accountId: assembly.accountId,
+  });
+  server = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const fn = functionsFromAssembly(assembly).functions.find((f) => f.friendlyName === 'post-confirmation')!;
+  postConfirmationRole = fn.roleArn;
+}, 120_000);
+
+afterAll(() => server?.close());
+
+describe('SSM GetParameters for Amplify', () => {
+  it("answers the function runtime's resource reference for the role its policy allows", async () => {
+    const out = await client(issueFor(postConfirmationRole)).send(
+      new GetParametersCommand({ Names: [REFERENCE], WithDecryption: true }),
+    );
+    expect(out.InvalidParameters).toEqual([]);
+    expect(out.Parameters).toHaveLength(1);
+    expect(out.Parameters![0]).toMatchObject({
+      Name: REFERENCE,
+      Type: 'String',
+      Value: poolId,
+      Version: 1,
+      DataType: 'text',
+      ARN: `arn:aws:ssm:us-east-1:000000000000:parameter${REFERENCE}`,
+    });
+    expect(out.Parameters![0].LastModifiedDate).toBeInstanceOf(Date);
+  });
+
+  it('denies what the role does not allow (another parameter, another action) with IAM wording', async () => {
+    const c = client(issueFor(postConfirmationRole, 'post-confirmation'));
+    const denied = c.send(new GetParametersCommand({ Names: [REFERENCE, secretPath(BACKEND, 'GOOGLE_CLIENT_ID')] }));
+    await expect(denied).rejects.toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+    await expect(denied).rejects.toThrow(
+      /assumed-role\/.+\/post-confirmation is not authorized to perform: ssm:GetParameters on resource: .*GOOGLE_CLIENT_ID/,
+    );
+    await expect(c.send(new GetParameterCommand({ Name: REFERENCE }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+  });
+
+  it('serves secrets decrypted only on request, with versions, and lists them by path', async () => {
+    const c = client(issueFor('arn:aws:iam::000000000000:role/secret-reader'));
+    const name = secretPath(BACKEND, 'GOOGLE_CLIENT_ID');
+    const plain = await c.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    expect(plain.Parameter).toMatchObject({ Name: name, Type: 'SecureString', Value: 'google-id-v2', Version: 2 });
+    const encrypted = await c.send(new GetParameterCommand({ Name: name }));
+    expect(encrypted.Parameter?.Value).not.toContain('google-id');
+    const v1 = await c.send(new GetParameterCommand({ Name: `${name}:1`, WithDecryption: true }));
+    expect(v1.Parameter).toMatchObject({ Value: 'google-id-v1', Version: 1, Selector: ':1' });
+    await expect(c.send(new GetParameterCommand({ Name: `${name}:7` }))).rejects.toMatchObject({
+      name: 'ParameterVersionNotFound',
+    });
+    await expect(c.send(new GetParameterCommand({ Name: secretPath(BACKEND, 'NOPE') }))).rejects.toMatchObject({
+      name: 'ParameterNotFound',
+    });
+    const many = await c.send(
+      new GetParametersCommand({ Names: [name, secretPath(BACKEND, 'NOPE')], WithDecryption: true }),
+    );
+    expect(many.Parameters?.map((p) => p.Value)).toEqual(['google-id-v2']);
+    expect(many.InvalidParameters).toEqual([secretPath(BACKEND, 'NOPE')]);
+
+    const names: string[] = [];
+    let NextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await c.send(
+        new GetParametersByPathCommand({ Path: '/amplify/amplifyvault/local-sandbox-b1bf32956d', NextToken }),
+      );
+      names.push(...page.Parameters!.map((p) => p.Name!.split('/').pop()!));
+      NextToken = page.NextToken;
+      pages++;
+    } while (NextToken);
+    expect(pages).toBe(2);
+    expect(names).toEqual(['GOOGLE_CLIENT_ID', ...Array.from({ length: 12 }, (_, i) => `MANY_${String(i).padStart(2, '0')}`)]);
+    // Shared secrets are outside this role's policy.
+    await expect(c.send(new GetParameterCommand({ Name: '/amplify/shared/someapp/SHARED' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+  });
+
+  it('refuses bad input with AWS-shaped 400s', async () => {
+    const c = client(issueFor('arn:aws:iam::000000000000:role/secret-reader'));
+    const names = Array.from({ length: 11 }, (_, i) => `/x/${i}`);
+    await expect(c.send(new GetParametersCommand({ Names: names }))).rejects.toMatchObject({
+      name: 'ValidationException',
+      message: expect.stringContaining('Member must have length less than or equal to 10'),
+    });
+    await expect(c.send(new GetParameterCommand({} as never))).rejects.toMatchObject({ name: 'ValidationException' });
+    await expect(
+      c.send(new GetParametersByPathCommand({ Path: '/amplify', NextToken: 'forged' })),
+    ).rejects.toMatchObject({ name: 'InvalidNextToken' });
+    await expect(c.send(new GetParametersByPathCommand({ Path: 'amplify' }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+  });
+
+  it('refuses unsigned, forged, unknown and expired credentials', async () => {
+    const good = issueFor(postConfirmationRole);
+    const cmd = () => new GetParametersCommand({ Names: [REFERENCE] });
+    await expect(client({ ...good, secretAccessKey: 'wrong' }).send(cmd())).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+    });
+    await expect(client({ ...good, accessKeyId: 'ASIANOTISSUED0000000' }).send(cmd())).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+    });
+    await expect(client({ ...good, sessionToken: 'another' }).send(cmd())).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+    });
+    const role = account.roles.get(postConfirmationRole)!;
+    const expired = credentials.issue({ roleArn: role.arn, roleId: role.roleId, durationSeconds: -1 });
+    await expect(client(expired).send(cmd())).rejects.toMatchObject({ name: 'ExpiredTokenException' });
+    const unsigned = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'x-amz-target': 'AmazonSSM.GetParameters', 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ Names: [REFERENCE] }),
+    });
+    expect(unsigned.status).toBe(400);
+    expect(await unsigned.json()).toEqual({
+      __type: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token',
+    });
+  });
+});
+
+describe('a function calling SSM with its execution role', () => {
+  it('reads what its role allows and is denied the rest by IAM', async () => {
+    const fn = functionsFromAssembly(assembly).functions.find((f) => f.friendlyName === 'post-confirmation')!;
+    const probe = {
+      ...fn,
+      name: 'ssm-probe',
+      arn: 'arn:aws:lambda:us-east-1:000000000000:function:ssm-probe',
+      friendlyName: 'ssm-probe',
+      codeDirectory: fileURLToPath(new URL('../lambda/test-functions/calls-ssm', import.meta.url)),
+    };
+    const runtime = new FunctionRuntime({
+      functions: [probe],
+      region: assembly.region,
+      endpointUrl: endpoint,
+      log: () => {},
+      issueCredentials: ({ roleArn, sessionName, durationSeconds }) =>
+        credentials.issue({ roleArn, roleId: account.roles.get(roleArn)!.roleId, sessionName, durationSeconds }),
+    });
+    try {
+      const allowed = (await runtime.invoke('ssm-probe', { names: [REFERENCE] })) as any;
+      expect(allowed.payload).toMatchObject({ ok: true, parameters: [{ Name: REFERENCE, Value: poolId }] });
+      const denied = (await runtime.invoke('ssm-probe', { names: [secretPath(BACKEND, 'GOOGLE_CLIENT_ID')] })) as any;
+      expect(denied.payload).toMatchObject({ ok: false, name: 'AccessDeniedException' });
+      expect(denied.payload.message).toContain('assumed-role/');
+      expect(denied.payload.message).toContain('/ssm-probe is not authorized to perform: ssm:GetParameters');
+    } finally {
+      await runtime.close();
+    }
+  });
+});
