@@ -74,6 +74,7 @@ export function App({ local }: { local: boolean }) {
         </>
       }
     >
+      {user.error && <ErrorMessage onRetry={() => void user.refresh()}>{user.error}</ErrorMessage>}
       <Suspense fallback={<Loading />}>{page}</Suspense>
     </AppShell>
   );

@@ -16,7 +16,7 @@ vi.mock('aws-amplify/auth', () => ({
 }));
 
 import * as auth from 'aws-amplify/auth';
-import { SESSION_EXPIRED_MESSAGE, UserProvider, useUser, useUserSession } from './useUser';
+import { SESSION_ENDED_MESSAGE, SESSION_EXPIRED_MESSAGE, UserProvider, useUser, useUserSession } from './useUser';
 
 const mocked = vi.mocked(auth);
 const alice = { username: 'sub-1', userId: 'sub-1' };
@@ -122,13 +122,29 @@ describe('useUser', () => {
     expect(mocked.signOut).toHaveBeenCalledWith({ global: true });
   });
 
-  it('reports a session that cannot be read as signed out with the reason', async () => {
+  it('stays signed in but reports what is unreachable (e.g. the identity pool)', async () => {
     mocked.getCurrentUser.mockResolvedValue(alice);
-    mocked.fetchAuthSession.mockRejectedValue(new Error('Refresh Token has been revoked'));
+    mocked.fetchAuthSession.mockRejectedValue(new Error('Failed to fetch'));
     mocked.fetchUserAttributes.mockResolvedValue({});
     const { result } = renderHook(() => useUserSession());
+    await waitFor(() => expect(result.current.status).toBe('signedIn'));
+    expect(result.current.user).toEqual(alice);
+    expect(result.current.error).toBe('We could not load your account: Failed to fetch');
+    expect(mocked.signOut).not.toHaveBeenCalled();
+  });
+
+  it('signs out locally when Cognito refuses the stored tokens (signed out everywhere)', async () => {
+    mocked.getCurrentUser.mockResolvedValue(alice);
+    mocked.fetchAuthSession.mockResolvedValue(fakeSession() as never);
+    mocked.fetchUserAttributes.mockRejectedValue(
+      Object.assign(new Error('Access Token has been revoked'), { name: 'NotAuthorizedException' }),
+    );
+    // The real signOut announces itself on the Hub.
+    mocked.signOut.mockImplementation(async () => hub.current.emit('auth', 'signedOut'));
+    const { result } = renderHook(() => useUserSession());
     await waitFor(() => expect(result.current.status).toBe('signedOut'));
-    expect(result.current.error).toBe('Refresh Token has been revoked');
+    expect(mocked.signOut).toHaveBeenCalledWith();
+    expect(result.current.error).toBe(SESSION_ENDED_MESSAGE);
   });
 
   it('useUser outside the provider explains itself', () => {

@@ -51,6 +51,11 @@ const LOADING: UserSnapshot = { ...SIGNED_OUT, status: 'loading' };
 
 export const SESSION_EXPIRED_MESSAGE = 'Your session has expired. Please sign in again.';
 
+export const SESSION_ENDED_MESSAGE = 'Your session has ended. Please sign in again.';
+
+/** Cognito refused the stored tokens (revoked by "sign out everywhere", user disabled or deleted). */
+export class SessionEndedError extends Error {}
+
 async function loadSnapshot(forceRefresh: boolean): Promise<UserSnapshot> {
   let user: AuthUser;
   try {
@@ -58,7 +63,17 @@ async function loadSnapshot(forceRefresh: boolean): Promise<UserSnapshot> {
   } catch {
     return SIGNED_OUT;
   }
-  const [session, attributes] = await Promise.all([fetchAuthSession({ forceRefresh }), fetchUserAttributes()]);
+  let session: Awaited<ReturnType<typeof fetchAuthSession>>;
+  let attributes: FetchUserAttributesOutput;
+  try {
+    [session, attributes] = await Promise.all([fetchAuthSession({ forceRefresh }), fetchUserAttributes()]);
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'NotAuthorizedException' || error.name === 'UserNotFoundException')) {
+      throw new SessionEndedError(error.message);
+    }
+    // Still signed in (the tokens are there), but something is unreachable: say so, keep sign-out possible.
+    return { ...SIGNED_OUT, status: 'signedIn', user, error: `We could not load your account: ${messageOf(error)}` };
+  }
   const idToken = session.tokens?.idToken;
   const rawGroups = idToken?.payload['cognito:groups'];
   const groups = Array.isArray(rawGroups) ? rawGroups.filter((g): g is string => typeof g === 'string') : [];
@@ -95,8 +110,19 @@ export function useUserSession(): UseUser {
     try {
       apply(await loadSnapshot(forceRefresh));
     } catch (error) {
-      // Signed in, but the session could not be read (network, revoked tokens).
-      apply({ ...SIGNED_OUT, error: messageOf(error) });
+      if (!(error instanceof SessionEndedError)) {
+        apply({ ...SIGNED_OUT, error: messageOf(error) });
+        return;
+      }
+      // Forget the dead tokens so the Authenticator starts from sign-in again.
+      try {
+        await amplifySignOut();
+      } catch {
+        // nothing more to clear
+      }
+      if (!mounted.current || generation.current > mine + 1) return;
+      generation.current++;
+      setSnapshot({ ...SIGNED_OUT, error: SESSION_ENDED_MESSAGE });
     }
   }, []);
 
