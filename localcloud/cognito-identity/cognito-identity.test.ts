@@ -1,0 +1,200 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { startTestCloud, type TestCloud } from '../s3/testing/test-cloud';
+import { buildIdentityPools } from './identity-pools';
+import { GetId } from './get-id';
+import { GetCredentialsForIdentity } from './get-credentials-for-identity';
+import { IdentityStore } from './identity-store';
+import { CognitoIdentityError } from './errors';
+import { CredentialsStore } from '../iam/credentials';
+import { buildIamAccount } from '../iam/iam-account';
+import { openDatabase } from '../iam/database';
+import type { IdentityServices } from './services';
+
+let cloud: TestCloud;
+beforeAll(async () => {
+  cloud = await startTestCloud();
+});
+afterAll(() => cloud?.close());
+
+const errorOf = async (p: Promise<unknown>) => {
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    return `${(e as Error).name}: ${(e as Error).message}`;
+  }
+};
+
+describe('cognito-identity through @aws-sdk/client-cognito-identity', () => {
+  it('provisions the identity pool from the templates', () => {
+    const [pool] = buildIdentityPools(cloud.assembly);
+    expect(pool.id).toBe(cloud.identityPoolId);
+    expect(pool.allowUnauthenticated).toBe(true);
+    expect(pool.cognitoProviders).toEqual([{ providerName: cloud.providerName, clientId: cloud.clientId, serverSideTokenCheck: false }]);
+    expect(pool.authenticatedRoleArn).toMatch(/^arn:aws:iam::000000000000:role\//);
+    expect(pool.unauthenticatedRoleArn).toMatch(/^arn:aws:iam::000000000000:role\//);
+    expect([...pool.roleMappings.values()]).toEqual([{ type: 'Token', ambiguousRoleResolution: 'AuthenticatedRole', rules: [] }]);
+  });
+
+  it('gives the same identity to the same login, a new one to each guest, temporary credentials in epoch seconds', async () => {
+    const token = await cloud.mintIdToken({ sub: 'same-user', username: 'same' });
+    const a = await cloud.credentialsFor(token);
+    const b = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'same-user', username: 'same' }));
+    expect(a.identityId).toBe(b.identityId);
+    expect(a.identityId).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
+    const g1 = await cloud.credentialsFor();
+    const g2 = await cloud.credentialsFor();
+    expect(g1.identityId).not.toBe(g2.identityId);
+    // A guest keeps its identity (aws-amplify stores it) and gets fresh credentials for it.
+    const again = await cloud.credentialsFor(undefined, g1.identityId);
+    expect(again.identityId).toBe(g1.identityId);
+    expect(again.credentials.accessKeyId).not.toBe(g1.credentials.accessKeyId);
+    const expiration = a.credentials.expiration!.getTime();
+    expect(Math.abs(expiration - (Date.now() + 3600_000))).toBeLessThan(5_000);
+    expect(expiration % 1000).toBe(0); // epoch seconds on the wire
+    const bound = cloud.iam.lookupCredentials(a.credentials.accessKeyId)!;
+    expect(bound.identityId).toBe(a.identityId);
+    expect(bound.roleArn).toBe(buildIdentityPools(cloud.assembly)[0].authenticatedRoleArn);
+    expect(bound.sessionToken).toBe(a.credentials.sessionToken);
+    const guestBound = cloud.iam.lookupCredentials(g1.credentials.accessKeyId)!;
+    expect(guestBound.roleArn).toBe(buildIdentityPools(cloud.assembly)[0].unauthenticatedRoleArn);
+    expect(guestBound.amr).toEqual(['unauthenticated']);
+  });
+
+  it("maps group members to their group's role (cognito:preferred_role), others to the authenticated role", async () => {
+    const editor = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'ed', username: 'ed', groups: ['EDITORS'] }));
+    expect(cloud.iam.lookupCredentials(editor.credentials.accessKeyId)!.roleArn).toBe(cloud.groupRole('EDITORS'));
+    const both = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'both', username: 'both', groups: ['EDITORS', 'ADMINS'] }));
+    expect(cloud.iam.lookupCredentials(both.credentials.accessKeyId)!.roleArn).toBe(cloud.groupRole('ADMINS')); // precedence 0
+    const custom = await cloud.identityClient.send(
+      new GetCredentialsForIdentityCommand({
+        IdentityId: both.identityId,
+        Logins: { [cloud.providerName]: await cloud.mintIdToken({ sub: 'both', username: 'both', groups: ['EDITORS', 'ADMINS'] }) },
+        CustomRoleArn: cloud.groupRole('EDITORS'),
+      }),
+    );
+    expect(cloud.iam.lookupCredentials(custom.Credentials!.AccessKeyId!)!.roleArn).toBe(cloud.groupRole('EDITORS'));
+    const notMine = cloud.identityClient.send(
+      new GetCredentialsForIdentityCommand({
+        IdentityId: editor.identityId,
+        Logins: { [cloud.providerName]: await cloud.mintIdToken({ sub: 'ed', username: 'ed', groups: ['EDITORS'] }) },
+        CustomRoleArn: cloud.groupRole('ADMINS'),
+      }),
+    );
+    expect(await errorOf(notMine)).toMatch(/^NotAuthorizedException/);
+  });
+
+  it('refuses tokens that are forged, expired, for another client, from another issuer, or access tokens', async () => {
+    const user = { sub: 'victim', username: 'victim' };
+    const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const getId = (token: string, provider = cloud.providerName) =>
+      errorOf(cloud.identityClient.send(new GetIdCommand({ IdentityPoolId: cloud.identityPoolId, Logins: { [provider]: token } })));
+    expect(await getId(await cloud.mintIdToken(user, {}, otherKey))).toMatch(/^NotAuthorizedException: Invalid login token/);
+    expect(await getId(await cloud.mintIdToken(user, { exp: Math.floor(Date.now() / 1000) - 10 }))).toMatch(/^NotAuthorizedException/);
+    expect(await getId(await cloud.mintIdToken(user, { aud: 'another-client' }))).toBe('NotAuthorizedException: Invalid login token. Incorrect token audience.');
+    expect(await getId(await cloud.mintIdToken(user, { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other' }))).toBe(
+      "NotAuthorizedException: Invalid login token. Issuer doesn't match providerName",
+    );
+    expect(await getId(await cloud.mintIdToken(user, { token_use: 'access' }))).toMatch(/^NotAuthorizedException/);
+    expect(await getId(await cloud.mintIdToken(user), 'cognito-idp.us-east-1.amazonaws.com/us-east-1_other')).toMatch(/^NotAuthorizedException/);
+    const tampered = (await cloud.mintIdToken(user)).replace(/\.([A-Za-z0-9_-]+)\./, (_m, p: string) => {
+      const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+      claims['cognito:preferred_role'] = cloud.groupRole('ADMINS');
+      return `.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+    });
+    expect(await getId(tampered)).toMatch(/^NotAuthorizedException/);
+    expect(await errorOf(cloud.identityClient.send(new GetIdCommand({ IdentityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000' })))).toMatch(/^ResourceNotFoundException/);
+    expect(await errorOf(cloud.identityClient.send(new GetIdCommand({ IdentityPoolId: 'bad id' })))).toMatch(/^InvalidParameterException/);
+  });
+
+  it('an authenticated identity needs its login: no credentials without it, or with someone else\'s', async () => {
+    const me = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'me', username: 'me' }));
+    expect(await errorOf(cloud.identityClient.send(new GetCredentialsForIdentityCommand({ IdentityId: me.identityId })))).toMatch(/^NotAuthorizedException/);
+    const other = await cloud.mintIdToken({ sub: 'someone-else', username: 'else' });
+    await cloud.credentialsFor(other);
+    expect(
+      await errorOf(cloud.identityClient.send(new GetCredentialsForIdentityCommand({ IdentityId: me.identityId, Logins: { [cloud.providerName]: other } }))),
+    ).toMatch(/^NotAuthorizedException: Logins don't match/);
+  });
+
+  it('a guest that signs in becomes authenticated (same id); merged into the existing identity if the login had one', async () => {
+    const guest = await cloud.credentialsFor();
+    const token = await cloud.mintIdToken({ sub: 'new-signup', username: 'new' });
+    const signedIn = await cloud.credentialsFor(token, guest.identityId);
+    expect(signedIn.identityId).toBe(guest.identityId);
+    expect((await cloud.credentialsFor(token)).identityId).toBe(guest.identityId);
+
+    const existing = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'returning', username: 'ret' }));
+    const guest2 = await cloud.credentialsFor();
+    const merged = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'returning', username: 'ret' }), guest2.identityId);
+    expect(merged.identityId).toBe(existing.identityId);
+    expect(await errorOf(cloud.identityClient.send(new GetCredentialsForIdentityCommand({ IdentityId: guest2.identityId })))).toMatch(/^ResourceNotFoundException/);
+    // The retired guest's credentials no longer sign anything.
+    expect(cloud.iam.lookupCredentials(guest2.credentials.accessKeyId)).toBeUndefined();
+  });
+
+  it('answers bad JSON and unknown operations with JSON 4xx errors', async () => {
+    const post = (target: string, body: string) =>
+      fetch(`${cloud.endpoint}/`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': target }, body });
+    const bad = await post('AWSCognitoIdentityService.GetId', '{not json');
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ __type: 'SerializationException' });
+    const unknown = await post('AWSCognitoIdentityService.DeleteIdentityPool', '{}');
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
+    const missing = await post('AWSCognitoIdentityService.GetCredentialsForIdentity', '{}');
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ __type: 'InvalidParameterException' });
+  });
+});
+
+describe('pool configuration and trust policies (in-process)', () => {
+  function services(mutate: (s: IdentityServices) => void = () => {}): IdentityServices {
+    const db = openDatabase(':memory:');
+    const s: IdentityServices = {
+      region: 'us-east-1',
+      pools: buildIdentityPools(cloud.assembly),
+      iam: buildIamAccount(cloud.assembly),
+      identities: new IdentityStore(db),
+      credentials: new CredentialsStore(db),
+      verifyIdToken: async () => ({}),
+      now: () => new Date(),
+    };
+    mutate(s);
+    return s;
+  }
+  const code = async (p: Promise<unknown>) => {
+    try {
+      await p;
+      return 'ok';
+    } catch (e) {
+      return (e as CognitoIdentityError).type;
+    }
+  };
+
+  it('refuses guests when the pool disallows them', async () => {
+    const s = services((x) => (x.pools[0].allowUnauthenticated = false));
+    expect(await code(GetId(s)({ IdentityPoolId: cloud.identityPoolId }))).toBe('NotAuthorizedException');
+  });
+
+  it("evaluates each role's trust policy (aud and amr) before issuing credentials", async () => {
+    const ok = services();
+    const { IdentityId } = await GetId(ok)({ IdentityPoolId: cloud.identityPoolId });
+    expect(await code(GetCredentialsForIdentity(ok)({ IdentityId }))).toBe('ok');
+
+    // The guest role trusting another pool: refused.
+    const otherAud = services((x) => {
+      const role = x.iam.roles.get(x.pools[0].unauthenticatedRoleArn!)!;
+      role.trustPolicy = JSON.parse(JSON.stringify(role.trustPolicy).replace(cloud.identityPoolId, 'us-east-1:11111111-1111-1111-1111-111111111111'));
+    });
+    const other = await GetId(otherAud)({ IdentityPoolId: cloud.identityPoolId });
+    expect(await code(GetCredentialsForIdentity(otherAud)({ IdentityId: other.IdentityId }))).toBe('InvalidIdentityPoolConfigurationException');
+
+    // The authenticated role configured as the guest role: its trust policy wants amr "authenticated".
+    const swapped = services((x) => (x.pools[0].unauthenticatedRoleArn = x.pools[0].authenticatedRoleArn));
+    const swappedId = await GetId(swapped)({ IdentityPoolId: cloud.identityPoolId });
+    expect(await code(GetCredentialsForIdentity(swapped)({ IdentityId: swappedId.IdentityId }))).toBe('InvalidIdentityPoolConfigurationException');
+  });
+});
