@@ -49,15 +49,17 @@ export const TARGETS: Record<string, Target> = {
   VerifyUserAttribute,
 };
 
-/** Real Cognito operations the local cloud knows of but does not serve: they answer a clear error, never a fake success. */
+/**
+ * Real Cognito operations the local cloud knows of but does not serve (the
+ * administrative ones are in admin/, registered before this router): they
+ * answer a clear error, never a fake success.
+ */
 const KNOWN_UNIMPLEMENTED = [
   'ConfirmDevice', 'ForgetDevice', 'GetDevice', 'UpdateDeviceStatus', 'UpdateAuthEventFeedback',
   'SetUserSettings', 'StartWebAuthnRegistration', 'CompleteWebAuthnRegistration', 'ListWebAuthnCredentials',
-  'DeleteWebAuthnCredential', 'GetUserAuthFactors', 'AdminInitiateAuth', 'AdminRespondToAuthChallenge', 'AdminCreateUser',
-  'AdminGetUser', 'AdminDeleteUser', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup', 'AdminListGroupsForUser',
-  'AdminUpdateUserAttributes', 'AdminConfirmSignUp', 'AdminSetUserPassword', 'AdminDisableUser', 'AdminEnableUser',
-  'AdminUserGlobalSignOut', 'ListUsers', 'ListUsersInGroup', 'ListGroups', 'GetGroup', 'DescribeUserPool',
-  'DescribeUserPoolClient', 'ListUserPools', 'ListUserPoolClients', 'GetSigningCertificate', 'GetUICustomization',
+  'DeleteWebAuthnCredential', 'GetUserAuthFactors', 'AdminInitiateAuth', 'AdminRespondToAuthChallenge',
+  'DescribeUserPool', 'DescribeUserPoolClient', 'ListUserPools', 'ListUserPoolClients', 'GetSigningCertificate',
+  'GetUICustomization',
 ];
 
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
