@@ -136,12 +136,17 @@ test('uploads a private image with a preview, a 6 MiB file with progress, and a 
   await expect(img).toBeVisible();
   await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth)).toBe(16);
 
+  const parts: string[] = [];
+  page.on('request', (request) => {
+    if (/[?&]partNumber=\d+/.test(request.url()) && request.method() === 'PUT') parts.push(request.url());
+  });
   const big = Buffer.alloc(SIX_MIB, 7);
   await priv.getByLabel(/Upload to private/).setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: big });
   await expect(priv.getByRole('progressbar', { name: /Uploading big.bin/ })).toBeVisible();
   await screenshot(page, 'upload-progress');
   await expect(priv.getByText('Uploaded big.bin.')).toBeVisible({ timeout: 60_000 });
   await expect(priv.getByRole('row', { name: /big\.bin/ })).toContainText('6.0 MiB');
+  expect(parts.length, 'a 6 MiB upload goes multipart (5 MiB parts)').toBe(2);
 
   const pub = section(page, 'Public');
   await pub.getByLabel(/Upload to public/).setInputFiles({ name: `hello-${run}.txt`, mimeType: 'text/plain', buffer: Buffer.from('hello from alice') });

@@ -144,6 +144,40 @@ describe('FilesPage', () => {
     expect(await within(priv).findByRole('alert')).toHaveTextContent('Could not delete cat.png: You do not have permission');
   });
 
+  it('downloads through a presigned URL asking for an attachment', async () => {
+    s.getUrl.mockResolvedValue({ url: new URL('http://localhost:20005/bucket/readme.txt?sig=1'), expiresAt: new Date() });
+    const clicked: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(`${this.href} ${this.download}`);
+    });
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const pub = section('Public');
+    await within(pub).findByText('readme.txt');
+    await userEvent.setup().click(within(pub).getByRole('button', { name: 'Download readme.txt' }));
+    await waitFor(() => expect(clicked).toEqual(['http://localhost:20005/bucket/readme.txt?sig=1 readme.txt']));
+    expect(s.getUrl).toHaveBeenCalledWith({
+      path: 'public/readme.txt',
+      options: { expiresIn: 300, contentDisposition: { type: 'attachment', filename: 'readme.txt' } },
+    });
+    click.mockRestore();
+  });
+
+  it('opens a new folder for uploads and refuses names with slashes', async () => {
+    const user = userEvent.setup();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('Private');
+    await within(priv).findByText('cat.png');
+    await user.type(within(priv).getByLabelText('New folder'), 'a/b');
+    await user.click(within(priv).getByRole('button', { name: 'Open folder' }));
+    expect(within(priv).getByText(/cannot contain/)).toBeInTheDocument();
+    await user.clear(within(priv).getByLabelText('New folder'));
+    await user.type(within(priv).getByLabelText('New folder'), 'trips');
+    await user.click(within(priv).getByRole('button', { name: 'Open folder' }));
+    expect(await within(priv).findByLabelText('Upload to private / trips')).toBeInTheDocument();
+    expect(await within(priv).findByText(/No files here yet/)).toBeInTheDocument();
+    expect(s.list).toHaveBeenLastCalledWith(expect.objectContaining({ path: `private/${ID}/trips/` }));
+  });
+
   it('shows a load error with a retry', async () => {
     s.list.mockRejectedValueOnce(new TypeError('Failed to fetch'));
     renderWithUser(<PublicFilesPage />, fakeUser({ status: 'signedOut' }));
