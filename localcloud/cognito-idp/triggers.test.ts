@@ -1,0 +1,64 @@
+import { ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { TriggerError, type Triggers } from '../services/triggers';
+import { PASSWORD, startTestCloud, type TestCloud } from './testing';
+
+/** The user pool calls its LambdaConfig's triggers through the one injected Triggers interface. */
+const calls: { trigger: string; source: string; arn: string }[] = [];
+const triggers: Triggers = {
+  async invoke(_poolId, trigger, arn, event) {
+    const e = event as any;
+    calls.push({ trigger, source: e.triggerSource, arn });
+    if (trigger === 'PreSignUp') {
+      if (String(e.request.userAttributes.email).endsWith('@blocked.example')) throw new TriggerError('Sign-ups from this domain are closed');
+      if (e.request.clientMetadata?.auto === 'yes') e.response = { ...e.response, autoConfirmUser: true, autoVerifyEmail: true };
+    }
+    if (trigger === 'PreTokenGeneration') e.response = { claimsOverrideDetails: { claimsToAddOrOverride: { plan: 'gold' }, claimsToSuppress: ['email'] } };
+    return event;
+  },
+};
+const arn = (name: string) => `arn:aws:lambda:us-east-1:000000000000:function:${name}`;
+
+let t: TestCloud;
+beforeAll(async () => {
+  t = await startTestCloud({
+    triggers,
+    pool: { LambdaConfig: { PreSignUp: arn('pre'), PostConfirmation: arn('post'), PreTokenGeneration: arn('token') } },
+  });
+});
+afterAll(() => t.stop());
+
+test('a failing PreSignUp becomes UserLambdaValidationException and creates nobody', async () => {
+  await expect(t.sdk.send(new SignUpCommand({ ClientId: t.clientId, Username: 'eve@blocked.example', Password: PASSWORD }))).rejects.toMatchObject({
+    name: 'UserLambdaValidationException',
+    message: 'PreSignUp failed with error Sign-ups from this domain are closed.',
+  });
+  expect(t.cloud.cognitoIdp.users.bySignInName(t.cloud.cognitoIdp.pools.byId(t.poolId)!, 'eve@blocked.example')).toBeUndefined();
+});
+
+test('PreSignUp can auto-confirm; PostConfirmation and PreTokenGeneration run with Cognito trigger sources', async () => {
+  calls.length = 0;
+  const email = 'auto@example.com';
+  const up = await t.sdk.send(new SignUpCommand({ ClientId: t.clientId, Username: email, Password: PASSWORD, ClientMetadata: { auto: 'yes' } }));
+  expect(up).toMatchObject({ UserConfirmed: true });
+  expect(up.CodeDeliveryDetails).toBeUndefined();
+  const auth = await t.sdk.send(new InitiateAuthCommand({ ClientId: t.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+  const id = decodeJwt(auth.AuthenticationResult!.IdToken!);
+  expect(id.plan).toBe('gold');
+  expect(id.email).toBeUndefined();
+  expect(id.email_verified).toBe(true);
+  expect(calls).toEqual([
+    { trigger: 'PreSignUp', source: 'PreSignUp_SignUp', arn: arn('pre') },
+    { trigger: 'PostConfirmation', source: 'PostConfirmation_ConfirmSignUp', arn: arn('post') },
+    { trigger: 'PreTokenGeneration', source: 'TokenGeneration_Authentication', arn: arn('token') },
+  ]);
+});
+
+test('ConfirmSignUp runs PostConfirmation', async () => {
+  const email = 'confirm@example.com';
+  await t.sdk.send(new SignUpCommand({ ClientId: t.clientId, Username: email, Password: PASSWORD }));
+  calls.length = 0;
+  await t.sdk.send(new ConfirmSignUpCommand({ ClientId: t.clientId, Username: email, ConfirmationCode: t.lastCode(email) }));
+  expect(calls).toEqual([{ trigger: 'PostConfirmation', source: 'PostConfirmation_ConfirmSignUp', arn: arn('post') }]);
+});
