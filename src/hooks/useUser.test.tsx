@@ -125,10 +125,12 @@ describe('useUser', () => {
   it('stays signed in but reports what is unreachable (e.g. the identity pool)', async () => {
     mocked.getCurrentUser.mockResolvedValue(alice);
     mocked.fetchAuthSession.mockRejectedValue(new Error('Failed to fetch'));
-    mocked.fetchUserAttributes.mockResolvedValue({});
+    mocked.fetchUserAttributes.mockResolvedValue({ email: 'alice@example.com' });
     const { result } = renderHook(() => useUserSession());
     await waitFor(() => expect(result.current.status).toBe('signedIn'));
     expect(result.current.user).toEqual(alice);
+    expect(result.current.attributes.email).toBe('alice@example.com');
+    expect(result.current.identityId).toBeUndefined();
     expect(result.current.error).toBe('We could not load your account: Failed to fetch');
     expect(mocked.signOut).not.toHaveBeenCalled();
   });

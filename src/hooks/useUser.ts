@@ -56,6 +56,10 @@ export const SESSION_ENDED_MESSAGE = 'Your session has ended. Please sign in aga
 /** Cognito refused the stored tokens (revoked by "sign out everywhere", user disabled or deleted). */
 export class SessionEndedError extends Error {}
 
+function isSessionEnded(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'NotAuthorizedException' || error.name === 'UserNotFoundException');
+}
+
 async function loadSnapshot(forceRefresh: boolean): Promise<UserSnapshot> {
   let user: AuthUser;
   try {
@@ -63,17 +67,20 @@ async function loadSnapshot(forceRefresh: boolean): Promise<UserSnapshot> {
   } catch {
     return SIGNED_OUT;
   }
-  let session: Awaited<ReturnType<typeof fetchAuthSession>>;
-  let attributes: FetchUserAttributesOutput;
-  try {
-    [session, attributes] = await Promise.all([fetchAuthSession({ forceRefresh }), fetchUserAttributes()]);
-  } catch (error) {
-    if (error instanceof Error && (error.name === 'NotAuthorizedException' || error.name === 'UserNotFoundException')) {
-      throw new SessionEndedError(error.message);
-    }
-    // Still signed in (the tokens are there), but something is unreachable: say so, keep sign-out possible.
-    return { ...SIGNED_OUT, status: 'signedIn', user, error: `We could not load your account: ${messageOf(error)}` };
+  const [sessionResult, attributesResult] = await Promise.allSettled([
+    fetchAuthSession({ forceRefresh }),
+    fetchUserAttributes(),
+  ]);
+  for (const result of [sessionResult, attributesResult]) {
+    if (result.status === 'rejected' && isSessionEnded(result.reason)) throw new SessionEndedError(messageOf(result.reason));
   }
+  const attributes = attributesResult.status === 'fulfilled' ? attributesResult.value : {};
+  if (sessionResult.status === 'rejected' || attributesResult.status === 'rejected') {
+    // Still signed in (the tokens are there), but something is unreachable: say so, keep what loaded.
+    const reason = sessionResult.status === 'rejected' ? sessionResult.reason : (attributesResult as PromiseRejectedResult).reason;
+    return { ...SIGNED_OUT, status: 'signedIn', user, attributes, error: `We could not load your account: ${messageOf(reason)}` };
+  }
+  const session = sessionResult.value;
   const idToken = session.tokens?.idToken;
   const rawGroups = idToken?.payload['cognito:groups'];
   const groups = Array.isArray(rawGroups) ? rawGroups.filter((g): g is string => typeof g === 'string') : [];
