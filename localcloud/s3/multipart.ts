@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { authorize, isoDate, objectArn, parseIntParam, receiveBlob, type S3Context, sendEmpty, sendXml, tag, uploadAttributes, XML_NS } from './context';
 import { noSuchUpload, S3Error } from './errors';
 import type { Upload } from './object-store';
+import { crc32Combine } from './crc32-combine';
+import { crc32Base64 } from './payload';
 import { MAX_PUT_SIZE } from './put-object';
 import { parseXmlBody, readSmallBody } from './xml';
 
@@ -98,6 +100,15 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   const md5 = createHash('md5');
   for (const part of chosen) md5.update(Buffer.from(part.etag.replace(/"/g, ''), 'hex'));
   const etag = `"${md5.digest('hex')}-${chosen.length}"`;
+  // Full-object CRC32 (what aws-amplify sends with x-amz-checksum-type: FULL_OBJECT), combined from the parts'.
+  let full = 0;
+  for (const part of chosen) full = crc32Combine(full, Buffer.from(part.checksumCrc32 ?? 'AAAAAA==', 'base64').readUInt32BE(0), part.size);
+  const fullCrc32 = crc32Base64(full);
+  const sentFull = ctx.req.headers['x-amz-checksum-crc32'];
+  const checksumType = String(ctx.req.headers['x-amz-checksum-type'] ?? 'FULL_OBJECT').toUpperCase();
+  if (typeof sentFull === 'string' && checksumType === 'FULL_OBJECT' && sentFull !== fullCrc32) {
+    throw new S3Error('BadDigest', 'The CRC32 you specified for the full object did not match the calculated checksum.');
+  }
   ctx.services.objects.completeUpload(upload.uploadId, {
     bucket: upload.bucket,
     key: upload.key,
@@ -107,10 +118,13 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
     contentType: upload.contentType,
     headers: upload.headers,
     metadata: upload.metadata,
+    checksumCrc32: upload.checksumAlgorithm === 'CRC32' || typeof sentFull === 'string' ? fullCrc32 : undefined,
     segments: chosen.map((p) => ({ file: p.file, size: p.size })),
   });
   const location = `http://${ctx.req.headers.host ?? 'localhost'}/${ctx.bucket.name}/${ctx.key.split('/').map(encodeURIComponent).join('/')}`;
-  sendXml(ctx, 200, `<CompleteMultipartUploadResult xmlns="${XML_NS}">${tag('Location', location)}${tag('Bucket', upload.bucket)}${tag('Key', upload.key)}${tag('ETag', etag)}</CompleteMultipartUploadResult>`);
+  sendXml(ctx, 200, `<CompleteMultipartUploadResult xmlns="${XML_NS}">${tag('Location', location)}${tag('Bucket', upload.bucket)}${tag('Key', upload.key)}${tag('ETag', etag)}${
+    typeof sentFull === 'string' || upload.checksumAlgorithm === 'CRC32' ? tag('ChecksumCRC32', fullCrc32) + tag('ChecksumType', 'FULL_OBJECT') : ''
+  }</CompleteMultipartUploadResult>`);
 }
 
 export async function abortMultipartUpload(ctx: S3Context): Promise<void> {

@@ -159,8 +159,9 @@ export async function startTestCloud(options: { now?: () => Date; stateDir?: str
     credentialsFor,
     s3Client,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections?.();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
       db.close();
       if (!options.stateDir) rmSync(stateDir, { recursive: true, force: true });
     },

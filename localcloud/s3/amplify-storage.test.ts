@@ -1,0 +1,163 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { Amplify } from 'aws-amplify';
+import { cognitoCredentialsProvider } from 'aws-amplify/auth/cognito';
+import { copy, downloadData, getProperties, getUrl, list, remove, uploadData } from 'aws-amplify/storage';
+import { decodeJWT } from '@aws-amplify/core';
+import { startTestCloud, type TestCloud } from './testing/test-cloud';
+
+/**
+ * Unmodified aws-amplify/storage (with the patch-package fix) in Node, against
+ * the local cloud: credentials from the identity pool endpoint, S3 through
+ * `dangerouslyConnectToHttpEndpointForTesting` — which is hard-wired to
+ * http://localhost:20005. So that tests never collide with a running
+ * `npm start`, connections to localhost:20005 are routed to this test's server
+ * on its own port (undici dispatcher; Host header and signatures untouched).
+ */
+let cloud: TestCloud;
+let previousDispatcher: Dispatcher;
+let currentIdToken: string | undefined;
+
+/** Node 20 has no FileReader; aws-amplify's browser build reads upload parts with it. */
+class NodeFileReader {
+  result: ArrayBuffer | null = null;
+  error: unknown = null;
+  onload: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+  onabort: (() => void) | null = null;
+  readAsArrayBuffer(blob: Blob) {
+    blob.arrayBuffer().then(
+      (buffer) => {
+        this.result = buffer;
+        this.onload?.();
+      },
+      (e) => {
+        this.error = e;
+        this.onerror?.();
+      },
+    );
+  }
+}
+
+beforeAll(async () => {
+  (globalThis as { FileReader?: unknown }).FileReader ??= NodeFileReader;
+  cloud = await startTestCloud();
+  previousDispatcher = getGlobalDispatcher();
+  setGlobalDispatcher(
+    new Agent({
+      connect: (options, callback) => {
+        const local = options.hostname === 'localhost' && String(options.port) === '20005';
+        const socket = connect({ host: local ? '127.0.0.1' : options.hostname, port: local ? cloud.port : Number(options.port || 80) });
+        socket.once('connect', () => callback(null, socket));
+        socket.once('error', (e) => callback(e, null));
+      },
+    }),
+  );
+  Amplify.configure(
+    {
+      Auth: {
+        Cognito: {
+          userPoolId: cloud.userPoolId,
+          userPoolClientId: cloud.clientId,
+          identityPoolId: cloud.identityPoolId,
+          allowGuestAccess: true,
+          identityPoolEndpoint: cloud.endpoint,
+        },
+      },
+      Storage: { S3: { bucket: cloud.bucket, region: cloud.assembly.region, dangerouslyConnectToHttpEndpointForTesting: 'http://localhost:20005' } },
+    },
+    {
+      Auth: {
+        credentialsProvider: cognitoCredentialsProvider,
+        tokenProvider: {
+          getTokens: async () =>
+            currentIdToken ? { idToken: decodeJWT(currentIdToken), accessToken: decodeJWT(currentIdToken) } : null,
+        },
+      },
+    },
+  );
+});
+afterAll(async () => {
+  setGlobalDispatcher(previousDispatcher);
+  await cloud?.close();
+});
+
+async function signIn(sub: string | undefined, groups?: string[]) {
+  await cognitoCredentialsProvider.clearCredentialsAndIdentityId();
+  currentIdToken = sub ? await cloud.mintIdToken({ sub, username: sub, groups }) : undefined;
+}
+
+const denied = async (p: Promise<unknown>) => {
+  try {
+    await p;
+    return 'allowed';
+  } catch (e) {
+    return (e as Error).name;
+  }
+};
+
+describe('aws-amplify/storage (Node) against the local cloud', () => {
+  it('a signed-in user uploads, reads, lists, presigns, copies and removes in their own folders', async () => {
+    await signIn('amplify-user-a');
+    const path = ({ identityId }: { identityId?: string }) => `private/${identityId}/notes.txt`;
+    const uploaded = await uploadData({ path, data: 'hello from amplify', options: { contentType: 'text/plain', metadata: { kind: 'note' } } }).result;
+    expect(uploaded.path).toMatch(/^private\/us-east-1:[0-9a-f-]+\/notes\.txt$/);
+    const identityId = uploaded.path.split('/')[1];
+    const downloaded = await downloadData({ path }).result;
+    expect(await downloaded.body.text()).toBe('hello from amplify');
+    const props = await getProperties({ path });
+    expect(props.contentType).toBe('text/plain');
+    expect(props.metadata).toEqual({ kind: 'note' });
+    const listed = await list({ path: `private/${identityId}/` });
+    expect(listed.items.map((i) => i.path)).toEqual([`private/${identityId}/notes.txt`]);
+    const { url } = await getUrl({ path, options: { validateObjectExistence: true } });
+    expect(url.toString()).toContain('X-Amz-Signature=');
+    expect(await (await fetch(url)).text()).toBe('hello from amplify');
+    await copy({ source: { path: `private/${identityId}/notes.txt` }, destination: { path: `protected/${identityId}/notes-copy.txt` } });
+    expect(await (await downloadData({ path: `protected/${identityId}/notes-copy.txt` }).result).body.text()).toBe('hello from amplify');
+    await remove({ path });
+    expect(await denied(getProperties({ path }))).toBe('NotFound');
+  });
+
+  it('uploads a 6 MiB file in parts (multipart, parallel parts, ETag exposed) and reads it back', async () => {
+    await signIn('amplify-user-a');
+    const data = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 31) % 251);
+    const result = await uploadData({ path: 'public/big.bin', data, options: { checksumAlgorithm: 'crc-32' } }).result;
+    expect(result.path).toBe('public/big.bin');
+    const back = new Uint8Array(await (await (await downloadData({ path: 'public/big.bin' }).result).body.blob()).arrayBuffer());
+    expect(back.length).toBe(data.length);
+    expect(Buffer.from(back).equals(Buffer.from(data))).toBe(true);
+    const stored = cloud.objects.get(cloud.bucket, 'public/big.bin')!;
+    expect(stored.etag).toMatch(/-2"$/);
+    // aws-amplify sent a full-object CRC32 with CompleteMultipartUpload; it was verified and kept.
+    const { crc32 } = await import('node:zlib');
+    const expected = Buffer.alloc(4);
+    expected.writeUInt32BE(crc32(data));
+    expect(stored.checksumCrc32).toBe(expected.toString('base64'));
+  });
+
+  it('is refused what the policies refuse: another user’s private folder, admin/, and for guests any write', async () => {
+    await signIn('amplify-user-a');
+    await uploadData({ path: ({ identityId }) => `private/${identityId}/mine.txt`, data: 'a' }).result;
+    const aId = (await list({ path: ({ identityId }) => `private/${identityId}/` })).items[0].path.split('/')[1];
+    expect(await denied(uploadData({ path: 'admin/x.txt', data: 'x' }).result)).toBe('AccessDenied');
+    await signIn('amplify-user-b');
+    expect(await denied(downloadData({ path: `private/${aId}/mine.txt` }).result)).toBe('AccessDenied');
+    expect(await denied(list({ path: `private/${aId}/` }))).toBe('AccessDenied');
+    await signIn(undefined);
+    expect((await list({ path: 'public/' })).items.map((i) => i.path)).toContain('public/big.bin');
+    expect(await denied(uploadData({ path: 'public/guest.txt', data: 'x' }).result)).toBe('AccessDenied');
+    expect(cloud.objects.get(cloud.bucket, 'public/guest.txt')).toBeUndefined();
+  });
+
+  it('admins reach admin/ and remove a whole folder (list, then the bucket-less POST /?delete)', async () => {
+    await signIn('amplify-admin', ['ADMINS']);
+    await uploadData({ path: 'admin/reports/1.txt', data: '1' }).result;
+    await uploadData({ path: 'admin/reports/2.txt', data: '2' }).result;
+    const removed = await remove({ path: 'admin/reports/' });
+    expect(removed.path).toBe('admin/reports/');
+    expect(cloud.objects.get(cloud.bucket, 'admin/reports/1.txt')).toBeUndefined();
+    expect(cloud.objects.get(cloud.bucket, 'admin/reports/2.txt')).toBeUndefined();
+  });
+});
