@@ -30,7 +30,8 @@ type ChildMessage =
   | { type: 'ready' }
   | { type: 'init-error'; error: FunctionErrorPayload }
   | { type: 'result'; requestId: string; payload: unknown }
-  | { type: 'error'; requestId: string; error: FunctionErrorPayload };
+  | { type: 'error'; requestId: string; error: FunctionErrorPayload }
+  | { type: 'log'; stream: 'stdout' | 'stderr'; line: string };
 
 /**
  * One execution environment: a child process running the function's code
@@ -78,7 +79,10 @@ export class FunctionWorker {
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: child[stream]! }).on('line', (line) => this.log(this.fn, line, stream));
     }
-    child.on('message', (message: ChildMessage) => this.onMessage?.(message));
+    child.on('message', (message: ChildMessage) => {
+      if (message?.type === 'log') this.log(this.fn, String(message.line), message.stream === 'stderr' ? 'stderr' : 'stdout');
+      else this.onMessage?.(message);
+    });
     child.on('exit', (code, signal) => {
       this.dead = true;
       this.onExit?.(code, signal);

@@ -44,6 +44,8 @@ Module._extensions['.js'] = function loadJs(module, filename) {
 let currentRequestId = undefined;
 
 // Lambda's console: every line carries a timestamp, the request id and a level.
+// Lines go over the IPC channel, so they reach the local cloud before the
+// invocation's result (stdout and stderr pipes carry only raw writes).
 for (const [method, level] of [
   ['log', 'INFO'],
   ['info', 'INFO'],
@@ -52,10 +54,12 @@ for (const [method, level] of [
   ['debug', 'DEBUG'],
   ['trace', 'TRACE'],
 ]) {
-  const stream = level === 'ERROR' || level === 'WARN' ? process.stderr : process.stdout;
+  const stream = level === 'ERROR' || level === 'WARN' ? 'stderr' : 'stdout';
   console[method] = (...args) => {
     const text = format(...args).replace(/\n/g, '\r');
-    stream.write(`${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${text}\n`);
+    const line = `${new Date().toISOString()}\t${currentRequestId ?? 'undefined'}\t${level}\t${text}`;
+    if (process.send) process.send({ type: 'log', stream, line });
+    else process[stream].write(`${line}\n`);
   };
 }
 
