@@ -41,6 +41,7 @@ describe('FunctionRuntime', () => {
         fixture('crashes'),
         fixture('cjs'),
         fixture('callback'),
+        fixture('big-output'),
         fixture('missing', { codeDirectory: dir('does-not-exist') }),
         fixture('wrong-handler', { codeDirectory: dir('logs'), handler: 'index.nope' }),
       ],
@@ -183,6 +184,13 @@ describe('FunctionRuntime', () => {
     expect(cb).toMatchObject({ ok: true, payload: { a: 2, done: true } });
     const failed = (await runtime.invoke('fn-callback', { fail: true })) as any;
     expect(failed).toMatchObject({ ok: false, error: { errorMessage: 'failed through context' } });
+  });
+
+  it("refuses a response over Lambda's 6 MB limit", async () => {
+    const small = (await runtime.invoke('fn-big-output', { bytes: 1000 })) as any;
+    expect(small.ok).toBe(true);
+    const big = (await runtime.invoke('fn-big-output', { bytes: 7 * 1024 * 1024 })) as any;
+    expect(big).toMatchObject({ ok: false, kind: 'handled', error: { errorType: 'Function.ResponseSizeTooLarge' } });
   });
 
   it('reports init failures as Lambda does', async () => {

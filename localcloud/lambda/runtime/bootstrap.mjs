@@ -137,6 +137,8 @@ try {
 }
 
 let pending; // { requestId, settle(kind, value) }
+/** Lambda's limit on a synchronous invocation's response. */
+const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 
 function fail(error) {
   const payload = errorPayload(error, 'Runtime.UnhandledPromiseRejection');
@@ -165,7 +167,19 @@ function invoke(message) {
       if (kind === 'result') {
         let payload;
         try {
-          payload = value === undefined ? null : JSON.parse(JSON.stringify(value));
+          const text = value === undefined ? 'null' : JSON.stringify(value);
+          if (Buffer.byteLength(text ?? 'null') > MAX_RESPONSE_BYTES) {
+            send({
+              type: 'error',
+              requestId,
+              error: {
+                errorType: 'Function.ResponseSizeTooLarge',
+                errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+              },
+            });
+            return;
+          }
+          payload = JSON.parse(text ?? 'null');
         } catch (error) {
           send({ type: 'error', requestId, error: errorPayload(error, 'Runtime.MarshalError') });
           return;
