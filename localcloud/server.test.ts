@@ -39,9 +39,9 @@ test('outbox, reset, and an unknown route', async () => {
   expect(await (await fetch(`${t.cloud.url}/_localcloud/outbox`)).json()).toEqual([]);
   await expect(signIn(t.sdk, t.clientId, email)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
 
-  const unknown = await fetch(`${t.cloud.url}/nowhere`);
+  const unknown = await fetch(`${t.cloud.url}/_localcloud/nowhere`);
   expect(unknown.status).toBe(404);
-  expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
+  expect(await unknown.json()).toMatchObject({ __type: 'NotFound', message: 'No local cloud endpoint GET /_localcloud/nowhere.' });
 });
 
 test('state survives a restart: users, keys (old tokens stay valid), codes', async () => {

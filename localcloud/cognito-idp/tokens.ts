@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { UserPoolClientConfig, UserPoolConfig } from '../provisioning/user-pools';
 import { epochSeconds, type Clock } from '../services/clock';
 import { newToken, newUuid } from '../services/ids';
+import { signRs256 } from '../services/jwt';
 import type { Keys } from '../services/keys';
 import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
@@ -86,8 +87,7 @@ export function createTokens(deps: {
   const { kid, privateKey, publicKey } = keys.signing;
   const issuer = (poolId: string) => `${deps.baseUrl()}/${poolId}`;
 
-  const sign = (claims: Record<string, unknown>, iat: number, exp: number) =>
-    new SignJWT(claims).setProtectedHeader({ kid, alg: 'RS256' }).setIssuedAt(iat).setExpirationTime(exp).sign(privateKey);
+  const sign = (claims: Record<string, unknown>, iat: number, exp: number) => signRs256({ ...claims, iat, exp }, privateKey, kid);
 
   async function mint(
     pool: UserPoolConfig,
@@ -133,7 +133,7 @@ export function createTokens(deps: {
     const common = { origin_jti: family.originJti, event_id: newUuid(), auth_time: family.authTime };
     const groupClaims: Record<string, unknown> = {};
     if (groups.length) groupClaims['cognito:groups'] = groups;
-    const idToken = await sign(
+    const idToken = sign(
       {
         ...idClaims,
         ...groupClaims,
@@ -149,7 +149,7 @@ export function createTokens(deps: {
       now,
       now + client.idTokenValiditySeconds,
     );
-    const accessToken = await sign(
+    const accessToken = sign(
       {
         sub: user.sub,
         ...groupClaims,

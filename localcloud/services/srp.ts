@@ -115,8 +115,13 @@ export function verifyPasswordClaim(claim: PasswordClaim): boolean {
   const v = BigInt(`0x${claim.verifier}`);
   const u = BigInt(`0x${hashHex(padHex(A) + padHex(B))}`);
   if (u === 0n) return false;
-  // S = (A · v^u)^b mod N
-  const S = modPow((A * modPow(v, u)) % N, b);
+  // S = (A · v^u)^b mod N; OpenSSL refuses degenerate bases (0, 1, N-1): no valid claim has them.
+  let S: bigint;
+  try {
+    S = modPow((A * modPow(v, u)) % N, b);
+  } catch {
+    return false;
+  }
   const key = hkdf(toBytes(S), toBytes(u));
   const message = Buffer.concat([
     Buffer.from(claim.poolName),
