@@ -112,6 +112,26 @@ describe('FunctionRuntime', () => {
     expect(issued.length).toBe(2);
   });
 
+  it('refuses to run a function whose role cannot be assumed', async () => {
+    const strict = new FunctionRuntime({
+      functions: [fixture('echo-env')],
+      region: 'us-east-1',
+      endpointUrl: 'http://localhost:20005',
+      log,
+      issueCredentials: ({ roleArn }) => {
+        throw new Error(`No role ${roleArn} in the cloud assembly.`);
+      },
+    });
+    try {
+      await expect(strict.invoke('fn-echo-env', {})).rejects.toMatchObject({
+        code: 'ServiceException',
+        message: expect.stringContaining('cannot be assumed by Lambda'),
+      });
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('finds a function by name, ARN or qualified ARN, and refuses unknown ones', async () => {
     const arn = 'arn:aws:lambda:us-east-1:000000000000:function:fn-echo-env';
     expect((await runtime.invoke(arn, {})).ok).toBe(true);

@@ -153,7 +153,17 @@ export class FunctionRuntime {
   private async startWorker(fn: LambdaFunction): Promise<Slot> {
     const durationSeconds = this.options.credentialsDurationSeconds ?? 3600;
     const issue = this.options.issueCredentials ?? unrecognizedCredentials;
-    const credentials = await issue({ roleArn: fn.roleArn, sessionName: fn.name, durationSeconds });
+    let credentials;
+    try {
+      credentials = await issue({ roleArn: fn.roleArn, sessionName: fn.name, durationSeconds });
+    } catch (error) {
+      throw new LambdaServiceError(
+        'ServiceException',
+        `The role defined for the function cannot be assumed by Lambda (${fn.roleArn || 'no role'}): ${
+          error instanceof Error ? error.message : String(error)
+        }`,
+      );
+    }
     const endpoint =
       typeof this.options.endpointUrl === 'function' ? this.options.endpointUrl() : this.options.endpointUrl;
     const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
