@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
 import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
+import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
+import { createS3Service } from './s3';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
 import { answerPreflight, applyCors, sendAwsJsonError, sendJson } from './http/http';
@@ -62,8 +64,16 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
     createCognitoIdpAdmin({ services: ctx.cognitoIdp.services, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }),
     { name: 'cognito-idp', matches: ctx.cognitoIdp.matches, handle: ctx.cognitoIdp.handle }, // AWSCognitoIdentityProviderService.*, JWKS
     createSsmService({ assembly: ctx.assembly, stateDir: ctx.stateDir, auth: jsonAuth(ctx) }), // AmazonSSM.*
-    // { name: 'cognito-identity', ... }, // AWSCognitoIdentityService.*
-    // { name: 's3', ... },               // everything else, path-style
+    createCognitoIdentityService({
+      assembly: ctx.assembly,
+      db: ctx.store.db,
+      iam: ctx.iam,
+      now: () => ctx.clock.now(),
+      verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
+      // Logins keys are the id token's issuer without scheme: locally `localhost:<port>/<poolId>`.
+      providerAliases: (providerName) => [ctx.cognitoIdp.issuer(providerName.split('/').pop()!).replace(/^\w+:\/\//, '')],
+    }), // AWSCognitoIdentityService.*
+    createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
   ];
 }
 

@@ -15,6 +15,8 @@ export function createCognitoIdentityService(options: {
   db: SqliteDatabase;
   iam: IamServices;
   verifyIdToken: IdTokenVerifier;
+  /** Other Logins keys that name a provider (e.g. the local user pool's issuer without its scheme). */
+  providerAliases?: (providerName: string) => string[];
   now?: () => Date;
 }) {
   const now = options.now ?? (() => new Date());
@@ -25,7 +27,14 @@ export function createCognitoIdentityService(options: {
     identities: new IdentityStore(options.db, now),
     credentials: options.iam.credentials,
     verifyIdToken: options.verifyIdToken,
+    providerAliases: options.providerAliases,
     now,
   });
-  return { name: 'cognito-identity', matches: matchesCognitoIdentity, handle };
+  return {
+    name: 'cognito-identity',
+    matches: matchesCognitoIdentity,
+    handle,
+    /** After a state reset (rows deleted): forget credentials cached in memory. */
+    reset: () => options.iam.credentials.clearCache(),
+  };
 }

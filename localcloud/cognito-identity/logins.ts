@@ -35,7 +35,12 @@ export async function verifyLogins(services: IdentityServices, pool: IdentityPoo
     if (typeof token !== 'string' || token.length === 0 || token.length > 50_000) {
       throw new CognitoIdentityError('InvalidParameterException', `Invalid login token for ${providerName}.`);
     }
-    const candidates = pool.cognitoProviders.filter((p) => p.providerName === providerName);
+    // The Logins key is the token's issuer without its scheme. Locally, the user pool's
+    // issuer is the local cloud's URL (`localhost:20005/<poolId>`): an alias of the
+    // provider name `cognito-idp.<region>.amazonaws.com/<poolId>` the templates declare.
+    const candidates = pool.cognitoProviders.filter(
+      (p) => p.providerName === providerName || (services.providerAliases?.(p.providerName) ?? []).includes(providerName),
+    );
     if (candidates.length === 0) {
       if (providerName in pool.supportedLoginProviders) {
         throw new CognitoIdentityError('NotAuthorizedException', `Invalid login token. Tokens from ${providerName} cannot be verified by the local cloud (no network); sign in through the user pool instead.`);
@@ -63,7 +68,7 @@ export async function verifyLogins(services: IdentityServices, pool: IdentityPoo
       throw new CognitoIdentityError('NotAuthorizedException', `Invalid login token. Token expired: ${claims.exp} >= ${Math.floor(services.now().getTime() / 1000)}`);
     }
     if (typeof claims.sub !== 'string' || claims.sub === '') throw new CognitoIdentityError('NotAuthorizedException', 'Invalid login token. It has no subject.');
-    verified.push({ provider, key: `${providerName}|${claims.sub}`, claims });
+    verified.push({ provider, key: `${provider.providerName}|${claims.sub}`, claims });
   }
   return verified;
 }

@@ -123,6 +123,11 @@ export class CredentialsStore {
     return credentials;
   }
 
+  /** Forget cached credentials (after the state was wiped underneath). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
   /** Revoke every credential of an identity (e.g. when it is merged away). */
   revokeIdentity(identityId: string): void {
     this.db.prepare('DELETE FROM credentials WHERE identity_id = ?').run(identityId);

@@ -14,10 +14,39 @@ import { createS3Handler } from './service';
 export function createS3Service(options: { assembly: ProvisionedAssembly; db: SqliteDatabase; stateDir: string; iam: IamServices; now?: () => Date }) {
   const now = options.now ?? (() => new Date());
   const objects = new ObjectStore(options.db, join(options.stateDir, 's3'));
+  const buckets = buildBuckets(options.assembly);
   const handle = createS3Handler({
-    services: { buckets: buildBuckets(options.assembly), objects, authorizer: options.iam.authorizer, now },
+    services: { buckets, objects, authorizer: options.iam.authorizer, now },
     credentials: options.iam.credentials,
     region: options.assembly.region,
   });
-  return { name: 's3', matches: (_req: IncomingMessage) => true, handle, objects };
+  return {
+    name: 's3',
+    /**
+     * Requests S3 answers: a path naming one of the buckets, the bucket-less
+     * `POST /?delete`, or anything signed for the s3 service (an unknown bucket then
+     * gets NoSuchBucket). Other unclaimed requests fall to the server's 404.
+     */
+    matches: (req: IncomingMessage) => {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      const path = q === -1 ? url : url.slice(0, q);
+      const first = path.split('/')[1] ?? '';
+      let bucket = first;
+      try {
+        bucket = decodeURIComponent(first);
+      } catch {
+        // not a bucket name then
+      }
+      if (buckets.some((b) => b.name === bucket)) return true;
+      if (first === '' && q !== -1 && /(^|&)delete(=|&|$)/.test(url.slice(q + 1))) return true;
+      const authorization = req.headers.authorization;
+      if (typeof authorization === 'string' && /Credential=[^/,]+\/\d{8}\/[^/]+\/s3\/aws4_request/.test(authorization)) return true;
+      return /[?&]X-Amz-Credential=[^&]*(%2F|\/)s3(%2F|\/)aws4_request/i.test(url);
+    },
+    handle,
+    objects,
+    /** After a state reset (rows deleted): delete the now unreferenced files. */
+    reset: () => objects.collectGarbage(),
+  };
 }

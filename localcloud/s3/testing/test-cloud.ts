@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { S3Client } from '@aws-sdk/client-s3';
-import { synthesize, synthInputHash } from '../../../scripts/synth';
+import { synthesizedAssembly } from '../../lambda/testing/synthesized';
 import { createCognitoIdentityService } from '../../cognito-identity';
 import { createIamServices } from '../../iam';
 import { openDatabase } from '../../iam/database';
@@ -22,9 +22,7 @@ import { createS3Service } from '..';
  * pool, which is another service).
  */
 export function testAssemblyDir(): string {
-  const dir = join(tmpdir(), `localcloud-assembly-${synthInputHash().slice(0, 16)}`);
-  if (!existsSync(join(dir, 'manifest.json'))) synthesize(dir);
-  return dir;
+  return synthesizedAssembly().directory;
 }
 
 export interface TestUser {
@@ -50,7 +48,7 @@ export async function startTestCloud(options: { now?: () => Date; stateDir?: str
   const s3 = createS3Service({ assembly, db, stateDir, iam, now });
   const services = [identity, s3];
   const server: Server = createServer((req, res) => {
-    const service = services.find((s) => s.matches(req))!;
+    const service = services.find((s) => s.matches(req)) ?? s3;
     service.handle(req, res).catch((e) => {
       console.error(e);
       res.destroy();

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfirmSignUpCommand, CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
+import { decodeJwt } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { synthesizedAssembly } from '../lambda/testing/synthesized';
+import type { ProvisionedAssembly } from '../provisioning/types';
+import { type LocalCloud, startLocalCloud } from '../server';
+
+/**
+ * The whole chain on the real server: sign up and SRP sign-in on the local user
+ * pool, id token → identity pool credentials (Logins key = the token's issuer
+ * without scheme), S3 with them; state survives a restart; reset wipes it.
+ */
+const PASSWORD = 'Correct-horse-battery-9!';
+let assembly: ProvisionedAssembly;
+let cloud: LocalCloud;
+let root: string;
+
+async function signedInIdToken(email: string): Promise<string> {
+  const poolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
+  const clientId = assembly.ofType('AWS::Cognito::UserPoolClient')[0].ref;
+  const idp = new CognitoIdentityProviderClient({ region: assembly.region, endpoint: cloud.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  await idp.send(
+    new SignUpCommand({
+      ClientId: clientId,
+      Username: email,
+      Password: PASSWORD,
+      UserAttributes: [
+        { Name: 'email', Value: email },
+        { Name: 'phone_number', Value: '+15550001234' },
+        { Name: 'birthdate', Value: '1990-01-01' },
+      ],
+    }),
+  );
+  const code = cloud.outbox.list().filter((m) => m.to === email).at(-1)!.code;
+  await idp.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
+  const user = new CognitoUser({ Username: email, Pool: new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: cloud.url }) });
+  const session = await new Promise<any>((resolve, reject) =>
+    user.authenticateUser(new AuthenticationDetails({ Username: email, Password: PASSWORD }), { onSuccess: resolve, onFailure: reject }),
+  );
+  return session.getIdToken().getJwtToken();
+}
+
+async function credentials(idToken?: string) {
+  const identity = new CognitoIdentityClient({ region: assembly.region, endpoint: cloud.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const poolId = assembly.ofType('AWS::Cognito::IdentityPool')[0].ref;
+  const Logins = idToken ? { [String(decodeJwt(idToken).iss).replace(/^https?:\/\//, '')]: idToken } : undefined;
+  const { IdentityId } = await identity.send(new GetIdCommand({ IdentityPoolId: poolId, Logins }));
+  const out = await identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins }));
+  const s3 = new S3Client({
+    region: assembly.region,
+    endpoint: cloud.url,
+    forcePathStyle: true,
+    maxAttempts: 1,
+    credentials: { accessKeyId: out.Credentials!.AccessKeyId!, secretAccessKey: out.Credentials!.SecretKey!, sessionToken: out.Credentials!.SessionToken! },
+  });
+  return { identityId: IdentityId!, s3 };
+}
+
+beforeAll(async () => {
+  assembly = synthesizedAssembly();
+  root = mkdtempSync(join(tmpdir(), 's3-server-'));
+  cloud = await startLocalCloud({ stateDir: join(root, 'state'), assemblyDir: assembly.directory, port: 0 });
+}, 120_000);
+afterAll(async () => {
+  await cloud?.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+describe('identity pool + S3 on the local cloud server', () => {
+  it('a user signed in on the local user pool writes their private folder; a guest cannot read it', async () => {
+    const bucket = assembly.ofType('AWS::S3::Bucket')[0].ref;
+    const idToken = await signedInIdToken('s3-user@example.com');
+    expect(String(decodeJwt(idToken).iss)).toMatch(/^http:\/\/localhost:\d+\/us-east-1_/);
+    const me = await credentials(idToken);
+    const again = await credentials(idToken);
+    expect(again.identityId).toBe(me.identityId);
+    await me.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `private/${me.identityId}/a.txt`, Body: 'mine' }));
+    const got = await me.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `private/${me.identityId}/a.txt` }));
+    expect(await got.Body!.transformToString()).toBe('mine');
+    const guest = await credentials();
+    await expect(guest.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `private/${me.identityId}/a.txt` }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(guest.s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'public/' }))).resolves.toMatchObject({ KeyCount: 0 });
+  });
+
+  it('unsigned requests for unknown paths still get the server’s 404; S3-signed ones to unknown buckets get NoSuchBucket', async () => {
+    const unknown = await fetch(`${cloud.url}/nowhere`);
+    expect(unknown.status).toBe(404);
+    const me = await credentials();
+    await expect(me.s3.send(new ListObjectsV2Command({ Bucket: 'no-such-bucket', Prefix: 'public/' }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
+  });
+
+  it('reset wipes objects, identities and credentials', async () => {
+    const bucket = assembly.ofType('AWS::S3::Bucket')[0].ref;
+    const idToken = await signedInIdToken('reset-user@example.com');
+    const me = await credentials(idToken);
+    await me.s3.send(new PutObjectCommand({ Bucket: bucket, Key: `private/${me.identityId}/gone.txt`, Body: 'x' }));
+    expect((await fetch(`${cloud.url}/_localcloud/reset`, { method: 'POST' })).status).toBe(200);
+    await expect(me.s3.send(new GetObjectCommand({ Bucket: bucket, Key: `private/${me.identityId}/gone.txt` }))).rejects.toMatchObject({
+      name: 'InvalidAccessKeyId',
+    });
+  });
+});
