@@ -1,5 +1,5 @@
 import { InvalidParameter } from './errors';
-import { openSession, sealSession, userOf } from './auth-flow';
+import { openSession, sealSession, sessionClientId, userOf } from './auth-flow';
 import type { Target } from './services';
 import { newTotpSecret } from './totp';
 import { optionalString } from './validate';
@@ -16,14 +16,9 @@ export const AssociateSoftwareToken: Target = (services) => async (_ctx, req) =>
     services.users.update(pool, user);
     return { SecretCode: secret };
   }
-  const pending = openSession(services, session, sessionClientId(services, session!), ['MFA_SETUP']);
+  const pending = openSession(services, session, sessionClientId(services, session), ['MFA_SETUP']);
   const user = userOf(services, pending);
   user.pendingTotpSecret = secret;
   services.users.update(services.pools.byId(pending.poolId)!, user);
   return { SecretCode: secret, Session: sealSession(services, pending) };
 };
-
-/** A Session names its own client (the session-only operations carry no ClientId). */
-export function sessionClientId(services: Parameters<Target>[0], session: string): string {
-  return services.sealer.unseal<{ clientId: string }>('cognito-idp:session', session)?.clientId ?? '';
-}

@@ -7,8 +7,9 @@ import type { AttributeType } from './validate';
  * User attributes against the pool's schema: what may be written, in which
  * format, and how a user's attributes look on the wire.
  */
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const PHONE = /^\+[0-9]{4,15}$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+$/;
+/** E.164, as Cognito requires phone numbers. */
+export const PHONE = /^\+[0-9]{4,15}$/;
 const VERIFIED = new Set(['email_verified', 'phone_number_verified']);
 
 const schemaError = (detail: string) => InvalidParameter(`Attributes did not conform to the schema: ${detail}`);

@@ -83,6 +83,18 @@ export function checkSecretHash(client: UserPoolClientConfig, username: string, 
   }
 }
 
+/** The client secret GetTokensFromRefreshToken and RevokeToken take (not a SECRET_HASH). */
+export function checkClientSecret(client: UserPoolClientConfig, given: string | undefined): void {
+  if (client.clientSecret && given !== client.clientSecret) {
+    throw NotAuthorized(`Client ${client.clientId} is configured with secret but ClientSecret was not received or is invalid`);
+  }
+}
+
+/** The client a Session was issued to (AssociateSoftwareToken and VerifySoftwareToken carry no ClientId). */
+export function sessionClientId(services: Pick<Services, 'sealer'>, session: string | undefined): string {
+  return (session && services.sealer.unseal<PendingSignIn>(SESSION_PURPOSE, session)?.clientId) || '';
+}
+
 /** Refuses a flow the app client does not allow, as Cognito words it. */
 export function assertFlowAllowed(client: UserPoolClientConfig, flow: string): void {
   const allowed = client.explicitAuthFlows.some((f) => f === `ALLOW_${flow}` || (flow === 'USER_PASSWORD_AUTH' && f === 'USER_PASSWORD_AUTH'));

@@ -58,6 +58,11 @@ export function deliveryDetails(attribute: 'email' | 'phone_number', destination
   return { Destination: mask(attribute, destination), DeliveryMedium: attribute === 'email' ? 'EMAIL' : 'SMS', AttributeName: attribute };
 }
 
+/** What an operation answers for an unknown user under PreventUserExistenceErrors: as if a code went out. */
+export function pretendDelivery(username: string): CodeDeliveryDetails {
+  return deliveryDetails(username.includes('@') ? 'email' : 'phone_number', username);
+}
+
 /** Cognito's masking: "a***@e***" and "+*******1234". */
 export function mask(attribute: 'email' | 'phone_number', value: string): string {
   if (attribute === 'email') {

@@ -1,6 +1,6 @@
 import { isVerified } from './attributes';
 import { checkSecretHash } from './auth-flow';
-import { deliveryDetails } from './codes';
+import { pretendDelivery } from './codes';
 import { InvalidParameter, NotAuthorized, UserNotFound } from './errors';
 import type { Target } from './services';
 import { optionalString, string, stringMap } from './validate';
@@ -14,7 +14,7 @@ export const ForgotPassword: Target = (services) => async (_ctx, req) => {
   const user = services.users.bySignInName(pool, username);
   if (!user) {
     if (!client.preventUserExistenceErrors) throw UserNotFound('Username/client id combination not found.');
-    return { CodeDeliveryDetails: deliveryDetails(username.includes('@') ? 'email' : 'phone_number', username) };
+    return { CodeDeliveryDetails: pretendDelivery(username) };
   }
   if (!user.enabled) throw NotAuthorized('User is disabled.');
   // The pool's recovery mechanisms, in priority order; Cognito's default is email, then phone.

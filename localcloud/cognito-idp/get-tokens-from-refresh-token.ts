@@ -1,5 +1,4 @@
-import { assertFlowAllowed } from './auth-flow';
-import { NotAuthorized } from './errors';
+import { assertFlowAllowed, checkClientSecret } from './auth-flow';
 import type { Target } from './services';
 import { optionalString, string, stringMap } from './validate';
 
@@ -9,9 +8,7 @@ export const GetTokensFromRefreshToken: Target = (services) => async (_ctx, req)
   const clientId = string(req, 'ClientId');
   const clientMetadata = stringMap(req, 'ClientMetadata');
   const { pool, client } = services.pools.client(clientId);
-  if (client.clientSecret && optionalString(req, 'ClientSecret') !== client.clientSecret) {
-    throw NotAuthorized(`Client ${clientId} is configured with secret but ClientSecret was not received or is invalid`);
-  }
+  checkClientSecret(client, optionalString(req, 'ClientSecret'));
   assertFlowAllowed(client, 'REFRESH_TOKEN_AUTH');
   return { AuthenticationResult: await services.tokens.refresh(pool, client, refreshToken, clientMetadata) };
 };

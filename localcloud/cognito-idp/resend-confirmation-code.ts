@@ -1,5 +1,5 @@
 import { checkSecretHash } from './auth-flow';
-import { deliveryDetails } from './codes';
+import { pretendDelivery } from './codes';
 import { InvalidParameter, UserNotFound } from './errors';
 import { confirmationChannel } from './lookups';
 import type { Target } from './services';
@@ -14,8 +14,7 @@ export const ResendConfirmationCode: Target = (services) => async (_ctx, req) =>
   const user = services.users.bySignInName(pool, username);
   if (!user) {
     if (!client.preventUserExistenceErrors) throw UserNotFound('Username/client id combination not found.');
-    // Answer as if a code went out, so the response tells nothing about who exists.
-    return { CodeDeliveryDetails: deliveryDetails(username.includes('@') ? 'email' : 'phone_number', username) };
+    return { CodeDeliveryDetails: pretendDelivery(username) };
   }
   if (user.status !== 'UNCONFIRMED') throw InvalidParameter('User is already confirmed.');
   const channel = confirmationChannel(pool, user);

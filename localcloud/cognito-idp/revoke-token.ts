@@ -1,4 +1,5 @@
-import { NotAuthorized, Unsupported } from './errors';
+import { checkClientSecret } from './auth-flow';
+import { Unsupported } from './errors';
 import type { Target } from './services';
 import { optionalString, string } from './validate';
 
@@ -7,9 +8,7 @@ export const RevokeToken: Target = (services) => async (_ctx, req) => {
   const token = string(req, 'Token');
   const clientId = string(req, 'ClientId');
   const { client } = services.pools.client(clientId);
-  if (client.clientSecret && optionalString(req, 'ClientSecret') !== client.clientSecret) {
-    throw NotAuthorized(`Client ${clientId} is configured with secret but ClientSecret was not received or is invalid`);
-  }
+  checkClientSecret(client, optionalString(req, 'ClientSecret'));
   if (!client.enableTokenRevocation) throw Unsupported('Token revocation is not enabled for this app client.');
   services.tokens.revoke(client, token);
   return {};

@@ -1,5 +1,5 @@
 import { newUuid } from '../services/ids';
-import { checkAttributes, checkRequired } from './attributes';
+import { checkAttributes, checkRequired, EMAIL, PHONE } from './attributes';
 import { checkSecretHash } from './auth-flow';
 import { InvalidParameter, NotAuthorized, UsernameExists } from './errors';
 import { confirmationChannel } from './lookups';
@@ -9,8 +9,6 @@ import { invokeTrigger } from './trigger-events';
 import type { User } from './users';
 import { attributeList, optionalString, string, stringMap } from './validate';
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const PHONE = /^\+[0-9]{4,15}$/;
 const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
 
 export const SignUp: Target = (services) => async (_ctx, req) => {

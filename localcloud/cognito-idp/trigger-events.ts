@@ -1,6 +1,6 @@
 import type { UserPoolConfig } from '../provisioning/user-pools';
-import { TriggerError, type Triggers } from '../services/triggers';
-import { UserLambdaValidation } from './errors';
+import type { Triggers } from '../services/triggers';
+import { CognitoError, UserLambdaValidation } from './errors';
 import type { User } from './users';
 
 /**
@@ -42,10 +42,10 @@ export async function invokeTrigger(
   try {
     return await triggers.invoke(pool.id, triggerName, arn, event);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof TriggerError || error instanceof Error) {
-      throw UserLambdaValidation(`${triggerName} failed with error ${message}.`);
-    }
-    throw error;
+    // The Lambda service's errors already carry Cognito's exception and exact message
+    // (UserLambdaValidationException, UnexpectedLambdaException, InvalidLambdaResponseException).
+    const { code, cognitoMessage } = (error ?? {}) as { code?: unknown; cognitoMessage?: unknown };
+    if (typeof code === 'string' && typeof cognitoMessage === 'string') throw new CognitoError(code, cognitoMessage);
+    throw UserLambdaValidation(`${triggerName} failed with error ${error instanceof Error ? error.message : String(error)}.`);
   }
 }

@@ -37,6 +37,24 @@ test('a failing PreSignUp becomes UserLambdaValidationException and creates nobo
   expect(t.cloud.cognitoIdp.users.bySignInName(t.cloud.cognitoIdp.pools.byId(t.poolId)!, 'eve@blocked.example')).toBeUndefined();
 });
 
+test("a Lambda service error keeps Cognito's own exception and message", async () => {
+  const failing: Triggers = {
+    invoke: async () => {
+      throw Object.assign(new Error('boom'), { code: 'UnexpectedLambdaException', cognitoMessage: 'PreSignUp failed with error boom.' });
+    },
+  };
+  const saved = t.cloud.context.triggers;
+  t.cloud.context.triggers = failing;
+  try {
+    await expect(t.sdk.send(new SignUpCommand({ ClientId: t.clientId, Username: 'late@example.com', Password: PASSWORD }))).rejects.toMatchObject({
+      name: 'UnexpectedLambdaException',
+      message: 'PreSignUp failed with error boom.',
+    });
+  } finally {
+    t.cloud.context.triggers = saved;
+  }
+});
+
 test('PreSignUp can auto-confirm; PostConfirmation and PreTokenGeneration run with Cognito trigger sources', async () => {
   calls.length = 0;
   const email = 'auto@example.com';

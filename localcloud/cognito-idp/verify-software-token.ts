@@ -1,5 +1,4 @@
-import { openSession, sealSession, userOf } from './auth-flow';
-import { sessionClientId } from './associate-software-token';
+import { openSession, sealSession, sessionClientId, userOf } from './auth-flow';
 import { EnableSoftwareTokenMFA, InvalidParameter } from './errors';
 import type { Target } from './services';
 import { totpMatches } from './totp';
@@ -31,7 +30,7 @@ export const VerifySoftwareToken: Target = (services) => async (_ctx, req) => {
     services.users.update(pool, user);
     return { Status: 'SUCCESS' };
   }
-  const pending = openSession(services, session, sessionClientId(services, session!), ['MFA_SETUP']);
+  const pending = openSession(services, session, sessionClientId(services, session), ['MFA_SETUP']);
   const user = userOf(services, pending);
   enable(user);
   services.users.update(services.pools.byId(pending.poolId)!, user);
