@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { S3Client } from '@aws-sdk/client-s3';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 import { generate } from 'otplib';
@@ -123,19 +125,6 @@ export function section(page: Page, name: string) {
   return page.getByRole('region', { name, exact: true });
 }
 
-/** The identity-pool id aws-amplify keeps in localStorage for the signed-in user. */
-export async function identityIdOf(page: Page): Promise<string> {
-  const id = await page.evaluate(() => {
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i)!;
-      if (key.endsWith('.identityId')) return localStorage.getItem(key);
-    }
-    return null;
-  });
-  expect(id, 'identity id in localStorage').toMatch(/^[\w-]+:[0-9a-f-]{36}$/);
-  return id!;
-}
-
 /** The id token aws-amplify keeps in localStorage (to call AWS directly as that user). */
 export async function idTokenOf(page: Page): Promise<string> {
   const token = await page.evaluate(() => {
@@ -147,6 +136,31 @@ export async function idTokenOf(page: Page): Promise<string> {
   });
   expect(token, 'id token in localStorage').toBeTruthy();
   return token!;
+}
+
+/**
+ * The signed-in user's identity-pool id and S3 client, from the id token the
+ * browser holds — the same credentials aws-amplify gets, used with the AWS SDK.
+ */
+export async function awsAs(page: Page): Promise<{ identityId: string; s3: S3Client; bucket: string }> {
+  const outputs = JSON.parse(readFileSync('amplify_outputs.json', 'utf8'));
+  const idToken = await idTokenOf(page);
+  const iss = JSON.parse(Buffer.from(idToken.split('.')[1], 'base64url').toString()).iss as string;
+  const identity = new CognitoIdentityClient({ region: outputs.auth.aws_region, endpoint: LOCAL_CLOUD });
+  const Logins = { [iss.replace(/^https?:\/\//, '')]: idToken };
+  const { IdentityId } = await identity.send(new GetIdCommand({ IdentityPoolId: outputs.auth.identity_pool_id, Logins }));
+  const { Credentials } = await identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins }));
+  const s3 = new S3Client({
+    region: outputs.storage.aws_region,
+    endpoint: LOCAL_CLOUD,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: Credentials!.AccessKeyId!,
+      secretAccessKey: Credentials!.SecretKey!,
+      sessionToken: Credentials!.SessionToken,
+    },
+  });
+  return { identityId: IdentityId!, s3, bucket: outputs.storage.bucket_name };
 }
 
 /** A small valid PNG (a 16×16 teal square) so the preview really decodes. */
