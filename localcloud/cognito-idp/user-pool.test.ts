@@ -15,7 +15,10 @@ import {
   UpdateUserAttributesCommand,
   VerifyUserAttributeCommand,
   DeleteUserAttributesCommand,
+  AssociateSoftwareTokenCommand,
+  VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { generateSync } from 'otplib';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../services/clock';
@@ -189,6 +192,30 @@ test('SMS MFA: verify a phone, turn SMS MFA on, sign in with the code sent by SM
 
   clock.advance(10 * 60 * 1000); // sessions last 3 minutes
   await expect(respond(t.lastCode(phone))).rejects.toMatchObject({ message: 'Invalid session for the user, session is expired.' });
+});
+
+test('SMS and TOTP both on, no preference: SELECT_MFA_TYPE, then the chosen challenge', async () => {
+  const email = await createUser();
+  const { AccessToken } = await tokens(email);
+  const phone = '+15555550123';
+  await t.sdk.send(new UpdateUserAttributesCommand({ AccessToken, UserAttributes: [{ Name: 'phone_number', Value: phone }] }));
+  await t.sdk.send(new GetUserAttributeVerificationCodeCommand({ AccessToken, AttributeName: 'phone_number' }));
+  await t.sdk.send(new VerifyUserAttributeCommand({ AccessToken, AttributeName: 'phone_number', Code: t.lastCode(phone) }));
+  const { SecretCode } = await t.sdk.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+  const totp = () => generateSync({ secret: SecretCode!, epoch: Math.floor(clock.now().getTime() / 1000) });
+  expect(await t.sdk.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totp() }))).toMatchObject({ Status: 'SUCCESS' });
+  await t.sdk.send(new SetUserMFAPreferenceCommand({ AccessToken, SMSMfaSettings: { Enabled: true }, SoftwareTokenMfaSettings: { Enabled: true } }));
+
+  const select = await passwordAuth(email);
+  expect(select).toMatchObject({ ChallengeName: 'SELECT_MFA_TYPE', ChallengeParameters: { MFAS_CAN_CHOOSE: '["SMS_MFA","SOFTWARE_TOKEN_MFA"]' } });
+  const chosen = await t.sdk.send(
+    new RespondToAuthChallengeCommand({ ClientId: t.clientId, ChallengeName: 'SELECT_MFA_TYPE', Session: select.Session, ChallengeResponses: { USERNAME: email, ANSWER: 'SOFTWARE_TOKEN_MFA' } }),
+  );
+  expect(chosen.ChallengeName).toBe('SOFTWARE_TOKEN_MFA');
+  const done = await t.sdk.send(
+    new RespondToAuthChallengeCommand({ ClientId: t.clientId, ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: chosen.Session, ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: totp() } }),
+  );
+  expect(done.AuthenticationResult?.AccessToken).toBeTruthy();
 });
 
 test('attributes: delete an optional one; a required one stays', async () => {
