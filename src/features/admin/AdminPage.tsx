@@ -100,7 +100,7 @@ export default function AdminPage({ api: injected, groups: injectedGroups }: { a
                     </td>
                     <td>
                       <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-                        <legend className="muted">Groups of {label}</legend>
+                        <legend className="visually-hidden">Groups of {label}</legend>
                         {groups.map((group) => {
                           const member = u.groups.includes(group);
                           const key = `${u.username}:${group}`;

@@ -163,6 +163,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
       <h2 id={headingId}>{section.title}</h2>
       <p className="muted">{section.description}</p>
 
+      {crumbs.length > 0 && (
       <nav aria-label={`${section.title} folders`}>
         <ol className="breadcrumbs">
           <li>
@@ -191,6 +192,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
           ))}
         </ol>
       </nav>
+      )}
 
       {error && <ErrorMessage onRetry={() => void refresh()}>{error}</ErrorMessage>}
       {notice && <Notice>{notice}</Notice>}
