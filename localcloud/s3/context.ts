@@ -107,12 +107,12 @@ export async function receiveBlob(ctx: S3Context, maxSize: number): Promise<{ fi
   try {
     for await (const chunk of readPayload(ctx.req, ctx.signature, summary, maxSize)) {
       if (failure) throw failure;
-      if (!out.write(chunk)) await Promise.race([once(out, 'drain'), once(out, 'error')]);
+      if (!out.write(chunk)) await once(out, 'drain'); // rejects on 'error'
     }
     out.end();
     await once(out, 'close');
     if (failure) throw failure;
-    return { file: ctx.services.objects.seal(temp), summary };
+    return { file: await ctx.services.objects.sealAsync(temp), summary };
   } catch (e) {
     out.destroy();
     await rm(temp, { force: true });

@@ -1,4 +1,5 @@
-import { copyFileSync, constants } from 'node:fs';
+import { constants } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { authorize, isoDate, objectArn, type S3Context, sendXml, tag, uploadAttributes, XML_NS } from './context';
 import { noSuchKey, S3Error } from './errors';
 import { etagMatches } from './put-object';
@@ -35,11 +36,12 @@ export async function copyObject(ctx: S3Context): Promise<void> {
   if (directive === 'COPY' && sourceBucket === ctx.bucket.name && sourceKey === ctx.key) {
     throw new S3Error('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
-  const segments = object.segments.map((s) => {
+  const segments = [];
+  for (const s of object.segments) {
     const temp = ctx.services.objects.newTempPath();
-    copyFileSync(ctx.services.objects.blobPath(s.file), temp, constants.COPYFILE_FICLONE);
-    return { file: ctx.services.objects.seal(temp), size: s.size };
-  });
+    await copyFile(ctx.services.objects.blobPath(s.file), temp, constants.COPYFILE_FICLONE);
+    segments.push({ file: await ctx.services.objects.sealAsync(temp), size: s.size });
+  }
   const attributes = directive === 'REPLACE' ? uploadAttributes(ctx.req) : { contentType: object.contentType, headers: object.headers, metadata: object.metadata };
   const lastModified = ctx.services.now();
   ctx.services.objects.put({ ...object, ...attributes, bucket: ctx.bucket.name, key: ctx.key, lastModified, segments });

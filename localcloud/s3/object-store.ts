@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SqliteDatabase } from '../iam/database';
 
@@ -112,6 +113,25 @@ export class ObjectStore {
       fsyncSync(dir);
     } finally {
       closeSync(dir);
+    }
+    return name;
+  }
+
+  /** `seal` without blocking the event loop (fsyncs run on libuv's thread pool). */
+  async sealAsync(tempPath: string): Promise<string> {
+    const file = await open(tempPath, 'r');
+    try {
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    const name = randomUUID();
+    await rename(tempPath, join(this.blobDir, name));
+    const dir = await open(this.blobDir, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
     }
     return name;
   }
