@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { UserPoolClientConfig, UserPoolConfig } from '../provisioning/user-pools';
-import { CognitoError, NotAuthorized, UserNotConfirmed, messages } from './errors';
+import { CognitoError, NotAuthorized, ResourceNotFound, UserNotConfirmed, messages } from './errors';
 import type { Services } from './services';
 import type { AuthenticationResult } from './tokens';
 import { invokeTrigger } from './trigger-events';
@@ -24,6 +24,8 @@ export interface PendingSignIn {
   clientId: string;
   username: string;
   challenge: string;
+  /** The device this sign-in proved (DEVICE_SRP_AUTH) or is proving. */
+  deviceKey?: string;
 }
 
 const SESSION_PURPOSE = 'cognito-idp:session';
@@ -102,8 +104,9 @@ export function assertFlowAllowed(client: UserPoolClientConfig, flow: string): v
 }
 
 /**
- * The password is right: reset the failure count, then either challenge for
- * a new password or MFA, or finish the sign-in.
+ * The password is right: reset the failure count, then challenge for a new
+ * password, the device (when the client names a tracked one) or MFA, or
+ * finish the sign-in.
  */
 export async function afterPasswordVerified(
   services: Services,
@@ -111,6 +114,7 @@ export async function afterPasswordVerified(
   client: UserPoolClientConfig,
   user: User,
   clientMetadata: Record<string, string>,
+  deviceKey?: string,
 ): Promise<AuthResponse> {
   clearFailures(services, pool, user);
   if (user.status === 'UNCONFIRMED') throw UserNotConfirmed(messages.notConfirmed);
@@ -122,6 +126,11 @@ export async function afterPasswordVerified(
       requiredAttributes: JSON.stringify(required),
     });
   }
+  if (deviceKey && pool.deviceConfiguration) {
+    // An unknown device makes aws-amplify forget its keys and sign in afresh.
+    if (!services.devices.get(pool.id, user.username, deviceKey)?.confirmed) throw ResourceNotFound('Device does not exist.');
+    return challenge(services, pool, client, user, 'DEVICE_SRP_AUTH', { DEVICE_KEY: deviceKey }, deviceKey);
+  }
   return mfaOrFinish(services, pool, client, user, clientMetadata);
 }
 
@@ -132,30 +141,37 @@ export async function mfaOrFinish(
   client: UserPoolClientConfig,
   user: User,
   clientMetadata: Record<string, string>,
+  deviceKey?: string,
 ): Promise<AuthResponse> {
-  if (pool.mfaConfiguration === 'OFF') return finishSignIn(services, pool, client, user, clientMetadata);
+  if (pool.mfaConfiguration === 'OFF') return finishSignIn(services, pool, client, user, clientMetadata, deviceKey);
   const totp = pool.enabledMfas.includes('SOFTWARE_TOKEN_MFA') && user.totpEnabled;
   const smsAllowed = pool.enabledMfas.includes('SMS_MFA') && !!user.attributes.phone_number;
   const sms = smsAllowed && user.smsMfaEnabled;
   if (totp && sms && !user.preferredMfa) {
-    return challenge(services, pool, client, user, 'SELECT_MFA_TYPE', { MFAS_CAN_CHOOSE: JSON.stringify(['SMS_MFA', 'SOFTWARE_TOKEN_MFA']) });
+    return challenge(services, pool, client, user, 'SELECT_MFA_TYPE', { MFAS_CAN_CHOOSE: JSON.stringify(['SMS_MFA', 'SOFTWARE_TOKEN_MFA']) }, deviceKey);
   }
-  if (totp && (!sms || user.preferredMfa === 'SOFTWARE_TOKEN_MFA')) return challenge(services, pool, client, user, 'SOFTWARE_TOKEN_MFA', {});
-  if (sms || (pool.mfaConfiguration === 'ON' && smsAllowed)) return smsChallenge(services, pool, client, user);
+  if (totp && (!sms || user.preferredMfa === 'SOFTWARE_TOKEN_MFA')) return challenge(services, pool, client, user, 'SOFTWARE_TOKEN_MFA', {}, deviceKey);
+  if (sms || (pool.mfaConfiguration === 'ON' && smsAllowed)) return smsChallenge(services, pool, client, user, deviceKey);
   if (pool.mfaConfiguration === 'ON') {
     const canSetUp = pool.enabledMfas.filter((m) => m === 'SOFTWARE_TOKEN_MFA' || (m === 'SMS_MFA' && smsAllowed));
     if (!canSetUp.length) throw NotAuthorized('User has not set up software token mfa');
-    return challenge(services, pool, client, user, 'MFA_SETUP', { MFAS_CAN_SETUP: JSON.stringify(canSetUp) });
+    return challenge(services, pool, client, user, 'MFA_SETUP', { MFAS_CAN_SETUP: JSON.stringify(canSetUp) }, deviceKey);
   }
-  return finishSignIn(services, pool, client, user, clientMetadata);
+  return finishSignIn(services, pool, client, user, clientMetadata, deviceKey);
 }
 
-export async function smsChallenge(services: Services, pool: UserPoolConfig, client: UserPoolClientConfig, user: User): Promise<AuthResponse> {
+export async function smsChallenge(
+  services: Services,
+  pool: UserPoolConfig,
+  client: UserPoolClientConfig,
+  user: User,
+  deviceKey?: string,
+): Promise<AuthResponse> {
   const delivery = await services.codes.send(pool, user, 'SMS_MFA', 'phone_number', { clientId: client.clientId });
   return challenge(services, pool, client, user, 'SMS_MFA', {
     CODE_DELIVERY_DELIVERY_MEDIUM: delivery.DeliveryMedium,
     CODE_DELIVERY_DESTINATION: delivery.Destination,
-  });
+  }, deviceKey);
 }
 
 export function challenge(
@@ -165,23 +181,33 @@ export function challenge(
   user: User,
   name: string,
   parameters: Record<string, string>,
+  deviceKey?: string,
 ): AuthResponse {
   return {
     ChallengeName: name,
     ChallengeParameters: { USER_ID_FOR_SRP: user.username, ...parameters },
-    Session: sealSession(services, { poolId: pool.id, clientId: client.clientId, username: user.username, challenge: name }),
+    Session: sealSession(services, { poolId: pool.id, clientId: client.clientId, username: user.username, challenge: name, deviceKey }),
   };
 }
 
-/** Tokens for a completed sign-in, after the PostAuthentication trigger. */
+/**
+ * Tokens for a completed sign-in, after the PostAuthentication trigger; where
+ * the pool tracks devices and no known device signed in, new device keys.
+ */
 export async function finishSignIn(
   services: Services,
   pool: UserPoolConfig,
   client: UserPoolClientConfig,
   user: User,
   clientMetadata: Record<string, string>,
+  deviceKey?: string,
 ): Promise<AuthResponse> {
-  const result = await services.tokens.issue(pool, client, user, clientMetadata);
+  const result: AuthenticationResult & { NewDeviceMetadata?: { DeviceKey: string; DeviceGroupKey: string } } =
+    await services.tokens.issue(pool, client, user, clientMetadata);
+  if (pool.deviceConfiguration && !deviceKey) {
+    const device = services.devices.create(pool, user.username);
+    result.NewDeviceMetadata = { DeviceKey: device.deviceKey, DeviceGroupKey: device.deviceGroupKey };
+  }
   await invokeTrigger(services.triggers, pool, 'PostAuthentication', 'PostAuthentication_Authentication', user, {
     clientId: client.clientId,
     request: { userAttributes: user.attributes, newDeviceUsed: false, clientMetadata },

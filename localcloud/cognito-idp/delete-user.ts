@@ -6,6 +6,7 @@ export const DeleteUser: Target = (services) => async (_ctx, req) => {
   services.store.transaction(() => {
     services.tokens.revokeAll(pool.id, user.username);
     services.codes.forget(pool.id, user.username);
+    services.devices.forgetAll(pool.id, user.username);
     services.users.delete(pool.id, user.username);
   });
   return {};

@@ -1,5 +1,5 @@
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
-import { ConfirmDeviceCommand, ConfirmSignUpCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { ConfirmSignUpCommand, SignUpCommand, StartWebAuthnRegistrationCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PASSWORD, startTestCloud, type TestCloud } from './testing';
@@ -47,8 +47,8 @@ test('SRP sign-in with a wrong password, or an unknown user, is refused alike', 
 });
 
 test('an operation the local cloud does not implement says so', async () => {
-  await expect(t.sdk.send(new ConfirmDeviceCommand({ AccessToken: 'x', DeviceKey: 'us-east-1_device' }))).rejects.toMatchObject({
+  await expect(t.sdk.send(new StartWebAuthnRegistrationCommand({ AccessToken: 'x' }))).rejects.toMatchObject({
     name: 'UnsupportedOperationException',
-    message: 'The local cloud does not implement AWSCognitoIdentityProviderService.ConfirmDevice.',
+    message: 'The local cloud does not implement AWSCognitoIdentityProviderService.StartWebAuthnRegistration.',
   });
 });

@@ -9,6 +9,7 @@ import { createSealer } from '../services/sealing';
 import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
 import { createCodes } from './codes';
+import { createDevices } from './devices';
 import { createCognitoIdpRouter, TARGET_PREFIX } from './router';
 import { createPools, type Pools, type Services } from './services';
 import { createTokens, type TokenUse, type VerifiedToken } from './tokens';
@@ -55,7 +56,8 @@ export function createCognitoIdp(deps: {
   const users = createUserStore(store);
   const codes = createCodes(store, clock, outbox, triggers);
   const tokens = createTokens({ store, clock, keys, users, triggers, pools: pools.all, baseUrl: deps.baseUrl });
-  const services: Services = { clock, store, pools, users, codes, tokens, outbox, sealer: createSealer(keys.sealing, clock), triggers };
+  const devices = createDevices(store, clock);
+  const services: Services = { clock, store, pools, users, codes, devices, tokens, outbox, sealer: createSealer(keys.sealing, clock), triggers };
   const route = createCognitoIdpRouter(services);
 
   const wellKnown = (req: IncomingMessage): { pool: UserPoolConfig; file: string } | undefined => {

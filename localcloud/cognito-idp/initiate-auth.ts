@@ -26,6 +26,8 @@ export interface SrpState {
   A: string;
   b: string;
   B: string;
+  /** Set when a device (not the password) is proving itself. */
+  deviceKey?: string;
 }
 export const SRP_PURPOSE = 'cognito-idp:srp';
 
@@ -77,7 +79,7 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
         recordFailedSignIn(services, pool, user);
         throw NotAuthorized(messages.incorrectCredentials);
       }
-      return afterPasswordVerified(services, pool, client, user, clientMetadata);
+      return afterPasswordVerified(services, pool, client, user, clientMetadata, parameters.DEVICE_KEY);
     }
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN': {

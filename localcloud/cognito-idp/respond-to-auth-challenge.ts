@@ -1,4 +1,5 @@
-import { parseSrpTimestamp, srpPoolName, verifyPasswordClaim } from '../services/srp';
+import type { UserPoolConfig } from '../provisioning/user-pools';
+import { isValidA, parseSrpTimestamp, serverEphemeral, srpPoolName, verifyPasswordClaim } from '../services/srp';
 import {
   afterPasswordVerified,
   assertNotLockedOut,
@@ -7,15 +8,17 @@ import {
   mfaOrFinish,
   openSession,
   recordFailedSignIn,
+  sealSession,
   smsChallenge,
   userOf,
 } from './auth-flow';
 import { checkAttributes } from './attributes';
-import { CodeMismatch, InvalidParameter, NotAuthorized, messages } from './errors';
+import { CodeMismatch, InvalidParameter, NotAuthorized, ResourceNotFound, messages } from './errors';
 import { SRP_PURPOSE, type SrpState } from './initiate-auth';
 import { checkPasswordPolicy, passwordVerifier } from './passwords';
-import type { Target } from './services';
+import type { Services, Target } from './services';
 import { totpMatches } from './totp';
+import type { User } from './users';
 import { optionalString, string, stringMap } from './validate';
 
 /** How far the client's TIMESTAMP may be from the server's clock. */
@@ -36,48 +39,59 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
 
   switch (name) {
     case 'PASSWORD_VERIFIER': {
-      response('USERNAME');
-      const secretBlock = response('PASSWORD_CLAIM_SECRET_BLOCK');
-      const signature = response('PASSWORD_CLAIM_SIGNATURE');
-      const timestamp = response('TIMESTAMP');
-      const state = services.sealer.unseal<SrpState>(SRP_PURPOSE, secretBlock);
-      if (!state || state.clientId !== clientId) throw NotAuthorized(messages.incorrectCredentials);
-      const user = services.users.byUsername(pool.id, state.username);
-      if (!user) throw NotAuthorized(messages.incorrectCredentials);
-      assertNotLockedOut(services, user);
-      const when = parseSrpTimestamp(timestamp);
-      const skewed = !when || Math.abs(when.getTime() - services.clock.now().getTime()) > MAX_CLOCK_SKEW_MS;
-      const verified =
-        !skewed &&
-        verifyPasswordClaim({
-          poolName: srpPoolName(pool.id),
-          userIdForSrp: user.username,
-          verifier: user.verifier,
-          A: state.A,
-          ephemeral: { b: state.b, B: state.B },
-          secretBlock,
-          timestamp,
-          signature,
-        });
-      if (!verified) {
-        recordFailedSignIn(services, pool, user);
-        throw NotAuthorized(messages.incorrectCredentials);
-      }
-      return afterPasswordVerified(services, pool, client, user, clientMetadata);
+      const { state, user } = passwordClaim(services, pool, clientId, response);
+      if (state.deviceKey) throw NotAuthorized(messages.incorrectCredentials);
+      checkClaim(services, pool, user, response, state, { poolName: srpPoolName(pool.id), userId: user.username, verifier: user.verifier });
+      return afterPasswordVerified(services, pool, client, user, clientMetadata, responses.DEVICE_KEY);
+    }
+    case 'DEVICE_SRP_AUTH': {
+      const pending = openSession(services, session, clientId, ['DEVICE_SRP_AUTH']);
+      const user = userOf(services, pending);
+      const A = response('SRP_A');
+      const device = services.devices.get(pool.id, user.username, response('DEVICE_KEY'));
+      if (!device?.confirmed || device.deviceKey !== pending.deviceKey) throw ResourceNotFound('Device does not exist.');
+      if (!isValidA(A)) throw InvalidParameter('Invalid SRP_A value.');
+      const { b, B } = serverEphemeral(device.verifier!);
+      const state: SrpState = { poolId: pool.id, clientId, username: user.username, A, b, B, deviceKey: device.deviceKey };
+      return {
+        ChallengeName: 'DEVICE_PASSWORD_VERIFIER',
+        ChallengeParameters: {
+          SALT: device.salt!,
+          SRP_B: B,
+          SECRET_BLOCK: services.sealer.seal(SRP_PURPOSE, state, 300),
+          USERNAME: user.username,
+          DEVICE_KEY: device.deviceKey,
+        },
+        Session: sealSession(services, { ...pending, challenge: 'DEVICE_PASSWORD_VERIFIER' }),
+      };
+    }
+    case 'DEVICE_PASSWORD_VERIFIER': {
+      const pending = openSession(services, session, clientId, ['DEVICE_PASSWORD_VERIFIER']);
+      const { state, user } = passwordClaim(services, pool, clientId, response);
+      const device = services.devices.get(pool.id, user.username, pending.deviceKey ?? '');
+      if (!device?.confirmed || state.deviceKey !== device.deviceKey) throw NotAuthorized(messages.incorrectCredentials);
+      checkClaim(services, pool, user, response, state, { poolName: device.deviceGroupKey, userId: device.deviceKey, verifier: device.verifier! });
+      services.devices.save({ ...device, lastAuthenticatedAt: services.clock.now().getTime() });
+      // A remembered device stands in for MFA.
+      return device.remembered
+        ? finishSignIn(services, pool, client, user, clientMetadata, device.deviceKey)
+        : mfaOrFinish(services, pool, client, user, clientMetadata, device.deviceKey);
     }
     case 'SOFTWARE_TOKEN_MFA': {
       const code = response('SOFTWARE_TOKEN_MFA_CODE');
-      const user = userOf(services, openSession(services, session, clientId, ['SOFTWARE_TOKEN_MFA']));
+      const pending = openSession(services, session, clientId, ['SOFTWARE_TOKEN_MFA']);
+      const user = userOf(services, pending);
       assertNotLockedOut(services, user);
       if (!user.totpSecret || !totpMatches(user.totpSecret, code, services.clock)) {
         recordFailedSignIn(services, pool, user);
         throw CodeMismatch('Invalid code received for user');
       }
-      return finishSignIn(services, pool, client, user, clientMetadata);
+      return finishSignIn(services, pool, client, user, clientMetadata, pending.deviceKey);
     }
     case 'SMS_MFA': {
       const code = response('SMS_MFA_CODE');
-      const user = userOf(services, openSession(services, session, clientId, ['SMS_MFA']));
+      const pending = openSession(services, session, clientId, ['SMS_MFA']);
+      const user = userOf(services, pending);
       assertNotLockedOut(services, user);
       try {
         services.codes.check(pool, user, 'SMS_MFA', '', code);
@@ -85,19 +99,20 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
         recordFailedSignIn(services, pool, user);
         throw CodeMismatch('Invalid code or auth state for the user.');
       }
-      return finishSignIn(services, pool, client, user, clientMetadata);
+      return finishSignIn(services, pool, client, user, clientMetadata, pending.deviceKey);
     }
     case 'SELECT_MFA_TYPE': {
       const answer = response('ANSWER');
-      const user = userOf(services, openSession(services, session, clientId, ['SELECT_MFA_TYPE']));
-      if (answer === 'SOFTWARE_TOKEN_MFA') return challenge(services, pool, client, user, 'SOFTWARE_TOKEN_MFA', {});
-      if (answer === 'SMS_MFA') return smsChallenge(services, pool, client, user);
+      const pending = openSession(services, session, clientId, ['SELECT_MFA_TYPE']);
+      const user = userOf(services, pending);
+      if (answer === 'SOFTWARE_TOKEN_MFA') return challenge(services, pool, client, user, 'SOFTWARE_TOKEN_MFA', {}, pending.deviceKey);
+      if (answer === 'SMS_MFA') return smsChallenge(services, pool, client, user, pending.deviceKey);
       throw InvalidParameter('Invalid MFA type chosen.');
     }
     case 'MFA_SETUP': {
       // The Session VerifySoftwareToken returned proves the new factor works.
-      const user = userOf(services, openSession(services, session, clientId, ['MFA_SETUP_VERIFIED']));
-      return finishSignIn(services, pool, client, user, clientMetadata);
+      const pending = openSession(services, session, clientId, ['MFA_SETUP_VERIFIED']);
+      return finishSignIn(services, pool, client, userOf(services, pending), clientMetadata, pending.deviceKey);
     }
     case 'NEW_PASSWORD_REQUIRED': {
       const password = response('NEW_PASSWORD');
@@ -117,3 +132,44 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       throw InvalidParameter(`The local cloud does not support the ${name} challenge.`);
   }
 };
+
+/** The SRP state sealed in the echoed SECRET_BLOCK, and its user (not locked out). */
+function passwordClaim(services: Services, pool: UserPoolConfig, clientId: string, response: (key: string) => string) {
+  response('USERNAME');
+  const state = services.sealer.unseal<SrpState>(SRP_PURPOSE, response('PASSWORD_CLAIM_SECRET_BLOCK'));
+  if (!state || state.clientId !== clientId || state.poolId !== pool.id) throw NotAuthorized(messages.incorrectCredentials);
+  const user = services.users.byUsername(pool.id, state.username);
+  if (!user) throw NotAuthorized(messages.incorrectCredentials);
+  assertNotLockedOut(services, user);
+  return { state, user };
+}
+
+/** Checks PASSWORD_CLAIM_SIGNATURE (and the TIMESTAMP's skew); a failure counts toward lockout. */
+function checkClaim(
+  services: Services,
+  pool: UserPoolConfig,
+  user: User,
+  response: (key: string) => string,
+  state: SrpState,
+  proof: { poolName: string; userId: string; verifier: string },
+): void {
+  const timestamp = response('TIMESTAMP');
+  const when = parseSrpTimestamp(timestamp);
+  const verified =
+    !!when &&
+    Math.abs(when.getTime() - services.clock.now().getTime()) <= MAX_CLOCK_SKEW_MS &&
+    verifyPasswordClaim({
+      poolName: proof.poolName,
+      userIdForSrp: proof.userId,
+      verifier: proof.verifier,
+      A: state.A,
+      ephemeral: { b: state.b, B: state.B },
+      secretBlock: response('PASSWORD_CLAIM_SECRET_BLOCK'),
+      timestamp,
+      signature: response('PASSWORD_CLAIM_SIGNATURE'),
+    });
+  if (!verified) {
+    recordFailedSignIn(services, pool, user);
+    throw NotAuthorized(messages.incorrectCredentials);
+  }
+}

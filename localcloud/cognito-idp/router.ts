@@ -13,7 +13,7 @@ import { GetUser } from './get-user';
 import { GetUserAttributeVerificationCode } from './get-user-attribute-verification-code';
 import { GlobalSignOut } from './global-sign-out';
 import { InitiateAuth } from './initiate-auth';
-import { ListDevices } from './list-devices';
+import { ConfirmDevice, ForgetDevice, GetDevice, ListDevices, UpdateDeviceStatus } from './device-operations';
 import { ResendConfirmationCode } from './resend-confirmation-code';
 import { RespondToAuthChallenge } from './respond-to-auth-challenge';
 import { RevokeToken } from './revoke-token';
@@ -28,11 +28,14 @@ import { VerifyUserAttribute } from './verify-user-attribute';
 export const TARGETS: Record<string, Target> = {
   AssociateSoftwareToken,
   ChangePassword,
+  ConfirmDevice,
   ConfirmForgotPassword,
   ConfirmSignUp,
   DeleteUser,
   DeleteUserAttributes,
+  ForgetDevice,
   ForgotPassword,
+  GetDevice,
   GetTokensFromRefreshToken,
   GetUser,
   GetUserAttributeVerificationCode,
@@ -44,6 +47,7 @@ export const TARGETS: Record<string, Target> = {
   RevokeToken,
   SetUserMFAPreference,
   SignUp,
+  UpdateDeviceStatus,
   UpdateUserAttributes,
   VerifySoftwareToken,
   VerifyUserAttribute,
@@ -55,7 +59,7 @@ export const TARGETS: Record<string, Target> = {
  * answer a clear error, never a fake success.
  */
 const KNOWN_UNIMPLEMENTED = [
-  'ConfirmDevice', 'ForgetDevice', 'GetDevice', 'UpdateDeviceStatus', 'UpdateAuthEventFeedback',
+  'UpdateAuthEventFeedback',
   'SetUserSettings', 'StartWebAuthnRegistration', 'CompleteWebAuthnRegistration', 'ListWebAuthnCredentials',
   'DeleteWebAuthnCredential', 'GetUserAuthFactors', 'AdminInitiateAuth', 'AdminRespondToAuthChallenge',
   'DescribeUserPool', 'DescribeUserPoolClient', 'ListUserPools', 'ListUserPoolClients', 'GetSigningCertificate',

@@ -5,6 +5,7 @@ import type { Sealer } from '../services/sealing';
 import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
 import type { Codes } from './codes';
+import type { Devices } from './devices';
 import { ResourceNotFound } from './errors';
 import type { Tokens } from './tokens';
 import type { UserStore } from './users';
@@ -16,6 +17,7 @@ export interface Services {
   pools: Pools;
   users: UserStore;
   codes: Codes;
+  devices: Devices;
   tokens: Tokens;
   outbox: Outbox;
   sealer: Sealer;
