@@ -23,6 +23,7 @@ import {
   ListUsersInGroupCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +166,37 @@ describe("the product's triggers, end to end", () => {
     await publicSdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: ALICE, ConfirmationCode: lastCode(ALICE) }));
     const alice = decodeJwt((await signIn(ALICE, PASSWORD)).getIdToken().getJwtToken());
     expect(alice['cognito:groups']).toBeUndefined();
+  });
+});
+
+/** Identity-pool credentials for a signed-in user, as aws-amplify gets them (GetId, GetCredentialsForIdentity). */
+async function identityCredentials(session: CognitoUserSession) {
+  const idToken = session.getIdToken().getJwtToken();
+  const logins = { [String(decodeJwt(idToken).iss).replace(/^\w+:\/\//, '')]: idToken };
+  const identity = new CognitoIdentityClient({ region: assembly.region, endpoint: cloud.url, maxAttempts: 1 });
+  const IdentityPoolId = assembly.ofType('AWS::Cognito::IdentityPool')[0].ref;
+  const { IdentityId } = await identity.send(new GetIdCommand({ IdentityPoolId, Logins: logins }));
+  const { Credentials } = await identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }));
+  return new CognitoIdentityProviderClient({
+    region: assembly.region,
+    endpoint: cloud.url,
+    maxAttempts: 1,
+    credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretKey!, sessionToken: Credentials!.SessionToken },
+  });
+}
+
+describe("the admin page's path: identity-pool credentials of the signed-in user", () => {
+  it('gives the bootstrapped admin the ADMINS role, which may list users; others may not', async () => {
+    const boss = await identityCredentials(await signIn(BOSS, PASSWORD));
+    const bound = cloud.context.iam.credentials.lookup(await boss.config.credentials().then((c) => c.accessKeyId));
+    expect(bound?.roleArn).toBe(roles.admins);
+    const listed = await boss.send(new ListUsersCommand({ UserPoolId: poolId }));
+    expect(listed.Users?.length).toBeGreaterThanOrEqual(2);
+    await expect(boss.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: ALICE }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+    });
+    const alice = await identityCredentials(await signIn(ALICE, PASSWORD));
+    await expect(alice.send(new ListUsersCommand({ UserPoolId: poolId }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });
 
