@@ -161,7 +161,7 @@ describe('FunctionRuntime', () => {
     expect(out.error.errorType).toBe('Sandbox.Timedout');
     expect(out.error.errorMessage).toBe(`RequestId: ${out.requestId} Error: Task timed out after 1.00 seconds`);
     expect(took).toBeGreaterThanOrEqual(950);
-    expect(took).toBeLessThan(3000);
+    expect(took).toBeLessThan(5000);
     expect(lines.some((l) => l.line.endsWith(`${out.requestId} Task timed out after 1.00 seconds`))).toBe(true);
     const fast = (await runtime.invoke('fn-sleeps', { sleepMs: 10 })) as any;
     expect(fast.ok).toBe(true);

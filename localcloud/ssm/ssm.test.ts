@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,7 @@ import { Authorizer } from '../iam/authorizer';
 import { type BoundCredentials, CredentialsStore } from '../iam/credentials';
 import { openDatabase } from '../iam/database';
 import { buildIamAccount, type IamAccount } from '../iam/iam-account';
-import { functionsFromAssembly } from '../lambda/functions';
+import { functionsFromAssembly, type LambdaFunction } from '../lambda/functions';
 import { FunctionRuntime } from '../lambda/runtime';
 import { synthesizedAssembly } from '../lambda/testing/synthesized';
 import type { ProvisionedAssembly } from '../provisioning/types';
@@ -238,6 +238,76 @@ describe('a function calling SSM with its execution role', () => {
       expect(denied.payload).toMatchObject({ ok: false, name: 'AccessDeniedException' });
       expect(denied.payload.message).toContain('assumed-role/');
       expect(denied.payload.message).toContain('/ssm-probe is not authorized to perform: ssm:GetParameters');
+    } finally {
+      await runtime.close();
+    }
+  });
+});
+
+describe("Amplify's runtime shim resolving secret() environment variables", () => {
+  it('reads the backend secret, falls back to the shared one, through SSM with the role policy', async () => {
+    // The shim exactly as ampx bundles it: the first line of the synthesized pre-sign-up asset.
+    const preSignUp = functionsFromAssembly(assembly).functions.find((f) => f.friendlyName === 'pre-sign-up')!;
+    const shim = readFileSync(join(preSignUp.codeDirectory, 'index.mjs'), 'utf8').split('\n')[0];
+    expect(shim).toContain('internalAmplifyFunctionResolveSsmParams');
+    const dir = mkdtempSync(join(tmpdir(), 'shim-fn-'));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'index.mjs'),
+      `${shim}\nexport const handler = async () => ({ google: process.env.GOOGLE_CLIENT_ID, shared: process.env.SHARED_ONLY, missing: process.env.MISSING });\n`,
+    );
+    const roleArn = 'arn:aws:iam::000000000000:role/secret-function';
+    account.roles.set(roleArn, {
+      name: 'secret-function',
+      arn: roleArn,
+      roleId: 'AROASECRETFUNCTION01',
+      logicalId: 'SecretFunction',
+      trustPolicy: { Statement: [] },
+      policies: [
+        {
+          name: 'amplify-secrets',
+          document: {
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: 'ssm:GetParameters',
+                Resource: [
+                  'arn:aws:ssm:us-east-1:000000000000:parameter/amplify/amplifyvault/local-sandbox-b1bf32956d/*',
+                  'arn:aws:ssm:us-east-1:000000000000:parameter/amplify/shared/someapp/*',
+                ],
+              },
+            ],
+          },
+        },
+      ],
+      unknownManagedPolicies: [],
+    });
+    const env = (name: string) => ({ path: secretPath(BACKEND, name), sharedPath: `/amplify/shared/someapp/${name}` });
+    secrets.set('/amplify/shared/someapp/SHARED_ONLY', 'from-the-shared-path');
+    const fn: LambdaFunction = {
+      ...preSignUp,
+      name: 'secret-reader-fn',
+      arn: 'arn:aws:lambda:us-east-1:000000000000:function:secret-reader-fn',
+      friendlyName: 'secret-reader-fn',
+      codeDirectory: dir,
+      roleArn,
+      environment: {
+        AMPLIFY_SSM_ENV_CONFIG: JSON.stringify({ GOOGLE_CLIENT_ID: env('GOOGLE_CLIENT_ID'), SHARED_ONLY: env('SHARED_ONLY'), MISSING: env('MISSING') }),
+        GOOGLE_CLIENT_ID: '<value will be resolved during runtime>',
+      },
+    };
+    const runtime = new FunctionRuntime({
+      functions: [fn],
+      region: assembly.region,
+      endpointUrl: endpoint,
+      log: () => {},
+      issueCredentials: ({ roleArn: arn, sessionName, durationSeconds }) =>
+        credentials.issue({ roleArn: arn, roleId: account.roles.get(arn)!.roleId, sessionName, durationSeconds }),
+    });
+    try {
+      const out = (await runtime.invoke('secret-reader-fn', {})) as any;
+      expect(out).toMatchObject({ ok: true, payload: { google: 'google-id-v2', shared: 'from-the-shared-path' } });
+      expect(out.payload.missing).toBeUndefined();
     } finally {
       await runtime.close();
     }
