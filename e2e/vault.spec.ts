@@ -32,6 +32,9 @@ const alice = person('alice', run, 1);
 const bob = person('bob', run, 2);
 const admin = { ...person('admin', run, 3), email: E2E_ADMIN_EMAIL };
 const SIX_MIB = 6 * 1024 * 1024;
+const MINIMAL_PDF =
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj ' +
+  '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
 
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -121,7 +124,7 @@ test('TOTP set up with the QR code, then required at the next sign-in', async ()
   expect((await awsAs(page)).identityId, 'the same identity after signing in again').toBe(aliceIdentity);
 });
 
-test('uploads a private image with a preview, a 6 MiB file with progress, and a public note', async () => {
+test('uploads a private image with a preview, a 6 MiB file with progress, a PDF, and a public note', async () => {
   const page = alicePage;
   const priv = section(page, 'Private');
   await priv.getByLabel(/Upload to private/).setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: await pngBytes(page) });
@@ -143,6 +146,18 @@ test('uploads a private image with a preview, a 6 MiB file with progress, and a 
   await expect(priv.getByText('Uploaded big.bin.')).toBeVisible({ timeout: 60_000 });
   await expect(priv.getByRole('row', { name: /big\.bin/ })).toContainText('6.0 MiB');
   expect(parts.length, 'a 6 MiB upload goes multipart (5 MiB parts)').toBe(2);
+
+  // A PDF in protected/: previewed in a frame from a presigned URL.
+  const prot = section(page, 'Protected');
+  await prot.getByLabel(/Upload to protected/).setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from(MINIMAL_PDF) });
+  await expect(prot.getByText('Uploaded notes.pdf.')).toBeVisible();
+  await prot.getByRole('button', { name: 'Preview notes.pdf' }).click();
+  const frame = prot.locator('iframe[title="Preview of notes.pdf"]');
+  await expect(frame).toBeVisible();
+  const pdf = await page.request.get((await frame.getAttribute('src'))!);
+  expect(pdf.status()).toBe(200);
+  expect(pdf.headers()['content-type']).toBe('application/pdf');
+  expect((await pdf.body()).toString()).toBe(MINIMAL_PDF);
 
   const pub = section(page, 'Public');
   await pub.getByLabel(/Upload to public/).setInputFiles({ name: `hello-${run}.txt`, mimeType: 'text/plain', buffer: Buffer.from('hello from alice') });
