@@ -50,6 +50,11 @@ export function openSession(
   return pending;
 }
 
+/** A challenge answered: its Session cannot be answered again. */
+export function spendSession(services: Pick<Services, 'sealer'>, session: string | undefined): void {
+  if (!session || !services.sealer.spend(SESSION_PURPOSE, session)) throw NotAuthorized(messages.invalidSession);
+}
+
 /** After 5 consecutive failures Cognito locks sign-in, 1 s at first, doubling up to 15 min. */
 const FREE_FAILURES = 5;
 const MAX_LOCK_SECONDS = 900;

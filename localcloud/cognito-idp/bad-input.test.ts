@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ConfirmSignUpCommand, InitiateAuthCommand, RespondToAuthChallengeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { g, modPow } from '../services/srp';
-import { PASSWORD, startTestCloud, type TestCloud } from './testing';
+import { PASSWORD, passwordVerifierAnswer, startTestCloud, type TestCloud } from './testing';
 
 /** Malformed, mistyped, missing, oversize and forged input: an AWS-shaped 4xx each time, and nothing changes. */
 let t: TestCloud;
@@ -73,4 +73,14 @@ test('a wrong SRP signature, or a forged SECRET_BLOCK, is refused', async () => 
   await expect(respond(SECRET_BLOCK, bogus, now)).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
   await expect(respond(SECRET_BLOCK, bogus, timestamp)).rejects.toMatchObject({ name: 'NotAuthorizedException' });
   await expect(respond(`A${SECRET_BLOCK.slice(1)}`, bogus, now)).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+});
+
+test('a password claim that succeeded cannot be replayed', async () => {
+  const answer = await passwordVerifierAnswer(t, email, PASSWORD);
+  const first = await t.sdk.send(new RespondToAuthChallengeCommand(answer));
+  expect(first.AuthenticationResult?.AccessToken).toBeTruthy();
+  await expect(t.sdk.send(new RespondToAuthChallengeCommand(answer))).rejects.toMatchObject({
+    name: 'NotAuthorizedException',
+    message: 'Incorrect username or password.',
+  });
 });

@@ -57,7 +57,7 @@ export function createCognitoIdp(deps: {
   const codes = createCodes(store, clock, outbox, triggers);
   const tokens = createTokens({ store, clock, keys, users, triggers, pools: pools.all, baseUrl: deps.baseUrl });
   const devices = createDevices(store, clock);
-  const services: Services = { clock, store, pools, users, codes, devices, tokens, outbox, sealer: createSealer(keys.sealing, clock), triggers };
+  const services: Services = { clock, store, pools, users, codes, devices, tokens, outbox, sealer: createSealer(keys.sealing, clock, store), triggers };
   const route = createCognitoIdpRouter(services);
 
   const wellKnown = (req: IncomingMessage): { pool: UserPoolConfig; file: string } | undefined => {

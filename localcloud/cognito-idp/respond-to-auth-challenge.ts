@@ -10,6 +10,7 @@ import {
   recordFailedSignIn,
   sealSession,
   smsChallenge,
+  spendSession,
   userOf,
 } from './auth-flow';
 import { checkAttributes } from './attributes';
@@ -51,6 +52,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       const device = services.devices.get(pool.id, user.username, response('DEVICE_KEY'));
       if (!device?.confirmed || device.deviceKey !== pending.deviceKey) throw ResourceNotFound('Device does not exist.');
       if (!isValidA(A)) throw InvalidParameter('Invalid SRP_A value.');
+      spendSession(services, session);
       const { b, B } = serverEphemeral(device.verifier!);
       const state: SrpState = { poolId: pool.id, clientId, username: user.username, A, b, B, deviceKey: device.deviceKey };
       return {
@@ -71,6 +73,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       const device = services.devices.get(pool.id, user.username, pending.deviceKey ?? '');
       if (!device?.confirmed || state.deviceKey !== device.deviceKey) throw NotAuthorized(messages.incorrectCredentials);
       checkClaim(services, pool, user, response, state, { poolName: device.deviceGroupKey, userId: device.deviceKey, verifier: device.verifier! });
+      spendSession(services, session);
       services.devices.save({ ...device, lastAuthenticatedAt: services.clock.now().getTime() });
       // A remembered device stands in for MFA.
       return device.remembered
@@ -86,6 +89,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
         recordFailedSignIn(services, pool, user);
         throw CodeMismatch('Invalid code received for user');
       }
+      spendSession(services, session);
       return finishSignIn(services, pool, client, user, clientMetadata, pending.deviceKey);
     }
     case 'SMS_MFA': {
@@ -99,12 +103,14 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
         recordFailedSignIn(services, pool, user);
         throw CodeMismatch('Invalid code or auth state for the user.');
       }
+      spendSession(services, session);
       return finishSignIn(services, pool, client, user, clientMetadata, pending.deviceKey);
     }
     case 'SELECT_MFA_TYPE': {
       const answer = response('ANSWER');
       const pending = openSession(services, session, clientId, ['SELECT_MFA_TYPE']);
       const user = userOf(services, pending);
+      if (answer === 'SOFTWARE_TOKEN_MFA' || answer === 'SMS_MFA') spendSession(services, session);
       if (answer === 'SOFTWARE_TOKEN_MFA') return challenge(services, pool, client, user, 'SOFTWARE_TOKEN_MFA', {}, pending.deviceKey);
       if (answer === 'SMS_MFA') return smsChallenge(services, pool, client, user, pending.deviceKey);
       throw InvalidParameter('Invalid MFA type chosen.');
@@ -112,6 +118,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
     case 'MFA_SETUP': {
       // The Session VerifySoftwareToken returned proves the new factor works.
       const pending = openSession(services, session, clientId, ['MFA_SETUP_VERIFIED']);
+      spendSession(services, session);
       return finishSignIn(services, pool, client, userOf(services, pending), clientMetadata, pending.deviceKey);
     }
     case 'NEW_PASSWORD_REQUIRED': {
@@ -124,6 +131,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       Object.assign(user.attributes, checkAttributes(pool, given, true));
       const missing = pool.schema.find((a) => a.required && a.name !== 'sub' && !user.attributes[a.name]);
       if (missing) throw InvalidParameter(`Invalid attributes given, ${missing.name} is missing`);
+      spendSession(services, session);
       Object.assign(user, passwordVerifier(pool, user.username, password), { status: 'CONFIRMED', updatedAt: services.clock.now().getTime() });
       services.users.update(pool, user);
       return mfaOrFinish(services, pool, client, user, clientMetadata);
@@ -172,4 +180,6 @@ function checkClaim(
     recordFailedSignIn(services, pool, user);
     throw NotAuthorized(messages.incorrectCredentials);
   }
+  // A SECRET_BLOCK proves one sign-in: the same claim sent again is refused.
+  if (!services.sealer.spend(SRP_PURPOSE, response('PASSWORD_CLAIM_SECRET_BLOCK'))) throw NotAuthorized(messages.incorrectCredentials);
 }

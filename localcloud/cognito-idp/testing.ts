@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { CognitoIdentityProviderClient, InitiateAuthCommand, type RespondToAuthChallengeCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import { g, k, modPow, N, padHex, srpPoolName, srpTimestamp } from '../services/srp';
 import { startLocalCloud, type LocalCloud, type StartOptions } from '../server';
 import type { OutboxMessage } from '../services/outbox';
 
@@ -117,4 +119,33 @@ export async function startTestCloud(options: Partial<StartOptions> & { pool?: R
     },
   };
   return test;
+}
+
+/**
+ * A minimal SRP client (the same math as aws-amplify's): starts USER_SRP_AUTH
+ * and returns the PASSWORD_VERIFIER answer, for tests that replay or tamper with it.
+ */
+export async function passwordVerifierAnswer(t: TestCloud, username: string, password: string): Promise<RespondToAuthChallengeCommandInput> {
+  const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+  const hashHex = (hex: string) => sha(Buffer.from(hex, 'hex'));
+  const a = BigInt(`0x${randomBytes(32).toString('hex')}`);
+  const A = modPow(g, a);
+  const start = await t.sdk.send(new InitiateAuthCommand({ ClientId: t.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: A.toString(16) } }));
+  const p = start.ChallengeParameters!;
+  const poolName = srpPoolName(t.poolId);
+  const x = BigInt(`0x${hashHex(padHex(BigInt(`0x${p.SALT}`)) + sha(`${poolName}${p.USER_ID_FOR_SRP}:${password}`))}`);
+  const B = BigInt(`0x${p.SRP_B}`);
+  const u = BigInt(`0x${hashHex(padHex(A) + padHex(B))}`);
+  const S = modPow((((B - k * modPow(g, x)) % N) + N) % N, a + u * x);
+  const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex')).update(Buffer.from(padHex(S), 'hex')).digest();
+  const key = createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key'), Buffer.from([1])])).digest().subarray(0, 16);
+  const timestamp = srpTimestamp(new Date());
+  const signature = createHmac('sha256', key)
+    .update(Buffer.concat([Buffer.from(poolName), Buffer.from(p.USER_ID_FOR_SRP), Buffer.from(p.SECRET_BLOCK, 'base64'), Buffer.from(timestamp)]))
+    .digest('base64');
+  return {
+    ClientId: t.clientId,
+    ChallengeName: 'PASSWORD_VERIFIER',
+    ChallengeResponses: { USERNAME: p.USERNAME, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
+  };
 }

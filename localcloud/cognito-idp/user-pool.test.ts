@@ -189,6 +189,7 @@ test('SMS MFA: verify a phone, turn SMS MFA on, sign in with the code sent by SM
   });
   const done = await respond(t.lastCode(phone));
   expect(done.AuthenticationResult?.IdToken).toBeTruthy();
+  await expect(respond(t.lastCode(phone))).rejects.toMatchObject({ message: 'Invalid session for the user, session is expired.' }); // no replay
 
   clock.advance(10 * 60 * 1000); // sessions last 3 minutes
   await expect(respond(t.lastCode(phone))).rejects.toMatchObject({ message: 'Invalid session for the user, session is expired.' });

@@ -1,4 +1,4 @@
-import { openSession, sealSession, sessionClientId, userOf } from './auth-flow';
+import { openSession, sealSession, sessionClientId, spendSession, userOf } from './auth-flow';
 import { EnableSoftwareTokenMFA, InvalidParameter } from './errors';
 import type { Target } from './services';
 import { totpMatches } from './totp';
@@ -33,6 +33,7 @@ export const VerifySoftwareToken: Target = (services) => async (_ctx, req) => {
   const pending = openSession(services, session, sessionClientId(services, session), ['MFA_SETUP']);
   const user = userOf(services, pending);
   enable(user);
+  spendSession(services, session);
   services.users.update(services.pools.byId(pending.poolId)!, user);
   return { Status: 'SUCCESS', Session: sealSession(services, { ...pending, challenge: 'MFA_SETUP_VERIFIED' }) };
 };

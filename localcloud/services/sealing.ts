@@ -1,42 +1,70 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { Store } from '../store/store';
 import type { Clock } from './clock';
 
 /**
  * Opaque, tamper-proof values handed to clients and read back later (an SRP
  * SECRET_BLOCK, an auth challenge's Session): AES-256-GCM with the state
  * folder's key, bound to a purpose and an expiry. The server keeps no table
- * of pending challenges, and they survive a restart.
+ * of pending challenges, and they survive a restart; a value can be spent
+ * once (a completed challenge cannot be replayed).
  */
 export interface Sealer {
   seal(purpose: string, payload: unknown, ttlSeconds: number): string;
-  /** The payload, or undefined when the value is forged, for another purpose, or expired. */
+  /** The payload, or undefined when the value is forged, for another purpose, expired, or spent. */
   unseal<T>(purpose: string, sealed: string): T | undefined;
+  /** Marks the value used; false when it was invalid or already spent. */
+  spend(purpose: string, sealed: string): boolean;
 }
 
-export function createSealer(key: Buffer, clock: Clock): Sealer {
+interface Envelope {
+  /** Expiry, epoch ms. */
+  e: number;
+  /** Nonce, to spend the value once. */
+  n: string;
+  p: unknown;
+}
+
+export const sealingMigrations = ['CREATE TABLE spent_seals (nonce TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)'];
+
+export function createSealer(key: Buffer, clock: Clock, store: Store): Sealer {
+  store.migrate('sealing', sealingMigrations);
+  const isSpent = store.db.prepare('SELECT 1 FROM spent_seals WHERE nonce = ?').pluck();
+  const markSpent = store.db.prepare('INSERT OR IGNORE INTO spent_seals (nonce, expires_at) VALUES (?, ?)');
+  const purge = store.db.prepare('DELETE FROM spent_seals WHERE expires_at < ?');
+  let spends = 0;
+
+  function open(purpose: string, sealed: string): Envelope | undefined {
+    try {
+      const raw = Buffer.from(sealed, 'base64');
+      // Node's decoder skips stray characters: insist on the exact encoding.
+      if (raw.length < 29 || raw.toString('base64') !== sealed) return undefined;
+      const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+      decipher.setAAD(Buffer.from(purpose));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      const envelope = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Envelope;
+      if (clock.now().getTime() > envelope.e || isSpent.get(envelope.n)) return undefined;
+      return envelope;
+    } catch {
+      return undefined;
+    }
+  }
+
   return {
     seal(purpose, payload, ttlSeconds) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       cipher.setAAD(Buffer.from(purpose));
-      const plain = JSON.stringify({ e: clock.now().getTime() + ttlSeconds * 1000, p: payload });
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      const envelope: Envelope = { e: clock.now().getTime() + ttlSeconds * 1000, n: randomBytes(12).toString('base64url'), p: payload };
+      const body = Buffer.concat([cipher.update(JSON.stringify(envelope), 'utf8'), cipher.final()]);
       return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
     },
-    unseal<T>(purpose: string, sealed: string) {
-      try {
-        const raw = Buffer.from(sealed, 'base64');
-        // Node's decoder skips stray characters: insist on the exact encoding.
-        if (raw.length < 29 || raw.toString('base64') !== sealed) return undefined;
-        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
-        decipher.setAAD(Buffer.from(purpose));
-        decipher.setAuthTag(raw.subarray(12, 28));
-        const plain = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
-        const { e, p } = JSON.parse(plain);
-        return clock.now().getTime() <= e ? (p as T) : undefined;
-      } catch {
-        return undefined;
-      }
+    unseal: <T>(purpose: string, sealed: string) => open(purpose, sealed)?.p as T | undefined,
+    spend(purpose, sealed) {
+      const envelope = open(purpose, sealed);
+      if (!envelope) return false;
+      if (++spends % 1000 === 0) purge.run(clock.now().getTime());
+      return markSpent.run(envelope.n, envelope.e).changes === 1;
     },
   };
 }
