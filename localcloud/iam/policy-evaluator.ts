@@ -207,7 +207,14 @@ function patternRegex(pattern: string, context: Map<string, ContextValue>, flags
     src += escapeRegex(value);
     i = end + 1;
   }
-  return new RegExp(`^${src}$`, flags + 's');
+  const cacheKey = `${flags}|re|${src}`;
+  let re = globCache.get(cacheKey);
+  if (!re) {
+    re = new RegExp(`^${src}$`, flags + 's');
+    if (globCache.size > 10_000) globCache.clear();
+    globCache.set(cacheKey, re);
+  }
+  return re;
 }
 
 /** The value of `${...}`'s inside, or undefined when the key is missing or multi-valued. */

@@ -101,7 +101,7 @@ export function uploadAttributes(req: IncomingMessage): { contentType: string; h
 export async function receiveBlob(ctx: S3Context, maxSize: number): Promise<{ file: string; summary: PayloadSummary }> {
   const summary: PayloadSummary = { size: 0, md5Hex: '', crc32: '' };
   const temp = ctx.services.objects.newTempPath();
-  const out = createWriteStream(temp, { flags: 'wx', highWaterMark: 1024 * 1024 });
+  const out = createWriteStream(temp, { flags: 'wx', highWaterMark: 1024 * 1024, flush: true }); // fsync before close
   let failure: unknown;
   out.on('error', (e) => (failure ??= e));
   try {
@@ -112,7 +112,7 @@ export async function receiveBlob(ctx: S3Context, maxSize: number): Promise<{ fi
     out.end();
     await once(out, 'close');
     if (failure) throw failure;
-    return { file: await ctx.services.objects.sealAsync(temp), summary };
+    return { file: await ctx.services.objects.sealFlushed(temp), summary };
   } catch (e) {
     out.destroy();
     await rm(temp, { force: true });

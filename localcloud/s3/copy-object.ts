@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, open } from 'node:fs/promises';
 import { authorize, isoDate, objectArn, type S3Context, sendXml, tag, uploadAttributes, XML_NS } from './context';
 import { noSuchKey, S3Error } from './errors';
 import { etagMatches } from './put-object';
@@ -40,7 +40,13 @@ export async function copyObject(ctx: S3Context): Promise<void> {
   for (const s of object.segments) {
     const temp = ctx.services.objects.newTempPath();
     await copyFile(ctx.services.objects.blobPath(s.file), temp, constants.COPYFILE_FICLONE);
-    segments.push({ file: await ctx.services.objects.sealAsync(temp), size: s.size });
+    const copied = await open(temp, 'r');
+    try {
+      await copied.sync();
+    } finally {
+      await copied.close();
+    }
+    segments.push({ file: await ctx.services.objects.sealFlushed(temp), size: s.size });
   }
   const attributes = directive === 'REPLACE' ? uploadAttributes(ctx.req) : { contentType: object.contentType, headers: object.headers, metadata: object.metadata };
   const lastModified = ctx.services.now();

@@ -117,23 +117,43 @@ export class ObjectStore {
     return name;
   }
 
-  /** `seal` without blocking the event loop (fsyncs run on libuv's thread pool). */
-  async sealAsync(tempPath: string): Promise<string> {
-    const file = await open(tempPath, 'r');
-    try {
-      await file.sync();
-    } finally {
-      await file.close();
-    }
+  /**
+   * Moves a temp file that is already flushed to disk (written with `flush: true`)
+   * into blobs/, then makes the rename durable with a directory fsync — one fsync
+   * shared by every rename that finished before it started (group commit).
+   */
+  async sealFlushed(tempPath: string): Promise<string> {
     const name = randomUUID();
     await rename(tempPath, join(this.blobDir, name));
-    const dir = await open(this.blobDir, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await this.syncBlobDir();
     return name;
+  }
+
+  private dirSync: { running?: Promise<void>; next?: Promise<void> } = {};
+
+  private syncBlobDir(): Promise<void> {
+    const state = this.dirSync;
+    if (state.next) return state.next; // will start after the running one: covers our rename
+    const run = async () => {
+      const dir = await open(this.blobDir, 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    };
+    if (!state.running) {
+      state.running = run().finally(() => (state.running = undefined));
+      return state.running;
+    }
+    state.next = state.running.then(
+      () => {
+        state.next = undefined;
+        state.running = run().finally(() => (state.running = undefined));
+        return state.running;
+      },
+    );
+    return state.next;
   }
 
   blobPath(name: string): string {
