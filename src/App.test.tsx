@@ -61,6 +61,7 @@ describe('App routing', () => {
     await user.click(screen.getByRole('link', { name: 'Profile' }));
     expect(await screen.findByRole('heading', { name: 'Profile page' })).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Profile' })).toHaveAttribute('aria-current', 'page');
+    expect(screen.getByRole('main')).toHaveFocus();
     expect(document.title).toBe('Profile · Amplify Vault');
     act(() => navigate('/admin'));
     expect(screen.getByRole('alert')).toHaveTextContent('admin page is for members of the ADMINS group');

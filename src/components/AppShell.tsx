@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, usePath } from '../router';
 
 export interface NavItem {
@@ -9,6 +9,13 @@ export interface NavItem {
 /** Page frame: skip link, header with navigation, and the main landmark. */
 export function AppShell({ nav, account, children }: { nav: NavItem[]; account?: ReactNode; children: ReactNode }) {
   const path = usePath();
+  const main = useRef<HTMLElement>(null);
+  const previous = useRef(path);
+  // After in-app navigation, move focus to the new page so screen readers announce it.
+  useEffect(() => {
+    if (previous.current !== path) main.current?.focus();
+    previous.current = path;
+  }, [path]);
   return (
     <>
       <a className="skip-link" href="#main">
@@ -31,7 +38,7 @@ export function AppShell({ nav, account, children }: { nav: NavItem[]; account?:
         </nav>
         {account && <div className="account">{account}</div>}
       </header>
-      <main id="main" tabIndex={-1}>
+      <main id="main" tabIndex={-1} ref={main}>
         {children}
       </main>
     </>
