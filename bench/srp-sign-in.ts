@@ -11,14 +11,14 @@
  * client computes SRP with OpenSSL and reuses its ephemeral key, so it costs
  * one modexp per sign-in and is not the bottleneck.
  *
- *   npx tsx bench/srp-sign-in.ts [--sequential 300] [--concurrent 8] [--per-client 100]
+ *   npx tsx bench/srp-sign-in.ts [--sequential 300] [--concurrent 8] [--per-client 100] [--rounds 3]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeTestAssembly } from '../localcloud/cognito-idp/testing';
@@ -30,12 +30,14 @@ const { values } = parseArgs({
     concurrent: { type: 'string', default: '8' },
     'per-client': { type: 'string', default: '100' },
     users: { type: 'string', default: '16' },
+    rounds: { type: 'string', default: '3' },
   },
 });
 const SEQUENTIAL = Number(values.sequential);
 const CONCURRENCY = Number(values.concurrent);
 const PER_CLIENT = Number(values['per-client']);
 const USERS = Number(values.users);
+const ROUNDS = Number(values.rounds);
 const PASSWORD = 'Bench-password-1';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -206,7 +208,14 @@ function bigintLimit(sets: number): number {
   return sets / ((performance.now() - started) / 1000);
 }
 
-async function benchLocalCloud(root: string) {
+/** A server under test: how to sign in once, its process, how to stop it. */
+interface Target {
+  signIn(i: number): Promise<void>;
+  pid: number;
+  stop(): void;
+}
+
+async function setUpLocalCloud(root: string): Promise<Target> {
   const assemblyDir = join(root, 'cdk.out');
   writeTestAssembly(assemblyDir, { MfaConfiguration: 'OFF' });
   const port = await freePort();
@@ -241,15 +250,14 @@ async function benchLocalCloud(root: string) {
       if (!done.AuthenticationResult?.AccessToken) throw new Error('no tokens');
     };
     await load(1, 20, child.pid!, signIn); // warm-up: JIT, caches, the users' g^x
-    const sequential = await load(1, SEQUENTIAL, child.pid!, signIn);
-    const concurrent = await load(CONCURRENCY, PER_CLIENT, child.pid!, signIn);
-    return { sequential, concurrent };
-  } finally {
+    return { signIn, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+  } catch (error) {
     child.kill('SIGTERM');
+    throw error;
   }
 }
 
-async function benchCognitoLocal(root: string) {
+async function setUpCognitoLocal(root: string): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const cwd = join(root, 'cognito-local');
@@ -278,41 +286,71 @@ async function benchCognitoLocal(root: string) {
       if (!done.AuthenticationResult?.AccessToken) throw new Error(`no tokens: ${JSON.stringify(done)}`);
     };
     await load(1, 20, child.pid!, signIn);
-    const sequential = await load(1, SEQUENTIAL, child.pid!, signIn);
-    const concurrent = await load(CONCURRENCY, PER_CLIENT, child.pid!, signIn);
-    return { sequential, concurrent };
-  } finally {
+    return { signIn, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+  } catch (error) {
     child.kill('SIGTERM');
+    throw error;
   }
 }
 
+/** Both loads on a target. */
+async function measure(target: Target) {
+  return {
+    sequential: await load(1, SEQUENTIAL, target.pid, target.signIn),
+    concurrent: await load(CONCURRENCY, PER_CLIENT, target.pid, target.signIn),
+  };
+}
+
+/** The run with the highest rate: on a shared machine, the one least disturbed by other work. */
+const best = (runs: Run[]): Run => runs.reduce((a, b) => (b.rate > a.rate ? b : a));
+
 const root = mkdtempSync(join(tmpdir(), 'bench-srp-'));
+const targets: Target[] = [];
 try {
-  const limit = modexpLimit(300);
-  const bigint = bigintLimit(30);
-  const ours = await benchLocalCloud(root);
-  let theirs: Awaited<ReturnType<typeof benchCognitoLocal>> | undefined;
+  const ours = await setUpLocalCloud(root);
+  targets.push(ours);
+  let theirs: Target | undefined;
   try {
-    theirs = await benchCognitoLocal(root);
+    theirs = await setUpCognitoLocal(root);
+    targets.push(theirs);
   } catch (error) {
     console.log(`cognito-local baseline unavailable: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
   }
+  // Rounds interleave every measurement, so background load on the machine hits them alike.
+  const limits: number[] = [];
+  const runs = { ours: { sequential: [] as Run[], concurrent: [] as Run[] }, theirs: { sequential: [] as Run[], concurrent: [] as Run[] } };
+  for (let round = 0; round < ROUNDS; round++) {
+    limits.push(modexpLimit(300));
+    const o = await measure(ours);
+    runs.ours.sequential.push(o.sequential);
+    runs.ours.concurrent.push(o.concurrent);
+    if (theirs) {
+      const t = await measure(theirs);
+      runs.theirs.sequential.push(t.sequential);
+      runs.theirs.concurrent.push(t.concurrent);
+    }
+  }
+  const limit = Math.max(...limits);
+  const bigint = bigintLimit(30);
+  const oursSeq = best(runs.ours.sequential);
+  const oursConc = best(runs.ours.concurrent);
   const fmt = (r: Run) =>
     `${r.rate.toFixed(0).padStart(5)} sign-ins/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   CPU/sign-in: server ${r.serverCpu.toFixed(2)} ms, client ${r.clientCpu.toFixed(2)} ms   (${r.count})`;
-  console.log('\nSRP sign-in benchmark (InitiateAuth USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER)');
+  console.log(`\nSRP sign-in benchmark (InitiateAuth USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER), best of ${ROUNDS} interleaved rounds, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)}`);
   console.log(`modexp limit (3 × 3072-bit, 256-bit exponents, OpenSSL): ${limit.toFixed(0)} sign-ins/s   [BigInt: ${bigint.toFixed(0)}/s, OpenSSL ${(limit / bigint).toFixed(1)}× faster]`);
-  console.log(`local cloud, sequential:          ${fmt(ours.sequential)}`);
-  console.log(`local cloud, ${CONCURRENCY} concurrent clients: ${fmt(ours.concurrent)}`);
+  console.log(`local cloud, sequential:                        ${fmt(oursSeq)}`);
+  console.log(`local cloud, ${CONCURRENCY} concurrent clients:             ${fmt(oursConc)}`);
+  console.log(`\nratio to the modexp limit: sequential ${((oursSeq.rate / limit) * 100).toFixed(0)}%, concurrent ${((oursConc.rate / limit) * 100).toFixed(0)}%   (goal ≥ 70%)`);
+  console.log(`modexp share of the server's CPU per sign-in: ${((1000 / limit / oursConc.serverCpu) * 100).toFixed(0)}%`);
   if (theirs) {
-    console.log(`cognito-local USER_PASSWORD_AUTH, sequential:  ${fmt(theirs.sequential)}`);
-    console.log(`cognito-local USER_PASSWORD_AUTH, ${CONCURRENCY} clients:   ${fmt(theirs.concurrent)}`);
-  }
-  const best = Math.max(ours.sequential.rate, ours.concurrent.rate);
-  console.log(`\nratio to the modexp limit: sequential ${(ours.sequential.rate / limit * 100).toFixed(0)}%, concurrent ${(ours.concurrent.rate / limit * 100).toFixed(0)}%   (goal ≥ 70%; best ${(best / limit * 100).toFixed(0)}%)`);
-  if (theirs) {
-    console.log(`ratio to cognito-local: sequential ${(ours.sequential.rate / theirs.sequential.rate).toFixed(2)}×, concurrent ${(ours.concurrent.rate / theirs.concurrent.rate).toFixed(2)}×   (goal ≥ 1.5×)`);
+    const theirSeq = best(runs.theirs.sequential);
+    const theirConc = best(runs.theirs.concurrent);
+    console.log(`cognito-local USER_PASSWORD_AUTH, sequential:   ${fmt(theirSeq)}`);
+    console.log(`cognito-local USER_PASSWORD_AUTH, ${CONCURRENCY} clients:    ${fmt(theirConc)}`);
+    console.log(`ratio to cognito-local: sequential ${(oursSeq.rate / theirSeq.rate).toFixed(2)}×, concurrent ${(oursConc.rate / theirConc.rate).toFixed(2)}×   (goal ≥ 1.5×); server CPU per sign-in ${(theirConc.serverCpu / oursConc.serverCpu).toFixed(2)}× less`);
   }
 } finally {
+  for (const target of targets) target.stop();
   agent.destroy();
   rmSync(root, { recursive: true, force: true });
 }
