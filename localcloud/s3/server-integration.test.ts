@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfirmSignUpCommand, CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { ConfirmSignUpCommand, CognitoIdentityProviderClient, GlobalSignOutCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
@@ -93,6 +93,35 @@ describe('identity pool + S3 on the local cloud server', () => {
     expect(unknown.status).toBe(404);
     const me = await credentials();
     await expect(me.s3.send(new ListObjectsV2Command({ Bucket: 'no-such-bucket', Prefix: 'public/' }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
+  });
+
+  it("answers with the bucket's CORS rules, ETag exposed", async () => {
+    const bucket = assembly.ofType('AWS::S3::Bucket')[0].ref;
+    const me = await credentials();
+    const url = await (await import('@aws-sdk/s3-request-presigner')).getSignedUrl(
+      me.s3,
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: 'public/' }),
+      { expiresIn: 60 },
+    );
+    const res = await fetch(url, { headers: { origin: 'http://localhost:5173' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*'); // AllowedOrigins: ["*"]
+    expect(res.headers.get('access-control-expose-headers')!.split(', ')).toEqual(['x-amz-server-side-encryption', 'x-amz-request-id', 'x-amz-id-2', 'ETag']);
+  });
+
+  it('refuses an id token revoked by GlobalSignOut', async () => {
+    const email = 'revoked@example.com';
+    const idToken = await signedInIdToken(email);
+    await credentials(idToken);
+    const clientId = assembly.ofType('AWS::Cognito::UserPoolClient')[0].ref;
+    const poolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
+    const user = new CognitoUser({ Username: email, Pool: new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: cloud.url }) });
+    const session = await new Promise<any>((resolve, reject) =>
+      user.authenticateUser(new AuthenticationDetails({ Username: email, Password: PASSWORD }), { onSuccess: resolve, onFailure: reject }),
+    );
+    const idp = new CognitoIdentityProviderClient({ region: assembly.region, endpoint: cloud.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    await idp.send(new GlobalSignOutCommand({ AccessToken: session.getAccessToken().getJwtToken() }));
+    await expect(credentials(session.getIdToken().getJwtToken())).rejects.toMatchObject({ name: 'NotAuthorizedException' });
   });
 
   it('reset wipes objects, identities and credentials', async () => {

@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { request } from 'node:http';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -231,54 +232,64 @@ describe('tampering is refused with the right error, and nothing is stored', () 
     expect(stored(k)).toBe(false);
   });
 
-  it('signed aws-chunked streaming: good chunk signatures accepted, a changed byte refused', async () => {
-    const put = async (k: string, tamper: boolean) => {
+  it('signed aws-chunked streaming, with and without a signed trailer: good signatures accepted, any changed byte refused', async () => {
+    const put = async (k: string, options: { tamper?: number; trailer?: boolean; badCrc?: boolean; badTrailerSignature?: boolean }) => {
       const path = `/${cloud.bucket}/${k}`;
       const data = Buffer.from('a'.repeat(70_000));
       const chunks = [data.subarray(0, 65_536), data.subarray(65_536), Buffer.alloc(0)];
       const date = now();
       const amzDate = date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
       const scope = `${amzDate.slice(0, 8)}/${cloud.assembly.region}/s3/aws4_request`;
-      const frameLength = chunks.reduce((n, c) => n + c.length.toString(16).length + ';chunk-signature='.length + 64 + 4 + c.length, 0);
       const signer = new SignatureV4({ credentials: creds, region: cloud.assembly.region, service: 's3', sha256: Sha256, uriEscapePath: false });
-      const signed = await signer.sign(
-        {
-          method: 'PUT',
-          protocol: 'http:',
-          hostname: '127.0.0.1',
-          port: cloud.port,
-          path,
-          query: {},
-          headers: {
-            host: `127.0.0.1:${cloud.port}`,
-            'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
-            'content-encoding': 'aws-chunked',
-            'x-amz-decoded-content-length': String(data.length),
-            'content-length': String(frameLength),
-          },
-        },
-        { signingDate: date },
-      );
-      const headers = signed.headers as Record<string, string>;
-      let previous = /Signature=([0-9a-f]{64})/.exec(headers.authorization)![1];
       const h = (k2: Buffer | string, d: string) => createHmac('sha256', k2).update(d).digest();
       const signingKey = h(h(h(h(`AWS4${creds.secretAccessKey}`, amzDate.slice(0, 8)), cloud.assembly.region), 's3'), 'aws4_request');
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(crc32(options.badCrc ? Buffer.from('other') : data));
+      const headersToSign: Record<string, string> = {
+        host: `127.0.0.1:${cloud.port}`,
+        'x-amz-content-sha256': options.trailer ? 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER' : 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+        'content-encoding': 'aws-chunked',
+        'x-amz-decoded-content-length': String(data.length),
+      };
+      if (options.trailer) headersToSign['x-amz-trailer'] = 'x-amz-checksum-crc32';
+      const signed = await signer.sign({ method: 'PUT', protocol: 'http:', hostname: '127.0.0.1', port: cloud.port, path, query: {}, headers: headersToSign }, { signingDate: date });
+      const headers = signed.headers as Record<string, string>;
+      let previous = /Signature=([0-9a-f]{64})/.exec(headers.authorization)![1];
       const frames: Buffer[] = [];
       for (const chunk of chunks) {
         const sts = `AWS4-HMAC-SHA256-PAYLOAD\n${amzDate}\n${scope}\n${previous}\n${createHash('sha256').update('').digest('hex')}\n${createHash('sha256').update(chunk).digest('hex')}`;
         previous = createHmac('sha256', signingKey).update(sts).digest('hex');
-        frames.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${previous}\r\n`), chunk, Buffer.from('\r\n'));
+        frames.push(Buffer.from(`${chunk.length.toString(16)};chunk-signature=${previous}\r\n`), chunk);
+        if (chunk.length > 0 || !options.trailer) frames.push(Buffer.from('\r\n'));
+      }
+      if (options.trailer) {
+        const trailer = `x-amz-checksum-crc32:${crc.toString('base64')}\n`;
+        const sts = `AWS4-HMAC-SHA256-TRAILER\n${amzDate}\n${scope}\n${previous}\n${createHash('sha256').update(trailer).digest('hex')}`;
+        let trailerSignature = createHmac('sha256', signingKey).update(sts).digest('hex');
+        if (options.badTrailerSignature) trailerSignature = trailerSignature.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+        frames.push(Buffer.from(`${trailer.trim()}\r\nx-amz-trailer-signature:${trailerSignature}\r\n\r\n`));
       }
       const body = Buffer.concat(frames);
-      if (tamper) body[200] ^= 1;
-      return send('PUT', path, headers, body);
+      if (options.tamper !== undefined) body[options.tamper] ^= 1;
+      return send('PUT', path, { ...headers, 'content-length': String(body.length) }, body);
     };
-    const good = key();
-    expect(await put(good, false)).toMatchObject({ status: 200 });
-    expect(cloud.objects.get(cloud.bucket, good)?.size).toBe(70_000);
-    const bad = key();
-    expect(await put(bad, true)).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
-    expect(stored(bad)).toBe(false);
+    for (const trailer of [false, true]) {
+      const good = key();
+      expect(await put(good, { trailer })).toMatchObject({ status: 200 });
+      expect(cloud.objects.get(cloud.bucket, good)?.size).toBe(70_000);
+      for (const tamper of [5, 200, 65_700]) {
+        const bad = key();
+        const res = await put(bad, { trailer, tamper });
+        expect(res.status, `byte ${tamper}`).toBeGreaterThanOrEqual(400);
+        expect(res.code, `byte ${tamper}`).toMatch(/SignatureDoesNotMatch|InvalidChunkSizeError|IncompleteBody/);
+        expect(stored(bad)).toBe(false);
+      }
+    }
+    const badCrc = key();
+    expect(await put(badCrc, { trailer: true, badCrc: true })).toMatchObject({ status: 400, code: 'BadDigest' });
+    const badTrailer = key();
+    expect(await put(badTrailer, { trailer: true, badTrailerSignature: true })).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    expect(stored(badCrc) || stored(badTrailer)).toBe(false);
   });
 
   it('malformed input gets an AWS-shaped 4xx, never a 500', async () => {
