@@ -29,7 +29,7 @@ export function AccountActions() {
         Sign out everywhere
       </button>
       <h3>Delete your account</h3>
-      <p>This removes your account for good. Your files are not recoverable afterwards.</p>
+      <p>This removes your account for good. Delete your private files first if you want them gone: they stay in storage, and nobody can sign in as you to reach them again.</p>
       <label htmlFor="delete-confirm">Type {DELETE_WORD} to confirm</label>
       <input id="delete-confirm" type="text" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
       <div className="actions">
