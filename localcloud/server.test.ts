@@ -66,6 +66,8 @@ test('state survives kill -9 of `npm run localcloud` (main.ts)', async () => {
     await sdk.send(new SignUpCommand({ ClientId: t.clientId, Username: email, Password: PASSWORD }));
     const outbox = await (await fetch(`http://localhost:${port}/_localcloud/outbox`)).json();
     await sdk.send(new ConfirmSignUpCommand({ ClientId: t.clientId, Username: email, ConfirmationCode: outbox.at(-1).code }));
+    expect(child.output()).toContain(`localcloud outbox: email to ${email} "Your code": Your code is ${outbox.at(-1).code}.`);
+    expect(child.output()).toContain(`/_localcloud/outbox`);
     child.kill('SIGKILL');
     await new Promise((done) => child.once('exit', done));
     child = await run();
@@ -79,16 +81,16 @@ test('state survives kill -9 of `npm run localcloud` (main.ts)', async () => {
 }, 60_000);
 
 /** Starts main.ts on `port` with its own state folder beside the test's, resolving once it prints its URL. */
-function startMain(port: number, cloud: TestCloud): Promise<ChildProcess> {
+function startMain(port: number, cloud: TestCloud): Promise<ChildProcess & { output(): string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'localcloud/main.ts', '--assembly', cloud.assemblyDir, '--port', String(port)], {
     env: { ...process.env, LOCALCLOUD_STATE: `${cloud.stateDir}-main` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let output = '';
   return new Promise((resolve, reject) => {
-    let output = '';
     const onData = (chunk: Buffer) => {
       output += chunk;
-      if (output.includes('listening on')) resolve(child);
+      if (output.includes('listening on')) resolve(Object.assign(child, { output: () => output }));
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk) => (output += chunk));
