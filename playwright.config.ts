@@ -17,7 +17,12 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [['list'], ['html', { outputFolder: 'e2e/artifacts/report', open: 'never' }]],
+  reporter: [
+    ['list'],
+    ['html', { outputFolder: 'e2e/artifacts/report', open: 'never' }],
+    // In CI a JSON report feeds the one-line summary (scripts/test-summary.ts).
+    ...(process.env.CI ? [['json', { outputFile: 'test-results/playwright.json' }] as const] : []),
+  ],
   use: {
     baseURL: 'http://localhost:5173',
     browserName: 'chromium',

@@ -7,6 +7,9 @@ export default defineConfig({
   server: { host: 'localhost', port: 5173, strictPort: true },
   preview: { host: 'localhost', port: 4173, strictPort: true },
   test: {
+    // In CI a JSON report feeds the one-line summary (scripts/test-summary.ts).
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'test-results/vitest.json' },
     projects: [
       {
         extends: true,
