@@ -75,8 +75,8 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       checkClaim(services, pool, user, response, state, { poolName: device.deviceGroupKey, userId: device.deviceKey, verifier: device.verifier! });
       spendSession(services, session);
       services.devices.save({ ...device, lastAuthenticatedAt: services.clock.now().getTime() });
-      // A remembered device stands in for MFA.
-      return device.remembered
+      // With ChallengeRequiredOnNewDevice, a remembered device stands in for MFA (new ones must answer it).
+      return device.remembered && pool.deviceConfiguration?.challengeRequiredOnNewDevice
         ? finishSignIn(services, pool, client, user, clientMetadata, device.deviceKey)
         : mfaOrFinish(services, pool, client, user, clientMetadata, device.deviceKey);
     }
