@@ -17,12 +17,12 @@ const { values } = parseArgs({
 });
 
 const stateDir = resolve(process.env.LOCALCLOUD_STATE ?? '.localcloud');
-if (values.reset) {
-  wipeState(stateDir);
-  console.log(`localcloud: wiped ${stateDir}`);
-}
 
 try {
+  if (values.reset) {
+    wipeState(stateDir);
+    console.log(`localcloud: wiped ${stateDir}`);
+  }
   const cloud = await startLocalCloud({ stateDir, assemblyDir: values.assembly!, port: Number(values.port) });
   cloud.outbox.onMessage((m) =>
     console.log(`localcloud outbox: ${m.channel} to ${m.to}${m.subject ? ` "${m.subject}"` : ''}: ${m.body}  (code ${m.code})`),

@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, parse, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
 
 /**
@@ -74,6 +74,11 @@ export function openStore(stateDir: string): Store {
 
 /** Empties a state folder (the `--reset` of `npm run localcloud`); services keep files there too. */
 export function wipeState(stateDir: string): void {
-  rmSync(stateDir, { recursive: true, force: true });
-  mkdirSync(stateDir, { recursive: true });
+  const target = resolve(stateDir);
+  // Never the working tree itself (or a folder holding it): a mistyped LOCALCLOUD_STATE must not delete the project.
+  if (target === parse(target).root || `${process.cwd()}${sep}`.startsWith(`${target}${sep}`)) {
+    throw new Error(`Refusing to wipe ${target}: it holds the working directory. Point LOCALCLOUD_STATE at a folder of its own.`);
+  }
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
 }
