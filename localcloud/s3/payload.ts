@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
 import { EMPTY_SHA256, type VerifiedSignature } from '../sigv4/verify';
 import { S3Error } from './errors';
+import { md5Pool } from './md5-worker';
 
 /**
  * Reads a request body as S3 does, yielding the decoded payload chunk by chunk
@@ -24,6 +25,8 @@ export interface PayloadSummary {
 }
 
 const MAX_CHUNK = 64 * 1024 * 1024;
+/** Bodies from this size on have their MD5 computed on a worker thread. */
+const OFFLOAD_THRESHOLD = 1024 * 1024;
 
 export function crc32Base64(value: number): string {
   const b = Buffer.alloc(4);
@@ -33,61 +36,71 @@ export function crc32Base64(value: number): string {
 
 export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature | undefined, summary: PayloadSummary, maxSize: number): AsyncGenerator<Buffer> {
   const declared = sig?.payloadHash ?? 'UNSIGNED-PAYLOAD';
-  const md5 = createHash('md5');
+  // Small bodies hash in place; large ones (by Content-Length or aws-chunked) on a worker.
+  const length = Number(req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'] ?? 0);
+  const md5 = length >= OFFLOAD_THRESHOLD ? md5Pool.start() : undefined;
+  const localMd5 = md5 ? undefined : createHash('md5');
   let crc = 0;
   let size = 0;
   const track = (chunk: Buffer) => {
-    md5.update(chunk);
-    crc = crc32(chunk, crc);
     size += chunk.length;
     if (size > maxSize) throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { MaxSizeAllowed: String(maxSize) });
+    crc = crc32(chunk, crc);
+    if (localMd5) localMd5.update(chunk);
+    else return md5!.update(chunk);
+    return undefined;
   };
-  const trailers = new Map<string, string>();
-  const encoding = String(req.headers['content-encoding'] ?? '');
-  if (declared.startsWith('STREAMING-')) {
-    const decoded = req.headers['x-amz-decoded-content-length'];
-    if (decoded === undefined && !declared.includes('TRAILER')) {
-      throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header (x-amz-decoded-content-length for aws-chunked).', 411);
+  let completed = false;
+  try {
+    const trailers = new Map<string, string>();
+    const encoding = String(req.headers['content-encoding'] ?? '');
+    if (declared.startsWith('STREAMING-')) {
+      const decoded = req.headers['x-amz-decoded-content-length'];
+      if (decoded === undefined && !declared.includes('TRAILER')) {
+        throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header (x-amz-decoded-content-length for aws-chunked).', 411);
+      }
+      for await (const chunk of decodeAwsChunked(req, declared, sig!, trailers)) {
+        const wait = track(chunk);
+        yield chunk;
+        if (wait) await wait;
+      }
+      if (decoded !== undefined && Number(decoded) !== size) {
+        throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the x-amz-decoded-content-length HTTP header.');
+      }
+    } else {
+      if (/aws-chunked/.test(encoding)) throw new S3Error('InvalidArgument', 'aws-chunked content encoding requires a STREAMING-* x-amz-content-sha256.');
+      const sha = /^[0-9a-f]{64}$/.test(declared) ? createHash('sha256') : undefined;
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        const wait = track(chunk);
+        sha?.update(chunk);
+        yield chunk;
+        if (wait) await wait;
+      }
+      const length = req.headers['content-length'];
+      if (length !== undefined && Number(length) !== size) {
+        throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+      }
+      if (sha && sha.digest('hex') !== declared) {
+        throw new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+      }
     }
-    for await (const chunk of decodeAwsChunked(req, declared, sig!, trailers)) {
-      track(chunk);
-      yield chunk;
+    summary.size = size;
+    summary.md5Hex = localMd5 ? localMd5.digest('hex') : await md5!.digest();
+    summary.crc32 = crc32Base64(crc);
+    const contentMd5 = req.headers['content-md5'];
+    if (typeof contentMd5 === 'string' && Buffer.from(summary.md5Hex, 'hex').toString('base64') !== contentMd5) {
+      throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
     }
-    if (decoded !== undefined && Number(decoded) !== size) {
-      throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the x-amz-decoded-content-length HTTP header.');
+    const sentCrc = (req.headers['x-amz-checksum-crc32'] as string | undefined) ?? trailers.get('x-amz-checksum-crc32');
+    if (sentCrc !== undefined) {
+      if (sentCrc !== summary.crc32) throw new S3Error('BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
+      summary.sentCrc32 = sentCrc;
     }
-  } else {
-    if (/aws-chunked/.test(encoding)) throw new S3Error('InvalidArgument', 'aws-chunked content encoding requires a STREAMING-* x-amz-content-sha256.');
-    const sha = /^[0-9a-f]{64}$/.test(declared) ? createHash('sha256') : undefined;
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      track(chunk);
-      sha?.update(chunk);
-      yield chunk;
-    }
-    const length = req.headers['content-length'];
-    if (length !== undefined && Number(length) !== size) {
-      throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
-    }
-    if (sha && sha.digest('hex') !== declared) {
-      throw new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
-    }
-  }
-  summary.size = size;
-  summary.md5Hex = md5.digest('hex');
-  summary.crc32 = crc32Base64(crc);
-  const contentMd5 = req.headers['content-md5'];
-  if (typeof contentMd5 === 'string' && Buffer.from(summary.md5Hex, 'hex').toString('base64') !== contentMd5) {
-    throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
-  }
-  const sentCrc = (req.headers['x-amz-checksum-crc32'] as string | undefined) ?? trailers.get('x-amz-checksum-crc32');
-  if (sentCrc !== undefined) {
-    if (sentCrc !== summary.crc32) throw new S3Error('BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
-    summary.sentCrc32 = sentCrc;
-  }
-  for (const name of trailers.keys()) {
-    if (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-crc32') {
-      // Other algorithms are accepted but not verified (CRC32 is what aws-amplify and the SDK send by default).
-    }
+    // Other checksum algorithms (trailers or headers) are accepted but not verified:
+    // CRC32 is what aws-amplify and the SDK send by default.
+    completed = true;
+  } finally {
+    if (!completed) md5?.drop();
   }
 }
 
