@@ -1,13 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
-// amazon-cognito-identity-js's own SRP client math: an independent implementation to check the server against.
-import AuthenticationHelperModule from 'amazon-cognito-identity-js/lib/AuthenticationHelper';
-import BigIntegerModule from 'amazon-cognito-identity-js/lib/BigInteger';
+import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { computeVerifier, modPow, N, padHex, parseSrpTimestamp, serverEphemeral, srpTimestamp, verifyPasswordClaim, g } from './srp';
 
-const unwrap = (m: any) => m.default ?? m;
-const AuthenticationHelper = unwrap(AuthenticationHelperModule);
-const BigInteger = unwrap(BigIntegerModule);
+// amazon-cognito-identity-js's own SRP client math (untyped internals): an independent implementation to check the server against.
+const require = createRequire(import.meta.url);
+const AuthenticationHelper = require('amazon-cognito-identity-js/lib/AuthenticationHelper').default;
+const BigInteger = require('amazon-cognito-identity-js/lib/BigInteger').default;
 
 const POOL = 'AbCdEf123';
 const USER = '3f1a6a7e-2c55-4d0b-9a55-1e1f0d1c2b3a';
