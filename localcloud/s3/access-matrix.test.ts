@@ -1,36 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { EXPECTED, USERS } from './testing/access-expectations';
 import { startTestCloud, type TestCloud } from './testing/test-cloud';
 
 /**
- * The access matrix, run with the real SDK clients (cognito-identity for the
- * credentials, S3 for the requests) against the real synthesized backend.
- * Expectations are written out by hand from amplify/storage/resource.ts's rules
- * (and the synthesized policies): Y = allowed, - = AccessDenied.
- *
- * Prefix order: public, protected/A, private/A, private/B, shared, admin
- * (A and B are user A's and user B's identity ids).
+ * The access matrix with @aws-sdk/client-cognito-identity and @aws-sdk/client-s3;
+ * access-matrix-amplify.test.ts runs the same table with aws-amplify/storage.
+ * The expectations are written out by hand in testing/access-expectations.ts.
  */
-const EXPECTED: Record<string, Record<'get' | 'list' | 'put' | 'delete', string>> = {
-  guest: { get: 'Y - - - - -', list: 'Y - - - - -', put: '- - - - - -', delete: '- - - - - -' },
-  userA: { get: 'Y Y Y - Y -', list: 'Y Y Y - Y -', put: 'Y Y Y - - -', delete: '- Y Y - - -' },
-  userB: { get: 'Y Y - Y Y -', list: 'Y Y - Y Y -', put: 'Y - - Y - -', delete: '- - - Y - -' },
-  editor: { get: 'Y Y - - Y -', list: 'Y Y - - Y -', put: 'Y - - - Y -', delete: 'Y - - - Y -' },
-  admin: { get: 'Y Y - - Y Y', list: 'Y Y - - Y Y', put: 'Y - - - Y Y', delete: 'Y - - - Y Y' },
-};
-
 let cloud: TestCloud;
 const clients: Record<string, S3Client> = {};
 let prefixes: string[];
 
 beforeAll(async () => {
   cloud = await startTestCloud();
-  const users = {
-    userA: { sub: 'sub-a', username: 'alice' },
-    userB: { sub: 'sub-b', username: 'bob' },
-    editor: { sub: 'sub-e', username: 'erin', groups: ['EDITORS'] },
-    admin: { sub: 'sub-m', username: 'mallory', groups: ['ADMINS'] },
-  };
+  const users = USERS;
   const guest = await cloud.credentialsFor();
   clients.guest = cloud.s3Client(guest.credentials);
   const ids: Record<string, string> = {};

@@ -1,92 +1,22 @@
-import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
-import { Amplify } from 'aws-amplify';
-import { cognitoCredentialsProvider } from 'aws-amplify/auth/cognito';
 import { copy, downloadData, getProperties, getUrl, list, remove, uploadData } from 'aws-amplify/storage';
-import { decodeJWT } from '@aws-amplify/core';
+import { useAmplifyAgainst } from './testing/amplify-node';
 import { startTestCloud, type TestCloud } from './testing/test-cloud';
 
-/**
- * Unmodified aws-amplify/storage (with the patch-package fix) in Node, against
- * the local cloud: credentials from the identity pool endpoint, S3 through
- * `dangerouslyConnectToHttpEndpointForTesting` — which is hard-wired to
- * http://localhost:20005. So that tests never collide with a running
- * `npm start`, connections to localhost:20005 are routed to this test's server
- * on its own port (undici dispatcher; Host header and signatures untouched).
- */
+/** Unmodified aws-amplify/storage in Node against the local cloud (see testing/amplify-node.ts). */
 let cloud: TestCloud;
-let previousDispatcher: Dispatcher;
-let currentIdToken: string | undefined;
-
-/** Node 20 has no FileReader; aws-amplify's browser build reads upload parts with it. */
-class NodeFileReader {
-  result: ArrayBuffer | null = null;
-  error: unknown = null;
-  onload: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  onabort: (() => void) | null = null;
-  readAsArrayBuffer(blob: Blob) {
-    blob.arrayBuffer().then(
-      (buffer) => {
-        this.result = buffer;
-        this.onload?.();
-      },
-      (e) => {
-        this.error = e;
-        this.onerror?.();
-      },
-    );
-  }
-}
+let amplify: ReturnType<typeof useAmplifyAgainst>;
 
 beforeAll(async () => {
-  (globalThis as { FileReader?: unknown }).FileReader ??= NodeFileReader;
   cloud = await startTestCloud();
-  previousDispatcher = getGlobalDispatcher();
-  setGlobalDispatcher(
-    new Agent({
-      connect: (options, callback) => {
-        const local = options.hostname === 'localhost' && String(options.port) === '20005';
-        const socket = connect({ host: local ? '127.0.0.1' : options.hostname, port: local ? cloud.port : Number(options.port || 80) });
-        socket.once('connect', () => callback(null, socket));
-        socket.once('error', (e) => callback(e, null));
-      },
-    }),
-  );
-  Amplify.configure(
-    {
-      Auth: {
-        Cognito: {
-          userPoolId: cloud.userPoolId,
-          userPoolClientId: cloud.clientId,
-          identityPoolId: cloud.identityPoolId,
-          allowGuestAccess: true,
-          identityPoolEndpoint: cloud.endpoint,
-        },
-      },
-      Storage: { S3: { bucket: cloud.bucket, region: cloud.assembly.region, dangerouslyConnectToHttpEndpointForTesting: 'http://localhost:20005' } },
-    },
-    {
-      Auth: {
-        credentialsProvider: cognitoCredentialsProvider,
-        tokenProvider: {
-          getTokens: async () =>
-            currentIdToken ? { idToken: decodeJWT(currentIdToken), accessToken: decodeJWT(currentIdToken) } : null,
-        },
-      },
-    },
-  );
+  amplify = useAmplifyAgainst(cloud);
 });
 afterAll(async () => {
-  setGlobalDispatcher(previousDispatcher);
+  amplify?.restore();
   await cloud?.close();
 });
 
-async function signIn(sub: string | undefined, groups?: string[]) {
-  await cognitoCredentialsProvider.clearCredentialsAndIdentityId();
-  currentIdToken = sub ? await cloud.mintIdToken({ sub, username: sub, groups }) : undefined;
-}
+const signIn = (sub: string | undefined, groups?: string[]) => amplify.signIn(sub ? { sub, username: sub, groups } : undefined);
 
 const denied = async (p: Promise<unknown>) => {
   try {
