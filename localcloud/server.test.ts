@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { ConfirmSignUpCommand, CognitoIdentityProviderClient, GetUserCommand, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PASSWORD, startTestCloud, type TestCloud } from './cognito-idp/testing';
@@ -27,6 +28,24 @@ test('CORS preflight allows what aws-amplify sends, and responses expose ETag', 
   expect(allowed).toEqual(expect.arrayContaining(['x-amz-target', 'x-amz-user-agent', 'amz-sdk-invocation-id', 'amz-sdk-request', 'cache-control', 'content-type', 'authorization', 'x-amz-meta-owner']));
   const outbox = await fetch(`${t.cloud.url}/_localcloud/outbox`, { headers: { origin: 'http://localhost:5173' } });
   expect(outbox.headers.get('access-control-expose-headers')).toContain('ETag');
+});
+
+test('other sites may not read the local cloud, nor reach it through DNS rebinding', async () => {
+  const foreign = await fetch(`${t.cloud.url}/_localcloud/outbox`, { headers: { origin: 'https://evil.example' } });
+  expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  const preflight = await fetch(t.cloud.url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+  expect(preflight.status).toBe(403);
+  const rebound = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+    const req = request(`${t.cloud.url}/_localcloud/outbox`, { headers: { host: 'evil.example:20005' } }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  expect(rebound.status).toBe(403);
+  expect(JSON.parse(rebound.body)).toMatchObject({ __type: 'AccessDeniedException' });
 });
 
 test('outbox, reset, and an unknown route', async () => {

@@ -9,7 +9,7 @@ import { createIamServices, type IamServices } from './iam';
 import { createS3Service } from './s3';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
-import { answerPreflight, applyCors, sendAwsJsonError, sendJson } from './http/http';
+import { answerPreflight, applyCors, isLoopbackHost, sendAwsJsonError, sendJson } from './http/http';
 import { loadCloudAssembly } from './provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from './provisioning/types';
 import { systemClock, type Clock } from './services/clock';
@@ -121,6 +121,9 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   services = registerServices(ctx, () => services);
 
   const listener = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!isLoopbackHost(req.headers.host, options.host)) {
+      return sendAwsJsonError(res, 403, 'AccessDeniedException', `The local cloud only answers requests addressed to localhost, not ${req.headers.host}.`);
+    }
     applyCors(req, res);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return answerPreflight(req, res);
     try {

@@ -70,19 +70,42 @@ const EXPOSED_HEADERS = [
   'Date',
 ];
 
+const LOOPBACK_NAME = /^(localhost|[a-z0-9-]+\.localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i;
+
 /**
- * CORS for every response. Browsers only reach the local cloud from the dev
- * server, but any origin is echoed: the local cloud listens on loopback only.
+ * True when the Host header names this machine's loopback (or `extra`, the
+ * host the server was told to listen on): a page elsewhere that rebinds its
+ * own name to 127.0.0.1 (DNS rebinding) is refused.
+ */
+export function isLoopbackHost(host: string | undefined, extra?: string): boolean {
+  if (!host) return false;
+  return LOOPBACK_NAME.test(host) || (!!extra && host.replace(/:\d+$/, '') === extra);
+}
+
+/** Pages served from this machine (the Vite dev server, Playwright) may call the local cloud; other sites may not. */
+export function isLoopbackOrigin(origin: string): boolean {
+  const match = /^https?:\/\/([^/]+)$/i.exec(origin);
+  return !!match && LOOPBACK_NAME.test(match[1]);
+}
+
+/**
+ * CORS for every response: loopback origins are echoed, others get no
+ * Access-Control-Allow-Origin (their pages cannot read the outbox's codes).
  * A preflight's requested headers are echoed too, which covers every `x-amz-*`.
  */
 export function applyCors(req: IncomingMessage, res: ServerResponse): void {
   const origin = req.headers.origin;
+  res.setHeader('Vary', 'Origin');
+  if (origin && !isLoopbackOrigin(origin)) return;
   res.setHeader('Access-Control-Allow-Origin', origin ?? '*');
-  if (origin) res.setHeader('Vary', 'Origin');
   res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
 }
 
 export function answerPreflight(req: IncomingMessage, res: ServerResponse): void {
+  if (req.headers.origin && !isLoopbackOrigin(req.headers.origin)) {
+    res.writeHead(403).end();
+    return;
+  }
   const requested = String(req.headers['access-control-request-headers'] ?? '')
     .split(',')
     .map((h) => h.trim().toLowerCase())
