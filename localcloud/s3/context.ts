@@ -12,6 +12,8 @@ import type { ObjectStore } from './object-store';
 import { type PayloadSummary, readPayload } from './payload';
 
 export interface S3Services {
+  region: string;
+  accountId: string;
   buckets: BucketConfig[];
   objects: ObjectStore;
   authorizer: Authorizer;

@@ -16,7 +16,7 @@ export function createS3Service(options: { assembly: ProvisionedAssembly; db: Sq
   const objects = new ObjectStore(options.db, join(options.stateDir, 's3'));
   const buckets = buildBuckets(options.assembly);
   const handle = createS3Handler({
-    services: { buckets, objects, authorizer: options.iam.authorizer, now },
+    services: { region: options.assembly.region, accountId: options.assembly.accountId, buckets, objects, authorizer: options.iam.authorizer, now },
     credentials: options.iam.credentials,
     region: options.assembly.region,
   });

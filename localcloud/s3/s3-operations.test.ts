@@ -41,6 +41,13 @@ const errorOf = async (p: Promise<unknown>) => {
 };
 
 describe('S3 operations through @aws-sdk/client-s3', () => {
+  it('checks x-amz-expected-bucket-owner', async () => {
+    const Key = `private/${id}/owner.txt`;
+    await s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key, Body: 'x', ExpectedBucketOwner: cloud.assembly.accountId }));
+    expect(await errorOf(s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: `${Key}2`, Body: 'x', ExpectedBucketOwner: '111111111111' })))).toBe('AccessDenied');
+    expect(cloud.objects.get(cloud.bucket, `${Key}2`)).toBeUndefined();
+  });
+
   it('puts and gets an object with metadata, content type, CRC32, ranges and conditions', async () => {
     const Key = `private/${id}/hello.txt`;
     const put = await s3.send(

@@ -7,7 +7,7 @@ import { verifySigV4 } from '../sigv4/verify';
 import type { BucketConfig } from './buckets';
 import { copyObject } from './copy-object';
 import { answerBucketPreflight, applyBucketCors } from './cors';
-import { bucketArn, type S3Context, type S3Services, sendXml, tag, XML_NS } from './context';
+import { bucketArn, type S3Context, type S3Services, sendXml, XML_NS } from './context';
 import { deleteObject } from './delete-object';
 import { deleteObjects } from './delete-objects';
 import { noSuchBucket, S3Error, sendS3Error } from './errors';
@@ -107,6 +107,10 @@ export function createS3Handler(options: S3HandlerOptions) {
         throw e;
       }
       const credentials = options.credentials.lookup(verified.accessKeyId)!;
+      const expectedOwner = req.headers['x-amz-expected-bucket-owner'];
+      if (typeof expectedOwner === 'string' && expectedOwner !== services.accountId) {
+        throw new S3Error('AccessDenied', 'Access Denied: the bucket is not owned by the expected account (x-amz-expected-bucket-owner).', 403);
+      }
       await operation({ req, res, services, bucket, key, query, requestId, credentials, signature: verified });
     } catch (e) {
       if (!(e instanceof S3Error)) {
@@ -174,12 +178,14 @@ function route(req: IncomingMessage, key: string, query: Map<string, string>, _r
 async function headBucket(ctx: S3Context): Promise<void> {
   const result = ctx.services.authorizer.authorize({ credentials: ctx.credentials, action: 's3:ListBucket', resource: bucketArn(ctx.bucket.name), sourceIp: ctx.req.socket.remoteAddress });
   if (!result.allowed) throw new S3Error('AccessDenied', result.message, 403);
-  ctx.res.writeHead(200, { 'x-amz-request-id': ctx.requestId, 'x-amz-bucket-region': ctx.services.authorizer ? 'us-east-1' : '' });
+  ctx.res.writeHead(200, { 'x-amz-request-id': ctx.requestId, 'x-amz-bucket-region': ctx.services.region });
   ctx.res.end();
 }
 
 async function getBucketLocation(ctx: S3Context): Promise<void> {
   const result = ctx.services.authorizer.authorize({ credentials: ctx.credentials, action: 's3:GetBucketLocation', resource: bucketArn(ctx.bucket.name), sourceIp: ctx.req.socket.remoteAddress });
   if (!result.allowed) throw new S3Error('AccessDenied', result.message, 403);
-  sendXml(ctx, 200, `<LocationConstraint xmlns="${XML_NS}">${tag('', '').slice(0, 0)}</LocationConstraint>`);
+  // us-east-1 is the empty location constraint.
+  const location = ctx.services.region === 'us-east-1' ? '' : ctx.services.region;
+  sendXml(ctx, 200, `<LocationConstraint xmlns="${XML_NS}">${location}</LocationConstraint>`);
 }
