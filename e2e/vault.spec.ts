@@ -3,11 +3,13 @@
  * sign up (code from the outbox) → profile edit → TOTP on → sign out → sign in
  * with TOTP → private image (preview) and a 6 MiB file (progress, multipart) →
  * a second user sees neither and a direct S3 call with their credentials is
- * denied → a guest sees public files only → the ADMIN_EMAILS administrator
+ * denied, but reads (not changes) the first user's protected PDF → a guest
+ * sees public files only → the ADMIN_EMAILS administrator
  * moves that user into EDITORS, who then writes to shared/ → forgot password →
  * sign out everywhere. axe runs on every page; screenshots land in e2e/artifacts.
  */
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { readFileSync } from 'node:fs';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { E2E_ADMIN_EMAIL } from './stack';
 import {
@@ -194,6 +196,49 @@ test("a second user sees neither of alice's files, and S3 denies them directly",
   await expect(asBob.s3.send(new ListObjectsV2Command({ Bucket, Prefix: `private/${aliceIdentity}/` }))).rejects.toMatchObject({
     name: 'AccessDenied',
   });
+});
+
+test("the second user reads alice's protected PDF, read-only, and still none of her private files", async () => {
+  const page = bobPage;
+  const others = section(page, "Others' protected files");
+  await expect(others).toContainText(`yours is ${(await awsAs(page)).identityId}`);
+  // protected/ is listed for identity folders; bob's own is not offered among them.
+  await others.getByRole('button', { name: aliceIdentity }).click();
+  const notes = others.getByRole('row', { name: /notes\.pdf/ });
+  await expect(notes).toBeVisible();
+  await expect(others.getByRole('navigation')).toContainText(aliceIdentity);
+  await expect(others.getByLabel(/Upload/)).toHaveCount(0);
+  await expect(others.getByLabel('New folder')).toHaveCount(0);
+  await expect(others.getByRole('button', { name: /Delete/ })).toHaveCount(0);
+  await expect(page.getByText('photo.png')).toHaveCount(0);
+  await expect(page.getByText('big.bin')).toHaveCount(0);
+
+  await notes.getByRole('button', { name: 'Preview notes.pdf' }).click();
+  const frame = others.locator('iframe[title="Preview of notes.pdf"]');
+  await expect(frame).toBeVisible();
+  const pdf = await page.request.get((await frame.getAttribute('src'))!);
+  expect(pdf.status()).toBe(200);
+  expect((await pdf.body()).toString()).toBe(MINIMAL_PDF);
+  const downloading = page.waitForEvent('download');
+  await notes.getByRole('button', { name: 'Download notes.pdf' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('notes.pdf');
+  expect(readFileSync(await download.path()).toString()).toBe(MINIMAL_PDF);
+  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible(); // still in the app
+  await expectAccessible(page, "others' protected files");
+  await screenshot(page, 'others-protected');
+
+  // IAM agrees: bob may list and read alice's protected folder, but not write or delete there.
+  const asBob = await awsAs(page);
+  const Bucket = asBob.bucket;
+  const Key = `protected/${aliceIdentity}/notes.pdf`;
+  const listed = await asBob.s3.send(new ListObjectsV2Command({ Bucket, Prefix: `protected/${aliceIdentity}/` }));
+  expect(listed.Contents?.map((o) => o.Key)).toEqual([Key]);
+  await expect(
+    asBob.s3.send(new PutObjectCommand({ Bucket, Key: `protected/${aliceIdentity}/from-bob.txt`, Body: 'hi' })),
+  ).rejects.toMatchObject({ name: 'AccessDenied' });
+  await expect(asBob.s3.send(new DeleteObjectCommand({ Bucket, Key }))).rejects.toMatchObject({ name: 'AccessDenied' });
+  expect((await asBob.s3.send(new HeadObjectCommand({ Bucket, Key }))).ContentLength).toBe(MINIMAL_PDF.length);
 });
 
 test('a guest sees public files only', async () => {

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import { getUrl, list, remove, uploadData } from 'aws-amplify/storage';
 import { ErrorMessage, Loading, Notice, errorText } from '../../components/Status';
-import { folderNameProblem, formatBytes, previewKind, type FileSection } from './file-sections';
+import { attachmentDisposition, folderNameProblem, formatBytes, previewKind, type FileSection } from './file-sections';
 
 interface Entry {
   path: string;
@@ -122,7 +122,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
     try {
       const { url } = await getUrl({
         path: entry.path,
-        options: { expiresIn: 300, contentDisposition: { type: 'attachment', filename: entry.name } },
+        options: { expiresIn: 300, contentDisposition: attachmentDisposition(entry.name) },
       });
       const a = document.createElement('a');
       a.href = url.toString();
@@ -157,6 +157,10 @@ export function FileBrowser({ section }: { section: FileSection }) {
   };
 
   const crumbs = folder.split('/').filter(Boolean);
+  const filesLabel = section.filesLabel ?? `${section.title} files`;
+  // Hidden at the top level only (e.g. the viewer's own folder among everyone's protected folders).
+  const folders = listing?.folders.filter((name) => folder !== '' || !section.hiddenFolders?.includes(name)) ?? [];
+  const empty = !!listing && listing.files.length === 0 && folders.length === 0;
 
   return (
     <section className="card" aria-labelledby={headingId}>
@@ -233,15 +237,18 @@ export function FileBrowser({ section }: { section: FileSection }) {
         </div>
       )}
 
-      {!listing && !error && <Loading label={`Loading ${section.title.toLowerCase()} files…`} />}
-      {listing && listing.files.length === 0 && listing.folders.length === 0 && (
-        <p className="muted">No files here yet.{section.canWrite ? ' Upload one above.' : ''}</p>
+      {!listing && !error && <Loading label={`Loading ${filesLabel.toLowerCase()}…`} />}
+      {empty && (
+        <p className="muted">
+          {folder === '' && section.emptyText ? section.emptyText : 'No files here yet.'}
+          {section.canWrite ? ' Upload one above.' : ''}
+        </p>
       )}
-      {listing && (listing.files.length > 0 || listing.folders.length > 0) && (
+      {listing && !empty && (
         <div className="table-wrap">
           <table>
             <caption className="muted" style={{ textAlign: 'left' }}>
-              {section.title} files
+              {filesLabel}
             </caption>
             <thead>
               <tr>
@@ -254,7 +261,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
               </tr>
             </thead>
             <tbody>
-              {listing.folders.map((name) => (
+              {folders.map((name) => (
                 <tr key={`folder:${name}`}>
                   <td className="name">
                     <button type="button" className="link-button" onClick={() => setFolder(`${folder}${name}/`)}>

@@ -15,6 +15,7 @@ import FilesPage from './FilesPage';
 import PublicFilesPage from './PublicFilesPage';
 
 const ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
+const OTHER = 'us-east-1:22222222-2222-4222-8222-222222222222';
 const s = vi.mocked(storage);
 
 type Obj = { path: string; size?: number; lastModified?: Date };
@@ -56,6 +57,7 @@ describe('FilesPage', () => {
       'Public',
       'Private',
       'Protected',
+      "Others' protected files",
       'Shared',
     ]);
     // Shared is read-only for people outside EDITORS/ADMINS: no upload control.
@@ -157,7 +159,7 @@ describe('FilesPage', () => {
     await waitFor(() => expect(clicked).toEqual(['http://localhost:20005/bucket/readme.txt?sig=1 readme.txt']));
     expect(s.getUrl).toHaveBeenCalledWith({
       path: 'public/readme.txt',
-      options: { expiresIn: 300, contentDisposition: { type: 'attachment', filename: 'readme.txt' } },
+      options: { expiresIn: 300, contentDisposition: "attachment;filename*=UTF-8''readme.txt" },
     });
     click.mockRestore();
   });
@@ -176,6 +178,74 @@ describe('FilesPage', () => {
     expect(await within(priv).findByLabelText('Upload to private / trips')).toBeInTheDocument();
     expect(await within(priv).findByText(/No files here yet/)).toBeInTheDocument();
     expect(s.list).toHaveBeenLastCalledWith(expect.objectContaining({ path: `private/${ID}/trips/` }));
+  });
+
+  it("browses other people's protected folders read-only, without their private files or one's own folder", async () => {
+    bucket.push(
+      { path: `protected/${ID}/mine.txt`, size: 3 },
+      { path: `protected/${OTHER}/notes.pdf`, size: 700, lastModified: new Date('2026-02-03T04:05:06Z') },
+      { path: `protected/${OTHER}/trips/beach.png`, size: 9 },
+      { path: `private/${OTHER}/diary.txt`, size: 4 },
+    );
+    s.getUrl.mockResolvedValue({ url: new URL('http://localhost:20005/bucket/notes.pdf?X-Amz-Signature=abc'), expiresAt: new Date() });
+    const user = userEvent.setup();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const others = section("Others' protected files");
+    expect(others).toHaveTextContent(`yours is ${ID}`);
+
+    // The top level lists protected/ for identity folders: the other person's, not one's own.
+    const person = await within(others).findByRole('button', { name: new RegExp(OTHER) });
+    expect(s.list).toHaveBeenCalledWith(
+      expect.objectContaining({ path: 'protected/', options: expect.objectContaining({ subpathStrategy: { strategy: 'exclude' } }) }),
+    );
+    expect(within(others).queryByRole('button', { name: new RegExp(ID) })).not.toBeInTheDocument();
+    // One's own protected files stay in the Protected section, with its controls.
+    expect(await within(section('Protected')).findByText('mine.txt')).toBeInTheDocument();
+    expect(within(section('Protected')).getByRole('button', { name: 'Delete mine.txt' })).toBeInTheDocument();
+
+    await user.click(person);
+    const row = (await within(others).findByText('notes.pdf')).closest('tr')!;
+    expect(s.list).toHaveBeenLastCalledWith(expect.objectContaining({ path: `protected/${OTHER}/` }));
+    expect(within(row).getByText('700 B')).toBeInTheDocument();
+    expect(within(others).getByRole('button', { name: /trips/ })).toBeInTheDocument();
+    // Read-only: no upload, new folder or delete controls in someone else's folder.
+    expect(within(others).queryByLabelText(/Upload/)).not.toBeInTheDocument();
+    expect(within(others).queryByLabelText('New folder')).not.toBeInTheDocument();
+    expect(within(others).queryByRole('button', { name: /Delete/ })).not.toBeInTheDocument();
+    expect(screen.queryByText('diary.txt')).not.toBeInTheDocument();
+
+    await user.click(within(row).getByRole('button', { name: 'Preview notes.pdf' }));
+    expect(await within(others).findByTitle('Preview of notes.pdf')).toHaveAttribute(
+      'src',
+      'http://localhost:20005/bucket/notes.pdf?X-Amz-Signature=abc',
+    );
+    expect(s.getUrl).toHaveBeenLastCalledWith({ path: `protected/${OTHER}/notes.pdf`, options: { expiresIn: 900 } });
+
+    const clicked: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this.download);
+    });
+    await user.click(within(row).getByRole('button', { name: 'Download notes.pdf' }));
+    await waitFor(() => expect(clicked).toEqual(['notes.pdf']));
+    expect(s.getUrl).toHaveBeenLastCalledWith({
+      path: `protected/${OTHER}/notes.pdf`,
+      options: { expiresIn: 300, contentDisposition: "attachment;filename*=UTF-8''notes.pdf" },
+    });
+    click.mockRestore();
+
+    // The breadcrumb leads back to everyone's folders.
+    await user.click(within(others).getByRole('button', { name: "Others' protected files" }));
+    expect(await within(others).findByRole('button', { name: new RegExp(OTHER) })).toBeInTheDocument();
+    expect(within(others).queryByText('notes.pdf')).not.toBeInTheDocument();
+  });
+
+  it("says so when nobody else keeps protected files (one's own folder is not counted)", async () => {
+    bucket.push({ path: `protected/${ID}/mine.txt`, size: 3 });
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const others = section("Others' protected files");
+    expect(await within(others).findByText('Nobody else keeps protected files yet.')).toBeInTheDocument();
+    expect(within(others).queryByRole('table')).not.toBeInTheDocument();
+    expect(within(others).queryByLabelText(/Upload/)).not.toBeInTheDocument();
   });
 
   it('shows a load error with a retry', async () => {

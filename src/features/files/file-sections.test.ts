@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { folderNameProblem, formatBytes, previewKind, sectionsFor } from './file-sections';
+import { attachmentDisposition, folderNameProblem, formatBytes, previewKind, sectionsFor } from './file-sections';
 
 const ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
 
@@ -12,12 +12,14 @@ describe('sectionsFor', () => {
 
   it('gives a signed-in user their own private and protected folders and read-only shared', () => {
     const sections = sectionsFor({ signedIn: true, groups: [], identityId: ID });
-    expect(sections.map((s) => s.id)).toEqual(['public', 'private', 'protected', 'shared']);
+    expect(sections.map((s) => s.id)).toEqual(['public', 'private', 'protected', 'others-protected', 'shared']);
     const byId = Object.fromEntries(sections.map((s) => [s.id, s]));
     expect(byId.public).toMatchObject({ canWrite: true, canDelete: false });
     expect(byId.private).toMatchObject({ prefix: `private/${ID}/`, canWrite: true, canDelete: true });
     expect(byId.protected).toMatchObject({ prefix: `protected/${ID}/`, canWrite: true });
     expect(byId.shared).toMatchObject({ canWrite: false, canDelete: false });
+    // Everyone's protected folders, read-only, without the viewer's own (it has its own section).
+    expect(byId['others-protected']).toMatchObject({ prefix: 'protected/', canWrite: false, canDelete: false, hiddenFolders: [ID] });
   });
 
   it('lets EDITORS write shared/ and ADMINS see admin/', () => {
@@ -46,5 +48,16 @@ describe('helpers', () => {
     expect(folderNameProblem('a/b')).toMatch(/cannot contain/);
     expect(folderNameProblem('..')).toMatch(/cannot/);
     expect(folderNameProblem('  ')).toMatch(/Enter/);
+  });
+
+  it('asks for downloads under the file name itself, whatever it contains, with no spaces in the value', () => {
+    expect(attachmentDisposition('notes.pdf')).toBe("attachment;filename*=UTF-8''notes.pdf");
+    expect(attachmentDisposition('my "best" (v2)*.pdf')).toBe("attachment;filename*=UTF-8''my%20%22best%22%20%28v2%29%2A.pdf");
+    expect(attachmentDisposition("résumé's.txt")).toBe("attachment;filename*=UTF-8''r%C3%A9sum%C3%A9%27s.txt");
+    // Round trip, as a browser decodes the RFC 8187 value.
+    const name = 'Ünïcode & spaces; "quotes".png';
+    const value = attachmentDisposition(name).split("''")[1];
+    expect(value).not.toMatch(/[\s"';]/);
+    expect(decodeURIComponent(value)).toBe(name);
   });
 });

@@ -1,4 +1,4 @@
-export type SectionId = 'public' | 'protected' | 'private' | 'shared' | 'admin';
+export type SectionId = 'public' | 'protected' | 'others-protected' | 'private' | 'shared' | 'admin';
 
 export interface FileSection {
   id: SectionId;
@@ -8,6 +8,12 @@ export interface FileSection {
   prefix: string;
   canWrite: boolean;
   canDelete: boolean;
+  /** How the section's files are named in captions and loading text; "<title> files" otherwise. */
+  filesLabel?: string;
+  /** Top-level folders not to offer here (the viewer's own protected folder has a section of its own). */
+  hiddenFolders?: string[];
+  /** What an empty top level says instead of "No files here yet." */
+  emptyText?: string;
 }
 
 const WRITERS = ['EDITORS', 'ADMINS'];
@@ -48,6 +54,19 @@ export function sectionsFor(viewer: { signedIn: boolean; groups: string[]; ident
       prefix: `protected/${viewer.identityId}/`,
       canWrite: true,
       canDelete: true,
+    },
+    {
+      // protected/{entity_id}/* is readable by every signed-in user: one folder per person,
+      // named by their identity id. Read-only here; IAM lets only the owner write or delete.
+      id: 'others-protected',
+      title: "Others' protected files",
+      description: `Files other people keep in their protected folders: you can read them but not change them. Each folder is one person's storage id; yours is ${viewer.identityId}.`,
+      prefix: 'protected/',
+      canWrite: false,
+      canDelete: false,
+      filesLabel: "Others' protected files",
+      hiddenFolders: [viewer.identityId],
+      emptyText: 'Nobody else keeps protected files yet.',
     },
     {
       id: 'shared',
@@ -93,6 +112,17 @@ export function previewKind(name: string): PreviewKind {
   if (['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'avif'].includes(ext)) return 'image';
   if (ext === 'pdf') return 'pdf';
   return undefined;
+}
+
+/**
+ * The Content-Disposition a download asks S3 for: `attachment;filename*=UTF-8''…` (RFC 6266 / 8187),
+ * so any file name (spaces, quotes, non-ASCII) survives. It also carries no spaces: aws-amplify puts
+ * query values in the presigned URL form-style (space → "+"), which S3 reads back as a space but the
+ * local cloud currently does not (SignatureDoesNotMatch).
+ */
+export function attachmentDisposition(name: string): string {
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment;filename*=UTF-8''${encoded}`;
 }
 
 /** A folder or file name people can type: no slashes, no "..", not empty. */
