@@ -3,8 +3,9 @@
  * sign up (code from the outbox) → profile edit → TOTP on → sign out → sign in
  * with TOTP → private image (preview) and a 6 MiB file (progress, multipart) →
  * a second user sees neither and a direct S3 call with their credentials is
- * denied, but reads (not changes) the first user's protected PDF → a guest
- * sees public files only → the ADMIN_EMAILS administrator
+ * denied, but reads (not changes) the first user's protected PDF → the first
+ * user turns TOTP off and signs in without a code → a guest sees public files
+ * only → the ADMIN_EMAILS administrator
  * moves that user into EDITORS, who then writes to shared/ → forgot password →
  * sign out everywhere. axe runs on every page; screenshots land in e2e/artifacts.
  */
@@ -239,6 +240,24 @@ test("the second user reads alice's protected PDF, read-only, and still none of 
   ).rejects.toMatchObject({ name: 'AccessDenied' });
   await expect(asBob.s3.send(new DeleteObjectCommand({ Bucket, Key }))).rejects.toMatchObject({ name: 'AccessDenied' });
   expect((await asBob.s3.send(new HeadObjectCommand({ Bucket, Key }))).ContentLength).toBe(MINIMAL_PDF.length);
+});
+
+test('turning TOTP off from the profile: the next sign-in asks for no code', async () => {
+  const page = alicePage;
+  await page.getByRole('link', { name: 'Profile' }).click();
+  const mfa = section(page, 'Two-step sign-in');
+  await mfa.getByRole('button', { name: 'Turn off authenticator app' }).click();
+  await expect(mfa.getByText('Authenticator app sign-in is off.')).toBeVisible();
+  await expect(mfa.getByRole('button', { name: 'Set up an authenticator app' })).toBeVisible();
+
+  await signOut(page);
+  await submitSignIn(page, alice.email, alice.password);
+  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible(); // no code screen on the way
+  expect((await awsAs(page)).identityId).toBe(aliceIdentity);
+  // Cognito kept the change: the profile still says off after signing in again.
+  await page.getByRole('link', { name: 'Profile' }).click();
+  await expect(section(page, 'Two-step sign-in').getByRole('button', { name: 'Set up an authenticator app' })).toBeVisible();
+  await expect(section(page, 'Two-step sign-in').getByRole('button', { name: 'Turn off authenticator app' })).toHaveCount(0);
 });
 
 test('a guest sees public files only', async () => {
