@@ -3,6 +3,11 @@ import type { UserPoolConfig } from '../provisioning/user-pools';
 import type { Clock } from '../services/clock';
 import { newUuid } from '../services/ids';
 import type { Store } from '../store/store';
+import { InvalidParameter, ResourceNotFound } from './errors';
+import { signedIn } from './lookups';
+import type { Services } from './services';
+import type { VerifiedToken } from './tokens';
+import { string, type Json } from './validate';
 
 /**
  * Devices, where the pool tracks them: each sign-in not made with a known
@@ -97,4 +102,14 @@ export function deviceOnTheWire(device: Device) {
     DeviceLastModifiedDate: device.modifiedAt / 1000,
     DeviceLastAuthenticatedDate: device.lastAuthenticatedAt / 1000,
   };
+}
+
+/** The signed-in user's device named by DeviceKey, in a pool that tracks devices. */
+export async function usersDevice(services: Services, req: Json, options: { confirmed: boolean }): Promise<{ signedIn: VerifiedToken; device: Device }> {
+  const session = await signedIn(services, req);
+  const deviceKey = string(req, 'DeviceKey');
+  if (!session.pool.deviceConfiguration) throw InvalidParameter('Device tracking is not enabled for this user pool.');
+  const device = services.devices.get(session.pool.id, session.user.username, deviceKey);
+  if (!device || device.confirmed !== options.confirmed) throw ResourceNotFound('Device does not exist.');
+  return { signedIn: session, device };
 }
