@@ -102,6 +102,23 @@ describe('tampering is refused with the right error, and nothing is stored', () 
     expect(stored(k)).toBe(true);
   });
 
+  it('accepts UNSIGNED-PAYLOAD (header signature) and presigned PUTs; the signature still covers method, path and headers', async () => {
+    const k = key();
+    const path = `/${cloud.bucket}/${k}`;
+    const headers = await sign('PUT', path, 'anything', { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' });
+    expect(await send('PUT', path, headers, 'anything')).toMatchObject({ status: 200 });
+    expect(cloud.objects.get(cloud.bucket, k)?.size).toBe(8);
+    expect(await send('PUT', `${path}.other`, headers, 'anything')).toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    const k2 = key();
+    const url = await getSignedUrl(cloud.s3Client(creds), new PutObjectCommand({ Bucket: cloud.bucket, Key: k2 }), { expiresIn: 60 });
+    const put = await fetch(url, { method: 'PUT', body: 'presigned body' });
+    expect(put.status).toBe(200);
+    expect(cloud.objects.get(cloud.bucket, k2)?.size).toBe(14);
+    const wrongMethod = await fetch(url, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(403);
+    expect(stored(k2)).toBe(true);
+  });
+
   it('a wrong secret → SignatureDoesNotMatch', async () => {
     const k = key();
     const s3 = cloud.s3Client({ ...creds, secretAccessKey: `${creds.secretAccessKey.slice(0, -1)}x` });
