@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import type { SqliteDatabase } from '../iam/database';
 
@@ -15,6 +16,14 @@ export interface IdentityRecord {
 }
 
 export class IdentityStore {
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+  /** Prepared once, reused. */
+  private stmt(sql: string) {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => Date = () => new Date(),
@@ -34,9 +43,9 @@ export class IdentityStore {
   }
 
   get(identityId: string): IdentityRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM cognito_identities WHERE identity_id = ?').get(identityId) as any;
+    const row = this.stmt('SELECT * FROM cognito_identities WHERE identity_id = ?').get(identityId) as any;
     if (!row) return undefined;
-    const logins = this.db.prepare('SELECT login FROM cognito_identity_logins WHERE identity_id = ?').pluck().all(identityId) as string[];
+    const logins = this.stmt('SELECT login FROM cognito_identity_logins WHERE identity_id = ?').pluck().all(identityId) as string[];
     return {
       identityId: row.identity_id,
       poolId: row.pool_id,
@@ -47,7 +56,7 @@ export class IdentityStore {
   }
 
   findByLogin(poolId: string, login: string): string | undefined {
-    return this.db.prepare('SELECT identity_id FROM cognito_identity_logins WHERE pool_id = ? AND login = ?').pluck().get(poolId, login) as
+    return this.stmt('SELECT identity_id FROM cognito_identity_logins WHERE pool_id = ? AND login = ?').pluck().get(poolId, login) as
       | string
       | undefined;
   }
@@ -55,19 +64,19 @@ export class IdentityStore {
   create(poolId: string, region: string, logins: string[] = []): string {
     const identityId = `${region}:${randomUUID()}`;
     this.db.transaction(() => {
-      this.db.prepare('INSERT INTO cognito_identities VALUES (?, ?, NULL, ?)').run(identityId, poolId, this.now().getTime());
+      this.stmt('INSERT INTO cognito_identities VALUES (?, ?, NULL, ?)').run(identityId, poolId, this.now().getTime());
       for (const login of logins) this.link(poolId, login, identityId);
     })();
     return identityId;
   }
 
   link(poolId: string, login: string, identityId: string): void {
-    this.db.prepare('INSERT INTO cognito_identity_logins VALUES (?, ?, ?)').run(poolId, login, identityId);
+    this.stmt('INSERT INTO cognito_identity_logins VALUES (?, ?, ?)').run(poolId, login, identityId);
   }
 
   /** A guest identity that signed in into an identity that already has the login: the guest one is retired. */
   merge(from: string, into: string): void {
-    this.db.prepare('UPDATE cognito_identities SET merged_into = ? WHERE identity_id = ?').run(into, from);
+    this.stmt('UPDATE cognito_identities SET merged_into = ? WHERE identity_id = ?').run(into, from);
   }
 
   /** Same login → same identity, created atomically on first use. */

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import type { SqliteDatabase } from './database';
 
@@ -44,6 +45,14 @@ function randomText(length: number, alphabet: string): string {
 }
 
 export class CredentialsStore {
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+  /** Prepared once, reused. */
+  private stmt(sql: string) {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
   private readonly cache = new Map<string, BoundCredentials>();
 
   constructor(
@@ -82,8 +91,7 @@ export class CredentialsStore {
       issuedAt,
       expiration: new Date(issuedAt.getTime() + (request.durationSeconds ?? 3600) * 1000),
     };
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO credentials VALUES (@accessKeyId, @secretAccessKey, @sessionToken, @roleArn, @roleId, @sessionName,
           @identityId, @identityPoolId, @amr, @issuedAt, @expiration)`,
       )
@@ -103,7 +111,7 @@ export class CredentialsStore {
   lookup(accessKeyId: string): BoundCredentials | undefined {
     const cached = this.cache.get(accessKeyId);
     if (cached) return cached;
-    const row = this.db.prepare('SELECT * FROM credentials WHERE access_key_id = ?').get(accessKeyId) as Record<string, never> | undefined;
+    const row = this.stmt('SELECT * FROM credentials WHERE access_key_id = ?').get(accessKeyId) as Record<string, never> | undefined;
     if (!row) return undefined;
     const credentials: BoundCredentials = {
       accessKeyId: row.access_key_id,
@@ -130,7 +138,7 @@ export class CredentialsStore {
 
   /** Revoke every credential of an identity (e.g. when it is merged away). */
   revokeIdentity(identityId: string): void {
-    this.db.prepare('DELETE FROM credentials WHERE identity_id = ?').run(identityId);
+    this.stmt('DELETE FROM credentials WHERE identity_id = ?').run(identityId);
     for (const [k, v] of this.cache) if (v.identityId === identityId) this.cache.delete(k);
   }
 }

@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { open, rename } from 'node:fs/promises';
@@ -53,6 +54,14 @@ export interface Upload {
 }
 
 export class ObjectStore {
+  private readonly statements = new Map<string, Statement<unknown[]>>();
+  /** Prepared once, reused. */
+  private stmt(sql: string) {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
   readonly tmpDir: string;
   readonly blobDir: string;
 
@@ -87,10 +96,10 @@ export class ObjectStore {
   collectGarbage(): void {
     for (const f of readdirSync(this.tmpDir)) rmSync(join(this.tmpDir, f), { force: true });
     const referenced = new Set<string>();
-    for (const row of this.db.prepare('SELECT segments FROM s3_objects').pluck().iterate() as Iterable<string>) {
+    for (const row of this.stmt('SELECT segments FROM s3_objects').pluck().iterate() as Iterable<string>) {
       for (const s of JSON.parse(row) as Segment[]) referenced.add(s.file);
     }
-    for (const f of this.db.prepare('SELECT file FROM s3_parts').pluck().iterate() as Iterable<string>) referenced.add(f);
+    for (const f of this.stmt('SELECT file FROM s3_parts').pluck().iterate() as Iterable<string>) referenced.add(f);
     for (const f of readdirSync(this.blobDir)) if (!referenced.has(f)) rmSync(join(this.blobDir, f), { force: true });
   }
 
@@ -171,7 +180,7 @@ export class ObjectStore {
   }
 
   get(bucket: string, key: string): StoredObject | undefined {
-    const row = this.db.prepare('SELECT * FROM s3_objects WHERE bucket = ? AND key = ?').get(bucket, key) as any;
+    const row = this.stmt('SELECT * FROM s3_objects WHERE bucket = ? AND key = ?').get(bucket, key) as any;
     return row ? toObject(row) : undefined;
   }
 
@@ -184,8 +193,7 @@ export class ObjectStore {
   /** Inside a transaction: writes the row, returns the blobs it replaced. Blobs are never shared. */
   private writeRow(object: StoredObject): string[] {
     const old = this.get(object.bucket, object.key);
-    this.db
-      .prepare('INSERT OR REPLACE INTO s3_objects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.stmt('INSERT OR REPLACE INTO s3_objects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(
         object.bucket,
         object.key,
@@ -205,14 +213,14 @@ export class ObjectStore {
   delete(bucket: string, key: string): boolean {
     const old = this.get(bucket, key);
     if (!old) return false;
-    this.db.prepare('DELETE FROM s3_objects WHERE bucket = ? AND key = ?').run(bucket, key);
+    this.stmt('DELETE FROM s3_objects WHERE bucket = ? AND key = ?').run(bucket, key);
     this.removeBlobs(old.segments.map((s) => s.file));
     return true;
   }
 
   /** Keys of a bucket in UTF-8 binary order, strictly after `after`, starting with `prefix`. */
   *scan(bucket: string, prefix: string, after: string): Generator<StoredObject> {
-    const statement = this.db.prepare(
+    const statement = this.stmt(
       'SELECT * FROM s3_objects WHERE bucket = ? AND key > ? AND key >= ? ORDER BY key LIMIT 200',
     );
     let cursor = after;
@@ -235,13 +243,12 @@ export class ObjectStore {
   // ------------------------------------------------------------- multipart
 
   createUpload(upload: Upload): void {
-    this.db
-      .prepare('INSERT INTO s3_uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    this.stmt('INSERT INTO s3_uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
       .run(upload.uploadId, upload.bucket, upload.key, upload.initiated.getTime(), upload.contentType, JSON.stringify(upload.headers), JSON.stringify(upload.metadata), upload.checksumAlgorithm ?? null);
   }
 
   getUpload(uploadId: string): Upload | undefined {
-    const row = this.db.prepare('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as any;
+    const row = this.stmt('SELECT * FROM s3_uploads WHERE upload_id = ?').get(uploadId) as any;
     if (!row) return undefined;
     return {
       uploadId: row.upload_id,
@@ -259,9 +266,8 @@ export class ObjectStore {
     let replaced: string | undefined;
     const ok = this.db.transaction(() => {
       if (!this.getUpload(uploadId)) return false;
-      replaced = this.db.prepare('SELECT file FROM s3_parts WHERE upload_id = ? AND part_number = ?').pluck().get(uploadId, part.partNumber) as string | undefined;
-      this.db
-        .prepare('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?)')
+      replaced = this.stmt('SELECT file FROM s3_parts WHERE upload_id = ? AND part_number = ?').pluck().get(uploadId, part.partNumber) as string | undefined;
+      this.stmt('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(uploadId, part.partNumber, part.etag, part.size, part.lastModified.getTime(), part.checksumCrc32 ?? null, part.file);
       return true;
     })();
@@ -271,7 +277,7 @@ export class ObjectStore {
   }
 
   parts(uploadId: string): StoredPart[] {
-    return (this.db.prepare('SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number').all(uploadId) as any[]).map((r) => ({
+    return (this.stmt('SELECT * FROM s3_parts WHERE upload_id = ? ORDER BY part_number').all(uploadId) as any[]).map((r) => ({
       partNumber: r.part_number,
       etag: r.etag,
       size: r.size,
@@ -286,7 +292,7 @@ export class ObjectStore {
     const all = this.parts(uploadId);
     const used = new Set(object.segments.map((s) => s.file));
     const replaced = this.db.transaction(() => {
-      this.db.prepare('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
+      this.stmt('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
       return this.writeRow(object);
     })();
     this.removeBlobs([...replaced, ...all.map((p) => p.file).filter((f) => !used.has(f))]);
@@ -294,7 +300,7 @@ export class ObjectStore {
 
   abortUpload(uploadId: string): boolean {
     const parts = this.parts(uploadId);
-    const deleted = this.db.prepare('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId).changes > 0;
+    const deleted = this.stmt('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId).changes > 0;
     this.removeBlobs(parts.map((p) => p.file));
     return deleted;
   }
