@@ -106,6 +106,18 @@ describe('confirmation codes', () => {
     });
     expect(decodeJwt((await tokens(email)).IdToken!).sub).toBe(UserSub);
   });
+
+  test('after 5 wrong codes even the right one is refused until a new code is sent', async () => {
+    const email = newEmail();
+    await t.sdk.send(new SignUpCommand({ ClientId: t.clientId, Username: email, Password: PASSWORD }));
+    const right = t.lastCode(email);
+    const wrong = right === '000000' ? '000001' : '000000';
+    const confirm = (code: string) => t.sdk.send(new ConfirmSignUpCommand({ ClientId: t.clientId, Username: email, ConfirmationCode: code }));
+    for (let i = 0; i < 5; i++) await expect(confirm(wrong)).rejects.toMatchObject({ name: 'CodeMismatchException' });
+    await expect(confirm(right)).rejects.toMatchObject({ name: 'LimitExceededException', message: 'Attempt limit exceeded, please try after some time.' });
+    await t.sdk.send(new ResendConfirmationCodeCommand({ ClientId: t.clientId, Username: email }));
+    await confirm(t.lastCode(email));
+  });
 });
 
 describe('PreventUserExistenceErrors', () => {
