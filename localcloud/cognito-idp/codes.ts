@@ -48,8 +48,13 @@ export const codesMigrations = [
 export interface Codes {
   /** Creates (replacing any previous one) and sends a code to the user's `attribute` (or `destination`). */
   send(pool: UserPoolConfig, user: User, purpose: CodePurpose, attribute: 'email' | 'phone_number', options?: { destination?: string; clientId?: string; clientMetadata?: Record<string, string> }): Promise<CodeDeliveryDetails>;
-  /** Throws CodeMismatch / ExpiredCode / LimitExceeded; consumes the code when it matches. */
+  /**
+   * Throws CodeMismatch / ExpiredCode / LimitExceeded, counting the failed
+   * attempt (so call it outside a transaction that would roll the count back).
+   */
   check(pool: UserPoolConfig, user: User, purpose: CodePurpose, attribute: string, code: string): void;
+  /** Uses up a checked code (in the transaction that applies what it proved). */
+  consume(pool: UserPoolConfig, user: User, purpose: CodePurpose, attribute: string): void;
   /** Forgets a user's codes (deleted user). */
   forget(poolId: string, username: string): void;
 }
@@ -128,7 +133,9 @@ export function createCodes(store: Store, clock: Clock, outbox: Outbox, triggers
         countAttempt.run(...key);
         throw CodeMismatch(messages.codeMismatch);
       }
-      remove.run(...key);
+    },
+    consume(pool, user, purpose, attribute) {
+      remove.run(pool.id, user.username, purpose, codeKey(purpose, attribute));
     },
     forget(poolId, username) {
       db.prepare('DELETE FROM cognito_codes WHERE pool_id = ? AND username = ?').run(poolId, username);

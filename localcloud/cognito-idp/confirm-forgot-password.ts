@@ -16,8 +16,9 @@ export const ConfirmForgotPassword: Target = (services) => async (_ctx, req) => 
   checkSecretHash(client, username, optionalString(req, 'SecretHash'));
   const user = findUser(services, pool, client, username, () => CodeMismatch(messages.codeMismatch), 'Username/client id combination not found.');
   checkPasswordPolicy(pool.passwordPolicy, password);
+  services.codes.check(pool, user, 'FORGOT_PASSWORD', '', code);
   services.store.transaction(() => {
-    services.codes.check(pool, user, 'FORGOT_PASSWORD', '', code);
+    services.codes.consume(pool, user, 'FORGOT_PASSWORD', '');
     Object.assign(user, passwordVerifier(pool, user.username, password), { failedSignIns: 0, lockedUntil: 0, updatedAt: services.clock.now().getTime() });
     if (user.status === 'RESET_REQUIRED') user.status = 'CONFIRMED';
     services.users.update(pool, user);

@@ -16,8 +16,9 @@ export const ConfirmSignUp: Target = (services) => async (_ctx, req) => {
   if (user.status !== 'UNCONFIRMED') throw NotAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
 
   const channel = confirmationChannel(pool, user);
+  services.codes.check(pool, user, 'SIGN_UP', '', code);
   services.store.transaction(() => {
-    services.codes.check(pool, user, 'SIGN_UP', '', code);
+    services.codes.consume(pool, user, 'SIGN_UP', '');
     user.status = 'CONFIRMED';
     if (channel) user.attributes[`${channel}_verified`] = 'true';
     user.updatedAt = services.clock.now().getTime();

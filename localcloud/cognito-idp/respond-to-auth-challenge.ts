@@ -103,6 +103,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
         recordFailedSignIn(services, pool, user);
         throw CodeMismatch('Invalid code or auth state for the user.');
       }
+      services.codes.consume(pool, user, 'SMS_MFA', '');
       spendSession(services, session);
       return finishSignIn(services, pool, client, user, clientMetadata, pending.deviceKey);
     }
