@@ -93,13 +93,13 @@ export const SignUp: Target = (services) => async (_ctx, req) => {
   const delivery = channel && (await services.codes.send(pool, user, 'SIGN_UP', channel, { clientId, clientMetadata }));
   return { UserConfirmed: false, UserSub: sub, ...(delivery ? { CodeDeliveryDetails: delivery } : {}) };
 
+  /** The username, and every email/phone a user signs in with, must be nobody else's. */
   function assertAvailable() {
-    if (usernameAttribute) {
-      if (services.users.holderOf(pool, usernameAttribute, username)) {
-        throw UsernameExists(`An account with the given ${usernameAttribute} already exists.`);
+    if (!usernameAttribute && services.users.bySignInName(pool, username)) throw UsernameExists('User already exists');
+    for (const attribute of ['email', 'phone_number'] as const) {
+      if (pool.usernameAttributes.includes(attribute) && attributes[attribute] && services.users.holderOf(pool, attribute, attributes[attribute])) {
+        throw UsernameExists(`An account with the given ${attribute} already exists.`);
       }
-    } else if (services.users.bySignInName(pool, username)) {
-      throw UsernameExists('User already exists');
     }
   }
 };

@@ -20,7 +20,10 @@ export const UpdateUserAttributes: Target = (services) => async (_ctx, req) => {
 
   for (const channel of CHANNELS) {
     const value = updates[channel];
-    if (value === undefined || value === user.attributes[channel]) {
+    if (value === undefined) continue;
+    if (value === user.attributes[channel]) {
+      // Back to the current value: any change waiting for verification is dropped.
+      delete user.pendingAttributes[channel];
       delete updates[channel];
       continue;
     }
