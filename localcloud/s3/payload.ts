@@ -3,7 +3,7 @@ import { crc32 } from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
 import { EMPTY_SHA256, type VerifiedSignature } from '../sigv4/verify';
 import { S3Error } from './errors';
-import { md5Pool } from './md5-worker';
+import { hashPool } from './hash-worker';
 
 /**
  * Reads a request body as S3 does, yielding the decoded payload chunk by chunk
@@ -38,8 +38,10 @@ export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature 
   const declared = sig?.payloadHash ?? 'UNSIGNED-PAYLOAD';
   // Small bodies hash in place; large ones (by Content-Length or aws-chunked) on a worker.
   const length = Number(req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'] ?? 0);
-  const md5 = length >= OFFLOAD_THRESHOLD ? md5Pool.start() : undefined;
-  const localMd5 = md5 ? undefined : createHash('md5');
+  const offload = length >= OFFLOAD_THRESHOLD;
+  const verifySha = !declared.startsWith('STREAMING-') && /^[0-9a-f]{64}$/.test(declared);
+  const worker = offload ? hashPool.start(verifySha ? ['md5', 'sha256'] : ['md5']) : undefined;
+  const localMd5 = worker ? undefined : createHash('md5');
   let crc = 0;
   let size = 0;
   const track = (chunk: Buffer) => {
@@ -47,10 +49,11 @@ export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature 
     if (size > maxSize) throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { MaxSizeAllowed: String(maxSize) });
     crc = crc32(chunk, crc);
     if (localMd5) localMd5.update(chunk);
-    else return md5!.update(chunk);
+    else return worker!.update(chunk);
     return undefined;
   };
   let completed = false;
+  let localShaHex: string | undefined;
   try {
     const trailers = new Map<string, string>();
     const encoding = String(req.headers['content-encoding'] ?? '');
@@ -69,7 +72,7 @@ export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature 
       }
     } else {
       if (/aws-chunked/.test(encoding)) throw new S3Error('InvalidArgument', 'aws-chunked content encoding requires a STREAMING-* x-amz-content-sha256.');
-      const sha = /^[0-9a-f]{64}$/.test(declared) ? createHash('sha256') : undefined;
+      const sha = verifySha && !worker ? createHash('sha256') : undefined;
       for await (const chunk of req as AsyncIterable<Buffer>) {
         const wait = track(chunk);
         sha?.update(chunk);
@@ -80,12 +83,14 @@ export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature 
       if (length !== undefined && Number(length) !== size) {
         throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
       }
-      if (sha && sha.digest('hex') !== declared) {
-        throw new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
-      }
+      if (sha) localShaHex = sha.digest('hex');
+    }
+    const digests = worker ? await worker.digest() : undefined;
+    if (verifySha && (digests ? digests[1] : localShaHex) !== declared) {
+      throw new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
     summary.size = size;
-    summary.md5Hex = localMd5 ? localMd5.digest('hex') : await md5!.digest();
+    summary.md5Hex = localMd5 ? localMd5.digest('hex') : digests![0];
     summary.crc32 = crc32Base64(crc);
     const contentMd5 = req.headers['content-md5'];
     if (typeof contentMd5 === 'string' && Buffer.from(summary.md5Hex, 'hex').toString('base64') !== contentMd5) {
@@ -100,7 +105,7 @@ export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature 
     // CRC32 is what aws-amplify and the SDK send by default.
     completed = true;
   } finally {
-    if (!completed) md5?.drop();
+    if (!completed) worker?.drop();
   }
 }
 

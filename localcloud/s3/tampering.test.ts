@@ -121,7 +121,8 @@ describe('tampering is refused with the right error, and nothing is stored', () 
 
   it('a wrong secret → SignatureDoesNotMatch', async () => {
     const k = key();
-    const s3 = cloud.s3Client({ ...creds, secretAccessKey: `${creds.secretAccessKey.slice(0, -1)}x` });
+    const wrong = `${creds.secretAccessKey.slice(0, -1)}${creds.secretAccessKey.endsWith("x") ? "y" : "x"}`; // always differs
+    const s3 = cloud.s3Client({ ...creds, secretAccessKey: wrong });
     await expect(s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: k, Body: 'x' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
     expect(stored(k)).toBe(false);
   });
@@ -160,6 +161,19 @@ describe('tampering is refused with the right error, and nothing is stored', () 
     const res = await send('PUT', path, headers, 'paylOad');
     expect([res.status, res.code]).toEqual([400, 'XAmzContentSHA256Mismatch']);
     expect(stored(k)).toBe(false);
+  });
+
+  it('a changed byte in a large body (hashed on a worker thread) → XAmzContentSHA256Mismatch', async () => {
+    const k = key();
+    const path = `/${cloud.bucket}/${k}`;
+    const body = Buffer.alloc(3 * 1024 * 1024, 1);
+    const headers = await sign('PUT', path, body);
+    body[2 * 1024 * 1024] = 2;
+    expect(await send('PUT', path, headers, body)).toMatchObject({ status: 400, code: 'XAmzContentSHA256Mismatch' });
+    expect(stored(k)).toBe(false);
+    body[2 * 1024 * 1024] = 1;
+    expect(await send('PUT', path, headers, body)).toMatchObject({ status: 200 });
+    expect(cloud.objects.get(cloud.bucket, k)?.etag).toBe(`"${createHash('md5').update(body).digest('hex')}"`);
   });
 
   it('a changed path → SignatureDoesNotMatch', async () => {

@@ -1,8 +1,9 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * MD5 (the ETag) computed on a worker thread, so a large upload's MD5 runs on
- * another core than its SHA-256 verification and socket and file I/O. Chunks
+ * MD5 (the ETag) and, when the body's SHA-256 must be verified, SHA-256,
+ * computed on a worker thread, so a large upload's hashing runs on another core
+ * than its socket and file I/O. Chunks
  * are copied to the worker; at most MAX_PENDING bytes are in flight per upload
  * (backpressure), so a slow worker never makes a body sit in memory.
  */
@@ -11,15 +12,15 @@ const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const jobs = new Map();
 parentPort.on('message', (m) => {
-  if (m.op === 'update') {
-    let h = jobs.get(m.id);
-    if (!h) jobs.set(m.id, (h = createHash('md5')));
-    h.update(m.chunk);
+  if (m.op === 'start') {
+    jobs.set(m.id, m.algorithms.map((a) => createHash(a)));
+  } else if (m.op === 'update') {
+    for (const h of jobs.get(m.id) ?? []) h.update(m.chunk);
     parentPort.postMessage({ id: m.id, op: 'ack', bytes: m.chunk.byteLength });
   } else if (m.op === 'digest') {
-    const h = jobs.get(m.id) ?? createHash('md5');
+    const hashes = jobs.get(m.id) ?? [];
     jobs.delete(m.id);
-    parentPort.postMessage({ id: m.id, op: 'digest', hex: h.digest('hex') });
+    parentPort.postMessage({ id: m.id, op: 'digest', hex: hashes.map((h) => h.digest('hex')) });
   } else if (m.op === 'drop') {
     jobs.delete(m.id);
   }
@@ -31,16 +32,17 @@ const MAX_PENDING = 4 * 1024 * 1024;
 interface Job {
   pending: number;
   waiting?: () => void;
-  done?: (hex: string) => void;
+  done?: (hex: string[]) => void;
 }
 
-export interface Md5Job {
+export interface HashJob {
   update(chunk: Buffer): Promise<void> | undefined;
-  digest(): Promise<string>;
+  /** Hex digests, in the order of the algorithms asked for. */
+  digest(): Promise<string[]>;
   drop(): void;
 }
 
-class Md5Pool {
+class HashPool {
   private workers: Worker[] = [];
   private jobs = new Map<number, Job>();
   private nextId = 1;
@@ -52,7 +54,7 @@ class Md5Pool {
     if (this.workers.length < this.size) {
       const w = new Worker(WORKER_SOURCE, { eval: true });
       w.unref();
-      w.on('message', (m: { id: number; op: string; bytes?: number; hex?: string }) => {
+      w.on('message', (m: { id: number; op: string; bytes?: number; hex?: string[] }) => {
         const job = this.jobs.get(m.id);
         if (!job) return;
         if (m.op === 'ack') {
@@ -73,11 +75,12 @@ class Md5Pool {
     return this.workers[this.turn++ % this.workers.length];
   }
 
-  start(): Md5Job {
+  start(algorithms: ('md5' | 'sha256')[]): HashJob {
     const id = this.nextId++;
     const worker = this.worker();
     const job: Job = { pending: 0 };
     this.jobs.set(id, job);
+    worker.postMessage({ id, op: 'start', algorithms });
     return {
       update: (chunk) => {
         // A copy: the socket's buffer is reused by Node once this call returns.
@@ -88,7 +91,7 @@ class Md5Pool {
         return undefined;
       },
       digest: () =>
-        new Promise<string>((resolve) => {
+        new Promise<string[]>((resolve) => {
           job.done = resolve;
           worker.postMessage({ id, op: 'digest' });
         }),
@@ -100,4 +103,4 @@ class Md5Pool {
   }
 }
 
-export const md5Pool = new Md5Pool(2);
+export const hashPool = new HashPool(2);
