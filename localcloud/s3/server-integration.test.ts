@@ -21,6 +21,7 @@ let assembly: ProvisionedAssembly;
 let cloud: LocalCloud;
 let root: string;
 
+let phones = 0;
 async function signedInIdToken(email: string): Promise<string> {
   const poolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
   const clientId = assembly.ofType('AWS::Cognito::UserPoolClient')[0].ref;
@@ -32,7 +33,7 @@ async function signedInIdToken(email: string): Promise<string> {
       Password: PASSWORD,
       UserAttributes: [
         { Name: 'email', Value: email },
-        { Name: 'phone_number', Value: '+15550001234' },
+        { Name: 'phone_number', Value: `+1555000${String(1000 + ++phones)}` }, // unique per user
         { Name: 'birthdate', Value: '1990-01-01' },
       ],
     }),
