@@ -64,6 +64,24 @@ export const tokensMigrations = [
   'CREATE INDEX cognito_refresh_tokens_user ON cognito_refresh_tokens (pool_id, username)',
 ];
 
+/** A row of cognito_refresh_tokens: one sign-in's token family. */
+interface Family {
+  origin_jti: string;
+  pool_id: string;
+  client_id: string;
+  username: string;
+  auth_time: number;
+  expires_at: number;
+  revoked: number;
+}
+
+/** What a PreTokenGeneration (V1) function may answer. */
+interface ClaimsOverride {
+  claimsToAddOrOverride?: Record<string, unknown>;
+  claimsToSuppress?: string[];
+  groupOverrideDetails?: { groupsToOverride?: string[]; iamRolesToOverride?: string[]; preferredRole?: string };
+}
+
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
 const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
 
@@ -116,7 +134,7 @@ export function createTokens(deps: {
         request: { userAttributes: user.attributes, groupConfiguration: { groupsToOverride: groups, iamRolesToOverride: roles, preferredRole }, clientMetadata },
         response: { claimsOverrideDetails: null },
       });
-      const details = (event.response as any).claimsOverrideDetails;
+      const details = (event.response as { claimsOverrideDetails?: ClaimsOverride | null }).claimsOverrideDetails;
       if (details) {
         Object.assign(idClaims, details.claimsToAddOrOverride ?? {});
         suppressed = details.claimsToSuppress ?? [];
@@ -188,7 +206,7 @@ export function createTokens(deps: {
     },
 
     async refresh(pool, client, refreshToken, clientMetadata) {
-      const family = familyByToken.get(hash(refreshToken)) as any;
+      const family = familyByToken.get(hash(refreshToken)) as Family | undefined;
       if (!family || family.pool_id !== pool.id || family.client_id !== client.clientId) throw NotAuthorized(messages.invalidRefreshToken);
       if (family.revoked) throw NotAuthorized('Refresh Token has been revoked');
       if (family.expires_at < clock.now().getTime()) throw NotAuthorized('Refresh Token has expired');
@@ -227,7 +245,7 @@ export function createTokens(deps: {
     },
 
     revoke(client, refreshToken) {
-      const family = familyByToken.get(hash(refreshToken)) as any;
+      const family = familyByToken.get(hash(refreshToken)) as Family | undefined;
       // Cognito answers success for an unknown token; a token of another client is refused.
       if (!family) return;
       if (family.client_id !== client.clientId) throw NotAuthorized(messages.invalidRefreshToken);
