@@ -33,19 +33,26 @@ interface OutboxMessage {
   sentAt: string;
 }
 
-/** Waits for a new message to `to` in the local cloud's outbox and returns its code. */
+/** Outbox messages whose code a test already took (so a fast flow never gets the previous code again). */
+const taken = new Set<string>();
+const messageId = (m: OutboxMessage) => `${m.to}|${m.sentAt}|${m.code}`;
+
+/** Waits for a new message to `to` in the local cloud's outbox (sent since `after`, not taken before) and returns its code. */
 export async function codeFor(to: string, after: number): Promise<string> {
   let found: OutboxMessage | undefined;
   await expect
     .poll(
       async () => {
         const messages = (await (await fetch(`${LOCAL_CLOUD}/_localcloud/outbox`)).json()) as OutboxMessage[];
-        found = messages.filter((m) => m.to.toLowerCase() === to.toLowerCase()).find((m) => Date.parse(m.sentAt) >= after - 1000);
+        found = messages
+          .filter((m) => m.to.toLowerCase() === to.toLowerCase() && !taken.has(messageId(m)))
+          .find((m) => Date.parse(m.sentAt) >= after - 1000);
         return found?.code;
       },
       { message: `a code sent to ${to}`, timeout: 15_000 },
     )
     .toBeTruthy();
+  taken.add(messageId(found!));
   return found!.code;
 }
 
