@@ -44,6 +44,13 @@ describe('aws-amplify/storage (Node) against the local cloud', () => {
     const { url } = await getUrl({ path, options: { validateObjectExistence: true } });
     expect(url.toString()).toContain('X-Amz-Signature=');
     expect(await (await fetch(url)).text()).toBe('hello from amplify');
+    // aws-amplify writes the disposition's spaces as `+`; S3 reads them as spaces.
+    const disposition = 'attachment; filename="my notes.txt"';
+    const download = await getUrl({ path, options: { contentDisposition: disposition } });
+    expect(download.url.search).toContain('+');
+    const response = await fetch(download.url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe(disposition);
     await copy({ source: { path: `private/${identityId}/notes.txt` }, destination: { path: `protected/${identityId}/notes-copy.txt` } });
     expect(await (await downloadData({ path: `protected/${identityId}/notes-copy.txt` }).result).body.text()).toBe('hello from amplify');
     await remove({ path });

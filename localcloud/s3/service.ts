@@ -58,8 +58,8 @@ export function createS3Handler(options: S3HandlerOptions) {
       for (const part of (q === -1 ? '' : url.slice(q + 1)).split('&')) {
         if (!part) continue;
         const eq = part.indexOf('=');
-        const k = decode(eq === -1 ? part : part.slice(0, eq), 'query');
-        if (!query.has(k)) query.set(k, decode(eq === -1 ? '' : part.slice(eq + 1), 'query'));
+        const k = decode(formSpaces(eq === -1 ? part : part.slice(0, eq)), 'query');
+        if (!query.has(k)) query.set(k, decode(formSpaces(eq === -1 ? '' : part.slice(eq + 1)), 'query'));
       }
       const slash = rawPath.indexOf('/', 1);
       const bucketName = decode(slash === -1 ? rawPath.slice(1) : rawPath.slice(1, slash), 'bucket');
@@ -125,6 +125,11 @@ export function createS3Handler(options: S3HandlerOptions) {
       sendS3Error(res, error, resource, requestId, head);
     }
   };
+}
+
+/** S3 reads `+` in a query string as a space (form encoding), as browsers write it. */
+function formSpaces(s: string): string {
+  return s.replace(/\+/g, ' ');
 }
 
 function decode(s: string, what: string): string {

@@ -36,15 +36,20 @@ export function canonicalUri(rawPath: string, s3: boolean): string {
   return `/${out.map((seg) => escapeUri(seg)).join('/')}${trailing}`;
 }
 
-/** Query parameters decoded (`+` kept literally, as SigV4 does), in order, with duplicates. */
-export function parseQuery(rawQuery: string): [string, string][] {
+/**
+ * Query parameters decoded, in order, with duplicates. `+` stays literal, as
+ * SigV4 does, except for S3, which reads it as a space (form encoding): browsers'
+ * URLSearchParams and aws-amplify's presigned URLs write spaces that way.
+ */
+export function parseQuery(rawQuery: string, options: { plusAsSpace?: boolean } = {}): [string, string][] {
   const out: [string, string][] = [];
   if (!rawQuery) return out;
   for (const part of rawQuery.split('&')) {
     if (part === '') continue;
     const eq = part.indexOf('=');
-    const k = eq === -1 ? part : part.slice(0, eq);
-    const v = eq === -1 ? '' : part.slice(eq + 1);
+    const raw = options.plusAsSpace ? part.replace(/\+/g, ' ') : part;
+    const k = eq === -1 ? raw : raw.slice(0, eq);
+    const v = eq === -1 ? '' : raw.slice(eq + 1);
     out.push([safeDecode(k), safeDecode(v)]);
   }
   return out;

@@ -113,7 +113,7 @@ export function verifySigV4(req: SigV4Request, options: VerifyOptions): Verified
   const rawPath = q === -1 ? req.url : req.url.slice(0, q);
   const rawQuery = q === -1 ? '' : req.url.slice(q + 1);
   if (!rawPath.startsWith('/')) throw new SigV4Error('InvalidRequest', 'The request target must be an absolute path.');
-  const params = parseQuery(rawQuery);
+  const params = parseQuery(rawQuery, { plusAsSpace: s3 });
   const param = (name: string) => params.find(([k]) => k === name)?.[1];
 
   const authorization = headers.get('authorization');
