@@ -55,6 +55,9 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
       const A = param('SRP_A');
       checkSecretHash(client, username, parameters.SECRET_HASH);
       if (!isValidA(A)) throw InvalidParameter('Invalid SRP_A value.');
+      if (client.preventUserExistenceErrors && !services.users.bySignInName(pool, username)) {
+        return decoyPasswordVerifier(services, pool.id, clientId, username, A);
+      }
       const user = await startSignIn(services, pool, client, username, clientMetadata);
       const { b, B } = serverEphemeral(user.verifier);
       const state: SrpState = { poolId: pool.id, clientId, username: user.username, A, b, B };
@@ -94,6 +97,22 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
       throw Unsupported(`The local cloud does not implement the ${flow} flow of InitiateAuth.`);
   }
 };
+
+/**
+ * What an unknown user gets under PreventUserExistenceErrors: a challenge
+ * shaped like a real one (stable salt and ids per name), which then fails
+ * as a wrong password does.
+ */
+function decoyPasswordVerifier(services: Services, poolId: string, clientId: string, username: string, A: string): AuthResponse {
+  const seed = services.sealer.digest(`decoy:${poolId}:${username.toLowerCase()}`);
+  const { b, B } = serverEphemeral(seed);
+  const id = `${seed.slice(0, 8)}-${seed.slice(8, 12)}-4${seed.slice(13, 16)}-a${seed.slice(17, 20)}-${seed.slice(20, 32)}`;
+  const state: SrpState = { poolId, clientId, username: '', A, b, B };
+  return {
+    ChallengeName: 'PASSWORD_VERIFIER',
+    ChallengeParameters: { SALT: seed.slice(32, 64), SECRET_BLOCK: services.sealer.seal(SRP_PURPOSE, state, 300), SRP_B: B, USERNAME: id, USER_ID_FOR_SRP: id },
+  };
+}
 
 /** The user signing in, once they exist, are enabled, not locked out, and the PreAuthentication trigger agrees. */
 async function startSignIn(

@@ -121,6 +121,17 @@ describe('confirmation codes', () => {
 });
 
 describe('PreventUserExistenceErrors', () => {
+  test('SRP for an unknown user: a decoy challenge (ENABLED), or UserNotFoundException (LEGACY)', async () => {
+    const A = (2n ** 200n).toString(16);
+    const start = (ClientId: string, USERNAME: string) =>
+      t.sdk.send(new InitiateAuthCommand({ ClientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME, SRP_A: A } }));
+    const decoy = await start(t.clientId, 'ghost@example.com');
+    expect(decoy.ChallengeName).toBe('PASSWORD_VERIFIER');
+    expect(Object.keys(decoy.ChallengeParameters!).sort()).toEqual(['SALT', 'SECRET_BLOCK', 'SRP_B', 'USERNAME', 'USER_ID_FOR_SRP']);
+    expect((await start(t.clientId, 'ghost@example.com')).ChallengeParameters!.SALT).toBe(decoy.ChallengeParameters!.SALT); // stable, like a real user's
+    await expect(start(t.legacyClientId, 'ghost@example.com')).rejects.toMatchObject({ name: 'UserNotFoundException', message: 'User does not exist.' });
+  });
+
   test('ENABLED hides unknown users; LEGACY reveals them', async () => {
     await expect(passwordAuth('ghost@example.com')).rejects.toMatchObject({ name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
     const forgot = await t.sdk.send(new ForgotPasswordCommand({ ClientId: t.clientId, Username: 'ghost@example.com' }));

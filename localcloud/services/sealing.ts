@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { Store } from '../store/store';
 import type { Clock } from './clock';
 
@@ -15,6 +15,8 @@ export interface Sealer {
   unseal<T>(purpose: string, sealed: string): T | undefined;
   /** Marks the value used; false when it was invalid or already spent. */
   spend(purpose: string, sealed: string): boolean;
+  /** A stable, unguessable hex digest of `data` under the state folder's key. */
+  digest(data: string): string;
 }
 
 interface Envelope {
@@ -60,6 +62,7 @@ export function createSealer(key: Buffer, clock: Clock, store: Store): Sealer {
       return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
     },
     unseal: <T>(purpose: string, sealed: string) => open(purpose, sealed)?.p as T | undefined,
+    digest: (data) => createHmac('sha256', key).update(data).digest('hex'),
     spend(purpose, sealed) {
       const envelope = open(purpose, sealed);
       if (!envelope) return false;
