@@ -124,6 +124,29 @@ export async function receiveBlob(ctx: S3Context, maxSize: number): Promise<{ fi
   }
 }
 
+/** Bodies up to this size are kept in the object's row (one SQLite commit, no file). */
+export const INLINE_MAX = 64 * 1024;
+
+/** The declared size of the payload, when the request says it (decoded length for aws-chunked). */
+export function declaredPayloadSize(ctx: S3Context): number | undefined {
+  const h = ctx.req.headers['x-amz-decoded-content-length'] ?? (ctx.signature.payloadHash.startsWith('STREAMING-') ? undefined : ctx.req.headers['content-length']);
+  if (typeof h !== 'string' || !/^\d+$/.test(h)) return undefined;
+  return Number(h);
+}
+
+/** Reads a small verified payload into memory (callers check declaredPayloadSize first). */
+export async function receiveInline(ctx: S3Context): Promise<{ data: Buffer; summary: PayloadSummary }> {
+  const summary: PayloadSummary = { size: 0, md5Hex: '', crc32: '' };
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of readPayload(ctx.req, ctx.signature, summary, INLINE_MAX)) chunks.push(Buffer.from(chunk));
+  } catch (e) {
+    ctx.req.resume();
+    throw e;
+  }
+  return { data: Buffer.concat(chunks), summary };
+}
+
 export function parseIntParam(value: string | undefined, name: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   if (!/^-?\d+$/.test(value)) throw new S3Error('InvalidArgument', `${name} must be an integer.`, 400, { ArgumentName: name, ArgumentValue: value });

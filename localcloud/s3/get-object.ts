@@ -56,6 +56,10 @@ export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
     ctx.res.end();
     return;
   }
+  if (object.data) {
+    ctx.res.end(object.data.subarray(start, end + 1));
+    return;
+  }
   await pipeline(segmentStream(ctx, object, start, end), ctx.res);
 }
 

@@ -31,6 +31,8 @@ export interface StoredObject {
   metadata: Record<string, string>;
   checksumCrc32?: string;
   segments: Segment[];
+  /** Small objects live in the row itself (no file): their bytes. */
+  data?: Buffer;
 }
 
 export interface StoredPart {
@@ -89,6 +91,8 @@ export class ObjectStore {
         checksum_crc32 TEXT, file TEXT NOT NULL,
         PRIMARY KEY (upload_id, part_number)
       );`);
+    const columns = (this.db.prepare('PRAGMA table_info(s3_objects)').all() as { name: string }[]).map((c) => c.name);
+    if (!columns.includes('data')) this.db.exec('ALTER TABLE s3_objects ADD COLUMN data BLOB');
     this.collectGarbage();
   }
 
@@ -169,6 +173,11 @@ export class ObjectStore {
     return join(this.blobDir, name);
   }
 
+  /** Deletes one sealed blob no row references (an upload refused after it was received). */
+  discardBlob(file: string): void {
+    this.removeBlobs([file]);
+  }
+
   private removeBlobs(files: string[]): void {
     for (const f of files) {
       try {
@@ -193,7 +202,7 @@ export class ObjectStore {
   /** Inside a transaction: writes the row, returns the blobs it replaced. Blobs are never shared. */
   private writeRow(object: StoredObject): string[] {
     const old = this.get(object.bucket, object.key);
-    this.stmt('INSERT OR REPLACE INTO s3_objects VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    this.stmt('INSERT OR REPLACE INTO s3_objects (bucket, key, size, etag, last_modified, content_type, headers, metadata, checksum_crc32, segments, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(
         object.bucket,
         object.key,
@@ -205,6 +214,7 @@ export class ObjectStore {
         JSON.stringify(object.metadata),
         object.checksumCrc32 ?? null,
         JSON.stringify(object.segments),
+        object.data ?? null,
       );
     const keep = new Set(object.segments.map((s) => s.file));
     return (old?.segments.map((s) => s.file) ?? []).filter((f) => !keep.has(f));
@@ -221,7 +231,8 @@ export class ObjectStore {
   /** Keys of a bucket in UTF-8 binary order, strictly after `after`, starting with `prefix`. */
   *scan(bucket: string, prefix: string, after: string): Generator<StoredObject> {
     const statement = this.stmt(
-      'SELECT * FROM s3_objects WHERE bucket = ? AND key > ? AND key >= ? ORDER BY key LIMIT 200',
+      // Listing never needs the bytes of inline objects.
+      'SELECT bucket, key, size, etag, last_modified, content_type, headers, metadata, checksum_crc32, segments FROM s3_objects WHERE bucket = ? AND key > ? AND key >= ? ORDER BY key LIMIT 200',
     );
     let cursor = after;
     for (;;) {
@@ -318,5 +329,6 @@ function toObject(row: any): StoredObject {
     metadata: JSON.parse(row.metadata),
     checksumCrc32: row.checksum_crc32 ?? undefined,
     segments: JSON.parse(row.segments),
+    data: row.data ?? undefined,
   };
 }

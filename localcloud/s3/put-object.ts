@@ -1,4 +1,4 @@
-import { authorize, objectArn, receiveBlob, type S3Context, sendEmpty, uploadAttributes } from './context';
+import { authorize, declaredPayloadSize, INLINE_MAX, objectArn, receiveBlob, receiveInline, type S3Context, sendEmpty, uploadAttributes } from './context';
 import { S3Error } from './errors';
 
 export const MAX_PUT_SIZE = 5 * 1024 * 1024 * 1024;
@@ -8,11 +8,13 @@ export async function putObject(ctx: S3Context): Promise<void> {
   authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
   const attributes = uploadAttributes(ctx.req);
   checkWriteConditions(ctx);
-  const { file, summary } = await receiveBlob(ctx, MAX_PUT_SIZE);
+  const declared = declaredPayloadSize(ctx);
+  const inline = declared !== undefined && declared <= INLINE_MAX;
+  const { file, data, summary } = inline ? { file: undefined, ...(await receiveInline(ctx)) } : { data: undefined, ...(await receiveBlob(ctx, MAX_PUT_SIZE)) };
   try {
     checkWriteConditions(ctx); // again: another writer may have committed meanwhile
   } catch (e) {
-    ctx.services.objects.collectGarbage();
+    if (file) ctx.services.objects.discardBlob(file);
     throw e;
   }
   const etag = `"${summary.md5Hex}"`;
@@ -24,7 +26,8 @@ export async function putObject(ctx: S3Context): Promise<void> {
     lastModified: ctx.services.now(),
     ...attributes,
     checksumCrc32: summary.sentCrc32,
-    segments: [{ file, size: summary.size }],
+    segments: file ? [{ file, size: summary.size }] : [],
+    data,
   });
   const headers: Record<string, string> = { ETag: etag };
   if (summary.sentCrc32) headers['x-amz-checksum-crc32'] = summary.sentCrc32;
