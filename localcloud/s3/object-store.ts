@@ -7,10 +7,12 @@ import type { SqliteDatabase } from '../iam/database';
 
 /**
  * Objects and multipart uploads, durable across kill -9:
- *  - bytes are written to `tmp/`, fsynced, renamed into `blobs/` (and the
- *    directory fsynced), and only then is the metadata committed in SQLite;
- *  - an object is a list of blob segments (one for PutObject, the parts for a
- *    multipart upload: completing an upload moves no bytes);
+ *  - objects up to 64 KiB live in their row (`data`): one SQLite commit;
+ *  - larger bytes are written to `tmp/`, fsynced, renamed into `blobs/` (the
+ *    directory fsynced, group-committed), and only then is the metadata
+ *    committed in SQLite;
+ *  - a file-backed object is a list of blob segments (one for PutObject, the
+ *    parts for a multipart upload: completing an upload moves no bytes);
  *  - on open, blobs no committed row references (a crash between rename and
  *    commit) and leftovers in `tmp/` are deleted. A torn object is never visible.
  */
