@@ -56,6 +56,23 @@ describe('S3 operations through @aws-sdk/client-s3', () => {
     expect(listed.KeyCount).toBe(4);
   });
 
+  it("answers CORS preflights from the bucket's CorsConfiguration", async () => {
+    const preflight = (method: string, headers = 'x-amz-date,x-amz-content-sha256,authorization,x-amz-security-token') =>
+      fetch(`${cloud.endpoint}/${cloud.bucket}/public/x.txt`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://localhost:5173', 'access-control-request-method': method, 'access-control-request-headers': headers },
+      });
+    const ok = await preflight('PUT');
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBe('*');
+    expect(ok.headers.get('access-control-allow-methods')).toBe('GET, HEAD, PUT, POST, DELETE');
+    expect(ok.headers.get('access-control-max-age')).toBe('3000');
+    expect(ok.headers.get('access-control-expose-headers')).toContain('ETag');
+    const refused = await preflight('PATCH');
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain('<Code>AccessForbidden</Code>');
+  });
+
   it('checks x-amz-expected-bucket-owner', async () => {
     const Key = `private/${id}/owner.txt`;
     await s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key, Body: 'x', ExpectedBucketOwner: cloud.assembly.accountId }));
