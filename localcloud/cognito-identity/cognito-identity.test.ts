@@ -174,6 +174,42 @@ describe('pool configuration and trust policies (in-process)', () => {
     }
   };
 
+  it('resolves ambiguous tokens per AmbiguousRoleResolution, and Rules mappings by claim', async () => {
+    const pool = () => buildIdentityPools(cloud.assembly)[0];
+    const claims = (sub: string, extra: Record<string, unknown>) => ({
+      iss: `https://${cloud.providerName}`,
+      aud: cloud.clientId,
+      token_use: 'id',
+      exp: Math.floor(Date.now() / 1000) + 600,
+      sub,
+      ...extra,
+    });
+    const roleOf = async (s: IdentityServices) => {
+      const Logins = { [cloud.providerName]: 'token' };
+      const { IdentityId } = await GetId(s)({ IdentityPoolId: cloud.identityPoolId, Logins });
+      const out = (await GetCredentialsForIdentity(s)({ IdentityId, Logins })) as { Credentials: { AccessKeyId: string } };
+      return s.credentials.lookup(out.Credentials.AccessKeyId)!.roleArn;
+    };
+    const twoRoles = { 'cognito:roles': [cloud.groupRole('ADMINS'), cloud.groupRole('EDITORS')] };
+    const lenient = services((x) => (x.verifyIdToken = async () => claims('lenient', twoRoles)));
+    expect(await roleOf(lenient)).toBe(pool().authenticatedRoleArn);
+    const strict = services((x) => {
+      x.verifyIdToken = async () => claims('strict', twoRoles);
+      [...x.pools[0].roleMappings.values()][0].ambiguousRoleResolution = 'Deny';
+    });
+    expect(await code(roleOf(strict))).toBe('NotAuthorizedException');
+    const rules = services((x) => {
+      x.verifyIdToken = async () => claims('rules', { 'custom:team': 'editors-west' });
+      const mapping = [...x.pools[0].roleMappings.values()][0];
+      mapping.type = 'Rules';
+      mapping.rules = [
+        { claim: 'custom:team', matchType: 'Equals', value: 'admins', roleArn: cloud.groupRole('ADMINS') },
+        { claim: 'custom:team', matchType: 'StartsWith', value: 'editors', roleArn: cloud.groupRole('EDITORS') },
+      ];
+    });
+    expect(await roleOf(rules)).toBe(cloud.groupRole('EDITORS'));
+  });
+
   it('refuses guests when the pool disallows them', async () => {
     const s = services((x) => (x.pools[0].allowUnauthenticated = false));
     expect(await code(GetId(s)({ IdentityPoolId: cloud.identityPoolId }))).toBe('NotAuthorizedException');
