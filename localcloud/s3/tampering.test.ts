@@ -323,6 +323,26 @@ describe('tampering is refused with the right error, and nothing is stored', () 
     expect(stored(badCrc) || stored(badTrailer)).toBe(false);
   });
 
+  it('a client that disconnects mid-upload leaves no object and no temp file', async () => {
+    const k = key();
+    const path = `/${cloud.bucket}/${k}`;
+    const body = Buffer.alloc(4 * 1024 * 1024, 3);
+    const headers = await sign('PUT', path, body);
+    await new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: cloud.port, method: 'PUT', path, headers });
+      req.on('error', () => resolve());
+      req.write(body.subarray(0, 1024 * 1024), () => setTimeout(() => req.destroy(), 50));
+      req.on('close', () => resolve());
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stored(k)).toBe(false);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(cloud.objects.tmpDir)).toEqual([]);
+    // The server carries on.
+    const ok = await send('PUT', path, await sign('PUT', path, 'fine'), 'fine');
+    expect(ok.status).toBe(200);
+  });
+
   it('malformed input gets an AWS-shaped 4xx, never a 500', async () => {
     const cases: [string, string, Record<string, string>][] = [
       ['GET', `/${cloud.bucket}/%E0%A4%A`, {}],
