@@ -9,7 +9,7 @@ import { createIamServices, type IamServices } from './iam';
 import { createS3Service } from './s3';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
-import { answerPreflight, applyCors, isLoopbackHost, sendAwsJsonError, sendJson } from './http/http';
+import { answerPreflight, applyCors, isLoopbackHost, isLoopbackOrigin, sendAwsJsonError, sendJson } from './http/http';
 import { loadCloudAssembly } from './provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from './provisioning/types';
 import { systemClock, type Clock } from './services/clock';
@@ -125,7 +125,9 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
       return sendAwsJsonError(res, 403, 'AccessDeniedException', `The local cloud only answers requests addressed to localhost, not ${req.headers.host}.`);
     }
     applyCors(req, res);
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method']) return answerPreflight(req, res);
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !isBucketPreflight(req)) {
+      return answerPreflight(req, res);
+    }
     try {
       const service = services.find((s) => s.matches(req));
       if (!service) return sendAwsJsonError(res, 404, 'UnknownOperationException', `The local cloud has no service for ${req.method} ${req.url}.`);
@@ -164,6 +166,19 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
       store.close();
     },
   };
+}
+
+/**
+ * A preflight S3 answers from the bucket's CORS rules: not for an AWS JSON
+ * service (those ask for x-amz-target) nor the local cloud's own endpoints,
+ * and only from a loopback origin (foreign origins get the generic 403).
+ */
+function isBucketPreflight(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (origin && !isLoopbackOrigin(origin)) return false;
+  if ((req.url ?? '/').startsWith('/_localcloud/')) return false;
+  const requested = String(req.headers['access-control-request-headers'] ?? '').toLowerCase();
+  return !requested.split(',').some((h) => h.trim() === 'x-amz-target');
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -110,6 +110,25 @@ describe('identity pool + S3 on the local cloud server', () => {
     expect(res.headers.get('access-control-expose-headers')!.split(', ')).toEqual(['x-amz-server-side-encryption', 'x-amz-request-id', 'x-amz-id-2', 'ETag']);
   });
 
+  it("answers browser preflights for the bucket from the bucket's CORS rules", async () => {
+    const bucket = assembly.ofType('AWS::S3::Bucket')[0].ref;
+    const preflight = (method: string, origin = 'http://localhost:5173', path = `/${bucket}/public/a.txt`) =>
+      fetch(`${cloud.url}${path}`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': method, 'access-control-request-headers': 'authorization,x-amz-date,content-type' },
+      });
+    const put = await preflight('PUT');
+    expect(put.status).toBe(200);
+    expect(put.headers.get('access-control-max-age')).toBe('3000'); // the bucket rule's MaxAge
+    expect(put.headers.get('access-control-allow-methods')).toContain('PUT');
+    // The bucket-less POST /?delete of aws-amplify's test endpoint is the bucket's too.
+    expect((await preflight('POST', undefined, '/?delete')).status).toBe(200);
+    // A method no rule allows is refused, as S3 does.
+    expect((await preflight('PATCH')).status).toBe(403);
+    // Foreign sites get nothing from the local cloud, whatever the bucket allows.
+    expect((await preflight('PUT', 'https://evil.example')).status).toBe(403);
+  });
+
   it('refuses an id token revoked by GlobalSignOut', async () => {
     const email = 'revoked@example.com';
     const idToken = await signedInIdToken(email);
