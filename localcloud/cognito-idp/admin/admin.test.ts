@@ -378,18 +378,19 @@ describe('the other administrative operations', () => {
     const op = sdkAs(roles.superAdmin);
     const group = await op.send(new GetGroupCommand({ UserPoolId: poolId, GroupName: 'EDITORS' }));
     expect(group.Group).toMatchObject({ GroupName: 'EDITORS', UserPoolId: poolId, RoleArn: roles.editors });
-    const cases: [Promise<unknown>, string, RegExp?][] = [
-      [op.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'email = unquoted' })), 'InvalidParameterException', /Error while parsing filter/],
-      [op.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'locale = "x"' })), 'InvalidParameterException', /Invalid search attribute/],
-      [op.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 61 })), 'InvalidParameterException', /less than or equal to 60/],
-      [op.send(new ListUsersCommand({ UserPoolId: poolId, PaginationToken: 'forged' })), 'InvalidParameterException'],
-      [op.send(new ListUsersCommand({ UserPoolId: 'us-east-1_Missing123' })), 'AccessDeniedException'],
-      [op.send(new ListUsersCommand({ UserPoolId: 'not a pool id' })), 'InvalidParameterException'],
-      [op.send(new GetGroupCommand({ UserPoolId: poolId, GroupName: 'NOPE' })), 'ResourceNotFoundException', /Group not found/],
-      [op.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: BOSS, Password: 'short' })), 'InvalidPasswordException'],
+    // Thunks: each request starts only when awaited, so no rejection goes unhandled.
+    const cases: [() => Promise<unknown>, string, RegExp?][] = [
+      [() => op.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'email = unquoted' })), 'InvalidParameterException', /Error while parsing filter/],
+      [() => op.send(new ListUsersCommand({ UserPoolId: poolId, Filter: 'locale = "x"' })), 'InvalidParameterException', /Invalid search attribute/],
+      [() => op.send(new ListUsersCommand({ UserPoolId: poolId, Limit: 61 })), 'InvalidParameterException', /less than or equal to 60/],
+      [() => op.send(new ListUsersCommand({ UserPoolId: poolId, PaginationToken: 'forged' })), 'InvalidParameterException'],
+      [() => op.send(new ListUsersCommand({ UserPoolId: 'us-east-1_Missing123' })), 'AccessDeniedException'],
+      [() => op.send(new ListUsersCommand({ UserPoolId: 'not a pool id' })), 'InvalidParameterException'],
+      [() => op.send(new GetGroupCommand({ UserPoolId: poolId, GroupName: 'NOPE' })), 'ResourceNotFoundException', /Group not found/],
+      [() => op.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: BOSS, Password: 'short' })), 'InvalidPasswordException'],
     ];
-    for (const [promise, name, message] of cases) {
-      const error = await promise.then(
+    for (const [send, name, message] of cases) {
+      const error = await send().then(
         () => undefined,
         (e: { name: string; message: string; $metadata: { httpStatusCode: number } }) => e,
       );
