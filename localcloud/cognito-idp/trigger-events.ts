@@ -1,3 +1,4 @@
+import { triggerEvent, type TriggerEvent } from '../lambda/trigger-events';
 import type { UserPoolConfig } from '../provisioning/user-pools';
 import type { Triggers } from '../services/triggers';
 import { CognitoError, UserLambdaValidation } from './errors';
@@ -8,17 +9,6 @@ import type { User } from './users';
  * its LambdaConfig names one; a failing function becomes Cognito's
  * UserLambdaValidationException ("PreSignUp failed with error ...").
  */
-export interface TriggerEvent {
-  version: string;
-  region: string;
-  userPoolId: string;
-  userName: string;
-  callerContext: { awsSdkVersion: string; clientId: string };
-  triggerSource: string;
-  request: Record<string, unknown>;
-  response: Record<string, unknown>;
-}
-
 export async function invokeTrigger(
   triggers: Triggers,
   pool: UserPoolConfig,
@@ -27,14 +17,9 @@ export async function invokeTrigger(
   user: Pick<User, 'username'>,
   parts: { clientId?: string; request: Record<string, unknown>; response: Record<string, unknown> },
 ): Promise<TriggerEvent> {
+  // Cognito's envelope; the caller gives the response it starts from.
   const event: TriggerEvent = {
-    version: '1',
-    region: pool.region,
-    userPoolId: pool.id,
-    userName: user.username,
-    callerContext: { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId: parts.clientId ?? 'CLIENT_ID_NOT_APPLICABLE' },
-    triggerSource,
-    request: parts.request,
+    ...triggerEvent({ region: pool.region, userPoolId: pool.id, userName: user.username, triggerSource, clientId: parts.clientId, request: parts.request }),
     response: parts.response,
   };
   const arn = pool.lambdaConfig[triggerName];
