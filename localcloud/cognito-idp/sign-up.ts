@@ -3,10 +3,10 @@ import { checkAttributes, checkRequired, EMAIL, PHONE } from './attributes';
 import { checkSecretHash } from './auth-flow';
 import { InvalidParameter, NotAuthorized, UsernameExists } from './errors';
 import { confirmationChannel } from './lookups';
-import { checkPasswordPolicy, passwordVerifier } from './passwords';
+import { checkPasswordPolicy } from './passwords';
 import type { Target } from './services';
 import { invokeTrigger } from './trigger-events';
-import type { User } from './users';
+import { newUser } from './users';
 import { attributeList, optionalString, string, stringMap } from './validate';
 
 const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
@@ -60,22 +60,7 @@ export const SignUp: Target = (services) => async (_ctx, req) => {
   if (attributes.phone_number) attributes.phone_number_verified = String(!!autoVerifyPhone);
 
   const now = services.clock.now().getTime();
-  const user: User = {
-    poolId: pool.id,
-    username: internalUsername,
-    sub,
-    status: autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED',
-    enabled: true,
-    attributes,
-    pendingAttributes: {},
-    ...passwordVerifier(pool, internalUsername, password),
-    totpEnabled: false,
-    smsMfaEnabled: false,
-    failedSignIns: 0,
-    lockedUntil: 0,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const user = newUser(pool, { username: internalUsername, sub, status: autoConfirmUser ? 'CONFIRMED' : 'UNCONFIRMED', attributes, password }, now);
   services.store.transaction(() => {
     assertAvailable(); // again: the trigger ran in between
     services.users.insert(pool, user);

@@ -1,5 +1,6 @@
 import type { Store } from '../store/store';
 import type { UserPoolConfig } from '../provisioning/user-pools';
+import { passwordVerifier } from './passwords';
 
 /**
  * Users and group memberships of every local user pool, in SQLite. Lookups
@@ -35,6 +36,30 @@ export interface User {
   lockedUntil: number;
   createdAt: number;
   updatedAt: number;
+}
+
+/** A new user's record (SignUp, AdminCreateUser): enabled, no MFA, no failed sign-ins, created `now`. */
+export function newUser(
+  pool: UserPoolConfig,
+  fields: { username: string; sub: string; status: UserStatus; attributes: Record<string, string>; password: string },
+  now: number,
+): User {
+  return {
+    poolId: pool.id,
+    username: fields.username,
+    sub: fields.sub,
+    status: fields.status,
+    enabled: true,
+    attributes: fields.attributes,
+    pendingAttributes: {},
+    ...passwordVerifier(pool, fields.username, fields.password),
+    totpEnabled: false,
+    smsMfaEnabled: false,
+    failedSignIns: 0,
+    lockedUntil: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 export const usersMigrations = [

@@ -6,7 +6,7 @@ import { InvalidParameter, UnsupportedUserState, UsernameExists, UserNotFound } 
 import { checkPasswordPolicy, passwordVerifier } from '../passwords';
 import type { Services, Target } from '../services';
 import { invokeTrigger } from '../trigger-events';
-import type { User } from '../users';
+import { newUser, type User } from '../users';
 import { attributeList, optionalBoolean, optionalString, string, stringList, stringMap } from '../validate';
 import { poolOf, wireUser } from './common';
 
@@ -99,22 +99,7 @@ export const AdminCreateUser: Target = (services) => async (_ctx, req) => {
   });
 
   const now = services.clock.now().getTime();
-  const user: User = {
-    poolId: pool.id,
-    username: internalUsername,
-    sub,
-    status: 'FORCE_CHANGE_PASSWORD',
-    enabled: true,
-    attributes,
-    pendingAttributes: {},
-    ...passwordVerifier(pool, internalUsername, password),
-    totpEnabled: false,
-    smsMfaEnabled: false,
-    failedSignIns: 0,
-    lockedUntil: 0,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const user = newUser(pool, { username: internalUsername, sub, status: 'FORCE_CHANGE_PASSWORD', attributes, password }, now);
   services.store.transaction(() => {
     assertAvailable(services, pool, username, attributes); // the trigger ran in between
     services.users.insert(pool, user);
