@@ -40,6 +40,22 @@ export function checkAttributes(pool: UserPoolConfig, attributes: AttributeType[
 }
 
 /** Required attributes missing from a new user's attributes (Cognito names the first). */
+/**
+ * In a pool that signs in with email or phone, which of the two a username
+ * is (or Cognito's error when it is neither it allows); undefined in a pool
+ * of plain usernames.
+ */
+export function usernameAttributeOf(pool: UserPoolConfig, username: string): 'email' | 'phone_number' | undefined {
+  if (!pool.usernameAttributes.length) return undefined;
+  if (pool.usernameAttributes.includes('email') && EMAIL.test(username)) return 'email';
+  if (pool.usernameAttributes.includes('phone_number') && PHONE.test(username)) return 'phone_number';
+  throw InvalidParameter(
+    pool.usernameAttributes.length > 1
+      ? 'Username should be either an email or a phone number.'
+      : `Username should be ${pool.usernameAttributes[0] === 'email' ? 'an email' : 'a phone number'}.`,
+  );
+}
+
 export function checkRequired(pool: UserPoolConfig, attributes: Record<string, string>): void {
   const missing = pool.schema.find((a) => a.required && a.name !== 'sub' && !attributes[a.name]);
   if (missing) throw schemaError(`${missing.name}: The attribute is required`);

@@ -1,5 +1,5 @@
 import { newUuid } from '../services/ids';
-import { checkAttributes, checkRequired, EMAIL, PHONE } from './attributes';
+import { checkAttributes, checkRequired, usernameAttributeOf } from './attributes';
 import { checkSecretHash } from './auth-flow';
 import { InvalidParameter, NotAuthorized, UsernameExists } from './errors';
 import { confirmationChannel } from './lookups';
@@ -31,14 +31,8 @@ export const SignUp: Target = (services) => async (_ctx, req) => {
 
   // In pools that sign in with email or phone, the username *is* that attribute and the internal username is the sub.
   let internalUsername = username;
-  let usernameAttribute: 'email' | 'phone_number' | undefined;
-  if (pool.usernameAttributes.length) {
-    if (pool.usernameAttributes.includes('email') && EMAIL.test(username)) usernameAttribute = 'email';
-    else if (pool.usernameAttributes.includes('phone_number') && PHONE.test(username)) usernameAttribute = 'phone_number';
-    else {
-      const both = pool.usernameAttributes.length > 1;
-      throw InvalidParameter(both ? 'Username should be either an email or a phone number.' : `Username should be ${pool.usernameAttributes[0] === 'email' ? 'an email' : 'a phone number'}.`);
-    }
+  const usernameAttribute = usernameAttributeOf(pool, username);
+  if (usernameAttribute) {
     attributes[usernameAttribute] = username;
     internalUsername = sub;
   }

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { UserPoolConfig } from '../../provisioning/user-pools';
 import { newUuid } from '../../services/ids';
-import { checkAttributes, checkRequired } from '../attributes';
+import { checkAttributes, checkRequired, usernameAttributeOf } from '../attributes';
 import { InvalidParameter, UnsupportedUserState, UsernameExists, UserNotFound } from './errors';
 import { checkPasswordPolicy, passwordVerifier } from '../passwords';
 import type { Services, Target } from '../services';
@@ -9,9 +9,6 @@ import { invokeTrigger } from '../trigger-events';
 import { newUser, type User } from '../users';
 import { attributeList, optionalBoolean, optionalString, string, stringList, stringMap } from '../validate';
 import { poolOf, wireUser } from './common';
-
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const PHONE = /^\+[0-9]{4,15}$/;
 
 /**
  * Creates a user with a temporary password (given, or generated to the pool's
@@ -61,17 +58,8 @@ export const AdminCreateUser: Target = (services) => async (_ctx, req) => {
   );
   const sub = newUuid();
   let internalUsername = username;
-  if (pool.usernameAttributes.length) {
-    let attribute: 'email' | 'phone_number' | undefined;
-    if (pool.usernameAttributes.includes('email') && EMAIL.test(username)) attribute = 'email';
-    else if (pool.usernameAttributes.includes('phone_number') && PHONE.test(username)) attribute = 'phone_number';
-    if (!attribute) {
-      throw InvalidParameter(
-        pool.usernameAttributes.length > 1
-          ? 'Username should be either an email or a phone number.'
-          : `Username should be ${pool.usernameAttributes[0] === 'email' ? 'an email' : 'a phone number'}.`,
-      );
-    }
+  const attribute = usernameAttributeOf(pool, username);
+  if (attribute) {
     if (attributes[attribute] !== undefined && attributes[attribute] !== username) {
       throw InvalidParameter(`The ${attribute} attribute must equal the username.`);
     }
