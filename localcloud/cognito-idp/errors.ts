@@ -1,18 +1,11 @@
+import { AwsJsonError } from '../http/http';
+
 /**
  * Cognito's errors, each carrying the AWS exception name the client
  * switches on and Cognito's own message (the Authenticator shows it).
  * They are turned into `{"__type","message"}` in one place: router.ts.
  */
-export class CognitoError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
+export class CognitoError extends AwsJsonError {}
 
 const error = (code: string) => (message: string) => new CognitoError(code, message);
 

@@ -125,6 +125,22 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, con
   res.end(text);
 }
 
+/**
+ * An error of an AWS JSON protocol service (Cognito, SSM): the exception
+ * name the client switches on (also the error's `name`), the message and
+ * the HTTP status. Each service subclasses it so its handler knows its own.
+ */
+export class AwsJsonError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
 /** An AWS JSON protocol error: `{"__type","message"}` plus the x-amzn-errortype header. */
 export function sendAwsJsonError(res: ServerResponse, status: number, type: string, message: string): void {
   res.setHeader('x-amzn-errortype', type);

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { AwsJsonError } from '../http/http';
 import { sha256Hex, verifySigV4 } from '../sigv4/verify';
 import { SigV4Error } from '../sigv4/errors';
 
@@ -32,14 +33,9 @@ export interface PolicyAuthorizer<C extends SignedCaller = SignedCaller> {
   };
 }
 
-export class AwsJsonAuthError extends Error {
-  readonly status = 400;
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
+export class AwsJsonAuthError extends AwsJsonError {
+  constructor(code: string, message: string) {
+    super(code, message, 400);
   }
 }
 

@@ -1,13 +1,6 @@
+import { AwsJsonError } from '../http/http';
+
 /** An SSM error: `{"__type","message"}` with HTTP 400, as SSM answers. */
-export class SsmError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
+export class SsmError extends AwsJsonError {}
 
 export const validation = (message: string) => new SsmError('ValidationException', message);
