@@ -119,6 +119,26 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse): void
   res.end();
 }
 
+/** A request body as a JSON object: `{}` when empty, undefined when it is not a JSON object. */
+export function jsonObject(body: Buffer): Record<string, unknown> | undefined {
+  const text = body.toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // not JSON
+  }
+  return undefined;
+}
+
+/** An AWS JSON 1.1 answer (headers written unless they already were). */
+export function sendAwsJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, contentType = 'application/json'): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
