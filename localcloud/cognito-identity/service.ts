@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, jsonObject, readBody, sendAwsJson } from '../http/http';
 import { CognitoIdentityError } from './errors';
 import { GetCredentialsForIdentity } from './get-credentials-for-identity';
 import { GetId } from './get-id';
@@ -31,52 +32,25 @@ export function createCognitoIdentityHandler(services: IdentityServices) {
       const body = await readJsonBody(req);
       if (!handler) throw new CognitoIdentityError('UnknownOperationException', `Operation ${operation} is not supported by the local cloud.`);
       const result = await handler(body);
-      send(res, 200, result);
+      sendAwsJson(res, 200, result);
     } catch (e) {
       if (e instanceof CognitoIdentityError) {
         res.setHeader('x-amzn-errortype', e.type);
-        send(res, e.status, { __type: e.type, message: e.message });
+        sendAwsJson(res, e.status, { __type: e.type, message: e.message });
       } else {
         console.error('[cognito-identity] internal error', e);
-        send(res, 500, { __type: 'InternalErrorException', message: 'Internal error in the local cloud.' });
+        sendAwsJson(res, 500, { __type: 'InternalErrorException', message: 'Internal error in the local cloud.' });
       }
     }
   };
 }
 
-function send(res: ServerResponse, status: number, body: unknown) {
-  const text = JSON.stringify(body);
-  if (!res.headersSent) res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (c: Buffer) => {
-      if (failed) return;
-      size += c.length;
-      if (size > BODY_LIMIT) {
-        failed = true;
-        reject(new CognitoIdentityError('SerializationException', `Request body exceeds ${BODY_LIMIT} bytes.`, 413));
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      if (failed) return;
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (text.trim() === '') return resolve({});
-      try {
-        const parsed = JSON.parse(text);
-        if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        resolve(parsed);
-      } catch {
-        reject(new CognitoIdentityError('SerializationException', 'Request body is not valid JSON.'));
-      }
-    });
+async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const body = await readBody(req, BODY_LIMIT).catch((error: unknown) => {
+    if (error instanceof BodyTooLargeError) throw new CognitoIdentityError('SerializationException', `Request body exceeds ${BODY_LIMIT} bytes.`, 413);
+    throw error;
   });
+  const json = jsonObject(body);
+  if (!json) throw new CognitoIdentityError('SerializationException', 'Request body is not valid JSON.');
+  return json;
 }
