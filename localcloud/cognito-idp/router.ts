@@ -27,6 +27,7 @@ import { SignUp } from './sign-up';
 import { UpdateUserAttributes } from './update-user-attributes';
 import { VerifySoftwareToken } from './verify-software-token';
 import { VerifyUserAttribute } from './verify-user-attribute';
+import { requestObject } from './validate';
 
 /** The operations the local user pool serves, by x-amz-target name. */
 export const TARGETS: Record<string, Target> = {
@@ -87,16 +88,8 @@ export function createCognitoIdpRouter(services: Services) {
         throw new CognitoError('UnknownOperationException', `Unknown operation ${TARGET_PREFIX}${operation}.`);
       }
       const body = await readBody(req);
-      let input: unknown;
-      try {
-        input = body.length ? JSON.parse(body.toString('utf8')) : {};
-      } catch {
-        throw new CognitoError('SerializationException', 'The request body is not valid JSON.');
-      }
-      if (!input || typeof input !== 'object' || Array.isArray(input)) {
-        throw new CognitoError('SerializationException', 'The request body must be a JSON object.');
-      }
-      const output = await handler({ operation, sourceIp: req.socket.remoteAddress }, input as Record<string, unknown>);
+      const input = requestObject(body);
+      const output = await handler({ operation, sourceIp: req.socket.remoteAddress }, input);
       sendJson(res, 200, output, 'application/x-amz-json-1.1');
     } catch (error) {
       sendError(res, operation, error);

@@ -7,6 +7,18 @@ import { InvalidParameter, missingMember, Serialization } from './errors';
  */
 export type Json = Record<string, unknown>;
 
+/** A request body as both cognito-idp routers read it: `{}` when empty, else a JSON object (or SerializationException). */
+export function requestObject(body: Buffer): Json {
+  let input: unknown;
+  try {
+    input = body.length ? JSON.parse(body.toString('utf8')) : {};
+  } catch {
+    throw Serialization('The request body is not valid JSON.');
+  }
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw Serialization('The request body must be a JSON object.');
+  return input as Json;
+}
+
 export function string(req: Json, member: string): string {
   const value = optionalString(req, member);
   if (value === undefined) throw missingMember(member);

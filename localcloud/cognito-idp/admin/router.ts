@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody, sendAwsJsonError, sendJson } from '../../http/http';
 import { AwsJsonAuthError, type AwsJsonAuth } from '../../ssm/aws-json-auth';
-import { CognitoError, missingMember, Serialization } from '../errors';
+import { CognitoError, missingMember } from '../errors';
 import { TARGET_PREFIX } from '../router';
 import type { Services, Target } from '../services';
+import { requestObject } from '../validate';
 import { AdminAddUserToGroup } from './admin-add-user-to-group';
 import { AdminConfirmSignUp } from './admin-confirm-sign-up';
 import { AdminCreateUser } from './admin-create-user';
@@ -72,14 +73,8 @@ export function createCognitoIdpAdmin(deps: CognitoIdpAdminDeps): CognitoIdpAdmi
         if (req.method !== 'POST') throw new CognitoError('InvalidAction', `${req.method} is not supported; use POST.`);
         const body = await readBody(req);
         const caller = deps.auth.authenticate(req, body, 'cognito-idp');
-        let input: unknown;
-        try {
-          input = body.length ? JSON.parse(body.toString('utf8')) : {};
-        } catch {
-          throw Serialization('The request body is not valid JSON.');
-        }
-        if (!input || typeof input !== 'object' || Array.isArray(input)) throw Serialization('The request body must be a JSON object.');
-        const poolId = (input as Record<string, unknown>).UserPoolId;
+        const input = requestObject(body);
+        const poolId = input.UserPoolId;
         if (poolId === undefined || poolId === null) throw missingMember('UserPoolId');
         if (typeof poolId !== 'string' || !/^[\w-]+_[0-9a-zA-Z]+$/.test(poolId)) {
           throw new CognitoError(
@@ -89,7 +84,7 @@ export function createCognitoIdpAdmin(deps: CognitoIdpAdminDeps): CognitoIdpAdmi
         }
         const poolArn = `arn:aws:cognito-idp:${deps.region}:${deps.accountId}:userpool/${poolId}`;
         deps.auth.authorize(caller, `cognito-idp:${operation}`, poolArn, req.socket.remoteAddress);
-        const output = await handlers.get(operation)!({ operation, sourceIp: req.socket.remoteAddress }, input as Record<string, unknown>);
+        const output = await handlers.get(operation)!({ operation, sourceIp: req.socket.remoteAddress }, input);
         sendJson(res, 200, output, 'application/x-amz-json-1.1');
       } catch (error) {
         if (error instanceof CognitoError) return sendAwsJsonError(res, error.status, error.code, error.message);
