@@ -5,7 +5,7 @@ import { InvalidParameter, NotAuthorized, UsernameExists } from './errors';
 import { confirmationChannel } from './lookups';
 import { checkPasswordPolicy } from './passwords';
 import type { Target } from './services';
-import { invokeTrigger } from './trigger-events';
+import { invokePreSignUp, invokeTrigger } from './trigger-events';
 import { newUser } from './users';
 import { attributeList, optionalString, string, stringMap } from './validate';
 
@@ -40,15 +40,7 @@ export const SignUp: Target = (services) => async (_ctx, req) => {
   checkPasswordPolicy(pool.passwordPolicy, password);
   assertAvailable();
 
-  const pre = await invokeTrigger(services.triggers, pool, 'PreSignUp', 'PreSignUp_SignUp', { username: internalUsername }, {
-    clientId,
-    request: {
-      userAttributes: attributes,
-      validationData: Object.fromEntries(validationData.map((a) => [a.Name, a.Value])),
-      clientMetadata,
-    },
-    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
-  });
+  const pre = await invokePreSignUp(services.triggers, pool, 'PreSignUp_SignUp', internalUsername, { clientId, attributes, validationData, clientMetadata });
   const { autoConfirmUser, autoVerifyEmail, autoVerifyPhone } = pre.response as Record<string, boolean>;
   if (attributes.email) attributes.email_verified = String(!!autoVerifyEmail);
   if (attributes.phone_number) attributes.phone_number_verified = String(!!autoVerifyPhone);

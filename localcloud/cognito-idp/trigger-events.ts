@@ -3,6 +3,7 @@ import type { UserPoolConfig } from '../provisioning/user-pools';
 import type { Triggers } from '../services/triggers';
 import { CognitoError, UserLambdaValidation } from './errors';
 import type { User } from './users';
+import type { AttributeType } from './validate';
 
 /**
  * Calls one of the pool's Lambda triggers with Cognito's event envelope, if
@@ -33,4 +34,27 @@ export async function invokeTrigger(
     if (typeof code === 'string' && typeof cognitoMessage === 'string') throw new CognitoError(code, cognitoMessage);
     throw UserLambdaValidation(`${triggerName} failed with error ${error instanceof Error ? error.message : String(error)}.`);
   }
+}
+
+/**
+ * The PreSignUp trigger of SignUp and AdminCreateUser: the new user's
+ * attributes, validation data and client metadata; the response starts with
+ * nothing auto-confirmed or auto-verified.
+ */
+export function invokePreSignUp(
+  triggers: Triggers,
+  pool: UserPoolConfig,
+  triggerSource: 'PreSignUp_SignUp' | 'PreSignUp_AdminCreateUser',
+  internalUsername: string,
+  input: { clientId?: string; attributes: Record<string, string>; validationData: AttributeType[]; clientMetadata: Record<string, string> },
+): Promise<TriggerEvent> {
+  return invokeTrigger(triggers, pool, 'PreSignUp', triggerSource, { username: internalUsername }, {
+    clientId: input.clientId,
+    request: {
+      userAttributes: input.attributes,
+      validationData: Object.fromEntries(input.validationData.map((a) => [a.Name, a.Value])),
+      clientMetadata: input.clientMetadata,
+    },
+    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+  });
 }

@@ -5,7 +5,7 @@ import { checkAttributes, checkRequired, usernameAttributeOf } from '../attribut
 import { InvalidParameter, UnsupportedUserState, UsernameExists, UserNotFound } from './errors';
 import { checkPasswordPolicy, passwordVerifier } from '../passwords';
 import type { Services, Target } from '../services';
-import { invokeTrigger } from '../trigger-events';
+import { invokePreSignUp } from '../trigger-events';
 import { newUser, type User } from '../users';
 import { attributeList, optionalBoolean, optionalString, string, stringList, stringMap } from '../validate';
 import { poolOf, wireUser } from './common';
@@ -77,14 +77,7 @@ export const AdminCreateUser: Target = (services) => async (_ctx, req) => {
   checkPasswordPolicy(pool.passwordPolicy, password, 'temporaryPassword');
   assertAvailable(services, pool, username, attributes);
 
-  await invokeTrigger(services.triggers, pool, 'PreSignUp', 'PreSignUp_AdminCreateUser', { username: internalUsername }, {
-    request: {
-      userAttributes: attributes,
-      validationData: Object.fromEntries(validationData.map((a) => [a.Name, a.Value])),
-      clientMetadata,
-    },
-    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
-  });
+  await invokePreSignUp(services.triggers, pool, 'PreSignUp_AdminCreateUser', internalUsername, { attributes, validationData, clientMetadata });
 
   const now = services.clock.now().getTime();
   const user = newUser(pool, { username: internalUsername, sub, status: 'FORCE_CHANGE_PASSWORD', attributes, password }, now);
