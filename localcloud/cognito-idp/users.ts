@@ -95,6 +95,10 @@ export interface UserStore {
   groupsOf(pool: UserPoolConfig, username: string): string[];
   addToGroup(poolId: string, groupName: string, username: string): void;
   removeFromGroup(poolId: string, groupName: string, username: string): void;
+  /** Every user of a pool (ListUsers). */
+  all(poolId: string): User[];
+  /** The members of a group (ListUsersInGroup). */
+  membersOf(poolId: string, groupName: string): User[];
 }
 
 export function createUserStore(store: Store): UserStore {
@@ -164,6 +168,17 @@ export function createUserStore(store: Store): UserStore {
     },
     removeFromGroup(poolId, groupName, username) {
       db.prepare('DELETE FROM cognito_group_members WHERE pool_id = ? AND group_name = ? AND username = ?').run(poolId, groupName, username);
+    },
+    all: (poolId) => (row('pool_id = ?').all(poolId) as string[]).map((data) => JSON.parse(data) as User),
+    membersOf(poolId, groupName) {
+      const rows = db
+        .prepare(
+          `SELECT u.data FROM cognito_group_members m JOIN cognito_users u ON u.pool_id = m.pool_id AND u.username = m.username
+           WHERE m.pool_id = ? AND m.group_name = ?`,
+        )
+        .pluck()
+        .all(poolId, groupName) as string[];
+      return rows.map((data) => JSON.parse(data) as User);
     },
   };
   return users;

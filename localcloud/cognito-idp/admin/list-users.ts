@@ -3,7 +3,6 @@ import type { Target } from '../services';
 import type { User } from '../users';
 import { optionalString, stringList } from '../validate';
 import { limitOf, pageStart, paginate, poolOf, wireUser } from './common';
-import { allUsers } from './user-queries';
 
 /** Attributes ListUsers can filter on (Cognito's list). */
 const SEARCHABLE = [
@@ -70,7 +69,7 @@ export const ListUsers: Target = (services) => async (_ctx, req) => {
   const filter = parseFilter(filterText);
   const attributesToGet = req.AttributesToGet === undefined || req.AttributesToGet === null ? undefined : stringList(req, 'AttributesToGet');
   const scope = `users:${pool.id}:${filterText}`;
-  const users = allUsers(services.store, pool.id).filter((u) => matchesFilter(u, filter, pool.caseSensitiveUsernames));
+  const users = services.users.all(pool.id).filter((u) => matchesFilter(u, filter, pool.caseSensitiveUsernames));
   const { page, next } = paginate(users, (u) => u.username, limit, pageStart(req, 'PaginationToken', scope), scope);
   return { Users: page.map((u) => wireUser(u, attributesToGet)), ...(next ? { PaginationToken: next } : {}) };
 };
