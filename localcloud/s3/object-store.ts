@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { open, rename } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SqliteDatabase } from '../iam/database';
 
@@ -68,6 +68,10 @@ export class ObjectStore {
 
   readonly tmpDir: string;
   readonly blobDir: string;
+  /** Transaction functions, made once (better-sqlite3 wraps each in a new function otherwise). */
+  private readonly putTx: (object: StoredObject) => string[];
+  private readonly putPartTx: (uploadId: string, part: StoredPart) => { ok: boolean; replaced?: string };
+  private readonly completeTx: (uploadId: string, object: StoredObject) => string[];
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -95,6 +99,18 @@ export class ObjectStore {
       );`);
     const columns = (this.db.prepare('PRAGMA table_info(s3_objects)').all() as { name: string }[]).map((c) => c.name);
     if (!columns.includes('data')) this.db.exec('ALTER TABLE s3_objects ADD COLUMN data BLOB');
+    this.putTx = db.transaction((object: StoredObject) => this.writeRow(object));
+    this.putPartTx = db.transaction((uploadId: string, part: StoredPart) => {
+      if (!this.stmt('SELECT 1 FROM s3_uploads WHERE upload_id = ?').get(uploadId)) return { ok: false };
+      const replaced = this.stmt('SELECT file FROM s3_parts WHERE upload_id = ? AND part_number = ?').pluck().get(uploadId, part.partNumber) as string | undefined;
+      this.stmt('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(uploadId, part.partNumber, part.etag, part.size, part.lastModified.getTime(), part.checksumCrc32 ?? null, part.file);
+      return { ok: true, replaced };
+    });
+    this.completeTx = db.transaction((uploadId: string, object: StoredObject) => {
+      this.stmt('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
+      return this.writeRow(object);
+    });
     this.collectGarbage();
   }
 
@@ -180,14 +196,28 @@ export class ObjectStore {
     this.removeBlobs([file]);
   }
 
+  /**
+   * Unlinks blobs no committed row references any more, off the request's path
+   * (deleting a large file takes a while). A crash before they are gone leaves
+   * orphans, which the next open deletes.
+   */
   private removeBlobs(files: string[]): void {
     for (const f of files) {
-      try {
-        unlinkSync(join(this.blobDir, f));
-      } catch {
-        // already gone
-      }
+      const path = join(this.blobDir, f);
+      this.unlinking.add(path);
+      unlink(path)
+        .catch(() => {
+          // already gone
+        })
+        .finally(() => this.unlinking.delete(path));
     }
+  }
+
+  private readonly unlinking = new Set<string>();
+
+  /** Pending blob deletions (tests wait for them). */
+  async settled(): Promise<void> {
+    while (this.unlinking.size > 0) await new Promise((r) => setImmediate(r));
   }
 
   get(bucket: string, key: string): StoredObject | undefined {
@@ -197,13 +227,12 @@ export class ObjectStore {
 
   /** Commits an object (replacing any previous one), then deletes the replaced blobs. */
   put(object: StoredObject): void {
-    const replaced = this.db.transaction(() => this.writeRow(object))();
-    this.removeBlobs(replaced);
+    this.removeBlobs(this.putTx(object));
   }
 
   /** Inside a transaction: writes the row, returns the blobs it replaced. Blobs are never shared. */
   private writeRow(object: StoredObject): string[] {
-    const old = this.get(object.bucket, object.key);
+    const old = this.stmt('SELECT segments FROM s3_objects WHERE bucket = ? AND key = ?').pluck().get(object.bucket, object.key) as string | undefined;
     this.stmt('INSERT OR REPLACE INTO s3_objects (bucket, key, size, etag, last_modified, content_type, headers, metadata, checksum_crc32, segments, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(
         object.bucket,
@@ -218,15 +247,15 @@ export class ObjectStore {
         JSON.stringify(object.segments),
         object.data ?? null,
       );
+    if (old === undefined || old === '[]') return [];
     const keep = new Set(object.segments.map((s) => s.file));
-    return (old?.segments.map((s) => s.file) ?? []).filter((f) => !keep.has(f));
+    return (JSON.parse(old) as Segment[]).map((s) => s.file).filter((f) => !keep.has(f));
   }
 
   delete(bucket: string, key: string): boolean {
-    const old = this.get(bucket, key);
-    if (!old) return false;
-    this.stmt('DELETE FROM s3_objects WHERE bucket = ? AND key = ?').run(bucket, key);
-    this.removeBlobs(old.segments.map((s) => s.file));
+    const old = this.stmt('DELETE FROM s3_objects WHERE bucket = ? AND key = ? RETURNING segments').pluck().get(bucket, key) as string | undefined;
+    if (old === undefined) return false;
+    this.removeBlobs((JSON.parse(old) as Segment[]).map((s) => s.file));
     return true;
   }
 
@@ -276,14 +305,7 @@ export class ObjectStore {
   }
 
   putPart(uploadId: string, part: StoredPart): boolean {
-    let replaced: string | undefined;
-    const ok = this.db.transaction(() => {
-      if (!this.getUpload(uploadId)) return false;
-      replaced = this.stmt('SELECT file FROM s3_parts WHERE upload_id = ? AND part_number = ?').pluck().get(uploadId, part.partNumber) as string | undefined;
-      this.stmt('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(uploadId, part.partNumber, part.etag, part.size, part.lastModified.getTime(), part.checksumCrc32 ?? null, part.file);
-      return true;
-    })();
+    const { ok, replaced } = this.putPartTx(uploadId, part);
     if (!ok) this.removeBlobs([part.file]);
     else if (replaced) this.removeBlobs([replaced]);
     return ok;
@@ -304,10 +326,7 @@ export class ObjectStore {
   completeUpload(uploadId: string, object: StoredObject): void {
     const all = this.parts(uploadId);
     const used = new Set(object.segments.map((s) => s.file));
-    const replaced = this.db.transaction(() => {
-      this.stmt('DELETE FROM s3_uploads WHERE upload_id = ?').run(uploadId);
-      return this.writeRow(object);
-    })();
+    const replaced = this.completeTx(uploadId, object);
     this.removeBlobs([...replaced, ...all.map((p) => p.file).filter((f) => !used.has(f))]);
   }
 

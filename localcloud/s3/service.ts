@@ -41,8 +41,12 @@ export function createS3Handler(options: S3HandlerOptions) {
   const maxHeaderBytes = options.maxHeaderBytes ?? 8 * 1024;
   const bucketNamed = (name: string) => services.buckets.find((b) => b.name === name);
 
+  // Request ids: unique per process (a random prefix and a counter), as S3's 16 hex digits.
+  const idPrefix = randomBytes(3).toString('hex').toUpperCase();
+  let requestCount = 0;
+
   return async function handleS3(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = randomBytes(8).toString('hex').toUpperCase();
+    const requestId = idPrefix + (requestCount++ % 0x10000000000).toString(16).toUpperCase().padStart(10, '0');
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const rawPath = q === -1 ? url : url.slice(0, q);
