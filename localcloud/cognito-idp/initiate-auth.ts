@@ -59,7 +59,7 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
         return decoyPasswordVerifier(services, pool.id, clientId, username, A);
       }
       const user = await startSignIn(services, pool, client, username, clientMetadata);
-      const { b, B } = serverEphemeral(user.verifier);
+      const { b, B } = await serverEphemeral(user.verifier, A);
       const state: SrpState = { poolId: pool.id, clientId, username: user.username, A, b, B };
       return {
         ChallengeName: 'PASSWORD_VERIFIER',
@@ -103,9 +103,9 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
  * shaped like a real one (stable salt and ids per name), which then fails
  * as a wrong password does.
  */
-function decoyPasswordVerifier(services: Services, poolId: string, clientId: string, username: string, A: string): AuthResponse {
+async function decoyPasswordVerifier(services: Services, poolId: string, clientId: string, username: string, A: string): Promise<AuthResponse> {
   const seed = services.sealer.digest(`decoy:${poolId}:${username.toLowerCase()}`);
-  const { b, B } = serverEphemeral(seed);
+  const { b, B } = await serverEphemeral(seed, A);
   const id = `${seed.slice(0, 8)}-${seed.slice(8, 12)}-4${seed.slice(13, 16)}-a${seed.slice(17, 20)}-${seed.slice(20, 32)}`;
   const state: SrpState = { poolId, clientId, username: '', A, b, B };
   return {

@@ -42,7 +42,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
     case 'PASSWORD_VERIFIER': {
       const { state, user } = passwordClaim(services, pool, clientId, response);
       if (state.deviceKey) throw NotAuthorized(messages.incorrectCredentials);
-      checkClaim(services, pool, user, response, state, { poolName: srpPoolName(pool.id), userId: user.username, verifier: user.verifier });
+      await checkClaim(services, pool, user, response, state, { poolName: srpPoolName(pool.id), userId: user.username, verifier: user.verifier });
       return afterPasswordVerified(services, pool, client, user, clientMetadata, responses.DEVICE_KEY);
     }
     case 'DEVICE_SRP_AUTH': {
@@ -53,7 +53,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       if (!device?.confirmed || device.deviceKey !== pending.deviceKey) throw ResourceNotFound('Device does not exist.');
       if (!isValidA(A)) throw InvalidParameter('Invalid SRP_A value.');
       spendSession(services, session);
-      const { b, B } = serverEphemeral(device.verifier!);
+      const { b, B } = await serverEphemeral(device.verifier!, A);
       const state: SrpState = { poolId: pool.id, clientId, username: user.username, A, b, B, deviceKey: device.deviceKey };
       return {
         ChallengeName: 'DEVICE_PASSWORD_VERIFIER',
@@ -72,7 +72,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       const { state, user } = passwordClaim(services, pool, clientId, response);
       const device = services.devices.get(pool.id, user.username, pending.deviceKey ?? '');
       if (!device?.confirmed || state.deviceKey !== device.deviceKey) throw NotAuthorized(messages.incorrectCredentials);
-      checkClaim(services, pool, user, response, state, { poolName: device.deviceGroupKey, userId: device.deviceKey, verifier: device.verifier! });
+      await checkClaim(services, pool, user, response, state, { poolName: device.deviceGroupKey, userId: device.deviceKey, verifier: device.verifier! });
       spendSession(services, session);
       services.devices.save({ ...device, lastAuthenticatedAt: services.clock.now().getTime() });
       // With ChallengeRequiredOnNewDevice, a remembered device stands in for MFA (new ones must answer it).
@@ -154,20 +154,20 @@ function passwordClaim(services: Services, pool: UserPoolConfig, clientId: strin
 }
 
 /** Checks PASSWORD_CLAIM_SIGNATURE (and the TIMESTAMP's skew); a failure counts toward lockout. */
-function checkClaim(
+async function checkClaim(
   services: Services,
   pool: UserPoolConfig,
   user: User,
   response: (key: string) => string,
   state: SrpState,
   proof: { poolName: string; userId: string; verifier: string },
-): void {
+): Promise<void> {
   const timestamp = response('TIMESTAMP');
   const when = parseSrpTimestamp(timestamp);
   const verified =
     !!when &&
     Math.abs(when.getTime() - services.clock.now().getTime()) <= MAX_CLOCK_SKEW_MS &&
-    verifyPasswordClaim({
+    (await verifyPasswordClaim({
       poolName: proof.poolName,
       userIdForSrp: proof.userId,
       verifier: proof.verifier,
@@ -176,7 +176,7 @@ function checkClaim(
       secretBlock: response('PASSWORD_CLAIM_SECRET_BLOCK'),
       timestamp,
       signature: response('PASSWORD_CLAIM_SIGNATURE'),
-    });
+    }));
   if (!verified) {
     recordFailedSignIn(services, pool, user);
     throw NotAuthorized(messages.incorrectCredentials);

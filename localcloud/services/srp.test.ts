@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
-import { computeVerifier, modPow, N, padHex, parseSrpTimestamp, serverEphemeral, srpTimestamp, verifyPasswordClaim, g } from './srp';
+import { computeVerifier, g, k, modPow, N, padHex, parseSrpTimestamp, serverEphemeral, srpTimestamp, verifyPasswordClaim } from './srp';
 
 // amazon-cognito-identity-js's own SRP client math (untyped internals): an independent implementation to check the server against.
 const require = createRequire(import.meta.url);
@@ -13,8 +13,7 @@ const USER = '3f1a6a7e-2c55-4d0b-9a55-1e1f0d1c2b3a';
 const PASSWORD = 'Correct-horse-9';
 
 /** amazon-cognito-identity-js answering a PASSWORD_VERIFIER challenge. */
-function clientClaim(B: string, salt: string, secretBlock: string, password: string) {
-  const helper = new AuthenticationHelper(POOL);
+function clientClaim(B: string, salt: string, secretBlock: string, password: string, helper = new AuthenticationHelper(POOL)) {
   return new Promise<{ A: string; signature: string; timestamp: string }>((resolve, reject) =>
     helper.getPasswordAuthenticationKey(USER, password, new BigInteger(B, 16), new BigInteger(salt, 16), (error: Error | null, key: Buffer) => {
       if (error) return reject(error);
@@ -30,23 +29,43 @@ describe('server SRP against amazon-cognito-identity-js', () => {
   test.each([['00'], ['80'], ['ff'], ['01'], ['7f']])('salt starting 0x%s', async (first) => {
     const salt = first + randomBytes(15).toString('hex');
     const verifier = computeVerifier(POOL, USER, PASSWORD, salt);
-    const ephemeral = serverEphemeral(verifier);
+    // The client's A is known before B, as in InitiateAuth: the server derives S ahead of the claim.
+    const helper = new AuthenticationHelper(POOL);
+    const ephemeral = await serverEphemeral(verifier, helper.largeAValue.toString(16));
     const secretBlock = randomBytes(64).toString('base64');
-    const right = await clientClaim(ephemeral.B, salt, secretBlock, PASSWORD);
+    const right = await clientClaim(ephemeral.B, salt, secretBlock, PASSWORD, helper);
     const claim = { poolName: POOL, userIdForSrp: USER, verifier, ephemeral, secretBlock, ...right };
-    expect(verifyPasswordClaim(claim)).toBe(true);
-    expect(verifyPasswordClaim({ ...claim, timestamp: `${right.timestamp} ` })).toBe(false);
-    expect(verifyPasswordClaim({ ...claim, userIdForSrp: `${USER}x` })).toBe(false);
+    expect(await verifyPasswordClaim(claim)).toBe(true);
+    // The same claim again (S now derived on demand), then altered ones.
+    expect(await verifyPasswordClaim(claim)).toBe(true);
+    expect(await verifyPasswordClaim({ ...claim, timestamp: `${right.timestamp} ` })).toBe(false);
+    expect(await verifyPasswordClaim({ ...claim, userIdForSrp: `${USER}x` })).toBe(false);
     const wrong = await clientClaim(ephemeral.B, salt, secretBlock, `${PASSWORD}!`);
-    expect(verifyPasswordClaim({ ...claim, ...wrong })).toBe(false);
+    expect(await verifyPasswordClaim({ ...claim, ...wrong })).toBe(false);
   });
 
-  test('degenerate client values are refused, not crashed on', () => {
+  test('a claim made with another A than the one the server anticipated is checked against its own A', async () => {
+    const salt = randomBytes(16).toString('hex');
+    const verifier = computeVerifier(POOL, USER, PASSWORD, salt);
+    const ephemeral = await serverEphemeral(verifier, new AuthenticationHelper(POOL).largeAValue.toString(16));
+    const secretBlock = randomBytes(64).toString('base64');
+    const claim = await clientClaim(ephemeral.B, salt, secretBlock, PASSWORD);
+    expect(await verifyPasswordClaim({ poolName: POOL, userIdForSrp: USER, verifier, ephemeral, secretBlock, ...claim })).toBe(true);
+  });
+
+  test('ephemeral secrets are never handed out twice', async () => {
     const verifier = computeVerifier(POOL, USER, PASSWORD, '01');
-    const ephemeral = serverEphemeral(verifier);
+    const pairs = await Promise.all(Array.from({ length: 200 }, () => serverEphemeral(verifier, '02')));
+    expect(new Set(pairs.map((p) => p.b)).size).toBe(200);
+    for (const { b, B } of pairs.slice(0, 5)) expect(BigInt(`0x${B}`)).toBe((k * BigInt(`0x${verifier}`) + modPow(g, BigInt(`0x${b}`))) % N);
+  });
+
+  test('degenerate client values are refused, not crashed on', async () => {
+    const verifier = computeVerifier(POOL, USER, PASSWORD, '01');
+    const ephemeral = await serverEphemeral(verifier, '02');
     const base = { poolName: POOL, userIdForSrp: USER, verifier, ephemeral, secretBlock: 'AAAA', timestamp: srpTimestamp(new Date()), signature: 'AAAA' };
     for (const A of ['0', N.toString(16), (N * 2n).toString(16), 'zz', '1', (N - 1n).toString(16)]) {
-      expect(verifyPasswordClaim({ ...base, A })).toBe(false);
+      expect(await verifyPasswordClaim({ ...base, A })).toBe(false);
     }
   });
 });

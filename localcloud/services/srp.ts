@@ -1,11 +1,13 @@
 import { createDiffieHellman, createHash, createHmac, getDiffieHellman, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ModexpPool } from './modexp-pool';
 
 /**
  * Cognito's SRP-6a, server side, as aws-amplify and amazon-cognito-identity-js
  * speak it: N is the RFC 5054 3072-bit group (OpenSSL's modp15), g = 2, and
  * "pad" means Cognito's hex padding (even length, "00" before a set high bit),
  * not padding to N's length. Modular exponentiation goes through OpenSSL
- * (createDiffieHellman), several times faster than BigInt.
+ * (createDiffieHellman), several times faster than BigInt; a sign-in's
+ * three run on worker threads (modexp-pool.ts).
  */
 const group = getDiffieHellman('modp15');
 const N_BYTES = group.getPrime();
@@ -76,14 +78,41 @@ export interface ServerEphemeral {
   B: string;
 }
 
-/** Step 1: the server's ephemeral pair for a stored verifier. */
-export function serverEphemeral(verifierHex: string): ServerEphemeral {
+const modexps = new ModexpPool(N_BYTES.toString('hex'));
+
+/**
+ * Premaster secrets being derived ahead of the client's claim, by b. u = H(A‖B)
+ * is known as soon as B is, so the server's two remaining modexps run while
+ * the client computes its own instead of after it answers. Bounded: the
+ * oldest entries go first (a claim without one just derives it then).
+ */
+const anticipated = new Map<string, { A: string; verifier: string; secret: Promise<bigint | undefined> }>();
+const ANTICIPATED_MAX = 4096;
+
+/** Step 1: the server's ephemeral pair for a stored verifier and the client's A (already checked with isValidA). */
+export async function serverEphemeral(verifierHex: string, A: string): Promise<ServerEphemeral> {
   const v = BigInt(`0x${verifierHex}`);
   for (;;) {
-    // A 256-bit secret exponent: ~128-bit security in this group, at a fraction of the cost.
-    const b = toBigInt(randomBytes(32));
-    const B = (k * v + modPow(g, b)) % N;
-    if (B !== 0n) return { b: b.toString(16), B: B.toString(16) };
+    const [b, gb] = await modexps.ephemeral();
+    const B = (k * v + BigInt(`0x${gb}`)) % N;
+    if (B === 0n) continue;
+    const ephemeral = { b, B: B.toString(16) };
+    anticipated.set(b, { A, verifier: verifierHex, secret: premasterSecret(A, ephemeral, verifierHex) });
+    if (anticipated.size > ANTICIPATED_MAX) anticipated.delete(anticipated.keys().next().value!);
+    return ephemeral;
+  }
+}
+
+const scramblingParameter = (A: bigint, B: bigint) => BigInt(`0x${hashHex(padHex(A) + padHex(B))}`);
+
+/** S = (A · v^u)^b mod N, or undefined for values no honest client sends (u = 0, a degenerate base). */
+async function premasterSecret(A: string, ephemeral: ServerEphemeral, verifierHex: string): Promise<bigint | undefined> {
+  const u = scramblingParameter(BigInt(`0x${A}`), BigInt(`0x${ephemeral.B}`));
+  if (u === 0n) return undefined;
+  try {
+    return BigInt(`0x${await modexps.powProduct(A, verifierHex, u.toString(16), ephemeral.b)}`);
+  } catch {
+    return undefined; // OpenSSL refuses degenerate bases (0, 1, N-1): no valid claim has them.
   }
 }
 
@@ -107,21 +136,15 @@ export function isValidA(A: string): boolean {
 }
 
 /** Step 2: derives the session key and checks the client's signature over the claim. */
-export function verifyPasswordClaim(claim: PasswordClaim): boolean {
+export async function verifyPasswordClaim(claim: PasswordClaim): Promise<boolean> {
   if (!isValidA(claim.A) || !/^[A-Za-z0-9+/=_-]+$/.test(claim.signature)) return false;
-  const A = BigInt(`0x${claim.A}`);
-  const B = BigInt(`0x${claim.ephemeral.B}`);
-  const b = BigInt(`0x${claim.ephemeral.b}`);
-  const v = BigInt(`0x${claim.verifier}`);
-  const u = BigInt(`0x${hashHex(padHex(A) + padHex(B))}`);
-  if (u === 0n) return false;
-  // S = (A · v^u)^b mod N; OpenSSL refuses degenerate bases (0, 1, N-1): no valid claim has them.
-  let S: bigint;
-  try {
-    S = modPow((A * modPow(v, u)) % N, b);
-  } catch {
-    return false;
-  }
+  const ahead = anticipated.get(claim.ephemeral.b);
+  anticipated.delete(claim.ephemeral.b);
+  const S = await (ahead && ahead.A === claim.A && ahead.verifier === claim.verifier
+    ? ahead.secret
+    : premasterSecret(claim.A, claim.ephemeral, claim.verifier));
+  if (S === undefined) return false;
+  const u = scramblingParameter(BigInt(`0x${claim.A}`), BigInt(`0x${claim.ephemeral.B}`));
   const key = hkdf(toBytes(S), toBytes(u));
   const message = Buffer.concat([
     Buffer.from(claim.poolName),
