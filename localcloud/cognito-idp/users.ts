@@ -121,6 +121,8 @@ export function createUserStore(store: Store): UserStore {
   const emailKey = (user: User) => user.attributes.email?.toLowerCase() ?? null;
   const phoneKey = (user: User) => user.attributes.phone_number ?? null;
   const byExactUsername = row('pool_id = ? AND username = ?');
+  // Read on every sign-in and token refresh: prepared once.
+  const groupNames = db.prepare('SELECT group_name FROM cognito_group_members WHERE pool_id = ? AND username = ?').pluck();
 
   const users: UserStore = {
     byUsername: (poolId, username) => parse(byExactUsername.get(poolId, username)),
@@ -156,10 +158,7 @@ export function createUserStore(store: Store): UserStore {
       });
     },
     groupsOf(pool, username) {
-      const names = db
-        .prepare('SELECT group_name FROM cognito_group_members WHERE pool_id = ? AND username = ?')
-        .pluck()
-        .all(pool.id, username) as string[];
+      const names = groupNames.all(pool.id, username) as string[];
       const precedence = (name: string) => pool.groups.find((g) => g.name === name)?.precedence ?? Number.MAX_SAFE_INTEGER;
       return names.sort((a, b) => precedence(a) - precedence(b) || a.localeCompare(b));
     },

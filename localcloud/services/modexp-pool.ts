@@ -55,6 +55,8 @@ interface Slot {
   worker: Worker;
   /** Jobs posted and not yet answered. */
   busy: number;
+  /** How many of those are stock refills, not a request's. */
+  refills: number;
 }
 
 interface Pending {
@@ -81,7 +83,6 @@ export class ModexpPool {
   /** A fresh secret exponent b (hex) and g^b mod N (hex); never handed out twice. */
   async ephemeral(): Promise<[string, string]> {
     const ready = this.stock.pop();
-    this.refill();
     return ready ?? ((await this.run(this.leastBusy(), { op: 'ephemeral' })) as [string, string]);
   }
 
@@ -99,19 +100,27 @@ export class ModexpPool {
     });
   }
 
-  /** Tops the stock up on workers that have nothing else to do. */
+  /**
+   * Tops the stock up while no request waits for a worker, one pair at a
+   * time and on one worker less than there are, so a refill never competes
+   * with a sign-in's own modexps and one worker is always free for them.
+   */
   private refill(): void {
-    while (this.stock.length + this.refilling < STOCK_TARGET) {
-      const idle = this.slots.length < this.size ? this.spawn() : this.slots.find((slot) => slot.busy === 0);
-      if (!idle) return;
+    while (this.slots.length < this.size) this.spawn();
+    if (this.slots.some((slot) => slot.busy > slot.refills)) return;
+    for (const slot of this.slots) {
+      if (this.stock.length + this.refilling >= STOCK_TARGET || this.refilling >= Math.max(1, this.size - 1)) return;
+      if (slot.busy > 0) continue;
       this.refilling++;
-      this.run(idle, { op: 'ephemeral' }).then(
-        (pair) => {
-          this.refilling--;
-          this.stock.push(pair as [string, string]);
-        },
-        () => this.refilling--,
-      );
+      slot.refills++;
+      const done = () => {
+        this.refilling--;
+        slot.refills--;
+      };
+      this.run(slot, { op: 'ephemeral' }).then((pair) => {
+        done();
+        this.stock.push(pair as [string, string]);
+      }, done);
     }
   }
 
@@ -121,7 +130,7 @@ export class ModexpPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { prime: this.primeHex } }), busy: 0 };
+    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { prime: this.primeHex } }), busy: 0, refills: 0 };
     slot.worker.unref();
     slot.worker.on('message', (message: { id: number; value?: unknown; error?: string }) => {
       slot.busy--;
@@ -129,7 +138,8 @@ export class ModexpPool {
       this.pending.delete(message.id);
       if (message.error !== undefined) job?.reject(new Error(message.error));
       else job?.resolve(message.value);
-      if (slot.busy === 0) queueMicrotask(() => this.refill());
+      // After pending I/O: a request about to post its next modexp goes first.
+      if (slot.busy === slot.refills) setImmediate(() => this.refill());
     });
     slot.worker.on('error', (error) => {
       // A worker that died takes its jobs with it: fail them rather than leave sign-ins hanging.
