@@ -1,7 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { once } from 'node:events';
 import type { Authorizer } from '../iam/authorizer';
 import type { BoundCredentials } from '../iam/credentials';
 import type { RequestContextKeys } from '../iam/policy-evaluator';
@@ -9,7 +7,7 @@ import type { VerifiedSignature } from '../sigv4/verify';
 import type { BucketConfig } from './buckets';
 import { accessDenied, escapeXml, S3Error } from './errors';
 import type { ObjectStore } from './object-store';
-import { type PayloadSummary, readPayload } from './payload';
+import { type PayloadSummary, receivePayload } from './payload';
 
 export interface S3Services {
   region: string;
@@ -98,29 +96,37 @@ export function uploadAttributes(req: IncomingMessage): { contentType: string; h
 
 /**
  * Streams the verified payload to a temp file (never the whole body in memory),
- * fsyncs and seals it into blobs/. Nothing is left behind when verification fails.
+ * fdatasyncs it (while the last hashes finish) and seals it into blobs/.
+ * Nothing is left behind when verification fails.
  */
 export async function receiveBlob(ctx: S3Context, maxSize: number): Promise<{ file: string; summary: PayloadSummary }> {
   const summary: PayloadSummary = { size: 0, md5Hex: '', crc32: '' };
   const temp = ctx.services.objects.newTempPath();
-  const out = createWriteStream(temp, { flags: 'wx', highWaterMark: 1024 * 1024, flush: true }); // fsync before close
-  let failure: unknown;
-  out.on('error', (e) => (failure ??= e));
+  let file: FileHandle | undefined;
   try {
-    for await (const chunk of readPayload(ctx.req, ctx.signature, summary, maxSize)) {
-      if (failure) throw failure;
-      if (!out.write(chunk)) await once(out, 'drain'); // rejects on 'error'
-    }
-    out.end();
-    await once(out, 'close');
-    if (failure) throw failure;
+    const fh = (file = await open(temp, 'wx'));
+    await receivePayload(ctx.req, ctx.signature, summary, maxSize, {
+      write: (bytes, position) => writeAll(fh, bytes, position),
+      // A new file's size is metadata fdatasync makes durable too; the rename is made durable when sealed.
+      finish: () => fh.datasync(),
+    });
+    file = undefined;
+    await fh.close();
     return { file: await ctx.services.objects.sealFlushed(temp), summary };
   } catch (e) {
-    out.destroy();
+    await file?.close().catch(() => undefined);
     await rm(temp, { force: true });
     // Drain what is left of the request so the socket can answer the error.
     ctx.req.resume();
     throw e;
+  }
+}
+
+async function writeAll(fh: FileHandle, bytes: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < bytes.length) {
+    const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, position + done);
+    done += bytesWritten;
   }
 }
 
@@ -139,7 +145,7 @@ export async function receiveInline(ctx: S3Context): Promise<{ data: Buffer; sum
   const summary: PayloadSummary = { size: 0, md5Hex: '', crc32: '' };
   const chunks: Buffer[] = [];
   try {
-    for await (const chunk of readPayload(ctx.req, ctx.signature, summary, INLINE_MAX)) chunks.push(Buffer.from(chunk));
+    await receivePayload(ctx.req, ctx.signature, summary, INLINE_MAX, { write: (bytes) => void chunks.push(Buffer.from(bytes)) });
   } catch (e) {
     ctx.req.resume();
     throw e;

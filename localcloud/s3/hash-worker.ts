@@ -1,103 +1,166 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * MD5 (the ETag) and, when the body's SHA-256 must be verified, SHA-256,
- * computed on a worker thread, so a large upload's hashing runs on another core
- * than its socket and file I/O. Chunks
- * are copied to the worker; at most MAX_PENDING bytes are in flight per upload
- * (backpressure), so a slow worker never makes a body sit in memory.
+ * MD5 (the ETag), CRC32 and, when the body's SHA-256 must be verified, SHA-256
+ * of large bodies, computed on worker threads, so a large upload's hashing runs
+ * on another core than its socket and file I/O.
+ *
+ * The bytes travel in slabs: 1 MiB of shared memory each, copied into once from
+ * the socket's chunks. A full slab is handed at the same time to a worker (which
+ * hashes it) and to the file writer (which writes it): the hashing runs beside
+ * the disk write, and nothing reads the body back. A slab returns to the pool
+ * when both are done with it. Each upload holds at most MAX_SLABS_PER_JOB slabs
+ * (backpressure), so a slow worker or disk never makes a body sit in memory.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const { crc32 } = require('node:zlib');
+const slabs = [];
 const jobs = new Map();
 parentPort.on('message', (m) => {
-  if (m.op === 'start') {
-    jobs.set(m.id, m.algorithms.map((a) => createHash(a)));
+  if (m.op === 'slab') {
+    slabs[m.index] = new Uint8Array(m.buffer);
+  } else if (m.op === 'start') {
+    jobs.set(m.id, { hashes: m.algorithms.map((a) => createHash(a)), crc: 0 });
   } else if (m.op === 'update') {
-    for (const h of jobs.get(m.id) ?? []) h.update(m.chunk);
-    parentPort.postMessage({ id: m.id, op: 'ack', bytes: m.chunk.byteLength });
+    const job = jobs.get(m.id);
+    if (job) {
+      const bytes = slabs[m.index].subarray(0, m.length);
+      for (const h of job.hashes) h.update(bytes);
+      job.crc = crc32(bytes, job.crc);
+    }
+    parentPort.postMessage({ op: 'ack', index: m.index });
   } else if (m.op === 'digest') {
-    const hashes = jobs.get(m.id) ?? [];
+    const job = jobs.get(m.id);
     jobs.delete(m.id);
-    parentPort.postMessage({ id: m.id, op: 'digest', hex: hashes.map((h) => h.digest('hex')) });
+    parentPort.postMessage({ op: 'digest', id: m.id, hex: job ? job.hashes.map((h) => h.digest('hex')) : [], crc: job ? job.crc : 0 });
   } else if (m.op === 'drop') {
     jobs.delete(m.id);
   }
 });
 `;
 
-const MAX_PENDING = 4 * 1024 * 1024;
+export const SLAB_SIZE = 1024 * 1024;
+const MAX_SLABS_PER_JOB = 4;
+/** Slabs are made on demand and kept; past this many, uploads wait for one to be free. */
+const MAX_SLABS = 64;
 
-interface Job {
-  pending: number;
-  waiting?: () => void;
-  done?: (hex: string[]) => void;
+export interface Slab {
+  readonly index: number;
+  /** The whole slab (SLAB_SIZE bytes of shared memory). */
+  readonly bytes: Buffer;
+  /** Holders: the worker hashing it, the writer writing it. Back in the pool at 0. */
+  refs: number;
 }
 
 export interface HashJob {
-  update(chunk: Buffer): Promise<void> | undefined;
-  /** Hex digests, in the order of the algorithms asked for. */
-  digest(): Promise<string[]>;
+  /** A free slab to fill (waits while this upload holds MAX_SLABS_PER_JOB, or the pool is exhausted). */
+  slab(): Promise<Slab>;
+  /** Hashes the first `length` bytes of a filled slab; the caller keeps its own reference (release it when written). */
+  hash(slab: Slab, length: number): void;
+  /** Gives back one reference to a slab (the writer's, or an unused slab's). */
+  release(slab: Slab): void;
+  /** Hex digests, in the order of the algorithms asked for, and the CRC32 of all bytes. */
+  digest(): Promise<{ hex: string[]; crc32: number }>;
   drop(): void;
 }
 
+interface WorkerState {
+  worker: Worker;
+  /** Bytes sent and not yet hashed: new jobs go to the least busy worker. */
+  pending: number;
+}
+
 class HashPool {
-  private workers: Worker[] = [];
-  private jobs = new Map<number, Job>();
+  private workers: WorkerState[] = [];
+  private slabs: Slab[] = [];
+  private free: Slab[] = [];
+  private waiting: (() => void)[] = [];
+  private digests = new Map<number, (d: { hex: string[]; crc32: number }) => void>();
+  private owners = new Map<number, { state: WorkerState; job: { held: number; wake?: () => void } }>();
   private nextId = 1;
-  private turn = 0;
 
   constructor(private readonly size: number) {}
 
-  private worker(): Worker {
+  private workerFor(): WorkerState {
     if (this.workers.length < this.size) {
-      const w = new Worker(WORKER_SOURCE, { eval: true });
-      w.unref();
-      w.on('message', (m: { id: number; op: string; bytes?: number; hex?: string[] }) => {
-        const job = this.jobs.get(m.id);
-        if (!job) return;
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.unref();
+      const state: WorkerState = { worker, pending: 0 };
+      for (const slab of this.slabs) worker.postMessage({ op: 'slab', index: slab.index, buffer: slab.bytes.buffer });
+      worker.on('message', (m: { op: string; index: number; id: number; hex: string[]; crc: number }) => {
         if (m.op === 'ack') {
-          job.pending -= m.bytes!;
-          if (job.pending <= MAX_PENDING / 2 && job.waiting) {
-            const resume = job.waiting;
-            job.waiting = undefined;
-            resume();
-          }
+          state.pending -= SLAB_SIZE;
+          this.unref(this.slabs[m.index]);
         } else if (m.op === 'digest') {
-          this.jobs.delete(m.id);
-          job.done?.(m.hex!);
+          const done = this.digests.get(m.id);
+          this.digests.delete(m.id);
+          done?.({ hex: m.hex, crc32: m.crc >>> 0 });
         }
       });
-      this.workers.push(w);
-      return w;
+      this.workers.push(state);
+      return state;
     }
-    return this.workers[this.turn++ % this.workers.length];
+    return this.workers.reduce((a, b) => (b.pending < a.pending ? b : a));
+  }
+
+  private unref(slab: Slab): void {
+    if (--slab.refs > 0) return;
+    const owner = this.owners.get(slab.index);
+    this.owners.delete(slab.index);
+    if (owner) {
+      owner.job.held--;
+      const wake = owner.job.wake;
+      owner.job.wake = undefined;
+      wake?.();
+    }
+    this.free.push(slab);
+    this.waiting.shift()?.();
+  }
+
+  private async take(): Promise<Slab> {
+    for (;;) {
+      const slab = this.free.pop();
+      if (slab) return slab;
+      if (this.slabs.length < MAX_SLABS) {
+        const made: Slab = { index: this.slabs.length, bytes: Buffer.from(new SharedArrayBuffer(SLAB_SIZE)), refs: 0 };
+        this.slabs.push(made);
+        for (const w of this.workers) w.worker.postMessage({ op: 'slab', index: made.index, buffer: made.bytes.buffer });
+        return made;
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
   }
 
   start(algorithms: ('md5' | 'sha256')[]): HashJob {
     const id = this.nextId++;
-    const worker = this.worker();
-    const job: Job = { pending: 0 };
-    this.jobs.set(id, job);
-    worker.postMessage({ id, op: 'start', algorithms });
+    const state = this.workerFor();
+    const job: { held: number; wake?: () => void } = { held: 0 };
+    state.worker.postMessage({ id, op: 'start', algorithms });
     return {
-      update: (chunk) => {
-        // A copy: the socket's buffer is reused by Node once this call returns.
-        const copy = new Uint8Array(chunk);
-        job.pending += copy.byteLength;
-        worker.postMessage({ id, op: 'update', chunk: copy }, [copy.buffer]);
-        if (job.pending > MAX_PENDING) return new Promise<void>((resolve) => (job.waiting = resolve));
-        return undefined;
+      slab: async () => {
+        while (job.held >= MAX_SLABS_PER_JOB) await new Promise<void>((resolve) => (job.wake = resolve));
+        job.held++;
+        const slab = await this.take();
+        slab.refs = 1;
+        this.owners.set(slab.index, { state, job });
+        return slab;
       },
+      hash: (slab, length) => {
+        slab.refs++;
+        state.pending += SLAB_SIZE;
+        state.worker.postMessage({ id, op: 'update', index: slab.index, length });
+      },
+      release: (slab) => this.unref(slab),
       digest: () =>
-        new Promise<string[]>((resolve) => {
-          job.done = resolve;
-          worker.postMessage({ id, op: 'digest' });
+        new Promise((resolve) => {
+          this.digests.set(id, resolve);
+          state.worker.postMessage({ id, op: 'digest' });
         }),
       drop: () => {
-        this.jobs.delete(id);
-        worker.postMessage({ id, op: 'drop' });
+        this.digests.delete(id);
+        state.worker.postMessage({ id, op: 'drop' });
       },
     };
   }

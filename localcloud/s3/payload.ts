@@ -3,17 +3,17 @@ import { crc32 } from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
 import { EMPTY_SHA256, type VerifiedSignature } from '../sigv4/verify';
 import { S3Error } from './errors';
-import { hashPool } from './hash-worker';
+import { hashPool, SLAB_SIZE, type Slab } from './hash-worker';
 
 /**
- * Reads a request body as S3 does, yielding the decoded payload chunk by chunk
- * (never buffering the whole body) and verifying, at the end:
+ * Reads a request body as S3 does, handing the decoded payload to a sink piece
+ * by piece (never buffering the whole body) and verifying, at the end:
  *  - a hex x-amz-content-sha256 against the bytes (XAmzContentSHA256Mismatch);
  *  - aws-chunked bodies (STREAMING-*): chunk framing, each chunk's signature
  *    (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]), the trailer signature,
  *    x-amz-decoded-content-length;
  *  - Content-MD5 and x-amz-checksum-crc32 (header or trailer) → BadDigest.
- * The caller must not commit anything until the iteration has finished.
+ * The caller must not commit anything until the returned promise has resolved.
  */
 export interface PayloadSummary {
   size: number;
@@ -24,9 +24,22 @@ export interface PayloadSummary {
   sentCrc32?: string;
 }
 
+/**
+ * Where the payload goes. `write` gets each piece with its offset in the body;
+ * several writes may be in flight, and the buffer is reused once the returned
+ * promise settles. `finish` (optional) runs once every write has settled, while
+ * the last hashes are computed (e.g. the file's fsync).
+ */
+export interface PayloadSink {
+  write(bytes: Buffer, position: number): Promise<unknown> | void;
+  finish?(): Promise<unknown>;
+}
+
 const MAX_CHUNK = 64 * 1024 * 1024;
-/** Bodies from this size on have their MD5 computed on a worker thread. */
+/** Bodies from this size on are hashed on a worker thread (see hash-worker.ts). */
 const OFFLOAD_THRESHOLD = 1024 * 1024;
+/** Writes of unpooled pieces in flight before the body waits for them. */
+const MAX_WRITES_IN_FLIGHT = 16;
 
 export function crc32Base64(value: number): string {
   const b = Buffer.alloc(4);
@@ -34,7 +47,7 @@ export function crc32Base64(value: number): string {
   return b.toString('base64');
 }
 
-export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature | undefined, summary: PayloadSummary, maxSize: number): AsyncGenerator<Buffer> {
+export async function receivePayload(req: IncomingMessage, sig: VerifiedSignature | undefined, summary: PayloadSummary, maxSize: number, sink: PayloadSink): Promise<void> {
   const declared = sig?.payloadHash ?? 'UNSIGNED-PAYLOAD';
   // Small bodies hash in place; large ones (by Content-Length or aws-chunked) on a worker.
   const length = Number(req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'] ?? 0);
@@ -42,18 +55,67 @@ export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature 
   const verifySha = !declared.startsWith('STREAMING-') && /^[0-9a-f]{64}$/.test(declared);
   const worker = offload ? hashPool.start(verifySha ? ['md5', 'sha256'] : ['md5']) : undefined;
   const localMd5 = worker ? undefined : createHash('md5');
+  const localSha = verifySha && !worker ? createHash('sha256') : undefined;
   let crc = 0;
   let size = 0;
-  const track = (chunk: Buffer) => {
+
+  // Writes in flight; the first failure is rethrown.
+  const inFlight = new Set<Promise<unknown>>();
+  let writeError: unknown;
+  const startWrite = (bytes: Buffer, position: number, done?: () => void) => {
+    const w = sink.write(bytes, position);
+    if (!w) return done?.();
+    const p: Promise<unknown> = w.then(
+      () => undefined,
+      (e) => (writeError ??= e),
+    ).finally(() => {
+      inFlight.delete(p);
+      done?.();
+    });
+    inFlight.add(p);
+  };
+  const settleWrites = async () => {
+    while (inFlight.size > 0) await Promise.race(inFlight);
+    if (writeError) throw writeError;
+  };
+
+  // Offloaded bodies: copied into the slab being filled; full slabs go to the worker and the sink together.
+  let slab: Slab | undefined;
+  let filled = 0;
+  let slabStart = 0;
+  const submit = () => {
+    const s = slab!;
+    worker!.hash(s, filled);
+    startWrite(s.bytes.subarray(0, filled), slabStart, () => worker!.release(s));
+    slab = undefined;
+  };
+  const take = async (chunk: Buffer) => {
     size += chunk.length;
     if (size > maxSize) throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { MaxSizeAllowed: String(maxSize) });
-    crc = crc32(chunk, crc);
-    if (localMd5) localMd5.update(chunk);
-    else return worker!.update(chunk);
-    return undefined;
+    if (writeError) throw writeError;
+    if (!worker) {
+      crc = crc32(chunk, crc);
+      localMd5!.update(chunk);
+      localSha?.update(chunk);
+      startWrite(chunk, size - chunk.length);
+      if (inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(inFlight);
+      return;
+    }
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (!slab) {
+        slab = await worker.slab();
+        filled = 0;
+        slabStart = size - chunk.length + offset;
+      }
+      const n = chunk.copy(slab.bytes, filled, offset);
+      filled += n;
+      offset += n;
+      if (filled === SLAB_SIZE) submit();
+    }
   };
+
   let completed = false;
-  let localShaHex: string | undefined;
   try {
     const trailers = new Map<string, string>();
     const encoding = String(req.headers['content-encoding'] ?? '');
@@ -62,36 +124,34 @@ export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature 
       if (decoded === undefined && !declared.includes('TRAILER')) {
         throw new S3Error('MissingContentLength', 'You must provide the Content-Length HTTP header (x-amz-decoded-content-length for aws-chunked).', 411);
       }
-      for await (const chunk of decodeAwsChunked(req, declared, sig!, trailers)) {
-        const wait = track(chunk);
-        yield chunk;
-        if (wait) await wait;
-      }
+      for await (const chunk of decodeAwsChunked(req, declared, sig!, trailers)) await take(chunk);
       if (decoded !== undefined && Number(decoded) !== size) {
         throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the x-amz-decoded-content-length HTTP header.');
       }
     } else {
       if (/aws-chunked/.test(encoding)) throw new S3Error('InvalidArgument', 'aws-chunked content encoding requires a STREAMING-* x-amz-content-sha256.');
-      const sha = verifySha && !worker ? createHash('sha256') : undefined;
-      for await (const chunk of req as AsyncIterable<Buffer>) {
-        const wait = track(chunk);
-        sha?.update(chunk);
-        yield chunk;
-        if (wait) await wait;
-      }
+      for await (const chunk of req as AsyncIterable<Buffer>) await take(chunk);
       const length = req.headers['content-length'];
       if (length !== undefined && Number(length) !== size) {
         throw new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
       }
-      if (sha) localShaHex = sha.digest('hex');
     }
-    const digests = worker ? await worker.digest() : undefined;
-    if (verifySha && (digests ? digests[1] : localShaHex) !== declared) {
+    if (slab) {
+      if (filled > 0) submit();
+      else {
+        worker!.release(slab);
+        slab = undefined;
+      }
+    }
+    await settleWrites();
+    // The sink's finish (the fsync) runs while the worker hashes the last slabs.
+    const [digests] = await Promise.all([worker?.digest(), sink.finish?.()]);
+    if (verifySha && (digests ? digests.hex[1] : localSha!.digest('hex')) !== declared) {
       throw new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
     summary.size = size;
-    summary.md5Hex = localMd5 ? localMd5.digest('hex') : digests![0];
-    summary.crc32 = crc32Base64(crc);
+    summary.md5Hex = digests ? digests.hex[0] : localMd5!.digest('hex');
+    summary.crc32 = crc32Base64(digests ? digests.crc32 : crc);
     const contentMd5 = req.headers['content-md5'];
     if (typeof contentMd5 === 'string' && Buffer.from(summary.md5Hex, 'hex').toString('base64') !== contentMd5) {
       throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
@@ -105,7 +165,12 @@ export async function* readPayload(req: IncomingMessage, sig: VerifiedSignature 
     // CRC32 is what aws-amplify and the SDK send by default.
     completed = true;
   } finally {
-    if (!completed) worker?.drop();
+    if (!completed) {
+      if (slab) worker!.release(slab);
+      worker?.drop();
+      // No write may still be using a slab (or the file) once this returns.
+      while (inFlight.size > 0) await Promise.race(inFlight);
+    }
   }
 }
 
