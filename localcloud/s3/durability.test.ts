@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../iam/database';
 import { ObjectStore } from './object-store';
@@ -40,22 +40,38 @@ describe('durability', () => {
     const sent = new Map<string, string>(); // key → md5 of what was sent (possibly several versions)
     const versions = new Map<string, Set<string>>();
     const acknowledged = new Map<string, string>();
+    const etags = new Map<string, string>(); // md5 of the bytes → the ETag S3 gives them
+    // A multipart upload (its object is the list of its part files): 5 MiB, 5 MiB and a tail.
+    const multipart = async (Key: string, parts: Buffer[]) => {
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: info.bucket, Key }));
+      const sent = await Promise.all(parts.map((Body, i) => s3.send(new UploadPartCommand({ Bucket: info.bucket, Key, UploadId, PartNumber: i + 1, Body }))));
+      return s3.send(new CompleteMultipartUploadCommand({ Bucket: info.bucket, Key, UploadId, MultipartUpload: { Parts: sent.map((p, i) => ({ PartNumber: i + 1, ETag: p.ETag })) } }));
+    };
     let killed = false;
+    let multipartAcknowledged = 0;
     const uploads: Promise<void>[] = [];
     for (let i = 0; i < 60; i++) {
       // Some keys are written twice: an overwrite must never leave a mix of the two.
       const key = `${info.prefix}obj-${i % 45}`;
-      // A third small (kept in the row), the rest files of up to 3 MiB.
-      const body = randomBytes(i % 3 === 0 ? 1 + Math.floor(Math.random() * 60_000) : 64 * 1024 + Math.floor(Math.random() * 3 * 1024 * 1024));
+      // A third small (kept in the row), the rest files of up to 3 MiB; every tenth a multipart upload.
+      const parts = i % 10 === 5 ? [randomBytes(5 * 1024 * 1024), randomBytes(5 * 1024 * 1024), randomBytes(1 + Math.floor(Math.random() * 100_000))] : undefined;
+      const body = parts
+        ? Buffer.concat(parts)
+        : randomBytes(i % 3 === 0 ? 1 + Math.floor(Math.random() * 60_000) : 64 * 1024 + Math.floor(Math.random() * 3 * 1024 * 1024));
       const md5 = createHash('md5').update(body).digest('hex');
+      etags.set(
+        md5,
+        parts ? `"${createHash('md5').update(Buffer.concat(parts.map((p) => createHash('md5').update(p).digest()))).digest('hex')}-${parts.length}"` : `"${md5}"`,
+      );
       sent.set(key, md5);
       if (!versions.has(key)) versions.set(key, new Set());
       versions.get(key)!.add(md5);
       uploads.push(
-        s3.send(new PutObjectCommand({ Bucket: info.bucket, Key: key, Body: body })).then(
+        (parts ? multipart(key, parts) : s3.send(new PutObjectCommand({ Bucket: info.bucket, Key: key, Body: body }))).then(
           (out) => {
             if (!killed) {
-              expect(out.ETag).toBe(`"${md5}"`);
+              expect(out.ETag).toBe(etags.get(md5));
+              if (parts) multipartAcknowledged++;
               acknowledged.set(key, md5);
             }
           },
@@ -68,7 +84,7 @@ describe('durability', () => {
       if (i === 30) {
         // Let some finish, then kill the server with uploads in flight.
         const deadline = Date.now() + 30_000;
-        while (acknowledged.size < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while ((acknowledged.size < 5 || multipartAcknowledged === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         killed = true;
         child.kill('SIGKILL');
       }
@@ -76,6 +92,7 @@ describe('durability', () => {
     await Promise.all(uploads);
     await new Promise((r) => setTimeout(r, 200));
     expect(acknowledged.size).toBeGreaterThan(0);
+    expect(multipartAcknowledged).toBeGreaterThan(0);
 
     // Restart on the same state (what the local cloud does on open): recovery, then checks.
     const db = openDatabase(join(stateDir, 'state.sqlite'));
@@ -87,7 +104,7 @@ describe('durability', () => {
       const bytes = object!.data ?? Buffer.concat(object!.segments.map((s) => readFileSync(store.blobPath(s.file))));
       const actual = createHash('md5').update(bytes).digest('hex');
       expect(versions.get(key)!.has(actual), `${key} is one whole version`).toBe(true);
-      expect(object!.etag).toBe(`"${actual}"`);
+      expect(object!.etag).toBe(etags.get(actual));
       expect(bytes.length).toBe(object!.size);
       if (versions.get(key)!.size === 1) expect(actual).toBe(md5);
     }
@@ -105,6 +122,8 @@ describe('durability', () => {
     expect(readdirSync(join(stateDir, 's3', 'tmp'))).toEqual([]);
     const referenced = new Set<string>();
     for (const object of store.scan(info.bucket, '', '')) for (const s of object.segments) referenced.add(s.file);
+    // Parts of uploads the kill interrupted stay until the upload is completed or aborted.
+    for (const f of db.prepare('SELECT file FROM s3_parts').pluck().all() as string[]) referenced.add(f);
     expect(readdirSync(join(stateDir, 's3', 'blobs')).sort()).toEqual([...referenced].sort());
     db.close();
   });

@@ -1,0 +1,142 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { startTestCloud, type TestCloud } from './testing/test-cloud';
+
+/**
+ * A completed multipart upload is stored as the list of its part files (no
+ * bytes are moved when it completes): reads, ranges, copies and deletes of such
+ * objects, and parts left out of the Complete request.
+ */
+let cloud: TestCloud;
+let s3: S3Client;
+let prefix: string;
+
+beforeAll(async () => {
+  cloud = await startTestCloud();
+  const { identityId, credentials } = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'mp-user', username: 'mp' }));
+  prefix = `private/${identityId}/`;
+  s3 = cloud.s3Client(credentials);
+});
+afterAll(() => cloud?.close());
+
+const MiB = 1024 * 1024;
+const md5 = (b: Buffer) => createHash('md5').update(b).digest();
+
+/** Uploads `parts` (all of them, plus `extra` part numbers left out of the Complete request). */
+async function uploadInParts(Key: string, parts: Buffer[], extra: Buffer[] = []) {
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: cloud.bucket, Key, ContentType: 'application/x-parts', Metadata: { origin: 'parts' } }));
+  const etags = await Promise.all(parts.map((Body, i) => s3.send(new UploadPartCommand({ Bucket: cloud.bucket, Key, UploadId, PartNumber: i + 1, Body })).then((o) => o.ETag!)));
+  await Promise.all(extra.map((Body, i) => s3.send(new UploadPartCommand({ Bucket: cloud.bucket, Key, UploadId, PartNumber: parts.length + 10 + i, Body }))));
+  const done = await s3.send(
+    new CompleteMultipartUploadCommand({ Bucket: cloud.bucket, Key, UploadId, MultipartUpload: { Parts: etags.map((ETag, i) => ({ PartNumber: i + 1, ETag })) } }),
+  );
+  return { UploadId: UploadId!, ETag: done.ETag! };
+}
+
+/** Files in blobs/ that no object references (no upload is open between the tests' steps). */
+function unreferencedBlobs(): string[] {
+  const referenced = new Set<string>();
+  for (const o of cloud.objects.scan(cloud.bucket, '', '')) for (const s of o.segments) referenced.add(s.file);
+  return readdirSync(cloud.objects.blobDir).filter((f) => !referenced.has(f));
+}
+
+const read = async (Key: string, Range?: string) => {
+  const out = await s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key, Range }));
+  return { out, bytes: Buffer.from(await out.Body!.transformToByteArray()) };
+};
+
+describe('multipart objects (stored as their parts)', () => {
+  const parts = [randomBytes(5 * MiB + 17), randomBytes(5 * MiB), randomBytes(1234)];
+  const whole = Buffer.concat(parts);
+  const Key = () => `${prefix}mp-${randomBytes(4).toString('hex')}.bin`;
+
+  it('GET returns the parts in order; HEAD gives size, ETag, parts count; no bytes were copied', async () => {
+    const key = Key();
+    const { ETag } = await uploadInParts(key, parts);
+    expect(ETag).toBe(`"${createHash('md5').update(Buffer.concat(parts.map(md5))).digest('hex')}-3"`);
+    const stored = cloud.objects.get(cloud.bucket, key)!;
+    expect(stored.segments.map((s) => s.size)).toEqual(parts.map((p) => p.length));
+    const { out, bytes } = await read(key);
+    expect(bytes.equals(whole)).toBe(true);
+    expect(out.ContentLength).toBe(whole.length);
+    expect(out.ContentType).toBe('application/x-parts');
+    expect(out.Metadata).toEqual({ origin: 'parts' });
+    const head = await s3.send(new HeadObjectCommand({ Bucket: cloud.bucket, Key: key }));
+    expect(head.ContentLength).toBe(whole.length);
+    expect(head.ETag).toBe(ETag);
+    expect(head.PartsCount).toBe(3);
+  });
+
+  it('Range reads map into the parts: within one, across a boundary, across all three, suffixes', async () => {
+    const key = Key();
+    await uploadInParts(key, parts);
+    const b1 = parts[0].length;
+    const b2 = b1 + parts[1].length;
+    const ranges: [string, number, number][] = [
+      [`bytes=10-99`, 10, 99],
+      [`bytes=${b1 - 3}-${b1 + 2}`, b1 - 3, b1 + 2],
+      [`bytes=${b1}-${b1}`, b1, b1],
+      [`bytes=${b1 - 1}-${b2 + 5}`, b1 - 1, b2 + 5],
+      [`bytes=${b2 - 1}-`, b2 - 1, whole.length - 1],
+      [`bytes=-1300`, whole.length - 1300, whole.length - 1],
+      [`bytes=0-${whole.length + 100}`, 0, whole.length - 1],
+    ];
+    for (const [Range, start, end] of ranges) {
+      const { out, bytes } = await read(key, Range);
+      expect(out.ContentRange, Range).toBe(`bytes ${start}-${end}/${whole.length}`);
+      expect(bytes.equals(whole.subarray(start, end + 1)), Range).toBe(true);
+    }
+  });
+
+  it('CopyObject of a multipart object: same bytes and ETag, files of its own; deleting either leaves the other whole', async () => {
+    const source = Key();
+    const { ETag } = await uploadInParts(source, parts);
+    const target = Key();
+    const copied = await s3.send(new CopyObjectCommand({ Bucket: cloud.bucket, Key: target, CopySource: `${cloud.bucket}/${source}` }));
+    expect(copied.CopyObjectResult?.ETag).toBe(ETag);
+    const a = cloud.objects.get(cloud.bucket, source)!.segments.map((s) => s.file);
+    const b = cloud.objects.get(cloud.bucket, target)!.segments.map((s) => s.file);
+    expect(b.filter((f) => a.includes(f))).toEqual([]);
+    await s3.send(new DeleteObjectCommand({ Bucket: cloud.bucket, Key: source }));
+    await cloud.objects.settled();
+    expect(a.filter((f) => existsSync(cloud.objects.blobPath(f)))).toEqual([]);
+    expect((await read(target)).bytes.equals(whole)).toBe(true);
+    expect((await read(target, `bytes=${parts[0].length - 1}-${parts[0].length}`)).bytes.equals(whole.subarray(parts[0].length - 1, parts[0].length + 1))).toBe(true);
+  });
+
+  it('DeleteObject and overwrites remove every part file; parts left out of Complete are deleted', async () => {
+    const key = Key();
+    const { UploadId } = await uploadInParts(key, parts, [randomBytes(5 * MiB)]);
+    await cloud.objects.settled();
+    expect(cloud.objects.parts(UploadId)).toEqual([]);
+    const files = cloud.objects.get(cloud.bucket, key)!.segments.map((s) => s.file);
+    expect(files.every((f) => existsSync(cloud.objects.blobPath(f)))).toBe(true);
+    // The left-out part's file is gone: no file in blobs/ is unreferenced.
+    expect(unreferencedBlobs()).toEqual([]);
+    // Overwrite with a plain PutObject: the part files go.
+    await s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: key, Body: randomBytes(100 * 1024) }));
+    await cloud.objects.settled();
+    expect(files.filter((f) => existsSync(cloud.objects.blobPath(f)))).toEqual([]);
+    // Another multipart object, then DeleteObject.
+    const other = Key();
+    await uploadInParts(other, parts);
+    const otherFiles = cloud.objects.get(cloud.bucket, other)!.segments.map((s) => s.file);
+    await s3.send(new DeleteObjectCommand({ Bucket: cloud.bucket, Key: other }));
+    await cloud.objects.settled();
+    expect(otherFiles.filter((f) => existsSync(cloud.objects.blobPath(f)))).toEqual([]);
+    expect(await read(other).then(() => 'found', (e) => e.name)).toBe('NoSuchKey');
+    expect(unreferencedBlobs()).toEqual([]);
+  });
+});
