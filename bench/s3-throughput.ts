@@ -11,7 +11,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, closeSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -30,7 +30,8 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 const SELF = fileURLToPath(import.meta.url);
 const SMALL = 4 * 1024;
 const SMALL_COUNT = Number(process.env.BENCH_SMALL_COUNT ?? 1500);
-const ROUNDS = 3;
+const SMALL_ROUNDS = Number(process.env.BENCH_SMALL_ROUNDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = 16;
 const MULTIPART_BYTES = 256 * 1024 * 1024;
 const PART = 8 * 1024 * 1024;
@@ -116,24 +117,24 @@ async function parallel(count: number, run: (i: number) => Promise<unknown>): Pr
   return count / ((performance.now() - started) / 1000);
 }
 
-async function smallObjects(served: Served, round: number) {
-  const s3 = client(served);
+/** One round on one server: `count` PUTs of 4 KiB, then as many GETs of what was put. */
+async function smallObjects(s3: S3Client, served: Served, round: number | string, count = SMALL_COUNT) {
   const body = Buffer.alloc(SMALL, 7);
-  // Warm-up (connections, JIT).
-  await parallel(100, (i) => s3.send(new PutObjectCommand({ Bucket: served.bucket, Key: `${served.keyPrefix}warm-${i}`, Body: body })));
-  const put = await parallel(SMALL_COUNT, (i) => s3.send(new PutObjectCommand({ Bucket: served.bucket, Key: `${served.keyPrefix}small-${round}-${i}`, Body: body })));
-  const get = await parallel(SMALL_COUNT, async (i) => {
+  const put = await parallel(count, (i) => s3.send(new PutObjectCommand({ Bucket: served.bucket, Key: `${served.keyPrefix}small-${round}-${i}`, Body: body })));
+  const get = await parallel(count, async (i) => {
     const out = await s3.send(new GetObjectCommand({ Bucket: served.bucket, Key: `${served.keyPrefix}small-${round}-${i}` }));
     const bytes = await out.Body!.transformToByteArray();
     if (bytes.length !== SMALL) throw new Error('short read');
   });
-  s3.destroy();
   return { put, get };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const best = (xs: number[]) => Math.max(...xs);
+const list = (xs: number[]) => `[${xs.map((x) => x.toFixed(0)).join(', ')}]`;
+const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
-async function multipart(served: Served, data: Buffer): Promise<number> {
+async function multipart(served: Served, data: Buffer, round: number): Promise<number> {
   // No client-side CRC32 (the SDK's is JavaScript, and aws-amplify sends none by default);
   // each part is still SHA-256 signed and verified, MD5-hashed, CRC32'd and fsynced by the server.
   const s3 = client(served, { requestChecksumCalculation: 'WHEN_REQUIRED' });
@@ -143,7 +144,7 @@ async function multipart(served: Served, data: Buffer): Promise<number> {
       return next(args);
     }, { step: 'build', name: 'unsignedPayload' });
   }
-  const Key = `${served.keyPrefix}multipart.bin`;
+  const Key = `${served.keyPrefix}multipart-${round}.bin`; // a new object each round, as the copy writes a new file
   const started = performance.now();
   const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: served.bucket, Key }));
   const parts: { PartNumber: number; ETag: string }[] = [];
@@ -215,44 +216,82 @@ async function main() {
     children.push(baseline.child);
     await client(baseline.served).send(new CreateBucketCommand({ Bucket: 'bench' }));
 
-    // Alternating rounds, medians: the machine is shared, so load shifts during a run.
-    const rounds = { ours: { put: [] as number[], get: [] as number[] }, theirs: { put: [] as number[], get: [] as number[] } };
-    for (let round = 0; round < ROUNDS; round++) {
-      const o = await smallObjects(local.served, round);
-      const t = await smallObjects(baseline.served, round);
-      rounds.ours.put.push(o.put);
-      rounds.ours.get.push(o.get);
-      rounds.theirs.put.push(t.put);
-      rounds.theirs.get.push(t.get);
+    const only = process.env.BENCH_ONLY ?? (process.env.BENCH_ONLY_SMALL ? 'small' : undefined); // small | huge | multipart
+    if (!only || only === 'small') await smallRounds(local.served, baseline.served);
+    if (!only || only === 'huge') {
+      // Before the multipart rounds, so the server's memory reflects only what came before.
+      const huge = await hugeUpload(local.served, local.child.pid!);
+      console.log(`${HUGE_BYTES / 1024 ** 3} GiB streamed PutObject (aws-chunked, trailing CRC32): ${huge.mbps.toFixed(0)} MB/s; server peak RSS ${huge.peak.toFixed(0)} MiB (was ${huge.before.toFixed(0)} MiB before the upload)`);
     }
-    const ours = { put: median(rounds.ours.put), get: median(rounds.ours.get) };
-    const theirs = { put: median(rounds.theirs.put), get: median(rounds.theirs.get) };
-    console.log(`4 KiB objects: ${ROUNDS} alternating rounds of ${SMALL_COUNT} PUTs then GETs, ${CONCURRENCY} in flight, medians (client and servers share ${(await import('node:os')).cpus().length} cores):`);
-    console.log(`  PUT  local cloud ${ours.put.toFixed(0)}/s   s3rver ${theirs.put.toFixed(0)}/s   ratio ${(ours.put / theirs.put).toFixed(2)}  (goal >= 1.0)`);
-    console.log(`  GET  local cloud ${ours.get.toFixed(0)}/s   s3rver ${theirs.get.toFixed(0)}/s   ratio ${(ours.get / theirs.get).toFixed(2)}  (goal >= 1.0)`);
-
-    if (process.env.BENCH_ONLY_SMALL) return;
-    // Before the multipart rounds, so the server's memory reflects only what came before.
-    const huge = await hugeUpload(local.served, local.child.pid!);
-    console.log(`${HUGE_BYTES / 1024 ** 3} GiB streamed PutObject (aws-chunked, trailing CRC32): ${huge.mbps.toFixed(0)} MB/s; server peak RSS ${huge.peak.toFixed(0)} MiB (was ${huge.before.toFixed(0)} MiB before the upload)`);
-    const data = Buffer.alloc(MULTIPART_BYTES);
-    for (let i = 0; i < data.length; i += 4096) data.writeUInt32LE(i, i);
-    const uploads: number[] = [];
-    const copies: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      uploads.push(await multipart(local.served, data));
-      copies.push(await fileCopy(data, root));
-    }
-    const mp = median(uploads);
-    const copy = median(copies);
-    console.log(
-      `256 MiB multipart upload (8 MiB parts, 4 in parallel), medians of ${ROUNDS} alternating rounds: ${mp.toFixed(0)} MB/s [${uploads.map((x) => x.toFixed(0)).join(', ')}]; plain file copy (read+write+fsync) ${copy.toFixed(0)} MB/s [${copies.map((x) => x.toFixed(0)).join(', ')}]; ratio ${(mp / copy).toFixed(2)}  (goal >= 0.5)`,
-    );
-
+    if (!only || only === 'multipart') await multipartRounds(local.served, local.child.pid!, root);
   } finally {
     for (const c of children) c.kill(process.env.BENCH_PROFILE ? 'SIGINT' : 'SIGKILL');
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * 4 KiB PUTs and GETs. The machine is shared, so load shifts during a run: many short
+ * rounds, alternating which server goes first (ABBA), and each server's best round.
+ * Both servers get the same client (one S3Client each, same settings, connections kept
+ * alive), warmed up first.
+ */
+async function smallRounds(local: Served, baseline: Served) {
+  console.log(`load average at start: ${load()}`);
+  const ours = client(local);
+  const theirs = client(baseline);
+  await smallObjects(ours, local, 'warm', 300);
+  await smallObjects(theirs, baseline, 'warm', 300);
+  const rounds = { ours: { put: [] as number[], get: [] as number[] }, theirs: { put: [] as number[], get: [] as number[] } };
+  for (let round = 0; round < SMALL_ROUNDS; round++) {
+    const order = round % 4 === 0 || round % 4 === 3 ? (['ours', 'theirs'] as const) : (['theirs', 'ours'] as const);
+    for (const who of order) {
+      const r = who === 'ours' ? await smallObjects(ours, local, round) : await smallObjects(theirs, baseline, round);
+      rounds[who].put.push(r.put);
+      rounds[who].get.push(r.get);
+    }
+  }
+  ours.destroy();
+  theirs.destroy();
+  const o = { put: best(rounds.ours.put), get: best(rounds.ours.get) };
+  const t = { put: best(rounds.theirs.put), get: best(rounds.theirs.get) };
+  console.log(`4 KiB objects: ${SMALL_ROUNDS} alternating rounds (ABBA) of ${SMALL_COUNT} PUTs then GETs, ${CONCURRENCY} in flight, best round of each (client and servers share ${cpus().length} cores):`);
+  for (const op of ['put', 'get'] as const) {
+    console.log(
+      `  ${op.toUpperCase()}  local cloud ${o[op].toFixed(0)}/s ${list(rounds.ours[op])}   s3rver ${t[op].toFixed(0)}/s ${list(rounds.theirs[op])}   ratio ${(o[op] / t[op]).toFixed(2)}  (goal >= 1.0; ratio of medians ${(median(rounds.ours[op]) / median(rounds.theirs[op])).toFixed(2)})`,
+    );
+  }
+  console.log(`  load average after the 4 KiB rounds: ${load()}`);
+}
+
+/** CPU seconds a process has used (all its threads), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
+}
+
+async function multipartRounds(local: Served, pid: number, root: string) {
+  const data = Buffer.alloc(MULTIPART_BYTES);
+  for (let i = 0; i < data.length; i += 4096) data.writeUInt32LE(i, i);
+  const uploads: number[] = [];
+  const copies: number[] = [];
+  let serverCpu = 0;
+  let clientCpu = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    const server0 = cpuSeconds(pid);
+    const client0 = process.cpuUsage();
+    uploads.push(await multipart(local, data, round));
+    serverCpu += cpuSeconds(pid) - server0;
+    const c = process.cpuUsage(client0);
+    clientCpu += (c.user + c.system) / 1e6;
+    copies.push(await fileCopy(data, root));
+  }
+  const mp = median(uploads);
+  const copy = median(copies);
+  console.log(
+    `256 MiB multipart upload (8 MiB parts, 4 in parallel), medians of ${ROUNDS} alternating rounds: ${mp.toFixed(0)} MB/s ${list(uploads)}; plain file copy (read+write+fsync) ${copy.toFixed(0)} MB/s ${list(copies)}; ratio ${(mp / copy).toFixed(2)}  (goal >= 0.5)`,
+  );
+  console.log(`  CPU per upload: server ${(serverCpu / ROUNDS).toFixed(2)} s, client ${(clientCpu / ROUNDS).toFixed(2)} s; load average ${load()}`);
 }
 
 const mode = process.argv[2];
