@@ -3,7 +3,7 @@ import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { UserPoolClientConfig, UserPoolConfig } from '../provisioning/user-pools';
 import { epochSeconds, type Clock } from '../services/clock';
 import { newToken, newUuid } from '../services/ids';
-import { signRs256 } from '../services/jwt';
+import { signRs256All } from '../services/jwt';
 import type { Keys } from '../services/keys';
 import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
@@ -105,8 +105,6 @@ export function createTokens(deps: {
   const { kid, privateKey, publicKey } = keys.signing;
   const issuer = (poolId: string) => `${deps.baseUrl()}/${poolId}`;
 
-  const sign = (claims: Record<string, unknown>, iat: number, exp: number) => signRs256({ ...claims, iat, exp }, privateKey, kid);
-
   async function mint(
     pool: UserPoolConfig,
     client: UserPoolClientConfig,
@@ -151,36 +149,38 @@ export function createTokens(deps: {
     const common = { origin_jti: family.originJti, event_id: newUuid(), auth_time: family.authTime };
     const groupClaims: Record<string, unknown> = {};
     if (groups.length) groupClaims['cognito:groups'] = groups;
-    const idToken = sign(
-      {
-        ...idClaims,
-        ...groupClaims,
-        ...(preferredRole ? { 'cognito:preferred_role': preferredRole } : {}),
-        ...(roles.length ? { 'cognito:roles': roles } : {}),
-        iss: issuer(pool.id),
-        'cognito:username': user.username,
-        aud: client.clientId,
-        token_use: 'id',
-        jti: newUuid(),
-        ...common,
-      },
-      now,
-      now + client.idTokenValiditySeconds,
-    );
-    const accessToken = sign(
-      {
-        sub: user.sub,
-        ...groupClaims,
-        iss: issuer(pool.id),
-        client_id: client.clientId,
-        token_use: 'access',
-        scope: ACCESS_SCOPE,
-        jti: newUuid(),
-        username: user.username,
-        ...common,
-      },
-      now,
-      now + client.accessTokenValiditySeconds,
+    const [idToken, accessToken] = await signRs256All(
+      [
+        {
+          ...idClaims,
+          ...groupClaims,
+          ...(preferredRole ? { 'cognito:preferred_role': preferredRole } : {}),
+          ...(roles.length ? { 'cognito:roles': roles } : {}),
+          iss: issuer(pool.id),
+          'cognito:username': user.username,
+          aud: client.clientId,
+          token_use: 'id',
+          jti: newUuid(),
+          ...common,
+          iat: now,
+          exp: now + client.idTokenValiditySeconds,
+        },
+        {
+          sub: user.sub,
+          ...groupClaims,
+          iss: issuer(pool.id),
+          client_id: client.clientId,
+          token_use: 'access',
+          scope: ACCESS_SCOPE,
+          jti: newUuid(),
+          username: user.username,
+          ...common,
+          iat: now,
+          exp: now + client.accessTokenValiditySeconds,
+        },
+      ],
+      privateKey,
+      kid,
     );
     return { AccessToken: accessToken, IdToken: idToken, ExpiresIn: client.accessTokenValiditySeconds, TokenType: 'Bearer' };
   }

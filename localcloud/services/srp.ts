@@ -1,5 +1,5 @@
 import { createDiffieHellman, createHash, createHmac, getDiffieHellman, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ModexpPool } from './modexp-pool';
+import { cryptoWorkers, SRP_GROUP } from './crypto-workers';
 
 /**
  * Cognito's SRP-6a, server side, as aws-amplify and amazon-cognito-identity-js
@@ -7,9 +7,9 @@ import { ModexpPool } from './modexp-pool';
  * "pad" means Cognito's hex padding (even length, "00" before a set high bit),
  * not padding to N's length. Modular exponentiation goes through OpenSSL
  * (createDiffieHellman), several times faster than BigInt; a sign-in's
- * three run on worker threads (modexp-pool.ts).
+ * three run on worker threads (crypto-workers.ts).
  */
-const group = getDiffieHellman('modp15');
+const group = getDiffieHellman(SRP_GROUP);
 const N_BYTES = group.getPrime();
 export const N = BigInt(`0x${N_BYTES.toString('hex')}`);
 export const g = 2n;
@@ -78,8 +78,6 @@ export interface ServerEphemeral {
   B: string;
 }
 
-const modexps = new ModexpPool(N_BYTES.toString('hex'));
-
 /**
  * Premaster secrets being derived ahead of the client's claim, by b. u = H(A‖B)
  * is known as soon as B is, so the server's two remaining modexps run while
@@ -93,7 +91,7 @@ const ANTICIPATED_MAX = 4096;
 export async function serverEphemeral(verifierHex: string, A: string): Promise<ServerEphemeral> {
   const v = BigInt(`0x${verifierHex}`);
   for (;;) {
-    const [b, gb] = await modexps.ephemeral();
+    const [b, gb] = await cryptoWorkers.ephemeral();
     const B = (k * v + BigInt(`0x${gb}`)) % N;
     if (B === 0n) continue;
     const ephemeral = { b, B: B.toString(16) };
@@ -110,7 +108,7 @@ async function premasterSecret(A: string, ephemeral: ServerEphemeral, verifierHe
   const u = scramblingParameter(BigInt(`0x${A}`), BigInt(`0x${ephemeral.B}`));
   if (u === 0n) return undefined;
   try {
-    return BigInt(`0x${await modexps.powProduct(A, verifierHex, u.toString(16), ephemeral.b)}`);
+    return BigInt(`0x${await cryptoWorkers.powProduct(A, verifierHex, u.toString(16), ephemeral.b)}`);
   } catch {
     return undefined; // OpenSSL refuses degenerate bases (0, 1, N-1): no valid claim has them.
   }

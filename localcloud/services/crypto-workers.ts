@@ -1,25 +1,33 @@
+import type { KeyObject } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 /**
- * SRP's 3072-bit modular exponentiations on worker threads: a sign-in's
- * three modexps (~0.5 ms each through OpenSSL) would otherwise queue behind
- * one event loop and leave the other cores idle. The workers also keep a
- * small stock of fresh ephemeral pairs (b, g^b), made while they have
- * nothing else to do, so a sign-in rarely waits for one.
+ * The local cloud's OpenSSL work that would otherwise block its one event
+ * loop, on worker threads: SRP's 3072-bit modular exponentiations (~0.5 ms
+ * each, three per sign-in) and, when a worker is idle, RS256 signatures (a
+ * sign-in's two tokens are then signed side by side). The workers also keep
+ * a small stock of fresh SRP ephemeral pairs (b, g^b), made while nothing
+ * else waits, so a sign-in rarely waits for one.
  *
  * Numbers cross the thread boundary as hex strings. The worker is plain
  * JavaScript evaluated from a string, so it runs the same under tsx, Node
  * and vitest.
  */
+
+/** Cognito SRP's group: RFC 5054's 3072-bit prime (OpenSSL's modp15), generator 2. */
+export const SRP_GROUP = 'modp15';
+
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { createDiffieHellman, randomBytes } = require('node:crypto');
-const PRIME = Buffer.from(workerData.prime, 'hex');
-const N = BigInt('0x' + workerData.prime);
+const { createDiffieHellman, getDiffieHellman, randomBytes, sign } = require('node:crypto');
+const PRIME = getDiffieHellman(workerData.group).getPrime();
+const N = BigInt('0x' + PRIME.toString('hex'));
 const GENERATOR = Buffer.from([2]);
 const bytes = (hex) => Buffer.from(hex.length % 2 ? '0' + hex : hex, 'hex');
 const big = (buffer) => BigInt('0x' + (buffer.toString('hex') || '0'));
+/** Signing keys by key id: each is sent once. */
+const keys = new Map();
 /** base^exponent mod N through OpenSSL; base undefined means the generator. */
 function pow(base, exponent) {
   const dh = createDiffieHellman(PRIME, GENERATOR);
@@ -40,6 +48,9 @@ parentPort.on('message', (job) => {
       // (x · y^e1 mod N)^e2 mod N; OpenSSL refuses degenerate bases (0, 1, N-1).
       const inner = (BigInt('0x' + job.x) * pow(job.y, job.e1)) % N;
       parentPort.postMessage({ id: job.id, value: pow(inner.toString(16), job.e2).toString(16) });
+    } else if (job.op === 'sign') {
+      if (job.key) keys.set(job.kid, job.key);
+      parentPort.postMessage({ id: job.id, value: sign('sha256', Buffer.from(job.input), keys.get(job.kid)).toString('base64url') });
     } else {
       throw new Error('unknown operation ' + job.op);
     }
@@ -49,7 +60,10 @@ parentPort.on('message', (job) => {
 });
 `;
 
-type Job = { op: 'ephemeral' } | { op: 'powProduct'; x: string; y: string; e1: string; e2: string };
+type Job =
+  | { op: 'ephemeral' }
+  | { op: 'powProduct'; x: string; y: string; e1: string; e2: string }
+  | { op: 'sign'; input: string; kid: string; key?: KeyObject };
 
 interface Slot {
   worker: Worker;
@@ -57,6 +71,8 @@ interface Slot {
   busy: number;
   /** How many of those are stock refills, not a request's. */
   refills: number;
+  /** The signing keys it holds, by key id. */
+  kids: Set<string>;
 }
 
 interface Pending {
@@ -68,17 +84,14 @@ interface Pending {
 /** How many ready (b, g^b) pairs the workers keep when idle. */
 const STOCK_TARGET = 64;
 
-export class ModexpPool {
+export class CryptoWorkers {
   private readonly slots: Slot[] = [];
   private readonly pending = new Map<number, Pending>();
   private readonly stock: [string, string][] = [];
   private nextId = 1;
   private refilling = 0;
 
-  constructor(
-    private readonly primeHex: string,
-    private readonly size = Math.max(1, availableParallelism()),
-  ) {}
+  constructor(private readonly size = Math.max(1, availableParallelism())) {}
 
   /** A fresh secret exponent b (hex) and g^b mod N (hex); never handed out twice. */
   async ephemeral(): Promise<[string, string]> {
@@ -89,6 +102,19 @@ export class ModexpPool {
   /** (x · y^e1 mod N)^e2 mod N, all hex: SRP's premaster secret (A · v^u)^b. Rejects on a degenerate base. */
   powProduct(x: string, y: string, e1: string, e2: string): Promise<string> {
     return this.run(this.leastBusy(), { op: 'powProduct', x, y, e1, e2 }) as Promise<string>;
+  }
+
+  /**
+   * The base64url RS256 signature of `input` on a worker with nothing to do,
+   * or undefined when every worker is busy: the caller then signs itself
+   * rather than queue behind modexps.
+   */
+  signIfIdle(input: string, key: KeyObject, kid: string): Promise<string> | undefined {
+    const slot = this.slots.find((candidate) => candidate.busy === 0);
+    if (!slot) return undefined;
+    const job: Job = { op: 'sign', input, kid, key: slot.kids.has(kid) ? undefined : key };
+    slot.kids.add(kid);
+    return this.run(slot, job) as Promise<string>;
   }
 
   private run(slot: Slot, job: Job): Promise<unknown> {
@@ -130,7 +156,9 @@ export class ModexpPool {
   }
 
   private spawn(): Slot {
-    const slot: Slot = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { prime: this.primeHex } }), busy: 0, refills: 0 };
+    // No execArgv: the worker is plain JavaScript and needs none of the parent's loaders (tsx, vitest).
+    const worker = new Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: { group: SRP_GROUP } });
+    const slot: Slot = { worker, busy: 0, refills: 0, kids: new Set() };
     slot.worker.unref();
     slot.worker.on('message', (message: { id: number; value?: unknown; error?: string }) => {
       slot.busy--;
@@ -154,3 +182,6 @@ export class ModexpPool {
     return slot;
   }
 }
+
+/** The process's one pool: sized to the machine, workers started on first use. */
+export const cryptoWorkers = new CryptoWorkers();
