@@ -184,28 +184,56 @@ export function actionMatches(pattern: string, action: string): boolean {
 }
 
 /**
+ * A pattern with policy variables, parsed once: regex sources of its literal
+ * parts (`*`/`?` kept as wildcards) between the variables, whose values are
+ * escaped at each request so they match only themselves.
+ */
+interface PatternTemplate {
+  literals: string[];
+  variables: string[];
+}
+
+const templateCache = new Map<string, PatternTemplate>();
+
+function patternTemplate(pattern: string): PatternTemplate {
+  let parsed = templateCache.get(pattern);
+  if (parsed) return parsed;
+  parsed = { literals: [], variables: [] };
+  let literal = '';
+  let i = 0;
+  while (i < pattern.length) {
+    const start = pattern.indexOf('${', i);
+    for (const ch of start === -1 ? pattern.slice(i) : pattern.slice(i, start)) literal += ch === '*' ? '.*' : ch === '?' ? '.' : escapeRegex(ch);
+    if (start === -1) break;
+    const end = pattern.indexOf('}', start);
+    if (end === -1) {
+      literal += escapeRegex(pattern.slice(start));
+      break;
+    }
+    parsed.literals.push(literal);
+    parsed.variables.push(pattern.slice(start + 2, end));
+    literal = '';
+    i = end + 1;
+  }
+  parsed.literals.push(literal);
+  if (templateCache.size > 10_000) templateCache.clear();
+  templateCache.set(pattern, parsed);
+  return parsed;
+}
+
+/**
  * A glob pattern that may contain policy variables. Literal parts keep `*`/`?` as
  * wildcards; substituted values are escaped, so they match only themselves.
  * Returns undefined when a variable has no value (the pattern then matches nothing).
  */
 function patternRegex(pattern: string, context: Map<string, ContextValue>, flags: string): RegExp | undefined {
   if (!pattern.includes('${')) return globToRegex(pattern, flags);
-  let src = '';
-  let i = 0;
-  while (i < pattern.length) {
-    const start = pattern.indexOf('${', i);
-    const literal = start === -1 ? pattern.slice(i) : pattern.slice(i, start);
-    for (const ch of literal) src += ch === '*' ? '.*' : ch === '?' ? '.' : escapeRegex(ch);
-    if (start === -1) break;
-    const end = pattern.indexOf('}', start);
-    if (end === -1) {
-      src += escapeRegex(pattern.slice(start));
-      break;
-    }
-    const value = variableValue(pattern.slice(start + 2, end), context);
+  const { literals, variables } = patternTemplate(pattern);
+  let src = literals[0];
+  for (let k = 0; k < variables.length; k++) {
+    const value = variableValue(variables[k], context);
     if (value === undefined) return undefined;
-    src += escapeRegex(value);
-    i = end + 1;
+    src += escapeRegex(value) + literals[k + 1];
   }
   const cacheKey = `${flags}|re|${src}`;
   let re = globCache.get(cacheKey);
@@ -217,14 +245,23 @@ function patternRegex(pattern: string, context: Map<string, ContextValue>, flags
   return re;
 }
 
+/** A variable's parsed inside: its lower-cased key and optional default, or undefined when malformed. */
+const variableCache = new Map<string, { key: string; fallback?: string } | undefined>();
+
 /** The value of `${...}`'s inside, or undefined when the key is missing or multi-valued. */
 function variableValue(inside: string, context: Map<string, ContextValue>): string | undefined {
   if (inside === '*' || inside === '?' || inside === '$') return inside;
-  const m = /^\s*([^,]+?)\s*(?:,\s*'([^']*)'\s*)?$/.exec(inside);
-  if (!m) return undefined;
-  const value = context.get(m[1].toLowerCase());
+  let parsed = variableCache.get(inside);
+  if (!variableCache.has(inside)) {
+    const m = /^\s*([^,]+?)\s*(?:,\s*'([^']*)'\s*)?$/.exec(inside);
+    parsed = m ? { key: m[1].toLowerCase(), fallback: m[2] } : undefined;
+    if (variableCache.size > 10_000) variableCache.clear();
+    variableCache.set(inside, parsed);
+  }
+  if (!parsed) return undefined;
+  const value = context.get(parsed.key);
   if (typeof value === 'string') return value;
-  return m[2];
+  return parsed.fallback;
 }
 
 /** Substitute variables literally (for condition values of String and Arn operators). */
