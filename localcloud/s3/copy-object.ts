@@ -1,5 +1,3 @@
-import { constants } from 'node:fs';
-import { copyFile, open } from 'node:fs/promises';
 import { authorize, isoDate, objectArn, type S3Context, sendXml, tag, uploadAttributes, XML_NS } from './context';
 import { noSuchKey, S3Error } from './errors';
 import { etagMatches } from './put-object';
@@ -36,18 +34,7 @@ export async function copyObject(ctx: S3Context): Promise<void> {
   if (directive === 'COPY' && sourceBucket === ctx.bucket.name && sourceKey === ctx.key) {
     throw new S3Error('InvalidRequest', "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
   }
-  const segments = [];
-  for (const s of object.segments) {
-    const temp = ctx.services.objects.newTempPath();
-    await copyFile(ctx.services.objects.blobPath(s.file), temp, constants.COPYFILE_FICLONE);
-    const copied = await open(temp, 'r');
-    try {
-      await copied.sync();
-    } finally {
-      await copied.close();
-    }
-    segments.push({ file: await ctx.services.objects.sealFlushed(temp), size: s.size });
-  }
+  const segments = await ctx.services.objects.linkSegments(object);
   const attributes = directive === 'REPLACE' ? uploadAttributes(ctx.req) : { contentType: object.contentType, headers: object.headers, metadata: object.metadata };
   const lastModified = ctx.services.now();
   ctx.services.objects.put({ ...object, ...attributes, bucket: ctx.bucket.name, key: ctx.key, lastModified, segments });

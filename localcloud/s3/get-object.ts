@@ -1,9 +1,9 @@
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { authorize, objectArn, type S3Context } from './context';
 import { noSuchKey, S3Error } from './errors';
-import type { StoredObject } from './object-store';
+import type { OpenSegment, StoredObject } from './object-store';
 import { etagMatches } from './put-object';
 
 /** GetObject and HeadObject (s3:GetObject): Range, conditional requests, response-* overrides. */
@@ -51,6 +51,8 @@ export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
   }
   const length = object.size === 0 ? 0 : end - start + 1;
   headers['Content-Length'] = String(length);
+  // Opened before anything awaits: an overwrite meanwhile cannot take the bytes away.
+  const segments = head || length === 0 || object.data ? [] : ctx.services.objects.openRange(object, start, end);
   ctx.res.writeHead(status, headers);
   if (head || length === 0) {
     ctx.res.end();
@@ -60,29 +62,28 @@ export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
     ctx.res.end(object.data.subarray(start, end + 1));
     return;
   }
-  await pipeline(segmentStream(ctx, object, start, end), ctx.res);
+  await pipeline(segmentStream(segments), ctx.res);
 }
 
 function invalidRange(size: number) {
   return new S3Error('InvalidRange', 'The requested range is not satisfiable', 416, { ActualObjectSize: String(size), RangeRequested: '' });
 }
 
-/** The bytes [start, end] of an object made of segments. */
-function segmentStream(ctx: S3Context, object: StoredObject, start: number, end: number) {
+/** Open segments, one after the other; each file is closed once read, or when the stream is destroyed early. */
+function segmentStream(segments: OpenSegment[]) {
   const out = new PassThrough({ highWaterMark: 1024 * 1024 });
+  let next = 0;
   (async () => {
-    let offset = 0;
-    for (const segment of object.segments) {
-      const segStart = offset;
-      const segEnd = offset + segment.size - 1;
-      offset += segment.size;
-      if (segEnd < start || segStart > end) continue;
-      const from = Math.max(start, segStart) - segStart;
-      const to = Math.min(end, segEnd) - segStart;
-      await pipeline(createReadStream(ctx.services.objects.blobPath(segment.file), { start: from, end: to, highWaterMark: 1024 * 1024 }), out, { end: false });
+    for (; next < segments.length; next++) {
+      const { fd, from, to } = segments[next];
+      await pipeline(createReadStream('', { fd, start: from, end: to, highWaterMark: 1024 * 1024 }), out, { end: false });
     }
     out.end();
-  })().catch((e) => out.destroy(e));
+  })().catch((e) => {
+    // The segment that failed closed itself; the ones not reached yet are closed here.
+    for (const { fd } of segments.slice(next + 1)) closeSync(fd);
+    out.destroy(e);
+  });
   return out;
 }
 

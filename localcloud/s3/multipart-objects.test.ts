@@ -116,6 +116,19 @@ describe('multipart objects (stored as their parts)', () => {
     expect((await read(target, `bytes=${parts[0].length - 1}-${parts[0].length}`)).bytes.equals(whole.subarray(parts[0].length - 1, parts[0].length + 1))).toBe(true);
   });
 
+  it('a GET in flight returns the object it started with, though an overwrite deletes its files meanwhile', async () => {
+    const key = Key();
+    await uploadInParts(key, parts);
+    const files = cloud.objects.get(cloud.bucket, key)!.segments.map((s) => s.file);
+    const out = await s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: key }));
+    // Headers received, body not read yet: replace the object and let its part files go.
+    await s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: key, Body: randomBytes(1000) }));
+    await cloud.objects.settled();
+    expect(files.filter((f) => existsSync(cloud.objects.blobPath(f)))).toEqual([]);
+    expect(Buffer.from(await out.Body!.transformToByteArray()).equals(whole)).toBe(true);
+    expect((await read(key)).bytes.length).toBe(1000);
+  });
+
   it('DeleteObject and overwrites remove every part file; parts left out of Complete are deleted', async () => {
     const key = Key();
     const { UploadId } = await uploadInParts(key, parts, [randomBytes(5 * MiB)]);

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +19,13 @@ import type { SqliteDatabase } from '../iam/database';
 export interface Segment {
   file: string;
   size: number;
+}
+
+/** An open file holding bytes [from, to] (inclusive, within the file) of an object. */
+export interface OpenSegment {
+  fd: number;
+  from: number;
+  to: number;
 }
 
 export interface StoredObject {
@@ -185,6 +192,56 @@ export class ObjectStore {
       },
     );
     return state.next;
+  }
+
+  /**
+   * Opens, at once, the files holding bytes [start, end] of an object the caller
+   * has just looked up (call it in the same turn, before any await): an
+   * overwrite or delete committed afterwards unlinks them, but open files stay
+   * readable, so a read in flight returns the object it started with.
+   */
+  openRange(object: StoredObject, start: number, end: number): OpenSegment[] {
+    const opened: OpenSegment[] = [];
+    let offset = 0;
+    try {
+      for (const segment of object.segments) {
+        const first = offset;
+        offset += segment.size;
+        if (offset - 1 < start || first > end) continue;
+        opened.push({ fd: openSync(this.blobPath(segment.file), 'r'), from: Math.max(start, first) - first, to: Math.min(end, offset - 1) - first });
+      }
+    } catch (error) {
+      for (const segment of opened) closeSync(segment.fd);
+      throw error;
+    }
+    return opened;
+  }
+
+  /**
+   * New blobs with an object's bytes (CopyObject), taken in the same turn as the
+   * lookup (call it before any await): hard links, as a sealed blob never
+   * changes, so a copy costs no time or space and a later overwrite of the
+   * source cannot take its bytes away. Where links are refused, a byte copy.
+   */
+  async linkSegments(object: StoredObject): Promise<Segment[]> {
+    const taken = object.segments.map((segment) => {
+      const temp = this.newTempPath();
+      try {
+        linkSync(this.blobPath(segment.file), temp);
+      } catch {
+        copyFileSync(this.blobPath(segment.file), temp);
+        const fd = openSync(temp, 'r');
+        try {
+          fsyncSync(fd);
+        } finally {
+          closeSync(fd);
+        }
+      }
+      return { temp, size: segment.size };
+    });
+    const segments: Segment[] = [];
+    for (const { temp, size } of taken) segments.push({ file: await this.sealFlushed(temp), size });
+    return segments;
   }
 
   blobPath(name: string): string {
