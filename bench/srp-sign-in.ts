@@ -42,10 +42,16 @@ const PASSWORD = 'Bench-password-1';
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-/** One AWS JSON 1.1 call; resolves to the parsed body, rejects on a 4xx/5xx. */
-function call(url: string, target: string, body: object): Promise<any> {
+/**
+ * One AWS JSON 1.1 call; resolves to the parsed body, rejects on a 4xx/5xx.
+ * A keep-alive socket the server closed as it was reused (between phases,
+ * past the server's idle timeout) is retried once on a new one: the request
+ * never reached the server.
+ */
+function call(url: string, target: string, body: object, retried = false): Promise<any> {
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = request(
       url,
       {
@@ -54,6 +60,7 @@ function call(url: string, target: string, body: object): Promise<any> {
         headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${target}`, 'content-length': payload.length },
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on('data', (c) => chunks.push(c));
         res.on('end', () => {
@@ -63,7 +70,10 @@ function call(url: string, target: string, body: object): Promise<any> {
         });
       },
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (!retried && !answered && error.code === 'ECONNRESET' && req.reusedSocket) resolve(call(url, target, body, true));
+      else reject(error);
+    });
     req.end(payload);
   });
 }
