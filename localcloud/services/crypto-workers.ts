@@ -77,12 +77,13 @@ interface Slot {
 
 interface Pending {
   slot: Slot;
+  refill: boolean;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
 
 /** How many ready (b, g^b) pairs the workers keep when idle. */
-const STOCK_TARGET = 64;
+export const STOCK_TARGET = 64;
 
 export class CryptoWorkers {
   private readonly slots: Slot[] = [];
@@ -92,6 +93,11 @@ export class CryptoWorkers {
   private refilling = 0;
 
   constructor(private readonly size = Math.max(1, availableParallelism())) {}
+
+  /** Ready ephemeral pairs. */
+  get stocked(): number {
+    return this.stock.length;
+  }
 
   /** A fresh secret exponent b (hex) and g^b mod N (hex); never handed out twice. */
   async ephemeral(): Promise<[string, string]> {
@@ -117,11 +123,15 @@ export class CryptoWorkers {
     return this.run(slot, job) as Promise<string>;
   }
 
-  private run(slot: Slot, job: Job): Promise<unknown> {
+  private run(slot: Slot, job: Job, refill = false): Promise<unknown> {
     const id = this.nextId++;
     slot.busy++;
+    if (refill) {
+      slot.refills++;
+      this.refilling++;
+    }
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { slot, resolve, reject });
+      this.pending.set(id, { slot, refill, resolve, reject });
       slot.worker.postMessage({ id, ...job });
     });
   }
@@ -137,16 +147,10 @@ export class CryptoWorkers {
     for (const slot of this.slots) {
       if (this.stock.length + this.refilling >= STOCK_TARGET || this.refilling >= Math.max(1, this.size - 1)) return;
       if (slot.busy > 0) continue;
-      this.refilling++;
-      slot.refills++;
-      const done = () => {
-        this.refilling--;
-        slot.refills--;
-      };
-      this.run(slot, { op: 'ephemeral' }).then((pair) => {
-        done();
-        this.stock.push(pair as [string, string]);
-      }, done);
+      this.run(slot, { op: 'ephemeral' }, true).then(
+        (pair) => this.stock.push(pair as [string, string]),
+        () => undefined, // a failed refill is just not stocked
+      );
     }
   }
 
@@ -164,6 +168,10 @@ export class CryptoWorkers {
       slot.busy--;
       const job = this.pending.get(message.id);
       this.pending.delete(message.id);
+      if (job?.refill) {
+        slot.refills--;
+        this.refilling--;
+      }
       if (message.error !== undefined) job?.reject(new Error(message.error));
       else job?.resolve(message.value);
       // After pending I/O: a request about to post its next modexp goes first.
@@ -175,6 +183,7 @@ export class CryptoWorkers {
       for (const [id, job] of this.pending) {
         if (job.slot !== slot) continue;
         this.pending.delete(id);
+        if (job.refill) this.refilling--;
         job.reject(error);
       }
     });
