@@ -79,12 +79,12 @@ export interface ServerEphemeral {
 }
 
 /**
- * Premaster secrets being derived ahead of the client's claim, by b. u = H(A‖B)
+ * Session keys being derived ahead of the client's claim, by b. u = H(A‖B)
  * is known as soon as B is, so the server's two remaining modexps run while
  * the client computes its own instead of after it answers. Bounded: the
  * oldest entries go first (a claim without one just derives it then).
  */
-const anticipated = new Map<string, { A: string; verifier: string; secret: Promise<bigint | undefined> }>();
+const anticipated = new Map<string, { A: string; verifier: string; key: Promise<Buffer | undefined> }>();
 const ANTICIPATED_MAX = 4096;
 
 /** Step 1: the server's ephemeral pair for a stored verifier and the client's A (already checked with isValidA). */
@@ -95,23 +95,26 @@ export async function serverEphemeral(verifierHex: string, A: string): Promise<S
     const B = (k * v + BigInt(`0x${gb}`)) % N;
     if (B === 0n) continue;
     const ephemeral = { b, B: B.toString(16) };
-    anticipated.set(b, { A, verifier: verifierHex, secret: premasterSecret(A, ephemeral, verifierHex) });
+    anticipated.set(b, { A, verifier: verifierHex, key: sessionKey(A, ephemeral, verifierHex) });
     if (anticipated.size > ANTICIPATED_MAX) anticipated.delete(anticipated.keys().next().value!);
     return ephemeral;
   }
 }
 
-const scramblingParameter = (A: bigint, B: bigint) => BigInt(`0x${hashHex(padHex(A) + padHex(B))}`);
-
-/** S = (A · v^u)^b mod N, or undefined for values no honest client sends (u = 0, a degenerate base). */
-async function premasterSecret(A: string, ephemeral: ServerEphemeral, verifierHex: string): Promise<bigint | undefined> {
-  const u = scramblingParameter(BigInt(`0x${A}`), BigInt(`0x${ephemeral.B}`));
+/**
+ * The claim's HMAC key: HKDF of S = (A · v^u)^b mod N with u = H(A‖B), or
+ * undefined for values no honest client sends (u = 0, a degenerate base).
+ */
+async function sessionKey(A: string, ephemeral: ServerEphemeral, verifierHex: string): Promise<Buffer | undefined> {
+  const u = BigInt(`0x${hashHex(padHex(BigInt(`0x${A}`)) + padHex(BigInt(`0x${ephemeral.B}`)))}`);
   if (u === 0n) return undefined;
+  let S: bigint;
   try {
-    return BigInt(`0x${await cryptoWorkers.powProduct(A, verifierHex, u.toString(16), ephemeral.b)}`);
+    S = BigInt(`0x${await cryptoWorkers.powProduct(A, verifierHex, u.toString(16), ephemeral.b)}`);
   } catch {
     return undefined; // OpenSSL refuses degenerate bases (0, 1, N-1): no valid claim has them.
   }
+  return hkdf(toBytes(S), toBytes(u));
 }
 
 export interface PasswordClaim {
@@ -138,12 +141,10 @@ export async function verifyPasswordClaim(claim: PasswordClaim): Promise<boolean
   if (!isValidA(claim.A) || !/^[A-Za-z0-9+/=_-]+$/.test(claim.signature)) return false;
   const ahead = anticipated.get(claim.ephemeral.b);
   anticipated.delete(claim.ephemeral.b);
-  const S = await (ahead && ahead.A === claim.A && ahead.verifier === claim.verifier
-    ? ahead.secret
-    : premasterSecret(claim.A, claim.ephemeral, claim.verifier));
-  if (S === undefined) return false;
-  const u = scramblingParameter(BigInt(`0x${claim.A}`), BigInt(`0x${claim.ephemeral.B}`));
-  const key = hkdf(toBytes(S), toBytes(u));
+  const key = await (ahead && ahead.A === claim.A && ahead.verifier === claim.verifier
+    ? ahead.key
+    : sessionKey(claim.A, claim.ephemeral, claim.verifier));
+  if (!key) return false;
   const message = Buffer.concat([
     Buffer.from(claim.poolName),
     Buffer.from(claim.userIdForSrp),
