@@ -16,6 +16,16 @@ import type { SqliteDatabase } from '../iam/database';
  *  - on open, blobs no committed row references (a crash between rename and
  *    commit) and leftovers in `tmp/` are deleted. A torn object is never visible.
  */
+/** fsync a file or directory by path. */
+function fsyncPath(path: string): void {
+  const fd = openSync(path, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export interface Segment {
   file: string;
   size: number;
@@ -138,20 +148,10 @@ export class ObjectStore {
 
   /** fsync a finished temp file, move it into blobs/, fsync the directory. Returns the blob name. */
   seal(tempPath: string): string {
-    const fd = openSync(tempPath, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    fsyncPath(tempPath);
     const name = randomUUID();
     renameSync(tempPath, join(this.blobDir, name));
-    const dir = openSync(this.blobDir, 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
+    fsyncPath(this.blobDir);
     return name;
   }
 
@@ -230,12 +230,7 @@ export class ObjectStore {
         linkSync(this.blobPath(segment.file), temp);
       } catch {
         copyFileSync(this.blobPath(segment.file), temp);
-        const fd = openSync(temp, 'r');
-        try {
-          fsyncSync(fd);
-        } finally {
-          closeSync(fd);
-        }
+        fsyncPath(temp);
       }
       return { temp, size: segment.size };
     });
