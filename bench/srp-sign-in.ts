@@ -40,15 +40,17 @@ const USERS = Number(values.users);
 const ROUNDS = Number(values.rounds);
 const PASSWORD = 'Bench-password-1';
 
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+const MAX_SOCKETS = 64;
+const agent = new Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
 
 /**
  * One AWS JSON 1.1 call; resolves to the parsed body, rejects on a 4xx/5xx.
- * A keep-alive socket the server closed as it was reused (between phases,
- * past the server's idle timeout) is retried once on a new one: the request
- * never reached the server.
+ * A keep-alive socket the server closed as it was reused (idle between
+ * phases, past the server's keep-alive timeout) is retried on another: the
+ * request never reached the server. Several pooled sockets can be stale at
+ * once, so the retries are bounded by the pool's size, not one.
  */
-function call(url: string, target: string, body: object, retried = false): Promise<any> {
+function call(url: string, target: string, body: object, retries = MAX_SOCKETS): Promise<any> {
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     let answered = false;
@@ -71,7 +73,7 @@ function call(url: string, target: string, body: object, retried = false): Promi
       },
     );
     req.on('error', (error: NodeJS.ErrnoException) => {
-      if (!retried && !answered && error.code === 'ECONNRESET' && req.reusedSocket) resolve(call(url, target, body, true));
+      if (retries > 0 && !answered && (error.code === 'ECONNRESET' || error.code === 'EPIPE') && req.reusedSocket) resolve(call(url, target, body, retries - 1));
       else reject(error);
     });
     req.end(payload);
