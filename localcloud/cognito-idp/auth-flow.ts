@@ -139,6 +139,16 @@ export async function afterPasswordVerified(
   return mfaOrFinish(services, pool, client, user, clientMetadata);
 }
 
+/**
+ * A cheap guess, before the password is checked, that the sign-in will end
+ * in tokens (a confirmed user with no MFA to answer): worth signing them
+ * ahead. A wrong guess only wastes that work; mfaOrFinish decides.
+ */
+export function likelyToFinish(pool: UserPoolConfig, user: User): boolean {
+  if (user.status !== 'CONFIRMED') return false;
+  return pool.mfaConfiguration === 'OFF' || (pool.mfaConfiguration === 'OPTIONAL' && !user.totpEnabled && !user.smsMfaEnabled);
+}
+
 /** Which MFA challenge (if any) the user must answer, following the pool's MFA configuration. */
 export async function mfaOrFinish(
   services: Services,

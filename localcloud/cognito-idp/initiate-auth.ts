@@ -5,6 +5,7 @@ import {
   assertFlowAllowed,
   assertNotLockedOut,
   checkSecretHash,
+  likelyToFinish,
   recordFailedSignIn,
   type AuthResponse,
 } from './auth-flow';
@@ -60,6 +61,8 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
       }
       const user = await startSignIn(services, pool, client, username, clientMetadata);
       const { b, B } = await serverEphemeral(user.verifier, A);
+      // While the client computes its proof (and the server its half of the secret), sign the tokens.
+      if (likelyToFinish(pool, user)) services.tokens.prepare(pool, client, user);
       const state: SrpState = { poolId: pool.id, clientId, username: user.username, A, b, B };
       return {
         ChallengeName: 'PASSWORD_VERIFIER',

@@ -39,6 +39,13 @@ export interface Tokens {
   /** The `iss` of a pool's tokens: `<local cloud URL>/<poolId>`. */
   issuer(poolId: string): string;
   jwks(): { keys: object[] };
+  /**
+   * A sign-in of `user` is under way and likely to succeed (an SRP client is
+   * computing its proof): signs its tokens now, so `issue` need not. They are
+   * used only if the user's claims are unchanged by then and they are at most
+   * PREPARED_MAX_AGE_MS old; otherwise they are dropped.
+   */
+  prepare(pool: UserPoolConfig, client: UserPoolClientConfig, user: User): void;
   /** Tokens for a completed sign-in, with a new refresh token. */
   issue(pool: UserPoolConfig, client: UserPoolClientConfig, user: User, clientMetadata?: Record<string, string>): Promise<AuthenticationResult>;
   /** New access and id tokens for a refresh token (GetTokensFromRefreshToken, REFRESH_TOKEN_AUTH). */
@@ -82,6 +89,25 @@ interface ClaimsOverride {
   groupOverrideDetails?: { groupsToOverride?: string[]; iamRolesToOverride?: string[]; preferredRole?: string };
 }
 
+/** Tokens signed ahead of a sign-in, waiting for it to complete. */
+interface PreparedTokens {
+  family: { originJti: string; authTime: number };
+  preparedAt: number;
+  /** What the claims were made from: the tokens are used only if it is the same at issue. */
+  claimsSource: string;
+  tokens: Promise<AuthenticationResult>;
+}
+
+/**
+ * How long signed-ahead tokens stay usable. Their iat and auth_time are when
+ * the sign-in started, so at most this much earlier than it completed.
+ */
+export const PREPARED_MAX_AGE_MS = 5_000;
+/** Signed-ahead sets per user and client: more sign-ins of one user at once just sign at issue. */
+const PREPARED_PER_USER = 4;
+/** Users (and clients) with signed-ahead sets; the least recent are dropped beyond it. */
+const PREPARED_USERS_MAX = 1024;
+
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
 const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
 
@@ -109,12 +135,13 @@ export function createTokens(deps: {
     pool: UserPoolConfig,
     client: UserPoolClientConfig,
     user: User,
+    userGroups: string[],
     family: { originJti: string; authTime: number },
     triggerSource: string,
     clientMetadata: Record<string, string> = {},
   ): Promise<AuthenticationResult> {
     const now = epochSeconds(clock);
-    let groups = users.groupsOf(pool, user.username);
+    let groups = userGroups;
     const groupConfigs = groups.map((name) => pool.groups.find((g) => g.name === name));
     let roles = groupConfigs.map((g) => g?.roleArn).filter((r): r is string => !!r);
     // The preferred role is the one of the group with the lowest precedence.
@@ -185,13 +212,50 @@ export function createTokens(deps: {
     return { AccessToken: accessToken, IdToken: idToken, ExpiresIn: client.accessTokenValiditySeconds, TokenType: 'Bearer' };
   }
 
+  const prepared = new Map<string, PreparedTokens[]>();
+  const preparedKey = (pool: UserPoolConfig, client: UserPoolClientConfig, user: User) => `${pool.id}/${client.clientId}/${user.username}`;
+  // Everything mint reads from the user and their groups.
+  const claimsSource = (user: User, groups: string[]) => JSON.stringify([user.sub, user.attributes, groups]);
+
+  /** A signed-ahead set still valid for this user as they are now (taken: each is used once), if any. */
+  function takePrepared(pool: UserPoolConfig, client: UserPoolClientConfig, user: User, groups: string[]): PreparedTokens | undefined {
+    const key = preparedKey(pool, client, user);
+    const now = clock.now().getTime();
+    const source = claimsSource(user, groups);
+    const usable = (prepared.get(key) ?? []).filter(
+      (set) => now - set.preparedAt >= 0 && now - set.preparedAt <= PREPARED_MAX_AGE_MS && set.claimsSource === source,
+    );
+    const taken = usable.shift();
+    if (usable.length) prepared.set(key, usable);
+    else prepared.delete(key);
+    return taken;
+  }
+
   const tokens: Tokens = {
+    prepare(pool, client, user) {
+      // A PreTokenGeneration function is given the ClientMetadata of the request that completes the sign-in.
+      if (pool.lambdaConfig.PreTokenGeneration) return;
+      const key = preparedKey(pool, client, user);
+      const sets = prepared.get(key) ?? [];
+      if (sets.length >= PREPARED_PER_USER) return;
+      const groups = users.groupsOf(pool, user.username);
+      const family = { originJti: newUuid(), authTime: epochSeconds(clock) };
+      const signed = mint(pool, client, user, groups, family, 'TokenGeneration_Authentication');
+      signed.catch(() => undefined); // a failure shows if and when the set is used
+      sets.push({ family, preparedAt: clock.now().getTime(), claimsSource: claimsSource(user, groups), tokens: signed });
+      prepared.delete(key);
+      prepared.set(key, sets);
+      if (prepared.size > PREPARED_USERS_MAX) prepared.delete(prepared.keys().next().value!);
+    },
+
     issuer,
     jwks: () => ({ keys: [{ ...(publicKey.export({ format: 'jwk' }) as object), kid, alg: 'RS256', use: 'sig' }] }),
 
     async issue(pool, client, user, clientMetadata) {
+      const groups = users.groupsOf(pool, user.username);
+      const ahead = takePrepared(pool, client, user, groups);
       const refreshToken = newToken(96);
-      const family = { originJti: newUuid(), authTime: epochSeconds(clock) };
+      const family = ahead?.family ?? { originJti: newUuid(), authTime: epochSeconds(clock) };
       insertFamily.run(
         hash(refreshToken),
         family.originJti,
@@ -201,7 +265,7 @@ export function createTokens(deps: {
         family.authTime,
         clock.now().getTime() + client.refreshTokenValiditySeconds * 1000,
       );
-      const result = await mint(pool, client, user, family, 'TokenGeneration_Authentication', clientMetadata);
+      const result = await (ahead?.tokens ?? mint(pool, client, user, groups, family, 'TokenGeneration_Authentication', clientMetadata));
       return { ...result, RefreshToken: refreshToken };
     },
 
@@ -213,7 +277,8 @@ export function createTokens(deps: {
       const user = users.byUsername(pool.id, family.username);
       if (!user) throw NotAuthorized(messages.invalidRefreshToken);
       if (!user.enabled) throw NotAuthorized(messages.disabled);
-      return mint(pool, client, user, { originJti: family.origin_jti, authTime: family.auth_time }, 'TokenGeneration_RefreshTokens', clientMetadata);
+      const groups = users.groupsOf(pool, user.username);
+      return mint(pool, client, user, groups, { originJti: family.origin_jti, authTime: family.auth_time }, 'TokenGeneration_RefreshTokens', clientMetadata);
     },
 
     async verify(token, use) {

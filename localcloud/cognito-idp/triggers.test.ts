@@ -1,11 +1,13 @@
-import { ConfirmSignUpCommand, InitiateAuthCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { ConfirmSignUpCommand, InitiateAuthCommand, RespondToAuthChallengeCommand, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { TriggerError, type Triggers } from '../services/triggers';
-import { PASSWORD, startTestCloud, type TestCloud } from './testing';
+import { PASSWORD, passwordVerifierAnswer, startTestCloud, type TestCloud } from './testing';
 
 /** The user pool calls its LambdaConfig's triggers through the one injected Triggers interface. */
 const calls: { trigger: string; source: string; arn: string }[] = [];
+/** The ClientMetadata each PreTokenGeneration call was given. */
+const tokenMetadata: unknown[] = [];
 const triggers: Triggers = {
   async invoke(_poolId, trigger, arn, event) {
     const e = event as any;
@@ -14,6 +16,7 @@ const triggers: Triggers = {
       if (String(e.request.userAttributes.email).endsWith('@blocked.example')) throw new TriggerError('Sign-ups from this domain are closed');
       if (e.request.clientMetadata?.auto === 'yes') e.response = { ...e.response, autoConfirmUser: true, autoVerifyEmail: true };
     }
+    if (trigger === 'PreTokenGeneration') tokenMetadata.push(e.request.clientMetadata);
     if (trigger === 'PreTokenGeneration') e.response = { claimsOverrideDetails: { claimsToAddOrOverride: { plan: 'gold' }, claimsToSuppress: ['email'] } };
     return event;
   },
@@ -79,4 +82,19 @@ test('ConfirmSignUp runs PostConfirmation', async () => {
   calls.length = 0;
   await t.sdk.send(new ConfirmSignUpCommand({ ClientId: t.clientId, Username: email, ConfirmationCode: t.lastCode(email) }));
   expect(calls).toEqual([{ trigger: 'PostConfirmation', source: 'PostConfirmation_ConfirmSignUp', arn: arn('post') }]);
+});
+
+test('an SRP sign-in runs PreTokenGeneration once, after the proof, with the ClientMetadata of the request that completed it', async () => {
+  const email = 'srp@example.com';
+  await t.sdk.send(new SignUpCommand({ ClientId: t.clientId, Username: email, Password: PASSWORD, ClientMetadata: { auto: 'yes' } }));
+  calls.length = 0;
+  tokenMetadata.length = 0;
+  const wrong = await passwordVerifierAnswer(t, email, 'Wrong-password-1');
+  await expect(t.sdk.send(new RespondToAuthChallengeCommand(wrong))).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  expect(calls).toEqual([]);
+  const answer = await passwordVerifierAnswer(t, email, PASSWORD);
+  const { AuthenticationResult } = await t.sdk.send(new RespondToAuthChallengeCommand({ ...answer, ClientMetadata: { tier: 'gold' } }));
+  expect(decodeJwt(AuthenticationResult!.IdToken!).plan).toBe('gold');
+  expect(calls).toEqual([{ trigger: 'PreTokenGeneration', source: 'TokenGeneration_Authentication', arn: arn('token') }]);
+  expect(tokenMetadata).toEqual([{ tier: 'gold' }]);
 });
