@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { startTestCloud, type TestCloud } from '../s3/testing/test-cloud';
@@ -9,7 +8,8 @@ import { IdentityStore } from './identity-store';
 import { CognitoIdentityError } from './errors';
 import { CredentialsStore } from '../iam/credentials';
 import { buildIamAccount } from '../iam/iam-account';
-import { openDatabase } from '../iam/database';
+import { openDatabase } from '../store/store';
+import { generateRsaKeyPair } from '../services/keys';
 import type { IdentityServices } from './services';
 
 let cloud: TestCloud;
@@ -88,7 +88,7 @@ describe('cognito-identity through @aws-sdk/client-cognito-identity', () => {
 
   it('refuses tokens that are forged, expired, for another client, from another issuer, or access tokens', async () => {
     const user = { sub: 'victim', username: 'victim' };
-    const { privateKey: otherKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { privateKey: otherKey } = generateRsaKeyPair();
     const getId = (token: string, provider = cloud.providerName) =>
       errorOf(cloud.identityClient.send(new GetIdCommand({ IdentityPoolId: cloud.identityPoolId, Logins: { [provider]: token } })));
     expect(await getId(await cloud.mintIdToken(user, {}, otherKey))).toMatch(/^NotAuthorizedException: Invalid login token/);

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import type { SqliteDatabase } from '../iam/database';
+import type { Db } from '../store/store';
 
 /**
  * Identities of the identity pools and the logins linked to them. The same
@@ -25,7 +25,7 @@ export class IdentityStore {
   }
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS cognito_identities (

@@ -1,5 +1,5 @@
 import type { IamServices } from '../iam';
-import type { SqliteDatabase } from '../iam/database';
+import type { Db } from '../store/store';
 import type { ProvisionedAssembly } from '../provisioning/types';
 import { buildIdentityPools } from './identity-pools';
 import { IdentityStore } from './identity-store';
@@ -12,7 +12,7 @@ export { matchesCognitoIdentity } from './service';
 /** The cognito-identity service of the local cloud, as a `{ name, matches, handle }` entry. */
 export function createCognitoIdentityService(options: {
   assembly: ProvisionedAssembly;
-  db: SqliteDatabase;
+  db: Db;
   iam: IamServices;
   verifyIdToken: IdTokenVerifier;
   /** Other Logins keys that name a provider (e.g. the local user pool's issuer without its scheme). */

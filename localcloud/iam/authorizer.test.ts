@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { synthesizedAssembly } from '../lambda/testing/synthesized';
-import { openDatabase } from './database';
+import { openDatabase } from '../store/store';
 import { createIamServices } from '.';
 
 /** The authorizer on the synthesized backend: identity policies + the bucket policy, and the transport rule. */

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import type { SqliteDatabase } from './database';
+import type { Db } from '../store/store';
 
 /**
  * Temporary credentials (what STS would issue), bound on the server to the role,
@@ -56,7 +56,7 @@ export class CredentialsStore {
   private readonly cache = new Map<string, BoundCredentials>();
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
   ) {
     db.exec(`CREATE TABLE IF NOT EXISTS credentials (

@@ -1,7 +1,7 @@
 import type { ProvisionedAssembly } from '../provisioning/types';
 import { type AuthorizationResult, Authorizer, type AuthorizeRequest } from './authorizer';
 import { type BoundCredentials, CredentialsStore } from './credentials';
-import type { SqliteDatabase } from './database';
+import type { Db } from '../store/store';
 import { buildIamAccount, type IamAccount } from './iam-account';
 
 export type { AuthorizationResult, AuthorizeRequest } from './authorizer';
@@ -30,7 +30,7 @@ export interface IamServices {
   };
 }
 
-export function createIamServices(assembly: ProvisionedAssembly, db: SqliteDatabase, now: () => Date = () => new Date()): IamServices {
+export function createIamServices(assembly: ProvisionedAssembly, db: Db, now: () => Date = () => new Date()): IamServices {
   const account = buildIamAccount(assembly);
   const credentials = new CredentialsStore(db, now);
   const authorizer = new Authorizer(account, now);

@@ -3,7 +3,7 @@ import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, read
 import { randomUUID } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SqliteDatabase } from '../iam/database';
+import type { Db } from '../store/store';
 
 /**
  * Objects and multipart uploads, durable across kill -9:
@@ -91,7 +91,7 @@ export class ObjectStore {
   private readonly completeTx: (uploadId: string, object: StoredObject) => string[];
 
   constructor(
-    private readonly db: SqliteDatabase,
+    private readonly db: Db,
     rootDir: string,
   ) {
     this.tmpDir = join(rootDir, 'tmp');

@@ -14,7 +14,9 @@ import { Worker } from 'node:worker_threads';
  * event loop's priority: bulk crypto then never delays the thread that
  * answers requests (nor the app and browser beside the local cloud), and the
  * stock is made only with CPU time nothing else wants. On a 2-core machine
- * this alone raised sign-ins per second by 7-10% (bench/srp-sign-in.ts).
+ * this alone gave 8-10% more sequential sign-ins per second and 4-8% more
+ * with 8 clients (bench/srp-sign-in.ts, A/B rounds against the same code at
+ * the default priority).
  *
  * Numbers cross the thread boundary as hex strings. The worker is plain
  * JavaScript evaluated from a string, so it runs the same under tsx, Node

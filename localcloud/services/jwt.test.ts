@@ -1,10 +1,11 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { sign } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { expect, test } from 'vitest';
 import { cryptoWorkers } from './crypto-workers';
 import { signRs256All } from './jwt';
+import { generateRsaKeyPair } from './keys';
 
-const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const { privateKey, publicKey } = generateRsaKeyPair();
 
 test('tokens signed together verify, each with its own claims and the key id', async () => {
   const [first, second] = await signRs256All([{ sub: 'a', token_use: 'id' }, { sub: 'b', token_use: 'access' }], privateKey, 'kid-1');

@@ -13,6 +13,24 @@ export interface Keys {
 
 export const keysMigrations = ['CREATE TABLE keys (name TEXT PRIMARY KEY, value TEXT NOT NULL)'];
 
+/**
+ * A new RSA key pair, as PKCS#8 PEM and as key objects made from it.
+ * Never hand out the key objects generateKeyPairSync returns: in Node 20 a
+ * garbage collection during their export (e.g. to JWK, as jose and the JWKS
+ * endpoint do) runs the finished generation job's destructor, which takes the
+ * lock the export holds, and the process hangs for good (seen as vitest runs
+ * sitting idle). Keys parsed from PEM share no lock with that job.
+ */
+export function generateRsaKeyPair(modulusLength = 2048): { pem: string; privateKey: KeyObject; publicKey: KeyObject } {
+  const { privateKey: pem } = generateKeyPairSync('rsa', {
+    modulusLength,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const privateKey = createPrivateKey(pem);
+  return { pem, privateKey, publicKey: createPublicKey(privateKey) };
+}
+
 export function loadKeys(store: Store): Keys {
   store.migrate('keys', keysMigrations);
   const get = (name: string) =>
@@ -21,11 +39,7 @@ export function loadKeys(store: Store): Keys {
     store.db.prepare('INSERT OR IGNORE INTO keys (name, value) VALUES (?, ?)').run(name, value);
 
   return store.transaction(() => {
-    if (!get('signing')) {
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
-      put('signing', JSON.stringify({ kid: randomBytes(16).toString('base64url'), pem }));
-    }
+    if (!get('signing')) put('signing', JSON.stringify({ kid: randomBytes(16).toString('base64url'), pem: generateRsaKeyPair().pem }));
     if (!get('sealing')) put('sealing', randomBytes(32).toString('hex'));
     const { kid, pem } = JSON.parse(get('signing')!);
     const privateKey = createPrivateKey(pem);

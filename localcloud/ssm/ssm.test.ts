@@ -13,7 +13,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Authorizer } from '../iam/authorizer';
 import { type BoundCredentials, CredentialsStore } from '../iam/credentials';
-import { openDatabase } from '../iam/database';
+import { openDatabase } from '../store/store';
 import { buildIamAccount, type IamAccount } from '../iam/iam-account';
 import { functionsFromAssembly, type LambdaFunction } from '../lambda/functions';
 import { FunctionRuntime } from '../lambda/runtime';

@@ -1,5 +1,5 @@
 import { mkdirSync, rmSync } from 'node:fs';
-import { join, parse, resolve, sep } from 'node:path';
+import { dirname, join, parse, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
 
 /**
@@ -26,14 +26,23 @@ export interface Store {
 
 export const DATABASE_FILE = 'localcloud.sqlite';
 
-export function openStore(stateDir: string): Store {
-  mkdirSync(stateDir, { recursive: true });
-  const db = new Database(join(stateDir, DATABASE_FILE));
+/**
+ * A SQLite database as the local cloud uses it (`:memory:` for tests): WAL
+ * journal, foreign keys on, and synchronous=NORMAL, with which a committed
+ * transaction survives a process crash (kill -9), not a power loss.
+ */
+export function openDatabase(file: string): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode: committed transactions survive a process crash.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  return db;
+}
+
+export function openStore(stateDir: string): Store {
+  const db = openDatabase(join(stateDir, DATABASE_FILE));
   db.exec('CREATE TABLE IF NOT EXISTS migrations (service TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (service, version))');
 
   const transaction = <T>(fn: () => T): T => (db.inTransaction ? fn() : db.transaction(fn)());

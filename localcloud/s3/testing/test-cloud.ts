@@ -3,14 +3,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, generateKeyPairSync } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { S3Client } from '@aws-sdk/client-s3';
 import { synthesizedAssembly } from '../../lambda/testing/synthesized';
 import { createCognitoIdentityService } from '../../cognito-identity';
 import { createIamServices } from '../../iam';
-import { openDatabase } from '../../iam/database';
+import { generateRsaKeyPair } from '../../services/keys';
+import { openDatabase } from '../../store/store';
 import { loadCloudAssembly } from '../../provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from '../../provisioning/types';
 import { createS3Service } from '..';
@@ -36,7 +37,7 @@ export async function startTestCloud(options: { now?: () => Date; stateDir?: str
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'localcloud-state-'));
   const db = openDatabase(join(stateDir, 'state.sqlite'));
   const now = options.now ?? (() => new Date());
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = generateRsaKeyPair();
   const iam = createIamServices(assembly, db, now);
   const identity = createCognitoIdentityService({
     assembly,
