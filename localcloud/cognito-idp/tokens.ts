@@ -139,6 +139,7 @@ export function createTokens(deps: {
     family: { originJti: string; authTime: number },
     triggerSource: string,
     clientMetadata: Record<string, string> = {},
+    ahead = false,
   ): Promise<AuthenticationResult> {
     const now = epochSeconds(clock);
     let groups = userGroups;
@@ -208,6 +209,7 @@ export function createTokens(deps: {
       ],
       privateKey,
       kid,
+      ahead,
     );
     return { AccessToken: accessToken, IdToken: idToken, ExpiresIn: client.accessTokenValiditySeconds, TokenType: 'Bearer' };
   }
@@ -240,7 +242,7 @@ export function createTokens(deps: {
       if (sets.length >= PREPARED_PER_USER) return;
       const groups = users.groupsOf(pool, user.username);
       const family = { originJti: newUuid(), authTime: epochSeconds(clock) };
-      const signed = mint(pool, client, user, groups, family, 'TokenGeneration_Authentication');
+      const signed = mint(pool, client, user, groups, family, 'TokenGeneration_Authentication', {}, true);
       signed.catch(() => undefined); // a failure shows if and when the set is used
       sets.push({ family, preparedAt: clock.now().getTime(), claimsSource: claimsSource(user, groups), tokens: signed });
       prepared.delete(key);

@@ -133,7 +133,20 @@ export class CryptoWorkers {
    */
   signIfIdle(input: string, key: KeyObject, kid: string): Promise<string> | undefined {
     const slot = this.slots.find((candidate) => candidate.busy === 0);
-    if (!slot) return undefined;
+    return slot && this.sign(slot, input, key, kid);
+  }
+
+  /** True when a worker has nothing to do, or one more can be started. */
+  get anyIdle(): boolean {
+    return this.slots.length < this.size || this.slots.some((slot) => slot.busy === 0);
+  }
+
+  /** The base64url RS256 signature of `input` on the least busy worker (queued behind its jobs if need be). */
+  signOnWorker(input: string, key: KeyObject, kid: string): Promise<string> {
+    return this.sign(this.leastBusy(), input, key, kid);
+  }
+
+  private sign(slot: Slot, input: string, key: KeyObject, kid: string): Promise<string> {
     const job: Job = { op: 'sign', input, kid, key: slot.kids.has(kid) ? undefined : key };
     slot.kids.add(kid);
     return this.run(slot, job) as Promise<string>;

@@ -1,6 +1,6 @@
 import { sign } from 'node:crypto';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
-import { expect, test } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { cryptoWorkers } from './crypto-workers';
 import { signRs256All } from './jwt';
 import { generateRsaKeyPair } from './keys';
@@ -30,4 +30,15 @@ test('a worker signs exactly as this thread does (RS256 signatures are determini
   await new Promise((resolve) => setTimeout(resolve, 50));
   const again = cryptoWorkers.signIfIdle(`${input}x`, privateKey, 'kid-2');
   if (again) expect(await again).toBe(sign('sha256', Buffer.from(`${input}x`), privateKey).toString('base64url'));
+});
+
+test('tokens signed ahead of need go to the workers while one is idle, and verify', async () => {
+  const onWorker = vi.spyOn(cryptoWorkers, 'signOnWorker');
+  const tokens = await signRs256All([{ sub: 'c', token_use: 'id' }, { sub: 'd', token_use: 'access' }], privateKey, 'kid-3', true);
+  expect(onWorker).toHaveBeenCalledTimes(2);
+  onWorker.mockRestore();
+  for (const [token, sub] of [[tokens[0], 'c'], [tokens[1], 'd']]) {
+    const { payload } = await jwtVerify(token, publicKey, { algorithms: ['RS256'] });
+    expect(payload.sub).toBe(sub);
+  }
 });
