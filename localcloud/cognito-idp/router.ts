@@ -6,13 +6,14 @@ import { ConfirmForgotPassword } from './confirm-forgot-password';
 import { ConfirmSignUp } from './confirm-sign-up';
 import { DeleteUser } from './delete-user';
 import { DeleteUserAttributes } from './delete-user-attributes';
-import { CognitoError } from './errors';
+import { CognitoError, notEmulated } from './errors';
 import { ForgotPassword } from './forgot-password';
 import { GetTokensFromRefreshToken } from './get-tokens-from-refresh-token';
 import { GetUser } from './get-user';
 import { GetUserAttributeVerificationCode } from './get-user-attribute-verification-code';
 import { GlobalSignOut } from './global-sign-out';
 import { InitiateAuth } from './initiate-auth';
+import { COGNITO_IDP_OPERATIONS } from './operations';
 import { ConfirmDevice } from './confirm-device';
 import { ForgetDevice } from './forget-device';
 import { GetDevice } from './get-device';
@@ -58,19 +59,6 @@ export const TARGETS: Record<string, Target> = {
   VerifyUserAttribute,
 };
 
-/**
- * Real Cognito operations the local cloud knows of but does not serve (the
- * administrative ones are in admin/, registered before this router): they
- * answer a clear error, never a fake success.
- */
-const KNOWN_UNIMPLEMENTED = [
-  'UpdateAuthEventFeedback',
-  'SetUserSettings', 'StartWebAuthnRegistration', 'CompleteWebAuthnRegistration', 'ListWebAuthnCredentials',
-  'DeleteWebAuthnCredential', 'GetUserAuthFactors', 'AdminInitiateAuth', 'AdminRespondToAuthChallenge',
-  'DescribeUserPool', 'DescribeUserPoolClient', 'ListUserPools', 'ListUserPoolClients', 'GetSigningCertificate',
-  'GetUICustomization',
-];
-
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 export function createCognitoIdpRouter(services: Services) {
@@ -82,9 +70,9 @@ export function createCognitoIdpRouter(services: Services) {
       if (req.method !== 'POST') throw new CognitoError('InvalidAction', `${req.method} is not supported; use POST.`);
       const handler = handlers.get(operation);
       if (!handler) {
-        if (KNOWN_UNIMPLEMENTED.includes(operation)) {
-          throw new CognitoError('UnsupportedOperationException', `The local cloud does not implement ${TARGET_PREFIX}${operation}.`);
-        }
+        // Cognito operations the local cloud does not serve (the administrative ones it does are in
+        // admin/, registered before this router) say so, never a fake success.
+        if (COGNITO_IDP_OPERATIONS.has(operation)) throw notEmulated(`${TARGET_PREFIX}${operation}`);
         throw new CognitoError('UnknownOperationException', `Unknown operation ${TARGET_PREFIX}${operation}.`);
       }
       const body = await readBody(req);
