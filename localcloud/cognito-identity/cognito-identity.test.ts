@@ -143,7 +143,7 @@ describe('cognito-identity through @aws-sdk/client-cognito-identity', () => {
     expect(await bad.json()).toMatchObject({ __type: 'SerializationException' });
     const notEmulated = await post('AWSCognitoIdentityService.DeleteIdentityPool', '{}');
     expect(notEmulated.status).toBe(501);
-    expect(await notEmulated.json()).toMatchObject({ __type: 'UnsupportedOperationException', message: 'The local cloud does not emulate AWSCognitoIdentityService.DeleteIdentityPool.' });
+    expect(await notEmulated.json()).toMatchObject({ __type: 'UnsupportedOperationException', message: 'The local cloud does not implement AWSCognitoIdentityService.DeleteIdentityPool.' });
     const unknown = await post('AWSCognitoIdentityService.NoSuchOperation', '{}');
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });

@@ -49,7 +49,7 @@ test('SRP sign-in with a wrong password, or an unknown user, is refused alike', 
 test('an operation the local cloud does not implement says so', async () => {
   await expect(t.sdk.send(new StartWebAuthnRegistrationCommand({ AccessToken: 'x' }))).rejects.toMatchObject({
     name: 'UnsupportedOperationException',
-    message: 'The local cloud does not emulate AWSCognitoIdentityProviderService.StartWebAuthnRegistration.',
+    message: 'The local cloud does not implement AWSCognitoIdentityProviderService.StartWebAuthnRegistration.',
     $metadata: { httpStatusCode: 501 },
   });
 });

@@ -9,7 +9,7 @@ import {
   recordFailedSignIn,
   type AuthResponse,
 } from './auth-flow';
-import { InvalidParameter, NotAuthorized, Unsupported, messages } from './errors';
+import { InvalidParameter, NotAuthorized, messages, notEmulated } from './errors';
 import { findUser } from './lookups';
 import { isPassword } from './passwords';
 import type { Services, Target } from './services';
@@ -97,7 +97,7 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
     case 'ADMIN_USER_PASSWORD_AUTH':
       throw InvalidParameter(`Initiate Auth method not supported.`);
     default:
-      throw Unsupported(`The local cloud does not implement the ${flow} flow of InitiateAuth.`);
+      throw notEmulated(`the ${flow} flow of InitiateAuth`);
   }
 };
 

@@ -14,8 +14,9 @@ import {
   userOf,
 } from './auth-flow';
 import { checkAttributes } from './attributes';
-import { CodeMismatch, InvalidParameter, NotAuthorized, ResourceNotFound, messages } from './errors';
+import { CodeMismatch, InvalidParameter, NotAuthorized, ResourceNotFound, messages, notEmulated } from './errors';
 import { SRP_PURPOSE, type SrpState } from './initiate-auth';
+import { CHALLENGE_NAMES } from './operations';
 import { checkPasswordPolicy, passwordVerifier } from './passwords';
 import type { Services, Target } from './services';
 import { totpMatches } from './totp';
@@ -138,7 +139,11 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       return mfaOrFinish(services, pool, client, user, clientMetadata);
     }
     default:
-      throw InvalidParameter(`The local cloud does not support the ${name} challenge.`);
+      // Cognito's other challenges (CUSTOM_CHALLENGE, EMAIL_OTP, WEB_AUTHN, ...) belong to flows not emulated.
+      if (CHALLENGE_NAMES.includes(name)) throw notEmulated(`the ${name} challenge of RespondToAuthChallenge`);
+      throw InvalidParameter(
+        `1 validation error detected: Value '${name}' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set: [${CHALLENGE_NAMES.join(', ')}]`,
+      );
   }
 };
 

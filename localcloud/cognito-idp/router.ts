@@ -14,6 +14,7 @@ import { GetUser } from './get-user';
 import { GetUserAttributeVerificationCode } from './get-user-attribute-verification-code';
 import { GlobalSignOut } from './global-sign-out';
 import { InitiateAuth } from './initiate-auth';
+import { COGNITO_IDP_OPERATIONS } from './operations';
 import { ConfirmDevice } from './confirm-device';
 import { ForgetDevice } from './forget-device';
 import { GetDevice } from './get-device';
@@ -59,19 +60,6 @@ export const TARGETS: Record<string, Target> = {
   VerifyUserAttribute,
 };
 
-/**
- * Real Cognito operations the local cloud knows of but does not serve (the
- * administrative ones are in admin/, registered before this router): they
- * answer a clear error, never a fake success.
- */
-const KNOWN_UNIMPLEMENTED = new Set([
-  'UpdateAuthEventFeedback',
-  'SetUserSettings', 'StartWebAuthnRegistration', 'CompleteWebAuthnRegistration', 'ListWebAuthnCredentials',
-  'DeleteWebAuthnCredential', 'GetUserAuthFactors', 'AdminInitiateAuth', 'AdminRespondToAuthChallenge',
-  'DescribeUserPool', 'DescribeUserPoolClient', 'ListUserPools', 'ListUserPoolClients', 'GetSigningCertificate',
-  'GetUICustomization',
-]);
-
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 export function createCognitoIdpRouter(services: Services) {
@@ -81,7 +69,9 @@ export function createCognitoIdpRouter(services: Services) {
     const operation = String(req.headers['x-amz-target'] ?? '').slice(TARGET_PREFIX.length);
     try {
       if (req.method !== 'POST') throw new CognitoError('InvalidAction', `${req.method} is not supported; use POST.`);
-      const handler = resolveOperation(handlers, operation, { targetPrefix: TARGET_PREFIX, serviceOperations: KNOWN_UNIMPLEMENTED });
+      // Cognito operations the local cloud does not serve (the administrative ones it does are in
+      // admin/, registered before this router) say so (501), never a fake success; other names are unknown (400).
+      const handler = resolveOperation(handlers, operation, { targetPrefix: TARGET_PREFIX, serviceOperations: COGNITO_IDP_OPERATIONS });
       const body = await readBody(req);
       const input = requestObject(body);
       const output = await handler({ operation, sourceIp: req.socket.remoteAddress }, input);

@@ -18,9 +18,12 @@ export function ownEntry<H>(table: OperationTable<H>, name: string): H | undefin
   return Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
+/** The one wording, every service and protocol, of UnsupportedOperationException (HTTP 501). */
+export const notEmulatedMessage = (what: string): string => `The local cloud does not implement ${what}.`;
+
 /** 501 UnsupportedOperationException: the real service has `operation`; the local cloud does not emulate it. */
-export function unsupportedOperation(targetPrefix: string, operation: string): AwsJsonError {
-  return new AwsJsonError('UnsupportedOperationException', `The local cloud does not emulate ${targetPrefix}${operation}.`, 501);
+export function notEmulatedOperation(targetPrefix: string, operation: string): AwsJsonError {
+  return new AwsJsonError('UnsupportedOperationException', notEmulatedMessage(`${targetPrefix}${operation}`), 501);
 }
 
 /** 400 UnknownOperationException: the service has no such operation. */
@@ -39,7 +42,7 @@ export function resolveOperation<H>(
 ): H {
   const handler = ownEntry(table, operation);
   if (handler !== undefined) return handler;
-  if (options.serviceOperations.has(operation)) throw unsupportedOperation(options.targetPrefix, operation);
+  if (options.serviceOperations.has(operation)) throw notEmulatedOperation(options.targetPrefix, operation);
   throw unknownOperation(options.targetPrefix, operation);
 }
 

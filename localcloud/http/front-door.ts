@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { S3Error, sendS3Error } from '../s3/errors';
 import { isLoopbackOrigin, sendAwsJsonError } from './http';
-import { isQueryProtocolRequest, sendQueryError } from './query-protocol';
+import { isQueryProtocolRequest, QueryProtocolError, sendQueryError } from './query-protocol';
 
 /**
  * What every request meets before a service sees it: which wire protocol it
@@ -91,7 +91,9 @@ export function sendProtocolError(
     return;
   }
   const xmlCode = codes.xml ?? codes.json;
-  if (protocol === 'query') return sendQueryError(res, status, xmlCode, message);
+  if (protocol === 'query') {
+    return sendQueryError(res, new QueryProtocolError(xmlCode, message, status), { requestId: String(res.getHeader('x-amzn-RequestId') ?? '') || undefined });
+  }
   if (protocol === 's3') {
     const requestId = String(res.getHeader('x-amz-request-id') ?? '');
     return sendS3Error(res, new S3Error(xmlCode, message, status), (req.url ?? '/').split('?')[0], requestId, req.method === 'HEAD');

@@ -26,12 +26,12 @@ export function sendS3Error(res: ServerResponse, error: S3Error, resource: strin
   const fields = Object.entries(error.extra)
     .map(([k, v]) => `<${k}>${escapeXml(v)}</${k}>`)
     .join('');
-  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message>${fields}<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId></Error>`;
+  const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${error.code}</Code><Message>${escapeXml(error.message)}</Message>${fields}<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId><HostId>${escapeXml(String(res.getHeader('x-amz-id-2') ?? ''))}</HostId></Error>`;
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  const headers: Record<string, string> = { 'Content-Type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': requestId };
+  const headers: Record<string, string> = { 'Content-Type': 'application/xml' };
   if (!head) headers['Content-Length'] = String(Buffer.byteLength(body));
   // HEAD errors carry no body; the SDK reads the code from the status (404 → NotFound).
   res.writeHead(error.status, headers);
