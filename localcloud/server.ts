@@ -7,6 +7,7 @@ import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
 import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
 import { createS3Service } from './s3';
+import { createStsService } from './sts';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
 import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol } from './http/front-door';
@@ -75,6 +76,7 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       // Logins keys are the id token's issuer without scheme: locally `localhost:<port>/<poolId>`.
       providerAliases: (providerName) => [ctx.cognitoIdp.issuer(providerName.split('/').pop()!).replace(/^\w+:\/\//, '')],
     }), // AWSCognitoIdentityService.*
+    createStsService({ iam: ctx.iam, now: () => ctx.clock.now() }), // query protocol (Action=...), signed for sts or unsigned
     createQueryProtocolFallback(), // Action=...&Version=... no service above claims (IAM, CloudFormation): XML 501
     createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
   ];

@@ -120,8 +120,8 @@ describe('the AWS query protocol', () => {
 
   it.each([
     ['POST, IAM-signed', 'POST', '/', { ...form, authorization: 'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261206/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00' }, 'Action=ListRoles&Version=2010-05-08', 'IAM ListRoles'],
-    ['POST, unsigned', 'POST', '/', form, 'Action=DescribeStacks&Version=2010-05-15', 'the AWS query protocol DescribeStacks'],
-    ['GET', 'GET', '/?Action=GetUser&Version=2010-05-08', {}, '', 'the AWS query protocol GetUser'],
+    ['POST, CloudFormation-signed', 'POST', '/', { ...form, authorization: 'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261206/us-east-1/cloudformation/aws4_request, SignedHeaders=host, Signature=00' }, 'Action=DescribeStacks&Version=2010-05-15', 'CloudFormation DescribeStacks'],
+    ['GET, presigned for IAM', 'GET', '/?Action=GetUser&Version=2010-05-08&X-Amz-Credential=AKIAEXAMPLE%2F20261206%2Fus-east-1%2Fiam%2Faws4_request', {}, '', 'IAM GetUser'],
   ])('unclaimed requests get an XML 501 naming the operation (%s)', async (_, method, path, headers, body, named) => {
     const res = await raw(method, path, headers, body);
     expect(res.status).toBe(501);
@@ -132,6 +132,12 @@ describe('the AWS query protocol', () => {
         `^(<\\?xml[^>]*>\\n)?<ErrorResponse><Error><Type>Sender</Type><Code>UnsupportedOperationException</Code><Message>The local cloud does not implement ${named}.</Message></Error><RequestId>${res.headers['x-amzn-requestid']}</RequestId></ErrorResponse>$`,
       ),
     );
+  });
+
+  it('an unsigned one that no service has is an XML error too, not S3 nor JSON', async () => {
+    const res = await raw('POST', '/', form, 'Action=DescribeStacks&Version=2010-05-15');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatch(/<ErrorResponse[^>]*><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code>/);
   });
 
   it('a form POST without Action is a 400 MissingAction in XML', async () => {
