@@ -9,6 +9,7 @@ import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
 import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
+import { createStsService } from './sts';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
 import { answerPreflight, applyCors, isLoopbackHost, isLoopbackOrigin, sendAwsJsonError, sendJson } from './http/http';
@@ -75,6 +76,7 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       // Logins keys are the id token's issuer without scheme: locally `localhost:<port>/<poolId>`.
       providerAliases: (providerName) => [ctx.cognitoIdp.issuer(providerName.split('/').pop()!).replace(/^\w+:\/\//, '')],
     }), // AWSCognitoIdentityService.*
+    createStsService({ iam: ctx.iam, now: () => ctx.clock.now() }), // query protocol (Action=...), signed for sts or unsigned
     createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
   ];
 }
