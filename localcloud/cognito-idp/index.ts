@@ -10,6 +10,7 @@ import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
 import { createCodes } from './codes';
 import { createDevices } from './devices';
+import { createLockouts } from './lockout';
 import { createCognitoIdpRouter, TARGET_PREFIX } from './router';
 import { createPools, type Pools, type Services } from './services';
 import { createTokens, type TokenUse, type VerifiedToken } from './tokens';
@@ -57,7 +58,7 @@ export function createCognitoIdp(deps: {
   const codes = createCodes(store, clock, outbox, triggers);
   const tokens = createTokens({ store, clock, keys, users, triggers, pools: pools.all, baseUrl: deps.baseUrl });
   const devices = createDevices(store, clock);
-  const services: Services = { clock, store, pools, users, codes, devices, tokens, outbox, sealer: createSealer(keys.sealing, clock, store), triggers };
+  const services: Services = { clock, store, pools, users, codes, devices, lockouts: createLockouts(store, clock, users), tokens, outbox, sealer: createSealer(keys.sealing, clock, store), triggers };
   const route = createCognitoIdpRouter(services);
 
   const wellKnown = (req: IncomingMessage): { pool: UserPoolConfig; file: string } | undefined => {
