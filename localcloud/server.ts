@@ -10,7 +10,9 @@ import { createS3Service } from './s3';
 import { createStsService } from './sts';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
+import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol } from './http/front-door';
 import { answerPreflight, applyCors, isLoopbackHost, isLoopbackOrigin, sendAwsJsonError, sendJson } from './http/http';
+import { createQueryProtocolFallback } from './http/query-protocol';
 import { loadCloudAssembly } from './provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from './provisioning/types';
 import { systemClock, type Clock } from './services/clock';
@@ -75,6 +77,7 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       providerAliases: (providerName) => [ctx.cognitoIdp.issuer(providerName.split('/').pop()!).replace(/^\w+:\/\//, '')],
     }), // AWSCognitoIdentityService.*
     createStsService({ iam: ctx.iam, now: () => ctx.clock.now() }), // query protocol (Action=...), signed for sts or unsigned
+    createQueryProtocolFallback(), // Action=...&Version=... no service above claims (IAM, CloudFormation): XML 501
     createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
   ];
 }
@@ -123,9 +126,18 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   services = registerServices(ctx, () => services);
 
   const listener = async (req: IncomingMessage, res: ServerResponse) => {
+    const protocol = wireProtocol(req);
+    stampRequestId(res, protocol);
+    const refuse = (message: string) => {
+      req.resume();
+      sendProtocolError(req, res, protocol, 403, { json: 'AccessDeniedException', xml: 'AccessDenied' }, message);
+    };
     if (!isLoopbackHost(req.headers.host, options.host)) {
-      return sendAwsJsonError(res, 403, 'AccessDeniedException', `The local cloud only answers requests addressed to localhost, not ${req.headers.host}.`);
+      return refuse(`The local cloud only answers requests addressed to localhost, not ${String(req.headers.host).slice(0, 200)}.`);
     }
+    // Before anything acts: a page of another site may neither change nor read the local cloud.
+    const crossSite = crossSiteRefusal(req, options.host);
+    if (crossSite) return refuse(crossSite);
     applyCors(req, res);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !isBucketPreflight(req)) {
       return answerPreflight(req, res);
@@ -135,9 +147,9 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
       if (!service) return sendAwsJsonError(res, 404, 'UnknownOperationException', `The local cloud has no service for ${req.method} ${req.url}.`);
       await service.handle(req, res);
     } catch (error) {
-      console.error(`localcloud: ${req.method} ${req.url} failed:`, error);
-      if (!res.headersSent) sendAwsJsonError(res, 500, 'InternalFailure', 'The local cloud failed to process the request; see its console.');
-      else res.end();
+      // The last resort: every service answers its own errors, so reaching here is a bug to fix.
+      console.error(`localcloud: ${req.method} ${req.url} failed (unhandled, answered 500):`, error);
+      sendProtocolError(req, res, protocol, 500, { json: 'InternalFailure' }, 'The local cloud failed to process the request; see its console.');
     }
   };
 

@@ -50,5 +50,6 @@ test('an operation the local cloud does not implement says so', async () => {
   await expect(t.sdk.send(new StartWebAuthnRegistrationCommand({ AccessToken: 'x' }))).rejects.toMatchObject({
     name: 'UnsupportedOperationException',
     message: 'The local cloud does not implement AWSCognitoIdentityProviderService.StartWebAuthnRegistration.',
+    $metadata: { httpStatusCode: 501 },
   });
 });
