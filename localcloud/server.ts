@@ -73,8 +73,6 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       iam: ctx.iam,
       now: () => ctx.clock.now(),
       verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
-      // Logins keys are the id token's issuer without scheme: locally `localhost:<port>/<poolId>`.
-      providerAliases: (providerName) => [ctx.cognitoIdp.issuer(providerName.split('/').pop()!).replace(/^\w+:\/\//, '')],
     }), // AWSCognitoIdentityService.*
     createStsService({ iam: ctx.iam, now: () => ctx.clock.now() }), // query protocol (Action=...), signed for sts or unsigned
     createQueryProtocolFallback(), // Action=...&Version=... no service above claims (IAM, CloudFormation): XML 501
