@@ -1,3 +1,4 @@
+import { notEmulatedMessage } from '../http/dispatch';
 import { AwsJsonError } from '../http/http';
 
 /**
@@ -35,7 +36,7 @@ export const UnsupportedTokenType = error('UnsupportedTokenTypeException');
  * revocation, stays a 400: `Unsupported`).
  */
 export function notEmulated(what: string): CognitoError {
-  return new CognitoError('UnsupportedOperationException', `The local cloud does not implement ${what}.`, 501);
+  return new CognitoError('UnsupportedOperationException', notEmulatedMessage(what), 501);
 }
 
 export const messages = {

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, readBody, sendAwsJsonError, sendJson } from '../http/http';
+import { resolveOperation } from '../http/dispatch';
+import { AwsJsonError, BodyTooLargeError, readBody, sendAwsJsonError, sendJson } from '../http/http';
 import { AssociateSoftwareToken } from './associate-software-token';
 import { ChangePassword } from './change-password';
 import { ConfirmForgotPassword } from './confirm-forgot-password';
 import { ConfirmSignUp } from './confirm-sign-up';
 import { DeleteUser } from './delete-user';
 import { DeleteUserAttributes } from './delete-user-attributes';
-import { CognitoError, notEmulated } from './errors';
+import { CognitoError } from './errors';
 import { ForgotPassword } from './forgot-password';
 import { GetTokensFromRefreshToken } from './get-tokens-from-refresh-token';
 import { GetUser } from './get-user';
@@ -68,13 +69,9 @@ export function createCognitoIdpRouter(services: Services) {
     const operation = String(req.headers['x-amz-target'] ?? '').slice(TARGET_PREFIX.length);
     try {
       if (req.method !== 'POST') throw new CognitoError('InvalidAction', `${req.method} is not supported; use POST.`);
-      const handler = handlers.get(operation);
-      if (!handler) {
-        // Cognito operations the local cloud does not serve (the administrative ones it does are in
-        // admin/, registered before this router) say so, never a fake success.
-        if (COGNITO_IDP_OPERATIONS.has(operation)) throw notEmulated(`${TARGET_PREFIX}${operation}`);
-        throw new CognitoError('UnknownOperationException', `Unknown operation ${TARGET_PREFIX}${operation}.`);
-      }
+      // Cognito operations the local cloud does not serve (the administrative ones it does are in
+      // admin/, registered before this router) say so (501), never a fake success; other names are unknown (400).
+      const handler = resolveOperation(handlers, operation, { targetPrefix: TARGET_PREFIX, serviceOperations: COGNITO_IDP_OPERATIONS });
       const body = await readBody(req);
       const input = requestObject(body);
       const output = await handler({ operation, sourceIp: req.socket.remoteAddress }, input);
@@ -87,7 +84,7 @@ export function createCognitoIdpRouter(services: Services) {
 
 /** The one place errors become wire responses: typed errors as themselves, anything else as a logged 500. */
 function sendError(res: ServerResponse, operation: string, error: unknown): void {
-  if (error instanceof CognitoError) return sendAwsJsonError(res, error.status, error.code, error.message);
+  if (error instanceof AwsJsonError) return sendAwsJsonError(res, error.status, error.code, error.message);
   if (error instanceof BodyTooLargeError) return sendAwsJsonError(res, 413, 'RequestEntityTooLargeException', error.message);
   console.error(`localcloud cognito-idp ${operation} failed:`, error);
   sendAwsJsonError(res, 500, 'InternalErrorException', 'The local cloud failed to process the request; see its console.');

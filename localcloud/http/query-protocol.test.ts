@@ -50,7 +50,7 @@ describe('query protocol', () => {
     const unsupported = await post('Action=ListUsers&Version=2010-05-08');
     expect(unsupported.status).toBe(501);
     const error = await parse(unsupported);
-    expect(error.ErrorResponse.Error).toEqual({ Type: 'Sender', Code: 'UnsupportedOperationException', Message: 'Example ListUsers is not supported by the local cloud.' });
+    expect(error.ErrorResponse.Error).toEqual({ Type: 'Sender', Code: 'UnsupportedOperationException', Message: 'The local cloud does not implement Example ListUsers.' });
     expect(error.ErrorResponse.RequestId).toBe(unsupported.headers.get('x-amzn-requestid'));
     const missing = await post('Version=2011-06-15');
     expect(missing.status).toBe(400);

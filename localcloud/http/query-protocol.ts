@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { notEmulatedMessage } from './dispatch';
 import { BodyTooLargeError, readBody } from './http';
 
 /**
@@ -35,7 +36,7 @@ export class QueryProtocolError extends Error {
 
 /** The team's one wording for an operation the local cloud does not emulate (HTTP 501). */
 export function unsupportedOperation(service: string, action: string): QueryProtocolError {
-  return new QueryProtocolError('UnsupportedOperationException', `${service} ${action} is not supported by the local cloud.`, 501, 'Sender');
+  return new QueryProtocolError('UnsupportedOperationException', notEmulatedMessage(`${service} ${action}`), 501, 'Sender');
 }
 
 const FORM = /^application\/x-www-form-urlencoded\b/i;
@@ -135,4 +136,32 @@ export function sendQueryError(res: ServerResponse, error: QueryProtocolError, o
       `<RequestId>${requestId}</RequestId></ErrorResponse>`,
     requestId,
   );
+}
+
+/** How the query-protocol services sign (their SigV4 scope), as the local cloud names them. */
+const SERVICE_NAMES: Record<string, string> = { iam: 'IAM', sts: 'STS', cloudformation: 'CloudFormation', sns: 'SNS', sqs: 'SQS', ses: 'SES' };
+
+/**
+ * The query-protocol requests no service of the local cloud claims (IAM,
+ * CloudFormation for now): an XML 501 UnsupportedOperationException naming
+ * the operation (400 MissingAction without one), never S3's answer nor JSON.
+ * Registered after every query-protocol service, before S3.
+ */
+export function createQueryProtocolFallback() {
+  return {
+    name: 'query-protocol',
+    matches: isQueryProtocolRequest,
+    async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+      const requestId = String(res.getHeader('x-amzn-RequestId') ?? '') || newRequestId();
+      try {
+        const { action } = await readQueryRequest(req);
+        const scope = signedServiceName(req);
+        const service = scope ? (Object.hasOwn(SERVICE_NAMES, scope) ? SERVICE_NAMES[scope] : scope) : 'the AWS query protocol';
+        throw unsupportedOperation(service.slice(0, 64), action.slice(0, 128));
+      } catch (error) {
+        if (!(error instanceof QueryProtocolError)) throw error;
+        sendQueryError(res, error, { requestId });
+      }
+    },
+  };
 }

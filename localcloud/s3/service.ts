@@ -54,7 +54,7 @@ export function createS3Handler(options: S3HandlerOptions) {
     let resource = rawPath;
     const head = req.method === 'HEAD';
     res.setHeader('x-amz-request-id', requestId);
-    res.setHeader('x-amz-id-2', randomBytes(24).toString('base64'));
+    if (!res.hasHeader('x-amz-id-2')) res.setHeader('x-amz-id-2', randomBytes(24).toString('base64')); // the front door stamps it
     sandboxContent(res);
     try {
       const headerBytes = req.rawHeaders.reduce((n, h) => n + h.length + 2, 0);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isQueryProtocolRequest, newRequestId, QueryProtocolError, readQueryRequest, sendQueryError, sendQueryResult, signedServiceName } from '../http/query-protocol';
+import { isQueryProtocolRequest, newRequestId, QueryProtocolError, readQueryRequest, sendQueryError, sendQueryResult, signedServiceName, unsupportedOperation } from '../http/query-protocol';
 import type { IamServices } from '../iam';
 import { sha256Hex, verifySigV4 } from '../sigv4/verify';
 import { SigV4Error } from '../sigv4/errors';
@@ -77,7 +77,7 @@ export function createStsService(options: { iam: IamServices; now?: () => Date }
       const request = await readQueryRequest(req);
       const { action, params } = request;
       if (!Object.hasOwn(signed, action) && !Object.hasOwn(unsigned, action)) {
-        if (STS_ACTIONS.has(action)) throw new StsError('UnsupportedOperationException', `STS ${action} is not supported by the local cloud.`, 501);
+        if (STS_ACTIONS.has(action)) throw unsupportedOperation('STS', action);
         throw new StsError('InvalidAction', `Could not find operation ${action} for version ${request.version ?? VERSION}`, 400);
       }
       if (request.version !== undefined && request.version !== VERSION) {

@@ -107,13 +107,13 @@ describe('STS GetCallerIdentity', () => {
     const guest = await guestCredentials();
     await expect(sts(guest).send(new GetSessionTokenCommand({}))).rejects.toMatchObject({
       name: 'UnsupportedOperationException',
-      message: 'STS GetSessionToken is not supported by the local cloud.',
+      message: 'The local cloud does not implement STS GetSessionToken.',
       $metadata: { httpStatusCode: 501 },
     });
     const unknown = await fetch(cloud.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=Nope&Version=2011-06-15' });
     expect(unknown.status).toBe(400);
     expect((await xml(unknown)).ErrorResponse.Error.Code).toBe('InvalidAction');
     const cli = await run('/usr/bin/aws', ['sts', 'get-session-token', '--endpoint-url', cloud.url], { env: cliEnv(guest) }).catch((e: { stderr: string }) => e);
-    expect((cli as { stderr: string }).stderr).toContain('(UnsupportedOperationException) when calling the GetSessionToken operation: STS GetSessionToken is not supported by the local cloud.');
+    expect((cli as { stderr: string }).stderr).toContain('(UnsupportedOperationException) when calling the GetSessionToken operation: The local cloud does not implement STS GetSessionToken.');
   });
 });

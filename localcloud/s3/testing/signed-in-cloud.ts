@@ -28,6 +28,8 @@ export interface SignedInCloud {
   region: string;
   /** A new user (unique email per call), signed in. */
   user(name: string): Promise<Caller>;
+  /** A new user (unique email per call), signed in with SRP: their id token. */
+  idToken(name: string): Promise<string>;
   guest(): Promise<Caller>;
   close(): Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function startSignedInCloud(): Promise<SignedInCloud> {
     region,
     bucket: assembly.ofType('AWS::S3::Bucket')[0].ref,
     user: async (name) => caller(await signIn(`${name}-${process.pid}@example.com`)),
+    idToken: (name) => signIn(`${name}-${process.pid}@example.com`),
     guest: () => caller(),
     async close() {
       await cloud.close();
