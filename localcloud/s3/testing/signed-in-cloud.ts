@@ -27,8 +27,9 @@ export interface SignedInCloud {
   close(): Promise<void>;
 }
 
-export async function startSignedInCloud(): Promise<SignedInCloud> {
-  const real = await startRealCloud();
+/** `assemblyDir`: a variant of the synthesized backend (default: the synthesized one). */
+export async function startSignedInCloud(options: { assemblyDir?: string } = {}): Promise<SignedInCloud> {
+  const real = await startRealCloud({ assemblyDir: options.assemblyDir });
   const caller = async (idToken?: string): Promise<Caller> => {
     const { identityId, credentials } = await real.credentialsFor(idToken);
     return { identityId, credentials, s3: real.s3Client(credentials) };
