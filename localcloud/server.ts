@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
 import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
 import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
 import { createS3Service } from './s3';
+import { refuseConnect } from './s3/errors';
 import { createStsService } from './sts';
 import type { LogSink } from './lambda/runtime';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
@@ -74,8 +76,6 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       iam: ctx.iam,
       now: () => ctx.clock.now(),
       verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
-      // Logins keys are the id token's issuer without scheme: locally `localhost:<port>/<poolId>`.
-      providerAliases: (providerName) => [ctx.cognitoIdp.issuer(providerName.split('/').pop()!).replace(/^\w+:\/\//, '')],
     }), // AWSCognitoIdentityService.*
     createStsService({ iam: ctx.iam, now: () => ctx.clock.now() }), // query protocol (Action=...), signed for sts or unsigned
     createQueryProtocolFallback(), // Action=...&Version=... no service above claims (IAM, CloudFormation): XML 501
@@ -135,6 +135,11 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
       req.resume();
       sendProtocolError(req, res, protocol, 403, { json: 'AccessDeniedException', xml: 'AccessDenied' }, message);
     };
+    if (hostHeaderCount(req) !== 1) {
+      // Two Host headers name two targets (request smuggling; a rebinding check read on the wrong one).
+      res.setHeader('Connection', 'close');
+      return sendProtocolError(req, res, protocol, 400, { json: 'BadRequest', xml: 'InvalidRequest' }, 'An HTTP/1.1 request must carry exactly one Host header.');
+    }
     if (!isLoopbackHost(req.headers.host, options.host)) {
       return refuse(`The local cloud only answers requests addressed to localhost, not ${String(req.headers.host).slice(0, 200)}.`);
     }
@@ -157,13 +162,14 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   };
 
   const host = options.host ?? DEFAULT_HOST;
-  const primary = createServer(listener);
+  const serve = () => createServer(listener).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
+  const primary = serve();
   await listen(primary, options.port ?? DEFAULT_PORT, host);
   const port = (primary.address() as AddressInfo).port;
   const servers = [primary];
   // "localhost" may resolve to ::1 first (browsers, Node's fetch): answer there too, still loopback only.
   if (host === DEFAULT_HOST) {
-    const ipv6 = createServer(listener);
+    const ipv6 = serve();
     await listen(ipv6, port, '::1').then(() => servers.push(ipv6), () => undefined);
   }
   url = `http://${host === DEFAULT_HOST || host === '::1' ? 'localhost' : host}:${port}`;
@@ -196,6 +202,12 @@ function isBucketPreflight(req: IncomingMessage): boolean {
   if ((req.url ?? '/').startsWith('/_localcloud/')) return false;
   const requested = String(req.headers['access-control-request-headers'] ?? '').toLowerCase();
   return !requested.split(',').some((h) => h.trim() === 'x-amz-target');
+}
+
+function hostHeaderCount(req: IncomingMessage): number {
+  let n = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === 'host') n++;
+  return n;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { CognitoIdentityError } from './errors';
 import type { CognitoProvider, IdentityPoolConfig } from './identity-pools';
 import type { IdentityServices } from './services';
@@ -35,17 +36,18 @@ export async function verifyLogins(services: IdentityServices, pool: IdentityPoo
     if (typeof token !== 'string' || token.length === 0 || token.length > 50_000) {
       throw new CognitoIdentityError('InvalidParameterException', `Invalid login token for ${providerName}.`);
     }
-    // The Logins key is the token's issuer without its scheme. Locally, the user pool's
-    // issuer is the local cloud's URL (`localhost:20005/<poolId>`): an alias of the
-    // provider name `cognito-idp.<region>.amazonaws.com/<poolId>` the templates declare.
-    const candidates = pool.cognitoProviders.filter(
-      (p) => p.providerName === providerName || (services.providerAliases?.(p.providerName) ?? []).includes(providerName),
-    );
+    // The Logins key is the provider name, `cognito-idp.<region>.amazonaws.com/<poolId>`:
+    // the token's issuer without its scheme.
+    const candidates = pool.cognitoProviders.filter((p) => p.providerName === providerName);
     if (candidates.length === 0) {
       if (providerName in pool.supportedLoginProviders) {
         throw new CognitoIdentityError('NotAuthorizedException', `Invalid login token. Tokens from ${providerName} cannot be verified by the local cloud (no network); sign in through the user pool instead.`);
       }
       throw new CognitoIdentityError('NotAuthorizedException', `Invalid login token. Provider ${providerName} is not configured for identity pool ${pool.id}.`);
+    }
+    // As Cognito: a token issued for another provider is refused as such, before its signature is checked.
+    if (unverifiedIssuer(token) !== undefined && unverifiedIssuer(token) !== providerName) {
+      throw new CognitoIdentityError('NotAuthorizedException', "Invalid login token. Issuer doesn't match providerName");
     }
     let claims: Record<string, unknown>;
     try {
@@ -53,8 +55,7 @@ export async function verifyLogins(services: IdentityServices, pool: IdentityPoo
     } catch (e) {
       throw new CognitoIdentityError('NotAuthorizedException', `Invalid login token. ${e instanceof Error ? e.message : 'Token could not be verified.'}`);
     }
-    const issuer = typeof claims.iss === 'string' ? claims.iss.replace(/^\w+:\/\//, '') : '';
-    if (issuer !== providerName) {
+    if (issuerWithoutScheme(claims.iss) !== providerName) {
       throw new CognitoIdentityError('NotAuthorizedException', "Invalid login token. Issuer doesn't match providerName");
     }
     if (claims.token_use !== undefined && claims.token_use !== 'id') {
@@ -71,4 +72,15 @@ export async function verifyLogins(services: IdentityServices, pool: IdentityPoo
     verified.push({ provider, key: `${provider.providerName}|${claims.sub}`, claims });
   }
   return verified;
+}
+
+const issuerWithoutScheme = (iss: unknown): string => (typeof iss === 'string' ? iss.replace(/^\w+:\/\//, '') : '');
+
+/** The `iss` of a JWT, read without verifying it (undefined when it is no JWT). */
+function unverifiedIssuer(token: string): string | undefined {
+  try {
+    return issuerWithoutScheme(decodeJwt(token).iss);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import type { UserPoolClientConfig, UserPoolConfig } from '../provisioning/user-pools';
+import type { UserPoolClientConfig, UserPoolConfig, UserPoolGroupConfig } from '../provisioning/user-pools';
 import { epochSeconds, type Clock } from '../services/clock';
 import { newToken, newUuid } from '../services/ids';
 import { signRs256All } from '../services/jwt';
@@ -36,7 +36,10 @@ export interface VerifiedToken {
 }
 
 export interface Tokens {
-  /** The `iss` of a pool's tokens: `<local cloud URL>/<poolId>`. */
+  /**
+   * The `iss` of a pool's tokens: Cognito's own, `https://cognito-idp.<region>.amazonaws.com/<poolId>`,
+   * so that `iss` without its scheme is the provider name identity pools and backends expect.
+   */
   issuer(poolId: string): string;
   jwks(): { keys: object[] };
   /**
@@ -108,6 +111,22 @@ const PREPARED_PER_USER = 4;
 /** Users (and clients) with signed-ahead sets; the least recent are dropped beyond it. */
 const PREPARED_USERS_MAX = 1024;
 
+/**
+ * `cognito:preferred_role` as Cognito sets it: the role of the user's group with
+ * the lowest Precedence (groups without one rank last; groups without a role do
+ * not count). Groups tied at that precedence with different roles give none.
+ */
+export function preferredRoleOf(groups: Pick<UserPoolGroupConfig, 'roleArn' | 'precedence'>[]): string | undefined {
+  const withRole = groups.filter((g) => g.roleArn);
+  const rank = (g: { precedence?: number }) => g.precedence ?? Number.POSITIVE_INFINITY;
+  const best = Math.min(...withRole.map(rank));
+  const tied = new Set(withRole.filter((g) => rank(g) === best).map((g) => g.roleArn));
+  return tied.size === 1 ? [...tied][0] : undefined;
+}
+
+/** Cognito's issuer for a user pool's tokens (also the identity-pool provider name, with the scheme). */
+export const cognitoIssuer = (region: string, poolId: string) => `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
+
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
 const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
 
@@ -118,7 +137,7 @@ export function createTokens(deps: {
   users: UserStore;
   triggers: Triggers;
   pools: () => UserPoolConfig[];
-  baseUrl: () => string;
+  region: string;
 }): Tokens {
   const { store, clock, keys, users, triggers } = deps;
   store.migrate('cognito-idp.tokens', tokensMigrations);
@@ -129,7 +148,7 @@ export function createTokens(deps: {
   const familyByToken = db.prepare('SELECT * FROM cognito_refresh_tokens WHERE token_hash = ?');
   const familyRevoked = db.prepare('SELECT revoked FROM cognito_refresh_tokens WHERE origin_jti = ?').pluck();
   const { kid, privateKey, publicKey } = keys.signing;
-  const issuer = (poolId: string) => `${deps.baseUrl()}/${poolId}`;
+  const issuer = (poolId: string) => cognitoIssuer(deps.region, poolId);
 
   async function mint(
     pool: UserPoolConfig,
@@ -145,8 +164,7 @@ export function createTokens(deps: {
     let groups = userGroups;
     const groupConfigs = groups.map((name) => pool.groups.find((g) => g.name === name));
     let roles = groupConfigs.map((g) => g?.roleArn).filter((r): r is string => !!r);
-    // The preferred role is the one of the group with the lowest precedence.
-    let preferredRole = groupConfigs.find((g) => g?.roleArn && g.precedence !== undefined)?.roleArn ?? roles[0];
+    let preferredRole = preferredRoleOf(groupConfigs.filter((g): g is UserPoolGroupConfig => !!g));
 
     const idClaims: Record<string, unknown> = { sub: user.sub };
     for (const [name, value] of Object.entries(user.attributes)) {

@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { decodeJwt } from 'jose';
 import { synthesizedAssembly } from '../../lambda/testing/synthesized';
+import { loadCloudAssembly } from '../../provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from '../../provisioning/types';
 import { type LocalCloud, startLocalCloud } from '../../server';
 
@@ -28,14 +29,17 @@ export interface SignedInCloud {
   region: string;
   /** A new user (unique email per call), signed in. */
   user(name: string): Promise<Caller>;
+  /** A new user (unique email per call), signed in with SRP: their id token. */
+  idToken(name: string): Promise<string>;
   guest(): Promise<Caller>;
   close(): Promise<void>;
 }
 
 const PASSWORD = 'Correct-horse-battery-9!';
 
-export async function startSignedInCloud(): Promise<SignedInCloud> {
-  const assembly = synthesizedAssembly();
+/** `assemblyDir`: a variant of the synthesized backend (default: the synthesized one). */
+export async function startSignedInCloud(options: { assemblyDir?: string } = {}): Promise<SignedInCloud> {
+  const assembly = options.assemblyDir ? loadCloudAssembly(options.assemblyDir) : synthesizedAssembly();
   const root = mkdtempSync(join(tmpdir(), 's3-real-'));
   const cloud = await startLocalCloud({ stateDir: join(root, 'state'), assemblyDir: assembly.directory, port: 0 });
   const region = assembly.region;
@@ -85,6 +89,7 @@ export async function startSignedInCloud(): Promise<SignedInCloud> {
     region,
     bucket: assembly.ofType('AWS::S3::Bucket')[0].ref,
     user: async (name) => caller(await signIn(`${name}-${process.pid}@example.com`)),
+    idToken: (name) => signIn(`${name}-${process.pid}@example.com`),
     guest: () => caller(),
     async close() {
       await cloud.close();
