@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
 import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
+import { createHostedUi } from './cognito-idp/hosted-ui';
 import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
 import { createS3Service } from './s3';
@@ -17,6 +19,7 @@ import { loadKeys, type Keys } from './services/keys';
 import { createOutbox, type Outbox } from './services/outbox';
 import type { Triggers } from './services/triggers';
 import { openStore, type Store } from './store/store';
+import { loadLoopbackTls, type LoopbackTls } from './tls/local-ca';
 
 /**
  * The local cloud's HTTP server: one listener on loopback, dispatching each
@@ -24,6 +27,8 @@ import { openStore, type Store } from './store/store';
  */
 export const DEFAULT_PORT = 20005;
 export const DEFAULT_HOST = '127.0.0.1';
+/** The user pool's domain (hosted UI, OAuth 2.0 endpoints): HTTPS on loopback, as aws-amplify always calls it. */
+export const DEFAULT_OAUTH_PORT = 20443;
 
 /** One AWS service (or the local cloud's own endpoints) behind the shared listener. */
 export interface LocalCloudService {
@@ -46,6 +51,8 @@ export interface ServiceContext {
   triggers: Triggers;
   /** `http://localhost:<port>`, known once listening. */
   url(): string;
+  /** `https://localhost:<oauthPort>`: the user pools' domain, when a pool has one (else ''). */
+  oauthUrl(): string;
   cognitoIdp: CognitoIdp;
   /** Roles, temporary credentials and policy evaluation (localcloud/iam). */
   iam: IamServices;
@@ -84,6 +91,12 @@ export interface StartOptions {
   port?: number;
   /** Default 127.0.0.1: loopback only. */
   host?: string;
+  /**
+   * The HTTPS port of the user pools' domain (hosted UI and OAuth 2.0
+   * endpoints), served when a pool has an AWS::Cognito::UserPoolDomain.
+   * Default 20443, or a free port when `port` is 0; `false`: not served.
+   */
+  oauthPort?: number | false;
   clock?: Clock;
   triggers?: Triggers;
 }
@@ -91,6 +104,10 @@ export interface StartOptions {
 export interface LocalCloud {
   url: string;
   port: number;
+  /** `https://localhost:<port>` of the hosted UI, '' when no pool has a domain. */
+  oauthUrl: string;
+  /** The local CA and the hosted UI's certificate, when it is served. */
+  tls?: LoopbackTls;
   context: ServiceContext;
   cognitoIdp: CognitoIdp;
   outbox: Outbox;
@@ -109,35 +126,19 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   const keys = loadKeys(store);
   const outbox = createOutbox(store, clock);
   let url = '';
+  let oauthUrl = '';
 
-  const ctx = { stateDir, store, clock, keys, assembly, outbox, url: () => url } as ServiceContext;
+  const ctx = { stateDir, store, clock, keys, assembly, outbox, url: () => url, oauthUrl: () => oauthUrl } as ServiceContext;
   ctx.iam = createIamServices(assembly, store.db, () => clock.now());
   ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input) });
   ctx.triggers = options.triggers ?? ctx.functions.triggers;
   // Triggers are looked up at call time, so a service registered later can replace them.
   const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };
-  ctx.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url });
+  ctx.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url, oauthUrl: () => oauthUrl });
   let services: LocalCloudService[] = [];
   services = registerServices(ctx, () => services);
 
-  const listener = async (req: IncomingMessage, res: ServerResponse) => {
-    if (!isLoopbackHost(req.headers.host, options.host)) {
-      return sendAwsJsonError(res, 403, 'AccessDeniedException', `The local cloud only answers requests addressed to localhost, not ${req.headers.host}.`);
-    }
-    applyCors(req, res);
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !isBucketPreflight(req)) {
-      return answerPreflight(req, res);
-    }
-    try {
-      const service = services.find((s) => s.matches(req));
-      if (!service) return sendAwsJsonError(res, 404, 'UnknownOperationException', `The local cloud has no service for ${req.method} ${req.url}.`);
-      await service.handle(req, res);
-    } catch (error) {
-      console.error(`localcloud: ${req.method} ${req.url} failed:`, error);
-      if (!res.headersSent) sendAwsJsonError(res, 500, 'InternalFailure', 'The local cloud failed to process the request; see its console.');
-      else res.end();
-    }
-  };
+  const listener = dispatcher(options.host, () => services, isBucketPreflight);
 
   const host = options.host ?? DEFAULT_HOST;
   const primary = createServer(listener);
@@ -151,9 +152,29 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   }
   url = `http://${host === DEFAULT_HOST || host === '::1' ? 'localhost' : host}:${port}`;
 
+  // The pools' domain: HTTPS with the state folder's local CA, the same loopback and Host checks.
+  let tls: LoopbackTls | undefined;
+  const oauthPort = options.oauthPort ?? (options.port === 0 ? 0 : DEFAULT_OAUTH_PORT);
+  if (oauthPort !== false && ctx.cognitoIdp.pools.all().some((pool) => pool.domain)) {
+    tls = loadLoopbackTls(stateDir, clock.now());
+    const hostedUi = [createHostedUi({ services: ctx.cognitoIdp.services })];
+    const secure = dispatcher(options.host, () => hostedUi, () => false);
+    const first = createHttpsServer({ key: tls.key, cert: tls.cert }, secure);
+    await listen(first, oauthPort, host);
+    const securePort = (first.address() as AddressInfo).port;
+    servers.push(first);
+    if (host === DEFAULT_HOST) {
+      const ipv6 = createHttpsServer({ key: tls.key, cert: tls.cert }, secure);
+      await listen(ipv6, securePort, '::1').then(() => servers.push(ipv6), () => undefined);
+    }
+    oauthUrl = `https://localhost:${securePort}`;
+  }
+
   return {
     url,
     port,
+    oauthUrl,
+    tls,
     context: ctx,
     cognitoIdp: ctx.cognitoIdp,
     outbox,
@@ -165,6 +186,32 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
       await ctx.functions.close();
       store.close();
     },
+  };
+}
+
+/**
+ * One listener's request handling: only requests addressed to loopback
+ * (DNS rebinding), CORS for loopback origins, then the first service that
+ * claims the request.
+ */
+function dispatcher(extraHost: string | undefined, services: () => LocalCloudService[], servicePreflight: (req: IncomingMessage) => boolean) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    if (!isLoopbackHost(req.headers.host, extraHost)) {
+      return sendAwsJsonError(res, 403, 'AccessDeniedException', `The local cloud only answers requests addressed to localhost, not ${req.headers.host}.`);
+    }
+    applyCors(req, res);
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !servicePreflight(req)) {
+      return answerPreflight(req, res);
+    }
+    try {
+      const service = services().find((s) => s.matches(req));
+      if (!service) return sendAwsJsonError(res, 404, 'UnknownOperationException', `The local cloud has no service for ${req.method} ${req.url}.`);
+      await service.handle(req, res);
+    } catch (error) {
+      console.error(`localcloud: ${req.method} ${req.url} failed:`, error);
+      if (!res.headersSent) sendAwsJsonError(res, 500, 'InternalFailure', 'The local cloud failed to process the request; see its console.');
+      else res.end();
+    }
   };
 }
 

@@ -10,6 +10,7 @@ import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
 import { createCodes } from './codes';
 import { createDevices } from './devices';
+import { HOSTED_UI_PATHS } from './hosted-ui';
 import { createCognitoIdpRouter, TARGET_PREFIX } from './router';
 import { createPools, type Pools, type Services } from './services';
 import { createTokens, type TokenUse, type VerifiedToken } from './tokens';
@@ -50,6 +51,8 @@ export function createCognitoIdp(deps: {
   triggers: Triggers;
   assembly: ProvisionedAssembly;
   baseUrl: () => string;
+  /** The pools' domain (`https://localhost:<port>`), '' when the hosted UI is not served. */
+  oauthUrl?: () => string;
 }): CognitoIdp {
   const { store, clock, keys, outbox, triggers } = deps;
   const pools = createPools(buildUserPools(deps.assembly));
@@ -84,10 +87,22 @@ export function createCognitoIdp(deps: {
       if (!known) return route(req, res);
       if (known.file === 'jwks.json') return sendJson(res, 200, tokens.jwks());
       const issuer = tokens.issuer(known.pool.id);
+      const domain = known.pool.domain ? (deps.oauthUrl?.() ?? '') : '';
+      // The hosted UI's endpoints, listed only when they are served (the pool has a domain).
+      const endpoints = domain
+        ? {
+            authorization_endpoint: `${domain}${HOSTED_UI_PATHS.authorize}`,
+            token_endpoint: `${domain}${HOSTED_UI_PATHS.token}`,
+            userinfo_endpoint: `${domain}${HOSTED_UI_PATHS.userInfo}`,
+            revocation_endpoint: `${domain}${HOSTED_UI_PATHS.revoke}`,
+            end_session_endpoint: `${domain}${HOSTED_UI_PATHS.logout}`,
+          }
+        : {};
       sendJson(res, 200, {
         issuer,
+        ...endpoints,
         jwks_uri: `${issuer}/.well-known/jwks.json`,
-        response_types_supported: ['code', 'token'],
+        response_types_supported: ['code'],
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
         scopes_supported: ['openid', 'email', 'phone', 'profile'],

@@ -80,12 +80,7 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
       const username = param('USERNAME');
       const password = param('PASSWORD');
       checkSecretHash(client, username, parameters.SECRET_HASH);
-      const user = await startSignIn(services, pool, client, username, clientMetadata);
-      if (!isPassword(pool, user, password)) {
-        recordFailedSignIn(services, pool, user);
-        throw NotAuthorized(messages.incorrectCredentials);
-      }
-      return afterPasswordVerified(services, pool, client, user, clientMetadata, parameters.DEVICE_KEY);
+      return passwordSignIn(services, pool, client, username, password, clientMetadata, parameters.DEVICE_KEY);
     }
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN': {
@@ -115,6 +110,28 @@ async function decoyPasswordVerifier(services: Services, poolId: string, clientI
     ChallengeName: 'PASSWORD_VERIFIER',
     ChallengeParameters: { SALT: seed.slice(32, 64), SECRET_BLOCK: services.sealer.seal(SRP_PURPOSE, state, 300), SRP_B: B, USERNAME: id, USER_ID_FOR_SRP: id },
   };
+}
+
+/**
+ * A sign-in with the password itself (USER_PASSWORD_AUTH, the hosted UI's
+ * login form): the user's status, lockout and PreAuthentication trigger,
+ * the password, then the challenges or tokens that follow.
+ */
+export async function passwordSignIn(
+  services: Services,
+  pool: UserPoolConfig,
+  client: UserPoolClientConfig,
+  username: string,
+  password: string,
+  clientMetadata: Record<string, string>,
+  deviceKey?: string,
+): Promise<AuthResponse> {
+  const user = await startSignIn(services, pool, client, username, clientMetadata);
+  if (!isPassword(pool, user, password)) {
+    recordFailedSignIn(services, pool, user);
+    throw NotAuthorized(messages.incorrectCredentials);
+  }
+  return afterPasswordVerified(services, pool, client, user, clientMetadata, deviceKey);
 }
 
 /** The user signing in, once they exist, are enabled, not locked out, and the PreAuthentication trigger agrees. */
