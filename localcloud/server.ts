@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
 import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
@@ -9,9 +10,13 @@ import { createHostedUi } from './cognito-idp/hosted-ui';
 import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
 import { createS3Service } from './s3';
+import { refuseConnect } from './s3/errors';
+import { createStsService } from './sts';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
+import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol, type WireProtocol } from './http/front-door';
 import { answerPreflight, applyCors, isLoopbackHost, isLoopbackOrigin, sendAwsJsonError, sendJson } from './http/http';
+import { createQueryProtocolFallback } from './http/query-protocol';
 import { loadCloudAssembly } from './provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from './provisioning/types';
 import { systemClock, type Clock } from './services/clock';
@@ -77,9 +82,9 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       iam: ctx.iam,
       now: () => ctx.clock.now(),
       verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
-      // Logins keys are the id token's issuer without scheme: locally `localhost:<port>/<poolId>`.
-      providerAliases: (providerName) => [ctx.cognitoIdp.issuer(providerName.split('/').pop()!).replace(/^\w+:\/\//, '')],
     }), // AWSCognitoIdentityService.*
+    createStsService({ iam: ctx.iam, now: () => ctx.clock.now() }), // query protocol (Action=...), signed for sts or unsigned
+    createQueryProtocolFallback(), // Action=...&Version=... no service above claims (IAM, CloudFormation): XML 501
     createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
   ];
 }
@@ -138,33 +143,36 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   let services: LocalCloudService[] = [];
   services = registerServices(ctx, () => services);
 
-  const listener = dispatcher(options.host, () => services, isBucketPreflight);
+  const listener = dispatcher({ listenHost: options.host, services: () => services, protocolOf: wireProtocol, servicePreflight: isBucketPreflight });
 
   const host = options.host ?? DEFAULT_HOST;
-  const primary = createServer(listener);
+  const serve = () => createServer(listener).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
+  const primary = serve();
   await listen(primary, options.port ?? DEFAULT_PORT, host);
   const port = (primary.address() as AddressInfo).port;
   const servers = [primary];
   // "localhost" may resolve to ::1 first (browsers, Node's fetch): answer there too, still loopback only.
   if (host === DEFAULT_HOST) {
-    const ipv6 = createServer(listener);
+    const ipv6 = serve();
     await listen(ipv6, port, '::1').then(() => servers.push(ipv6), () => undefined);
   }
   url = `http://${host === DEFAULT_HOST || host === '::1' ? 'localhost' : host}:${port}`;
 
-  // The pools' domain: HTTPS with the state folder's local CA, the same loopback and Host checks.
+  // The pools' domain: HTTPS with the state folder's local CA, behind the same front-door checks.
   let tls: LoopbackTls | undefined;
   const oauthPort = options.oauthPort ?? (options.port === 0 ? 0 : DEFAULT_OAUTH_PORT);
   if (oauthPort !== false && ctx.cognitoIdp.pools.all().some((pool) => pool.domain)) {
     tls = loadLoopbackTls(stateDir, clock.now());
     const hostedUi = [createHostedUi({ services: ctx.cognitoIdp.services })];
-    const secure = dispatcher(options.host, () => hostedUi, () => false);
-    const first = createHttpsServer({ key: tls.key, cert: tls.cert }, secure);
+    const secure = dispatcher({ listenHost: options.host, services: () => hostedUi, protocolOf: () => 'json', servicePreflight: () => false });
+    const serveSecure = () =>
+      createHttpsServer({ key: tls!.key, cert: tls!.cert }, secure).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
+    const first = serveSecure();
     await listen(first, oauthPort, host);
     const securePort = (first.address() as AddressInfo).port;
     servers.push(first);
     if (host === DEFAULT_HOST) {
-      const ipv6 = createHttpsServer({ key: tls.key, cert: tls.cert }, secure);
+      const ipv6 = serveSecure();
       await listen(ipv6, securePort, '::1').then(() => servers.push(ipv6), () => undefined);
     }
     oauthUrl = `https://localhost:${securePort}`;
@@ -190,27 +198,49 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 }
 
 /**
- * One listener's request handling: only requests addressed to loopback
- * (DNS rebinding), CORS for loopback origins, then the first service that
+ * One listener's request handling (the HTTP listener's and the hosted UI's
+ * HTTPS one): a single Host header naming loopback (DNS rebinding), no page
+ * of another site, CORS for loopback origins, then the first service that
  * claims the request.
  */
-function dispatcher(extraHost: string | undefined, services: () => LocalCloudService[], servicePreflight: (req: IncomingMessage) => boolean) {
+function dispatcher(options: {
+  listenHost?: string;
+  services: () => LocalCloudService[];
+  /** The protocol the server's own refusals are worded in. */
+  protocolOf: (req: IncomingMessage) => WireProtocol;
+  /** Preflights a service answers itself (S3's bucket CORS). */
+  servicePreflight: (req: IncomingMessage) => boolean;
+}) {
   return async (req: IncomingMessage, res: ServerResponse) => {
-    if (!isLoopbackHost(req.headers.host, extraHost)) {
-      return sendAwsJsonError(res, 403, 'AccessDeniedException', `The local cloud only answers requests addressed to localhost, not ${req.headers.host}.`);
+    const protocol = options.protocolOf(req);
+    stampRequestId(res, protocol);
+    const refuse = (message: string) => {
+      req.resume();
+      sendProtocolError(req, res, protocol, 403, { json: 'AccessDeniedException', xml: 'AccessDenied' }, message);
+    };
+    if (hostHeaderCount(req) !== 1) {
+      // Two Host headers name two targets (request smuggling; a rebinding check read on the wrong one).
+      res.setHeader('Connection', 'close');
+      return sendProtocolError(req, res, protocol, 400, { json: 'BadRequest', xml: 'InvalidRequest' }, 'An HTTP/1.1 request must carry exactly one Host header.');
     }
+    if (!isLoopbackHost(req.headers.host, options.listenHost)) {
+      return refuse(`The local cloud only answers requests addressed to localhost, not ${String(req.headers.host).slice(0, 200)}.`);
+    }
+    // Before anything acts: a page of another site may neither change nor read the local cloud.
+    const crossSite = crossSiteRefusal(req, options.listenHost);
+    if (crossSite) return refuse(crossSite);
     applyCors(req, res);
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !servicePreflight(req)) {
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !options.servicePreflight(req)) {
       return answerPreflight(req, res);
     }
     try {
-      const service = services().find((s) => s.matches(req));
+      const service = options.services().find((s) => s.matches(req));
       if (!service) return sendAwsJsonError(res, 404, 'UnknownOperationException', `The local cloud has no service for ${req.method} ${req.url}.`);
       await service.handle(req, res);
     } catch (error) {
-      console.error(`localcloud: ${req.method} ${req.url} failed:`, error);
-      if (!res.headersSent) sendAwsJsonError(res, 500, 'InternalFailure', 'The local cloud failed to process the request; see its console.');
-      else res.end();
+      // The last resort: every service answers its own errors, so reaching here is a bug to fix.
+      console.error(`localcloud: ${req.method} ${req.url} failed (unhandled, answered 500):`, error);
+      sendProtocolError(req, res, protocol, 500, { json: 'InternalFailure' }, 'The local cloud failed to process the request; see its console.');
     }
   };
 }
@@ -226,6 +256,12 @@ function isBucketPreflight(req: IncomingMessage): boolean {
   if ((req.url ?? '/').startsWith('/_localcloud/')) return false;
   const requested = String(req.headers['access-control-request-headers'] ?? '').toLowerCase();
   return !requested.split(',').some((h) => h.trim() === 'x-amz-target');
+}
+
+function hostHeaderCount(req: IncomingMessage): number {
+  let n = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === 'host') n++;
+  return n;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {
