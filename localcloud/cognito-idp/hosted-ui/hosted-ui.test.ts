@@ -8,6 +8,7 @@ import {
   SignUpCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -85,6 +86,8 @@ class Browser {
     const headers: Record<string, string> = { ...options.headers };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (body !== undefined) headers['content-type'] ??= 'application/x-www-form-urlencoded';
+    // Browsers send Origin on every POST (the login forms post to their own origin).
+    if (method === 'POST') headers.origin ??= t.cloud.oauthUrl;
     return new Promise((resolve, reject) => {
       const req = request(url, { method, headers, ca: t.cloud.tls!.caCertificate, servername: 'localhost' }, (res) => {
         let text = '';
@@ -165,6 +168,13 @@ describe('the code grant with PKCE', () => {
     expect(access).toMatchObject({ token_use: 'access', client_id: oauthClientId, scope: 'openid email', username: id['cognito:username'] });
     expect(access.auth_time).toBe(id.auth_time);
     expect(Math.abs(Number(id.auth_time) - clock.now().getTime() / 1000)).toBeLessThan(5);
+    // As a backend verifies them: Cognito's issuer, the pool's JWKS, the client, the token use and the scope.
+    const idVerifier = CognitoJwtVerifier.create({ userPoolId: t.poolId, tokenUse: 'id', clientId: oauthClientId });
+    idVerifier.cacheJwks(jwks as never);
+    await expect(idVerifier.verify(tokens.json.id_token)).resolves.toMatchObject({ nonce: 'n-1' });
+    const accessVerifier = CognitoJwtVerifier.create({ userPoolId: t.poolId, tokenUse: 'access', clientId: oauthClientId, scope: 'email' });
+    accessVerifier.cacheJwks(jwks as never);
+    await expect(accessVerifier.verify(tokens.json.access_token)).resolves.toMatchObject({ scope: 'openid email' });
 
     // The code is single-use.
     const again = await redeem({ grant_type: 'authorization_code', client_id: oauthClientId, code, redirect_uri: CALLBACK, code_verifier: verifier });
@@ -352,9 +362,18 @@ describe('bad input is refused as Cognito refuses it, and creates nothing', () =
     expect(answer).toMatchObject({ status: 302, location: `/error?error=redirect_mismatch&client_id=${oauthClientId}` });
   });
 
-  test('the HTTPS listener refuses hosts other than localhost (DNS rebinding)', async () => {
+  test('the HTTPS listener has the HTTP one\'s front door: hosts other than localhost (DNS rebinding) and pages of other sites are refused', async () => {
     const answer = await new Browser().send('GET', authorizeUrl({}), { headers: { host: 'evil.example' } });
     expect(answer.status).toBe(403);
+    const browser = new Browser();
+    const page = await browser.send('GET', (await browser.send('GET', authorizeUrl({}))).location!);
+    const codes = countRows('cognito_oauth_codes');
+    const foreign = await browser.send('POST', formAction(page.body), {
+      form: { username: 'ada@example.com', password: PASSWORD, _csrf: csrfOf(page.body) },
+      headers: { origin: 'https://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+    expect(countRows('cognito_oauth_codes')).toBe(codes);
   });
 
   test('openid-configuration lists the hosted UI endpoints that are served', async () => {

@@ -23,7 +23,8 @@ function securityHeaders(formTargets: string[] = []): Record<string, string> {
     'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    // Not no-referrer: that would make the form posts' Origin "null", which the front door refuses.
+    'Referrer-Policy': 'same-origin',
     'Cache-Control': 'no-store',
     Pragma: 'no-cache',
   };
