@@ -14,6 +14,8 @@ export default defineConfig({
     // In CI a JSON report feeds the one-line summary (scripts/test-summary.ts).
     reporters: process.env.CI ? ['default', 'json'] : ['default'],
     outputFile: { json: 'test-results/vitest.json' },
+    // Synthesizes amplify/ when .amplify/synth/cdk.out is missing or stale (a no-op otherwise): no test skips for want of it.
+    globalSetup: ['scripts/vitest-global-setup.ts'],
     projects: [
       {
         extends: true,

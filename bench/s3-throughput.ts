@@ -1,20 +1,21 @@
 /**
  * bench/s3-throughput: the local cloud's S3 (SigV4 verified + IAM evaluated +
- * durable writes) beside s3rver (no auth at all) as the baseline.
+ * durable writes) beside s3rver (no auth at all) as the peer.
  * Prints, in one run:
  *  - PUT and GET of 4 KiB objects per second (goal: ratio to s3rver ≥ 1.0);
- *  - a 256 MiB multipart upload's MB/s beside a plain file copy of the same
- *    bytes (read + write + fsync) (goal: ≥ 0.5);
+ *  - a 256 MiB multipart upload's MB/s beside s3rver's and beside the
+ *    physical limit: one process reading the same bytes, computing MD5 and
+ *    SHA-256 and writing + fsyncing them, on as many threads as the server
+ *    hashes with (goals: ≥ 0.8 × the limit, ≥ 2 × s3rver);
  *  - the server's peak memory (VmHWM) during a streamed 1 GiB upload.
- * Each server runs in its own child process; the client is @aws-sdk/client-s3.
- */
+ * Each server runs in its own child process, started for each measured round
+ * on a new, empty directory; the client is @aws-sdk/client-s3. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, closeSync, writeFileSync } from 'node:fs';
+import { fsyncSync, mkdtempSync, openSync, readFileSync, rmSync, closeSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import {
   CompleteMultipartUploadCommand,
@@ -26,6 +27,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { s3Limit } from './lib/s3-limit';
 
 const SELF = fileURLToPath(import.meta.url);
 const SMALL = 4 * 1024;
@@ -92,6 +94,37 @@ function startChild(mode: string, dir: string): Promise<{ child: ChildProcess; s
     });
     child.on('exit', (code) => reject(new Error(`${mode} exited with ${code}`)));
   });
+}
+
+type Kind = 'local' | 's3rver';
+
+interface Server {
+  served: Served;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * A server started for one measured round on a new, empty directory (its bucket made before timing),
+ * stopped and its directory deleted after: no round inherits another's objects.
+ */
+async function fresh(kind: Kind, dir: string): Promise<Server> {
+  const { child, served } = await startChild(kind === 'local' ? '--serve-local' : '--serve-s3rver', dir);
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      child.removeAllListeners('exit');
+      child.once('exit', () => {
+        rmSync(dir, { recursive: true, force: true });
+        resolve();
+      });
+      child.kill(process.env.BENCH_PROFILE ? 'SIGINT' : 'SIGKILL');
+    });
+  if (kind === 's3rver') {
+    const s3 = client(served);
+    await s3.send(new CreateBucketCommand({ Bucket: served.bucket }));
+    s3.destroy();
+  }
+  return { served, pid: child.pid!, stop };
 }
 
 function client(served: Served, extra: Record<string, unknown> = {}): S3Client {
@@ -166,19 +199,6 @@ async function multipart(served: Served, data: Buffer, round: number): Promise<n
   return data.length / 1024 / 1024 / seconds;
 }
 
-/** Copies `src` (already on disk, synced) to a new file, fsynced: read + write + fsync. */
-async function fileCopy(src: string, size: number, dir: string): Promise<number> {
-  const dst = join(dir, 'copy-dst.bin');
-  const started = performance.now();
-  await pipeline(createReadStream(src, { highWaterMark: 1024 * 1024 }), createWriteStream(dst, { highWaterMark: 1024 * 1024 }));
-  const fd = openSync(dst, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
-  const seconds = (performance.now() - started) / 1000;
-  rmSync(dst);
-  return size / 1024 / 1024 / seconds;
-}
-
 function peakRssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024;
@@ -204,26 +224,26 @@ async function hugeUpload(served: Served, pid: number): Promise<{ mbps: number; 
   return { mbps: HUGE_BYTES / 1024 / 1024 / seconds, before, peak: peakRssMiB(pid) };
 }
 
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+
 async function main() {
   const root = mkdtempSync(join(tmpdir(), 'bench-s3-'));
-  const children: ChildProcess[] = [];
+  let rounds = 0;
+  const dir = (name: string) => join(root, `${name}-${rounds++}`);
   try {
-    const local = await startChild('--serve-local', join(root, 'local'));
-    children.push(local.child);
-    const baseline = await startChild('--serve-s3rver', join(root, 's3rver'));
-    children.push(baseline.child);
-    await client(baseline.served).send(new CreateBucketCommand({ Bucket: 'bench' }));
-
     const only = process.env.BENCH_ONLY ?? (process.env.BENCH_ONLY_SMALL ? 'small' : undefined); // small | huge | multipart
-    if (!only || only === 'small') await smallRounds(local.served, baseline.served);
+    if (!only || only === 'small') await smallRounds(dir);
     if (!only || only === 'huge') {
-      // Before the multipart rounds, so the server's memory reflects only what came before.
-      const huge = await hugeUpload(local.served, local.child.pid!);
-      console.log(`${HUGE_BYTES / 1024 ** 3} GiB streamed PutObject (aws-chunked, trailing CRC32): ${huge.mbps.toFixed(0)} MB/s; server peak RSS ${huge.peak.toFixed(0)} MiB (was ${huge.before.toFixed(0)} MiB before the upload)`);
+      const local = await fresh('local', dir('huge'));
+      try {
+        const huge = await hugeUpload(local.served, local.pid);
+        console.log(`${HUGE_BYTES / 1024 ** 3} GiB streamed PutObject (aws-chunked, trailing CRC32): ${huge.mbps.toFixed(0)} MB/s; server peak RSS ${huge.peak.toFixed(0)} MiB (was ${huge.before.toFixed(0)} MiB before the upload)`);
+      } finally {
+        await local.stop();
+      }
     }
-    if (!only || only === 'multipart') await multipartRounds(local.served, local.child.pid!, root);
+    if (!only || only === 'multipart') await multipartRounds(root, dir);
   } finally {
-    for (const c of children) c.kill(process.env.BENCH_PROFILE ? 'SIGINT' : 'SIGKILL');
     rmSync(root, { recursive: true, force: true });
   }
 }
@@ -231,35 +251,38 @@ async function main() {
 /**
  * 4 KiB PUTs and GETs. The machine is shared, so load shifts during a run: many short
  * rounds, alternating which server goes first (ABBA), and each server's best round.
- * Both servers get the same client (one S3Client each, same settings, connections kept
- * alive), warmed up first.
+ * Each round runs on a server started for it on an empty directory, warmed up (its JIT,
+ * the connections) with objects of its own before timing. Both servers get the same
+ * client settings (connections kept alive).
  */
-async function smallRounds(local: Served, baseline: Served) {
-  console.log(`load average at start: ${load()}`);
-  const ours = client(local);
-  const theirs = client(baseline);
-  // Warm-up (connections, both servers' JIT and the client's for each): not measured.
-  for (let i = 0; i < 2; i++) {
-    await smallObjects(ours, local, `warm${i}`, 600);
-    await smallObjects(theirs, baseline, `warm${i}`, 600);
-  }
-  const rounds = { ours: { put: [] as number[], get: [] as number[] }, theirs: { put: [] as number[], get: [] as number[] } };
+async function smallRounds(dir: (name: string) => string) {
+  const startLoad = load();
+  const rounds = { local: { put: [] as number[], get: [] as number[] }, s3rver: { put: [] as number[], get: [] as number[] } };
   for (let round = 0; round < SMALL_ROUNDS; round++) {
-    const order = round % 4 === 0 || round % 4 === 3 ? (['ours', 'theirs'] as const) : (['theirs', 'ours'] as const);
-    for (const who of order) {
-      const r = who === 'ours' ? await smallObjects(ours, local, round) : await smallObjects(theirs, baseline, round);
-      rounds[who].put.push(r.put);
-      rounds[who].get.push(r.get);
+    const order: Kind[] = round % 4 === 0 || round % 4 === 3 ? ['local', 's3rver'] : ['s3rver', 'local'];
+    for (const kind of order) {
+      const server = await fresh(kind, dir(`small-${kind}`));
+      const s3 = client(server.served);
+      try {
+        await smallObjects(s3, server.served, 'warm', 600); // not measured
+        const r = await smallObjects(s3, server.served, round);
+        rounds[kind].put.push(r.put);
+        rounds[kind].get.push(r.get);
+      } finally {
+        s3.destroy();
+        await server.stop();
+      }
     }
   }
-  ours.destroy();
-  theirs.destroy();
-  const o = { put: best(rounds.ours.put), get: best(rounds.ours.get) };
-  const t = { put: best(rounds.theirs.put), get: best(rounds.theirs.get) };
-  console.log(`4 KiB objects: ${SMALL_ROUNDS} alternating rounds (ABBA) of ${SMALL_COUNT} PUTs then GETs, ${CONCURRENCY} in flight, best round of each (client and servers share ${cpus().length} cores):`);
+  const o = { put: best(rounds.local.put), get: best(rounds.local.get) };
+  const t = { put: best(rounds.s3rver.put), get: best(rounds.s3rver.get) };
+  console.log(
+    `4 KiB objects: ${SMALL_ROUNDS} alternating rounds (ABBA) of ${SMALL_COUNT} PUTs then GETs, ${CONCURRENCY} in flight, each round on a fresh server, best round of each (client and servers share ${cpus().length} cores); load average ${startLoad} at the start:`,
+  );
   for (const op of ['put', 'get'] as const) {
+    const ratio = o[op] / t[op];
     console.log(
-      `  ${op.toUpperCase()}  local cloud ${o[op].toFixed(0)}/s ${list(rounds.ours[op])}   s3rver ${t[op].toFixed(0)}/s ${list(rounds.theirs[op])}   ratio ${(o[op] / t[op]).toFixed(2)}  (goal >= 1.0; ratio of medians ${(median(rounds.ours[op]) / median(rounds.theirs[op])).toFixed(2)})`,
+      `  ${op.toUpperCase()}  local cloud ${o[op].toFixed(0)}/s ${list(rounds.local[op])}   s3rver ${t[op].toFixed(0)}/s ${list(rounds.s3rver[op])}   ratio ${ratio.toFixed(2)}  (goal ≥ 1.0: ${verdict(ratio >= 1)}; ratio of medians ${(median(rounds.local[op]) / median(rounds.s3rver[op])).toFixed(2)})`,
     );
   }
   console.log(`  load average after the 4 KiB rounds: ${load()}`);
@@ -271,44 +294,65 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks
 }
 
-async function multipartRounds(local: Served, pid: number, root: string) {
+/**
+ * 256 MiB multipart uploads to each server, beside the physical limit (bench/lib/s3-limit.ts: one process
+ * reading the same bytes, computing MD5 and SHA-256 and writing + fsyncing them, on as many threads as the
+ * server hashes with). Rounds rotate which goes first; each upload on a fresh server, warmed up first with a
+ * small multipart upload of its own.
+ */
+async function multipartRounds(root: string, dir: (name: string) => string) {
   const data = Buffer.alloc(MULTIPART_BYTES);
   for (let i = 0; i < data.length; i += 4096) data.writeUInt32LE(i, i);
-  const uploads: number[] = [];
-  const copies: number[] = [];
+  const startLoad = load();
+  const results = { local: [] as number[], s3rver: [] as number[], limit: [] as number[] };
   let serverCpu = 0;
   let clientCpu = 0;
-  // The copy's source is written (and synced) once, before any timing: its writeback then
-  // slows neither measurement. Rounds alternate which goes first (ABBA).
-  const src = join(root, 'copy-src.bin');
+  // The limit's source is written (and synced) once, before any timing: its writeback then slows nothing measured.
+  const src = join(root, 'limit-src.bin');
   writeFileSync(src, data);
   const fd = openSync(src, 'r');
   fsyncSync(fd);
   closeSync(fd);
-  const upload = async (round: number) => {
-    const server0 = cpuSeconds(pid);
-    const client0 = process.cpuUsage();
-    uploads.push(await multipart(local, data, round));
-    serverCpu += cpuSeconds(pid) - server0;
-    const c = process.cpuUsage(client0);
-    clientCpu += (c.user + c.system) / 1e6;
-  };
-  for (let round = 0; round < ROUNDS; round++) {
-    if (round % 4 === 0 || round % 4 === 3) {
-      await upload(round);
-      copies.push(await fileCopy(src, data.length, root));
-    } else {
-      copies.push(await fileCopy(src, data.length, root));
-      await upload(round);
+  const limit = await s3Limit();
+  const upload = async (kind: Kind, round: number) => {
+    const server = await fresh(kind, dir(`multipart-${kind}`));
+    try {
+      await multipart(server.served, data.subarray(0, 2 * PART), -1); // warm-up, not measured
+      const server0 = cpuSeconds(server.pid);
+      const client0 = process.cpuUsage();
+      results[kind].push(await multipart(server.served, data, round));
+      if (kind === 'local') {
+        serverCpu += cpuSeconds(server.pid) - server0;
+        const c = process.cpuUsage(client0);
+        clientCpu += (c.user + c.system) / 1e6;
+      }
+    } finally {
+      await server.stop();
     }
+  };
+  try {
+    const steps = ['local', 's3rver', 'limit'] as const;
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[(round + i) % steps.length];
+        if (step === 'limit') results.limit.push(await limit.measure(src, data.length, PART, dir('multipart-limit')));
+        else await upload(step, round);
+      }
+    }
+  } finally {
+    await limit.stop();
+    rmSync(src);
   }
-  rmSync(src);
-  const mp = median(uploads);
-  const copy = median(copies);
+  const mp = median(results.local);
+  const peer = median(results.s3rver);
+  const physical = median(results.limit);
   console.log(
-    `256 MiB multipart upload (8 MiB parts, 4 in parallel), medians of ${ROUNDS} alternating rounds (ABBA): ${mp.toFixed(0)} MB/s ${list(uploads)}; plain file copy (read+write+fsync) ${copy.toFixed(0)} MB/s ${list(copies)}; ratio ${(mp / copy).toFixed(2)}  (goal >= 0.5)`,
+    `256 MiB multipart upload (8 MiB parts, 4 in parallel), medians of ${ROUNDS} rotating rounds, each upload on a fresh server; load average ${startLoad} at the start:\n` +
+      `  local cloud ${mp.toFixed(0)} MB/s ${list(results.local)}   s3rver ${peer.toFixed(0)} MB/s ${list(results.s3rver)}\n` +
+      `  physical limit (one process, ${limit.threads} threads: read + MD5 + SHA-256 + write + fsync of each part) ${physical.toFixed(0)} MB/s ${list(results.limit)}\n` +
+      `  ratio to the limit ${(mp / physical).toFixed(2)} (goal ≥ 0.8: ${verdict(mp / physical >= 0.8)}); ratio to s3rver ${(mp / peer).toFixed(2)} (goal ≥ 2: ${verdict(mp / peer >= 2)})`,
   );
-  console.log(`  CPU per upload: server ${(serverCpu / ROUNDS).toFixed(2)} s, client ${(clientCpu / ROUNDS).toFixed(2)} s; load average ${load()}`);
+  console.log(`  CPU per local-cloud upload: server ${(serverCpu / ROUNDS).toFixed(2)} s, client ${(clientCpu / ROUNDS).toFixed(2)} s; load average ${load()}`);
 }
 
 const mode = process.argv[2];

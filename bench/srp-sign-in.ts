@@ -2,21 +2,25 @@
  * Full SRP sign-ins against the local cloud's user pool (InitiateAuth
  * USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER → tokens),
  * sequential and with concurrent clients, beside two baselines measured in
- * the same run:
- *  - the raw speed of the server's modular exponentiations (3 per sign-in,
- *    3072-bit modulus, 256-bit exponents, one core): the limit (goal: the
- *    loaded server, with concurrent clients, ≥ 70% of it);
+ * the same run, on the same machine:
+ *  - the limit: the server's three modular exponentiations per sign-in
+ *    (3072-bit modulus, 256-bit exponents, OpenSSL) run flat out on as many
+ *    threads as the server's crypto pool has (bench/lib/modexp-limit.ts)
+ *    (goal: the server with 8 clients ≥ 0.7 × it);
  *  - cognito-local's USER_PASSWORD_AUTH sign-ins (no SRP at all) under the
  *    same load (goal: ≥ 1.5× its rate).
+ * Every measured load runs on a server started for it on new state (a new
+ * state directory; a new cognito-local directory, whose JSON database
+ * cognito-local rewrites whole on every sign-in, so it slows as it grows),
+ * its users created and 20 sign-ins warmed up before timing.
  * The server runs in its own process (`npm run localcloud`'s main.ts); the
  * client computes SRP with OpenSSL and reuses its ephemeral key, so it costs
- * one modexp per sign-in and is not the bottleneck.
+ * one modexp per sign-in.
  *
- *   npx tsx bench/srp-sign-in.ts [--sequential 300] [--concurrent 8] [--per-client 100] [--rounds 3]
- */
+ *   npx tsx bench/srp-sign-in.ts [--sequential 300] [--concurrent 8] [--per-client 100] [--rounds 3] */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -24,6 +28,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeTestAssembly } from '../localcloud/cognito-idp/testing';
 import { g, k, modPow, N, padHex, srpPoolName, srpTimestamp } from '../localcloud/services/srp';
+import { modexpLimit } from './lib/modexp-limit';
 
 const { values } = parseArgs({
   options: {
@@ -185,20 +190,6 @@ function startProcess(command: string[], options: { cwd?: string; env?: NodeJS.P
   });
 }
 
-/** Time per set of the server's three modexps per sign-in: g^b, v^u, (A·v^u)^b, each with a 256-bit exponent. */
-function modexpLimit(sets: number): number {
-  const v = modPow(g, BigInt(`0x${randomBytes(32).toString('hex')}`));
-  const A = modPow(g, BigInt(`0x${randomBytes(32).toString('hex')}`));
-  const started = performance.now();
-  for (let i = 0; i < sets; i++) {
-    const b = BigInt(`0x${randomBytes(32).toString('hex')}`);
-    const u = BigInt(`0x${randomBytes(32).toString('hex')}`);
-    modPow(g, b);
-    modPow((A * modPow(v, u)) % N, b);
-  }
-  return sets / ((performance.now() - started) / 1000);
-}
-
 /** The same three modexps with BigInt arithmetic, to show why OpenSSL does them. */
 function bigintModPow(base: bigint, exponent: bigint): bigint {
   let result = 1n;
@@ -221,30 +212,39 @@ function bigintLimit(sets: number): number {
   return sets / ((performance.now() - started) / 1000);
 }
 
-/** A server under test: how to sign in once, its process, how to stop it. */
+/** A server under test, freshly started on its own new state: how to sign in once, its process, how to stop it. */
 interface Target {
   signIn(i: number): Promise<void>;
   pid: number;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
-async function setUpLocalCloud(root: string): Promise<Target> {
-  const assemblyDir = join(root, 'cdk.out');
-  writeTestAssembly(assemblyDir, { MfaConfiguration: 'OFF' });
+/** Stops a child process and waits until it is gone (so the next round starts on idle cores). */
+function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** The bench users' emails. */
+const emails = Array.from({ length: USERS }, (_, i) => `bench${i}@example.com`);
+
+/** The local cloud in its own process, on a new state directory under `dir`; the users are signed up before it is timed. */
+async function setUpLocalCloud(dir: string, assemblyDir: string): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = await startProcess([process.execPath, ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : []), '--import', 'tsx', 'localcloud/main.ts', '--assembly', assemblyDir, '--port', String(port)], {
-    env: { LOCALCLOUD_STATE: join(root, 'state') },
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE] : [];
+  const child = await startProcess([process.execPath, ...profile, '--import', 'tsx', 'localcloud/main.ts', '--assembly', assemblyDir, '--port', String(port)], {
+    env: { LOCALCLOUD_STATE: join(dir, 'state') },
     ready: /listening on/,
   });
   try {
-    const pools = await (await fetch(`${url}/_localcloud/outbox`)).json(); // warm the connection
-    void pools;
     const { loadCloudAssembly } = await import('../localcloud/provisioning/cloud-assembly');
     const assembly = loadCloudAssembly(assemblyDir);
     const poolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
     const clientId = assembly.ofType('AWS::Cognito::UserPoolClient')[0].ref;
-    const emails = Array.from({ length: USERS }, (_, i) => `bench${i}@example.com`);
     for (const email of emails) {
       await call(url, 'SignUp', { ClientId: clientId, Username: email, Password: PASSWORD });
       const outbox = await (await fetch(`${url}/_localcloud/outbox`)).json();
@@ -262,20 +262,19 @@ async function setUpLocalCloud(root: string): Promise<Target> {
       });
       if (!done.AuthenticationResult?.AccessToken) throw new Error('no tokens');
     };
-    await load(1, 20, child.pid!, signIn); // warm-up: JIT, caches, the users' g^x
-    return { signIn, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+    await load(1, WARM_UP, child.pid!, signIn); // JIT, the workers, the users' g^x in the client
+    return { signIn, pid: child.pid!, stop: () => stopProcess(child) };
   } catch (error) {
-    child.kill('SIGTERM');
+    await stopProcess(child);
     throw error;
   }
 }
 
-async function setUpCognitoLocal(root: string): Promise<Target> {
+/** cognito-local in its own process, in a new directory (so a new .cognito/ database); the users are created before it is timed. */
+async function setUpCognitoLocal(dir: string): Promise<Target> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const cwd = join(root, 'cognito-local');
-  rmSync(cwd, { recursive: true, force: true });
-  const { mkdirSync } = await import('node:fs');
+  const cwd = join(dir, 'cognito-local');
   mkdirSync(cwd, { recursive: true });
   const child = await startProcess([process.execPath, join(process.cwd(), 'node_modules/cognito-local/lib/bin/start.js')], {
     cwd,
@@ -285,8 +284,7 @@ async function setUpCognitoLocal(root: string): Promise<Target> {
   try {
     const { UserPool } = await call(url, 'CreateUserPool', { PoolName: 'bench' });
     const { UserPoolClient } = await call(url, 'CreateUserPoolClient', { UserPoolId: UserPool.Id, ClientName: 'bench' });
-    const users = Array.from({ length: USERS }, (_, i) => `bench${i}@example.com`);
-    for (const username of users) {
+    for (const username of emails) {
       await call(url, 'AdminCreateUser', { UserPoolId: UserPool.Id, Username: username, TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' });
       await call(url, 'AdminSetUserPassword', { UserPoolId: UserPool.Id, Username: username, Password: PASSWORD, Permanent: true });
     }
@@ -294,81 +292,110 @@ async function setUpCognitoLocal(root: string): Promise<Target> {
       const done = await call(url, 'InitiateAuth', {
         ClientId: UserPoolClient.ClientId,
         AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: users[i % users.length], PASSWORD },
+        AuthParameters: { USERNAME: emails[i % emails.length], PASSWORD },
       });
       if (!done.AuthenticationResult?.AccessToken) throw new Error(`no tokens: ${JSON.stringify(done)}`);
     };
-    await load(1, 20, child.pid!, signIn);
-    return { signIn, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+    await load(1, WARM_UP, child.pid!, signIn);
+    return { signIn, pid: child.pid!, stop: () => stopProcess(child) };
   } catch (error) {
-    child.kill('SIGTERM');
+    await stopProcess(child);
     throw error;
   }
 }
 
-/** Both loads on a target. */
-async function measure(target: Target) {
-  return {
-    sequential: await load(1, SEQUENTIAL, target.pid, target.signIn),
-    concurrent: await load(CONCURRENCY, PER_CLIENT, target.pid, target.signIn),
-  };
-}
+/** Sign-ins before timing, on each fresh server: JIT and caches. cognito-local keeps their refresh tokens too, so both sides start with as many. */
+const WARM_UP = 20;
 
 /** The run with the highest rate: on a shared machine, the one least disturbed by other work. */
 const best = (runs: Run[]): Run => runs.reduce((a, b) => (b.rate > a.rate ? b : a));
+const range = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 
 const root = mkdtempSync(join(tmpdir(), 'bench-srp-'));
-const targets: Target[] = [];
+const limitPool = await modexpLimit();
+let measured = 0;
 try {
-  const ours = await setUpLocalCloud(root);
-  targets.push(ours);
-  let theirs: Target | undefined;
+  const assemblyDir = join(root, 'cdk.out');
+  writeTestAssembly(assemblyDir, { MfaConfiguration: 'OFF' });
+  /** One measured load on a server started for it alone, on new state; the state is deleted after. */
+  const fresh = async (setUp: (dir: string) => Promise<Target>, clients: number, perClient: number): Promise<Run> => {
+    const dir = join(root, `round-${measured++}`);
+    const target = await setUp(dir);
+    try {
+      return await load(clients, perClient, target.pid, target.signIn);
+    } finally {
+      await target.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const sides = {
+    ours: (dir: string) => setUpLocalCloud(dir, assemblyDir),
+    theirs: (dir: string) => setUpCognitoLocal(dir),
+  };
+  let cognitoLocal = true;
   try {
-    theirs = await setUpCognitoLocal(root);
-    targets.push(theirs);
+    await sides.theirs(join(root, 'probe')).then((target) => target.stop());
   } catch (error) {
+    cognitoLocal = false;
     console.log(`cognito-local baseline unavailable: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
   }
-  // Rounds interleave every measurement, so background load on the machine hits them alike.
+  // Rounds interleave every measurement (the limit, then each side, alternating which goes first), so background
+  // load on the shared machine hits them alike. Every load runs on a server started for it, on new state.
   const limits: number[] = [];
+  const loads: number[] = [];
   const runs = { ours: { sequential: [] as Run[], concurrent: [] as Run[] }, theirs: { sequential: [] as Run[], concurrent: [] as Run[] } };
   for (let round = 0; round < ROUNDS; round++) {
-    limits.push(modexpLimit(300));
-    const o = await measure(ours);
-    runs.ours.sequential.push(o.sequential);
-    runs.ours.concurrent.push(o.concurrent);
-    if (theirs) {
-      const t = await measure(theirs);
-      runs.theirs.sequential.push(t.sequential);
-      runs.theirs.concurrent.push(t.concurrent);
+    loads.push(loadavg()[0]);
+    limits.push(await limitPool.measure(1000));
+    const order = (round % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours']) as ('ours' | 'theirs')[];
+    for (const side of order) {
+      if (side === 'theirs' && !cognitoLocal) continue;
+      runs[side].sequential.push(await fresh(sides[side], 1, SEQUENTIAL));
+      runs[side].concurrent.push(await fresh(sides[side], CONCURRENCY, PER_CLIENT));
     }
   }
   const limit = Math.max(...limits);
+  const single = limitPool.single(1000);
   const bigint = bigintLimit(30);
   const oursSeq = best(runs.ours.sequential);
   const oursConc = best(runs.ours.concurrent);
   const fmt = (r: Run) =>
     `${r.rate.toFixed(0).padStart(5)} sign-ins/s   p50 ${r.p50.toFixed(2)} ms   p99 ${r.p99.toFixed(2)} ms   CPU/sign-in: server ${r.serverCpu.toFixed(2)} ms, client ${r.clientCpu.toFixed(2)} ms   (${r.count})`;
-  console.log(`\nSRP sign-in benchmark (InitiateAuth USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER), best of ${ROUNDS} interleaved rounds, ${availableParallelism()} CPUs, load average ${loadavg()[0].toFixed(1)}`);
-  console.log(`modexp limit (3 × 3072-bit, 256-bit exponents, OpenSSL): ${limit.toFixed(0)} sign-ins/s   [BigInt: ${bigint.toFixed(0)}/s, OpenSSL ${(limit / bigint).toFixed(1)}× faster]`);
-  console.log(`local cloud, sequential:                        ${fmt(oursSeq)}`);
-  console.log(`local cloud, ${CONCURRENCY} concurrent clients:             ${fmt(oursConc)}`);
-  // The limit is a throughput (one core's modexps per second), so the goal applies to the loaded server. A lone
-  // sequential client also waits, on every sign-in, for its own modexp (512-bit exponent) and two round trips.
+  const list = (xs: number[]) => `[${xs.map((x) => x.toFixed(0)).join(', ')}]`;
+  const rates = (rs: Run[]) => list(rs.map((r) => r.rate));
   console.log(
-    `\nratio to the modexp limit: concurrent ${((oursConc.rate / limit) * 100).toFixed(0)}%   (goal ≥ 70%); ` +
-      `sequential ${((oursSeq.rate / limit) * 100).toFixed(0)}% (latency-bound: the client's own modexp and two round trips per sign-in)`,
+    `\nSRP sign-in benchmark (InitiateAuth USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER), best of ${ROUNDS} interleaved rounds, ` +
+      `each load on a freshly started server with new state; ${availableParallelism()} CPUs, load average ${range(loads)} at the rounds' starts, ${loadavg()[0].toFixed(1)} at the end`,
   );
-  console.log(`modexp share of the server's CPU per sign-in: ${((1000 / limit / oursConc.serverCpu) * 100).toFixed(0)}%`);
-  if (theirs) {
+  console.log(
+    `modexp limit (3 × 3072-bit, 256-bit exponents, OpenSSL) on ${limitPool.threads} threads at once, as the server's crypto pool: ${limit.toFixed(0)} sign-ins/s ${list(limits)}` +
+      `   [one thread: ${single.toFixed(0)}/s; BigInt on one thread: ${bigint.toFixed(0)}/s]`,
+  );
+  console.log(`local cloud, sequential:                        ${fmt(oursSeq)}   ${rates(runs.ours.sequential)}`);
+  console.log(`local cloud, ${CONCURRENCY} concurrent clients:             ${fmt(oursConc)}   ${rates(runs.ours.concurrent)}`);
+  // The limit is a throughput (the machine's modexps per second), so the goal applies to the loaded server. A lone
+  // sequential client also waits, on every sign-in, for its own modexp (512-bit exponent) and two round trips.
+  const toLimit = oursConc.rate / limit;
+  console.log(
+    `\nratio to the modexp limit: ${CONCURRENCY} clients ${toLimit.toFixed(2)}  (goal ≥ 0.70: ${verdict(toLimit >= 0.7)}); ` +
+      `sequential ${(oursSeq.rate / limit).toFixed(2)} (no goal: latency-bound, the client's own modexp and two round trips per sign-in)`,
+  );
+  console.log(`modexp share of the server's CPU per sign-in: ${((1000 / single / oursConc.serverCpu) * 100).toFixed(0)}% (one thread's time for the three modexps over the server's CPU time per sign-in)`);
+  if (cognitoLocal) {
     const theirSeq = best(runs.theirs.sequential);
     const theirConc = best(runs.theirs.concurrent);
-    console.log(`cognito-local USER_PASSWORD_AUTH, sequential:   ${fmt(theirSeq)}`);
-    console.log(`cognito-local USER_PASSWORD_AUTH, ${CONCURRENCY} clients:    ${fmt(theirConc)}`);
-    console.log(`ratio to cognito-local: sequential ${(oursSeq.rate / theirSeq.rate).toFixed(2)}×, concurrent ${(oursConc.rate / theirConc.rate).toFixed(2)}×   (goal ≥ 1.5×); server CPU per sign-in ${(theirConc.serverCpu / oursConc.serverCpu).toFixed(2)}× less`);
+    console.log(`cognito-local USER_PASSWORD_AUTH, sequential:   ${fmt(theirSeq)}   ${rates(runs.theirs.sequential)}`);
+    console.log(`cognito-local USER_PASSWORD_AUTH, ${CONCURRENCY} clients:    ${fmt(theirConc)}   ${rates(runs.theirs.concurrent)}`);
+    const seq = oursSeq.rate / theirSeq.rate;
+    const conc = oursConc.rate / theirConc.rate;
+    console.log(
+      `ratio to cognito-local: sequential ${seq.toFixed(2)}× (goal ≥ 1.5×: ${verdict(seq >= 1.5)}), ${CONCURRENCY} clients ${conc.toFixed(2)}× (goal ≥ 1.5×: ${verdict(conc >= 1.5)}); ` +
+        `server CPU per sign-in ${(theirConc.serverCpu / oursConc.serverCpu).toFixed(2)}× less`,
+    );
   }
 } finally {
-  for (const target of targets) target.stop();
+  await limitPool.stop();
   agent.destroy();
   rmSync(root, { recursive: true, force: true });
 }

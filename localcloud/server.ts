@@ -1,15 +1,20 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
 import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
 import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
 import { createS3Service } from './s3';
+import { refuseConnect } from './s3/errors';
+import { createStsService } from './sts';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
+import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol } from './http/front-door';
 import { answerPreflight, applyCors, isLoopbackHost, isLoopbackOrigin, sendAwsJsonError, sendJson } from './http/http';
+import { createQueryProtocolFallback } from './http/query-protocol';
 import { loadCloudAssembly } from './provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from './provisioning/types';
 import { systemClock, type Clock } from './services/clock';
@@ -70,9 +75,9 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       iam: ctx.iam,
       now: () => ctx.clock.now(),
       verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
-      // Logins keys are the id token's issuer without scheme: locally `localhost:<port>/<poolId>`.
-      providerAliases: (providerName) => [ctx.cognitoIdp.issuer(providerName.split('/').pop()!).replace(/^\w+:\/\//, '')],
     }), // AWSCognitoIdentityService.*
+    createStsService({ iam: ctx.iam, now: () => ctx.clock.now() }), // query protocol (Action=...), signed for sts or unsigned
+    createQueryProtocolFallback(), // Action=...&Version=... no service above claims (IAM, CloudFormation): XML 501
     createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
   ];
 }
@@ -121,9 +126,23 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   services = registerServices(ctx, () => services);
 
   const listener = async (req: IncomingMessage, res: ServerResponse) => {
-    if (!isLoopbackHost(req.headers.host, options.host)) {
-      return sendAwsJsonError(res, 403, 'AccessDeniedException', `The local cloud only answers requests addressed to localhost, not ${req.headers.host}.`);
+    const protocol = wireProtocol(req);
+    stampRequestId(res, protocol);
+    const refuse = (message: string) => {
+      req.resume();
+      sendProtocolError(req, res, protocol, 403, { json: 'AccessDeniedException', xml: 'AccessDenied' }, message);
+    };
+    if (hostHeaderCount(req) !== 1) {
+      // Two Host headers name two targets (request smuggling; a rebinding check read on the wrong one).
+      res.setHeader('Connection', 'close');
+      return sendProtocolError(req, res, protocol, 400, { json: 'BadRequest', xml: 'InvalidRequest' }, 'An HTTP/1.1 request must carry exactly one Host header.');
     }
+    if (!isLoopbackHost(req.headers.host, options.host)) {
+      return refuse(`The local cloud only answers requests addressed to localhost, not ${String(req.headers.host).slice(0, 200)}.`);
+    }
+    // Before anything acts: a page of another site may neither change nor read the local cloud.
+    const crossSite = crossSiteRefusal(req, options.host);
+    if (crossSite) return refuse(crossSite);
     applyCors(req, res);
     if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !isBucketPreflight(req)) {
       return answerPreflight(req, res);
@@ -133,20 +152,21 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
       if (!service) return sendAwsJsonError(res, 404, 'UnknownOperationException', `The local cloud has no service for ${req.method} ${req.url}.`);
       await service.handle(req, res);
     } catch (error) {
-      console.error(`localcloud: ${req.method} ${req.url} failed:`, error);
-      if (!res.headersSent) sendAwsJsonError(res, 500, 'InternalFailure', 'The local cloud failed to process the request; see its console.');
-      else res.end();
+      // The last resort: every service answers its own errors, so reaching here is a bug to fix.
+      console.error(`localcloud: ${req.method} ${req.url} failed (unhandled, answered 500):`, error);
+      sendProtocolError(req, res, protocol, 500, { json: 'InternalFailure' }, 'The local cloud failed to process the request; see its console.');
     }
   };
 
   const host = options.host ?? DEFAULT_HOST;
-  const primary = createServer(listener);
+  const serve = () => createServer(listener).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
+  const primary = serve();
   await listen(primary, options.port ?? DEFAULT_PORT, host);
   const port = (primary.address() as AddressInfo).port;
   const servers = [primary];
   // "localhost" may resolve to ::1 first (browsers, Node's fetch): answer there too, still loopback only.
   if (host === DEFAULT_HOST) {
-    const ipv6 = createServer(listener);
+    const ipv6 = serve();
     await listen(ipv6, port, '::1').then(() => servers.push(ipv6), () => undefined);
   }
   url = `http://${host === DEFAULT_HOST || host === '::1' ? 'localhost' : host}:${port}`;
@@ -179,6 +199,12 @@ function isBucketPreflight(req: IncomingMessage): boolean {
   if ((req.url ?? '/').startsWith('/_localcloud/')) return false;
   const requested = String(req.headers['access-control-request-headers'] ?? '').toLowerCase();
   return !requested.split(',').some((h) => h.trim() === 'x-amz-target');
+}
+
+function hostHeaderCount(req: IncomingMessage): number {
+  let n = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === 'host') n++;
+  return n;
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

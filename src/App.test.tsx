@@ -1,33 +1,36 @@
 import { act, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeUser, renderWithUser } from './testing/render-with-user';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-// Pages are replaced so the test sees routing and code-splitting decisions only.
-const loaded = vi.hoisted(() => new Set<string>());
-vi.mock('./features/files/FilesPage', () => {
-  loaded.add('files');
-  return { default: () => <h1>Files page</h1> };
-});
-vi.mock('./features/files/PublicFilesPage', () => {
-  loaded.add('public');
-  return { default: () => <h1>Public files page</h1> };
-});
-vi.mock('./features/profile/ProfilePage', () => {
-  loaded.add('profile');
-  return { default: () => <h1>Profile page</h1> };
-});
-vi.mock('./features/admin/AdminPage', () => {
-  loaded.add('admin');
-  return { default: () => <h1>Admin page</h1> };
-});
-vi.mock('./features/auth/SignInPage', () => ({ SignInPage: () => <h1>Sign-in form</h1> }));
+// Pages are replaced so the test sees routing and code-splitting decisions only. A page module is
+// evaluated (and so `loaded`) the first time App's lazy() imports it in the test's module graph.
+const loaded = new Set<string>();
+const page = (name: string, heading: string) => () => {
+  loaded.add(name);
+  return { default: () => <h1>{heading}</h1> };
+};
 
-import { App } from './App';
-import { navigate } from './router';
+let App: typeof import('./App').App;
+let navigate: typeof import('./router').navigate;
+let fakeUser: typeof import('./testing/render-with-user').fakeUser;
+let renderWithUser: typeof import('./testing/render-with-user').renderWithUser;
 
 describe('App routing', () => {
-  afterEach(() => act(() => navigate('/')));
+  // Each test gets a module graph of its own, so what one test's routes loaded (lazy() imports a
+  // page once per graph) is not another's, and starts at /: no test depends on which ran before.
+  beforeEach(async () => {
+    vi.resetModules();
+    loaded.clear();
+    vi.doMock('./features/files/FilesPage', page('files', 'Files page'));
+    vi.doMock('./features/files/PublicFilesPage', page('public', 'Public files page'));
+    vi.doMock('./features/profile/ProfilePage', page('profile', 'Profile page'));
+    vi.doMock('./features/admin/AdminPage', page('admin', 'Admin page'));
+    vi.doMock('./features/auth/SignInPage', () => ({ SignInPage: () => <h1>Sign-in form</h1> }));
+    window.history.replaceState(null, '', '/');
+    ({ App } = await import('./App'));
+    ({ navigate } = await import('./router'));
+    ({ fakeUser, renderWithUser } = await import('./testing/render-with-user'));
+  });
 
   it('shows the sign-in form to visitors without loading any signed-in page', async () => {
     renderWithUser(<App local />, fakeUser({ status: 'signedOut', user: null }));
@@ -40,7 +43,7 @@ describe('App routing', () => {
     act(() => navigate('/public'));
     renderWithUser(<App local />, fakeUser({ status: 'signedOut', user: null }));
     expect(await screen.findByRole('heading', { name: 'Public files page' })).toBeInTheDocument();
-    expect(loaded.has('files')).toBe(false);
+    expect([...loaded]).toEqual(['public']);
   });
 
   it('shows the session error after a failed token refresh', () => {
@@ -65,7 +68,7 @@ describe('App routing', () => {
     expect(document.title).toBe('Profile · Amplify Vault');
     act(() => navigate('/admin'));
     expect(screen.getByRole('alert')).toHaveTextContent('admin page is for members of the ADMINS group');
-    expect(loaded.has('admin')).toBe(false);
+    expect([...loaded].sort()).toEqual(['files', 'profile']);
   });
 
   it('gives ADMINS the admin page and signs out', async () => {
@@ -74,6 +77,7 @@ describe('App routing', () => {
     renderWithUser(<App local />, me);
     await user.click(screen.getByRole('link', { name: 'Admin' }));
     expect(await screen.findByRole('heading', { name: 'Admin page' })).toBeInTheDocument();
+    expect(loaded.has('admin')).toBe(true);
     expect(screen.getByText('Signed in as alice@example.com')).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(me.signOut).toHaveBeenCalledWith();

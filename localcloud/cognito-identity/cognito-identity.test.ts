@@ -141,7 +141,10 @@ describe('cognito-identity through @aws-sdk/client-cognito-identity', () => {
     const bad = await post('AWSCognitoIdentityService.GetId', '{not json');
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ __type: 'SerializationException' });
-    const unknown = await post('AWSCognitoIdentityService.DeleteIdentityPool', '{}');
+    const notEmulated = await post('AWSCognitoIdentityService.DeleteIdentityPool', '{}');
+    expect(notEmulated.status).toBe(501);
+    expect(await notEmulated.json()).toMatchObject({ __type: 'UnsupportedOperationException', message: 'The local cloud does not implement AWSCognitoIdentityService.DeleteIdentityPool.' });
+    const unknown = await post('AWSCognitoIdentityService.NoSuchOperation', '{}');
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ __type: 'UnknownOperationException' });
     const missing = await post('AWSCognitoIdentityService.GetCredentialsForIdentity', '{}');

@@ -1,7 +1,9 @@
+import { AwsJsonError } from '../http/http';
+
 /** A cognito-identity error, sent as `{"__type","message"}` with its HTTP status. */
-export class CognitoIdentityError extends Error {
+export class CognitoIdentityError extends AwsJsonError {
   constructor(
-    readonly type:
+    type:
       | 'NotAuthorizedException'
       | 'ResourceNotFoundException'
       | 'InvalidParameterException'
@@ -13,8 +15,11 @@ export class CognitoIdentityError extends Error {
       | 'SerializationException'
       | 'InternalErrorException',
     message: string,
-    readonly status = 400,
+    status = 400,
   ) {
-    super(message);
+    super(type, message, status);
+  }
+  get type(): string {
+    return this.code;
   }
 }

@@ -15,8 +15,6 @@ export function createCognitoIdentityService(options: {
   db: Db;
   iam: IamServices;
   verifyIdToken: IdTokenVerifier;
-  /** Other Logins keys that name a provider (e.g. the local user pool's issuer without its scheme). */
-  providerAliases?: (providerName: string) => string[];
   now?: () => Date;
 }) {
   const now = options.now ?? (() => new Date());
@@ -27,7 +25,6 @@ export function createCognitoIdentityService(options: {
     identities: new IdentityStore(options.db, now),
     credentials: options.iam.credentials,
     verifyIdToken: options.verifyIdToken,
-    providerAliases: options.providerAliases,
     now,
   });
   return {

@@ -35,12 +35,9 @@ export async function verifyLogins(services: IdentityServices, pool: IdentityPoo
     if (typeof token !== 'string' || token.length === 0 || token.length > 50_000) {
       throw new CognitoIdentityError('InvalidParameterException', `Invalid login token for ${providerName}.`);
     }
-    // The Logins key is the token's issuer without its scheme. Locally, the user pool's
-    // issuer is the local cloud's URL (`localhost:20005/<poolId>`): an alias of the
-    // provider name `cognito-idp.<region>.amazonaws.com/<poolId>` the templates declare.
-    const candidates = pool.cognitoProviders.filter(
-      (p) => p.providerName === providerName || (services.providerAliases?.(p.providerName) ?? []).includes(providerName),
-    );
+    // The Logins key is the provider name, `cognito-idp.<region>.amazonaws.com/<poolId>`:
+    // the token's issuer without its scheme.
+    const candidates = pool.cognitoProviders.filter((p) => p.providerName === providerName);
     if (candidates.length === 0) {
       if (providerName in pool.supportedLoginProviders) {
         throw new CognitoIdentityError('NotAuthorizedException', `Invalid login token. Tokens from ${providerName} cannot be verified by the local cloud (no network); sign in through the user pool instead.`);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, jsonObject, readBody, sendAwsJson } from '../http/http';
+import { operationNames, resolveOperation } from '../http/dispatch';
+import { AwsJsonError, BodyTooLargeError, jsonObject, readBody, sendAwsJson } from '../http/http';
 import { CognitoIdentityError } from './errors';
 import { GetCredentialsForIdentity } from './get-credentials-for-identity';
 import { GetId } from './get-id';
@@ -13,6 +14,14 @@ import type { IdentityServices } from './services';
  */
 const TARGET_PREFIX = 'AWSCognitoIdentityService.';
 const BODY_LIMIT = 256 * 1024;
+
+/** Every operation of the cognito-identity API (the others answer 501 UnsupportedOperationException). */
+const COGNITO_IDENTITY_OPERATIONS = operationNames(`
+  CreateIdentityPool DeleteIdentities DeleteIdentityPool DescribeIdentity DescribeIdentityPool GetCredentialsForIdentity
+  GetId GetIdentityPoolRoles GetOpenIdToken GetOpenIdTokenForDeveloperIdentity GetPrincipalTagAttributeMap ListIdentities
+  ListIdentityPools ListTagsForResource LookupDeveloperIdentity MergeDeveloperIdentities SetIdentityPoolRoles
+  SetPrincipalTagAttributeMap TagResource UnlinkDeveloperIdentity UnlinkIdentity UntagResource UpdateIdentityPool
+`);
 
 export function matchesCognitoIdentity(req: IncomingMessage): boolean {
   const target = req.headers['x-amz-target'];
@@ -28,15 +37,14 @@ export function createCognitoIdentityHandler(services: IdentityServices) {
     try {
       if (req.method !== 'POST') throw new CognitoIdentityError('SerializationException', 'Only POST is supported.');
       const operation = String(req.headers['x-amz-target']).slice(TARGET_PREFIX.length);
-      const handler = operations[operation];
       const body = await readJsonBody(req);
-      if (!handler) throw new CognitoIdentityError('UnknownOperationException', `Operation ${operation} is not supported by the local cloud.`);
+      const handler = resolveOperation(operations, operation, { targetPrefix: TARGET_PREFIX, serviceOperations: COGNITO_IDENTITY_OPERATIONS });
       const result = await handler(body);
       sendAwsJson(res, 200, result);
     } catch (e) {
-      if (e instanceof CognitoIdentityError) {
-        res.setHeader('x-amzn-errortype', e.type);
-        sendAwsJson(res, e.status, { __type: e.type, message: e.message });
+      if (e instanceof AwsJsonError) {
+        res.setHeader('x-amzn-errortype', e.code);
+        sendAwsJson(res, e.status, { __type: e.code, message: e.message });
       } else {
         console.error('[cognito-identity] internal error', e);
         sendAwsJson(res, 500, { __type: 'InternalErrorException', message: 'Internal error in the local cloud.' });

@@ -18,7 +18,5 @@ export interface IdentityServices {
   identities: IdentityStore;
   credentials: CredentialsStore;
   verifyIdToken: IdTokenVerifier;
-  /** Other Logins keys that name a provider (the local user pool's issuer without scheme). */
-  providerAliases?: (providerName: string) => string[];
   now: () => Date;
 }

@@ -55,30 +55,6 @@ export function spendSession(services: Pick<Services, 'sealer'>, session: string
   if (!session || !services.sealer.spend(SESSION_PURPOSE, session)) throw NotAuthorized(messages.invalidSession);
 }
 
-/** After 5 consecutive failures Cognito locks sign-in, 1 s at first, doubling up to 15 min. */
-const FREE_FAILURES = 5;
-const MAX_LOCK_SECONDS = 900;
-
-export function assertNotLockedOut(services: Pick<Services, 'clock'>, user: User): void {
-  if (user.lockedUntil > services.clock.now().getTime()) throw NotAuthorized(messages.attemptsExceeded);
-}
-
-export function recordFailedSignIn(services: Pick<Services, 'clock' | 'users' | 'pools'>, pool: UserPoolConfig, user: User): void {
-  user.failedSignIns += 1;
-  if (user.failedSignIns >= FREE_FAILURES) {
-    const seconds = Math.min(MAX_LOCK_SECONDS, 2 ** (user.failedSignIns - FREE_FAILURES));
-    user.lockedUntil = services.clock.now().getTime() + seconds * 1000;
-  }
-  services.users.update(pool, user);
-}
-
-function clearFailures(services: Pick<Services, 'users'>, pool: UserPoolConfig, user: User): void {
-  if (user.failedSignIns === 0 && user.lockedUntil === 0) return;
-  user.failedSignIns = 0;
-  user.lockedUntil = 0;
-  services.users.update(pool, user);
-}
-
 /** SECRET_HASH = Base64(HMAC-SHA256(clientSecret, username + clientId)), required when the client has a secret. */
 export function checkSecretHash(client: UserPoolClientConfig, username: string, secretHash: string | undefined): void {
   if (!client.clientSecret) return;
@@ -109,7 +85,9 @@ export function assertFlowAllowed(client: UserPoolClientConfig, flow: string): v
 }
 
 /**
- * The password is right: reset the failure count, then challenge for a new
+ * The password is right: unless the user is locked out meanwhile (a right
+ * password is refused then too) or disabled (said only now, to someone who
+ * knows the password), reset the failure count, then challenge for a new
  * password, the device (when the client names a tracked one) or MFA, or
  * finish the sign-in.
  */
@@ -121,7 +99,9 @@ export async function afterPasswordVerified(
   clientMetadata: Record<string, string>,
   deviceKey?: string,
 ): Promise<AuthResponse> {
-  clearFailures(services, pool, user);
+  services.lockouts.assertOpen(pool, user);
+  if (!user.enabled) throw NotAuthorized(messages.disabled);
+  services.lockouts.clear(pool, user);
   if (user.status === 'UNCONFIRMED') throw UserNotConfirmed(messages.notConfirmed);
   if (user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
   if (user.status === 'FORCE_CHANGE_PASSWORD') {

@@ -1,4 +1,3 @@
-import { assertNotLockedOut, recordFailedSignIn } from './auth-flow';
 import { NotAuthorized, messages } from './errors';
 import { signedIn } from './lookups';
 import { checkPasswordPolicy, isPassword, passwordVerifier } from './passwords';
@@ -9,11 +8,8 @@ export const ChangePassword: Target = (services) => async (_ctx, req) => {
   const { pool, user } = await signedIn(services, req);
   const previous = string(req, 'PreviousPassword');
   const proposed = string(req, 'ProposedPassword');
-  assertNotLockedOut(services, user);
-  if (!isPassword(pool, user, previous)) {
-    recordFailedSignIn(services, pool, user);
-    throw NotAuthorized(messages.incorrectCredentials);
-  }
+  services.lockouts.assertOpen(pool, user);
+  if (!isPassword(pool, user, previous)) throw services.lockouts.fail(pool, user, NotAuthorized(messages.incorrectCredentials));
   checkPasswordPolicy(pool.passwordPolicy, proposed, 'proposedPassword');
   Object.assign(user, passwordVerifier(pool, user.username, proposed), { failedSignIns: 0, lockedUntil: 0, updatedAt: services.clock.now().getTime() });
   services.users.update(pool, user);

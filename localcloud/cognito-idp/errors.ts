@@ -1,3 +1,4 @@
+import { notEmulatedMessage } from '../http/dispatch';
 import { AwsJsonError } from '../http/http';
 
 /**
@@ -25,6 +26,18 @@ export const UserLambdaValidation = error('UserLambdaValidationException');
 export const Unsupported = error('UnsupportedOperationException');
 export const Serialization = error('SerializationException');
 export const InvalidUserPoolConfiguration = error('InvalidUserPoolConfigurationException');
+export const UnsupportedTokenType = error('UnsupportedTokenTypeException');
+
+/**
+ * What Cognito has but the local cloud does not emulate (an operation, an
+ * auth flow, a challenge): UnsupportedOperationException naming it, with
+ * HTTP 501 — the local cloud's one status for "not emulated" (Cognito's own
+ * UnsupportedOperationException, e.g. RevokeToken on a client without
+ * revocation, stays a 400: `Unsupported`).
+ */
+export function notEmulated(what: string): CognitoError {
+  return new CognitoError('UnsupportedOperationException', notEmulatedMessage(what), 501);
+}
 
 export const messages = {
   incorrectCredentials: 'Incorrect username or password.',

@@ -10,6 +10,7 @@ import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
 import { createCodes } from './codes';
 import { createDevices } from './devices';
+import { createLockouts } from './lockout';
 import { createCognitoIdpRouter, TARGET_PREFIX } from './router';
 import { createPools, type Pools, type Services } from './services';
 import { createTokens, type TokenUse, type VerifiedToken } from './tokens';
@@ -30,7 +31,11 @@ export interface CognitoIdp {
    * Throws a CognitoError (NotAuthorizedException) with Cognito's message.
    */
   verifyToken(token: string, use?: TokenUse): Promise<VerifiedToken>;
-  /** The `iss` of a pool's tokens (`<url>/<poolId>`); `iss` without its scheme is the identity pools' Logins key. */
+  /**
+   * The `iss` of a pool's tokens, Cognito's: `https://cognito-idp.<region>.amazonaws.com/<poolId>`.
+   * Without its scheme it is the identity pools' Logins key. Its JWKS and discovery
+   * document are served locally under the issuer's path: `<local url>/<poolId>/.well-known/...`.
+   */
   issuer(poolId: string): string;
   /** A user by pool and sub (identity pools key users by sub). */
   userBySub(poolId: string, sub: string): User | undefined;
@@ -55,9 +60,9 @@ export function createCognitoIdp(deps: {
   const pools = createPools(buildUserPools(deps.assembly));
   const users = createUserStore(store);
   const codes = createCodes(store, clock, outbox, triggers);
-  const tokens = createTokens({ store, clock, keys, users, triggers, pools: pools.all, baseUrl: deps.baseUrl });
+  const tokens = createTokens({ store, clock, keys, users, triggers, pools: pools.all, region: deps.assembly.region });
   const devices = createDevices(store, clock);
-  const services: Services = { clock, store, pools, users, codes, devices, tokens, outbox, sealer: createSealer(keys.sealing, clock, store), triggers };
+  const services: Services = { clock, store, pools, users, codes, devices, lockouts: createLockouts(store, clock, users), tokens, outbox, sealer: createSealer(keys.sealing, clock, store), triggers };
   const route = createCognitoIdpRouter(services);
 
   const wellKnown = (req: IncomingMessage): { pool: UserPoolConfig; file: string } | undefined => {
@@ -83,15 +88,12 @@ export function createCognitoIdp(deps: {
       const known = wellKnown(req);
       if (!known) return route(req, res);
       if (known.file === 'jwks.json') return sendJson(res, 200, tokens.jwks());
-      const issuer = tokens.issuer(known.pool.id);
+      // Only what is served: no authorization, token, userinfo or revocation endpoints (there is no hosted UI).
       sendJson(res, 200, {
-        issuer,
-        jwks_uri: `${issuer}/.well-known/jwks.json`,
-        response_types_supported: ['code', 'token'],
+        issuer: tokens.issuer(known.pool.id),
+        jwks_uri: `${deps.baseUrl()}/${known.pool.id}/.well-known/jwks.json`,
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
-        scopes_supported: ['openid', 'email', 'phone', 'profile'],
-        token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       });
     },
   };

@@ -1,15 +1,7 @@
 import type { UserPoolClientConfig, UserPoolConfig } from '../provisioning/user-pools';
 import { isValidA, serverEphemeral } from '../services/srp';
-import {
-  afterPasswordVerified,
-  assertFlowAllowed,
-  assertNotLockedOut,
-  checkSecretHash,
-  likelyToFinish,
-  recordFailedSignIn,
-  type AuthResponse,
-} from './auth-flow';
-import { InvalidParameter, NotAuthorized, Unsupported, messages } from './errors';
+import { afterPasswordVerified, assertFlowAllowed, checkSecretHash, likelyToFinish, type AuthResponse } from './auth-flow';
+import { InvalidParameter, NotAuthorized, messages, notEmulated } from './errors';
 import { findUser } from './lookups';
 import { isPassword } from './passwords';
 import type { Services, Target } from './services';
@@ -29,6 +21,8 @@ export interface SrpState {
   B: string;
   /** Set when a device (not the password) is proving itself. */
   deviceKey?: string;
+  /** Set in a decoy challenge: the name, designating nobody, whose failures count toward its lockout. */
+  unknownName?: string;
 }
 export const SRP_PURPOSE = 'cognito-idp:srp';
 
@@ -57,7 +51,8 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
       checkSecretHash(client, username, parameters.SECRET_HASH);
       if (!isValidA(A)) throw InvalidParameter('Invalid SRP_A value.');
       if (client.preventUserExistenceErrors && !services.users.bySignInName(pool, username)) {
-        return decoyPasswordVerifier(services, pool.id, clientId, username, A);
+        services.lockouts.assertOpen(pool, username);
+        return decoyPasswordVerifier(services, pool, clientId, username, A);
       }
       const user = await startSignIn(services, pool, client, username, clientMetadata);
       const { b, B } = await serverEphemeral(user.verifier, A);
@@ -80,11 +75,13 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
       const username = param('USERNAME');
       const password = param('PASSWORD');
       checkSecretHash(client, username, parameters.SECRET_HASH);
-      const user = await startSignIn(services, pool, client, username, clientMetadata);
-      if (!isPassword(pool, user, password)) {
-        recordFailedSignIn(services, pool, user);
-        throw NotAuthorized(messages.incorrectCredentials);
+      if (client.preventUserExistenceErrors && !services.users.bySignInName(pool, username)) {
+        // Counted and locked out as a user's failures are: a lockout does not tell who exists.
+        services.lockouts.assertOpen(pool, username);
+        throw services.lockouts.fail(pool, username, NotAuthorized(messages.incorrectCredentials));
       }
+      const user = await startSignIn(services, pool, client, username, clientMetadata);
+      if (!isPassword(pool, user, password)) throw services.lockouts.fail(pool, user, NotAuthorized(messages.incorrectCredentials));
       return afterPasswordVerified(services, pool, client, user, clientMetadata, parameters.DEVICE_KEY);
     }
     case 'REFRESH_TOKEN_AUTH':
@@ -97,24 +94,32 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
     case 'ADMIN_USER_PASSWORD_AUTH':
       throw InvalidParameter(`Initiate Auth method not supported.`);
     default:
-      throw Unsupported(`The local cloud does not implement the ${flow} flow of InitiateAuth.`);
+      throw notEmulated(`the ${flow} flow of InitiateAuth`);
   }
 };
 
 /**
  * What an unknown user gets under PreventUserExistenceErrors: a challenge
- * shaped like a real one (stable salt and ids per name), which then fails
- * as a wrong password does.
+ * shaped like a real one, stable per name (salt, and the USER_ID_FOR_SRP a
+ * real user of this pool would have: a random-looking v4 UUID like a sub
+ * where the pool signs in with email or phone, else the name itself), which
+ * then fails as a wrong password does and counts toward the name's lockout.
  */
-async function decoyPasswordVerifier(services: Services, poolId: string, clientId: string, username: string, A: string): Promise<AuthResponse> {
-  const seed = services.sealer.digest(`decoy:${poolId}:${username.toLowerCase()}`);
+async function decoyPasswordVerifier(services: Services, pool: UserPoolConfig, clientId: string, username: string, A: string): Promise<AuthResponse> {
+  const seed = services.sealer.digest(`decoy:${pool.id}:${username.toLowerCase()}`);
   const { b, B } = await serverEphemeral(seed, A);
-  const id = `${seed.slice(0, 8)}-${seed.slice(8, 12)}-4${seed.slice(13, 16)}-a${seed.slice(17, 20)}-${seed.slice(20, 32)}`;
-  const state: SrpState = { poolId, clientId, username: '', A, b, B };
+  const id = pool.usernameAttributes.length ? decoySub(seed) : username;
+  const state: SrpState = { poolId: pool.id, clientId, username: '', A, b, B, unknownName: username };
   return {
     ChallengeName: 'PASSWORD_VERIFIER',
     ChallengeParameters: { SALT: seed.slice(32, 64), SECRET_BLOCK: services.sealer.seal(SRP_PURPOSE, state, 300), SRP_B: B, USERNAME: id, USER_ID_FOR_SRP: id },
   };
+}
+
+/** A v4 UUID from 32 hex digits of a digest: version 4 and the RFC 4122 variant (8, 9, a or b), as randomUUID makes subs. */
+export function decoySub(hex: string): string {
+  const variant = '89ab'[parseInt(hex.charAt(16), 16) % 4];
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The user signing in, once they exist, are enabled, not locked out, and the PreAuthentication trigger agrees. */
@@ -126,8 +131,10 @@ async function startSignIn(
   clientMetadata: Record<string, string>,
 ): Promise<User> {
   const user = findUser(services, pool, client, username, () => NotAuthorized(messages.incorrectCredentials));
-  if (!user.enabled) throw NotAuthorized(messages.disabled);
-  assertNotLockedOut(services, user);
+  // Under PreventUserExistenceErrors a disabled user is told so only once the password is right (afterPasswordVerified).
+  if (!user.enabled && !client.preventUserExistenceErrors) throw NotAuthorized(messages.disabled);
+  services.lockouts.assertOpen(pool, user);
+  if (!user.enabled) return user;
   await invokeTrigger(services.triggers, pool, 'PreAuthentication', 'PreAuthentication_Authentication', user, {
     clientId: client.clientId,
     request: { userAttributes: user.attributes, validationData: {}, userNotFound: false, clientMetadata },

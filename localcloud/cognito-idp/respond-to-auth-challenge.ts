@@ -2,20 +2,19 @@ import type { UserPoolConfig } from '../provisioning/user-pools';
 import { isValidA, parseSrpTimestamp, serverEphemeral, srpPoolName, verifyPasswordClaim } from '../services/srp';
 import {
   afterPasswordVerified,
-  assertNotLockedOut,
   challenge,
   finishSignIn,
   mfaOrFinish,
   openSession,
-  recordFailedSignIn,
   sealSession,
   smsChallenge,
   spendSession,
   userOf,
 } from './auth-flow';
 import { checkAttributes } from './attributes';
-import { CodeMismatch, InvalidParameter, NotAuthorized, ResourceNotFound, messages } from './errors';
+import { CodeMismatch, InvalidParameter, NotAuthorized, ResourceNotFound, messages, notEmulated } from './errors';
 import { SRP_PURPOSE, type SrpState } from './initiate-auth';
+import { CHALLENGE_NAMES } from './operations';
 import { checkPasswordPolicy, passwordVerifier } from './passwords';
 import type { Services, Target } from './services';
 import { totpMatches } from './totp';
@@ -84,10 +83,9 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       const code = response('SOFTWARE_TOKEN_MFA_CODE');
       const pending = openSession(services, session, clientId, ['SOFTWARE_TOKEN_MFA']);
       const user = userOf(services, pending);
-      assertNotLockedOut(services, user);
+      services.lockouts.assertOpen(pool, user);
       if (!user.totpSecret || !totpMatches(user.totpSecret, code, services.clock)) {
-        recordFailedSignIn(services, pool, user);
-        throw CodeMismatch('Invalid code received for user');
+        throw services.lockouts.fail(pool, user, CodeMismatch('Invalid code received for user'));
       }
       spendSession(services, session);
       return finishSignIn(services, pool, client, user, clientMetadata, pending.deviceKey);
@@ -96,12 +94,11 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       const code = response('SMS_MFA_CODE');
       const pending = openSession(services, session, clientId, ['SMS_MFA']);
       const user = userOf(services, pending);
-      assertNotLockedOut(services, user);
+      services.lockouts.assertOpen(pool, user);
       try {
         services.codes.check(pool, user, 'SMS_MFA', '', code);
       } catch {
-        recordFailedSignIn(services, pool, user);
-        throw CodeMismatch('Invalid code or auth state for the user.');
+        throw services.lockouts.fail(pool, user, CodeMismatch('Invalid code or auth state for the user.'));
       }
       services.codes.consume(pool, user, 'SMS_MFA', '');
       spendSession(services, session);
@@ -138,7 +135,11 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       return mfaOrFinish(services, pool, client, user, clientMetadata);
     }
     default:
-      throw InvalidParameter(`The local cloud does not support the ${name} challenge.`);
+      // Cognito's other challenges (CUSTOM_CHALLENGE, EMAIL_OTP, WEB_AUTHN, ...) belong to flows not emulated.
+      if (CHALLENGE_NAMES.includes(name)) throw notEmulated(`the ${name} challenge of RespondToAuthChallenge`);
+      throw InvalidParameter(
+        `1 validation error detected: Value '${name}' at 'challengeName' failed to satisfy constraint: Member must satisfy enum value set: [${CHALLENGE_NAMES.join(', ')}]`,
+      );
   }
 };
 
@@ -147,9 +148,14 @@ function passwordClaim(services: Services, pool: UserPoolConfig, clientId: strin
   response('USERNAME');
   const state = services.sealer.unseal<SrpState>(SRP_PURPOSE, response('PASSWORD_CLAIM_SECRET_BLOCK'));
   if (!state || state.clientId !== clientId || state.poolId !== pool.id) throw NotAuthorized(messages.incorrectCredentials);
+  if (state.unknownName !== undefined) {
+    // A decoy's claim fails as a wrong password does, and counts toward the name's lockout.
+    services.lockouts.assertOpen(pool, state.unknownName);
+    throw services.lockouts.fail(pool, state.unknownName, NotAuthorized(messages.incorrectCredentials));
+  }
   const user = services.users.byUsername(pool.id, state.username);
   if (!user) throw NotAuthorized(messages.incorrectCredentials);
-  assertNotLockedOut(services, user);
+  services.lockouts.assertOpen(pool, user);
   return { state, user };
 }
 
@@ -177,10 +183,8 @@ async function checkClaim(
       timestamp,
       signature: response('PASSWORD_CLAIM_SIGNATURE'),
     }));
-  if (!verified) {
-    recordFailedSignIn(services, pool, user);
-    throw NotAuthorized(messages.incorrectCredentials);
-  }
+  // Counted against the stored user as it is now: claims answered concurrently each count.
+  if (!verified) throw services.lockouts.fail(pool, user, NotAuthorized(messages.incorrectCredentials));
   // A SECRET_BLOCK proves one sign-in: the same claim sent again is refused.
   if (!services.sealer.spend(SRP_PURPOSE, response('PASSWORD_CLAIM_SECRET_BLOCK'))) throw NotAuthorized(messages.incorrectCredentials);
 }

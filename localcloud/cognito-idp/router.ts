@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, readBody, sendAwsJsonError, sendJson } from '../http/http';
+import { resolveOperation } from '../http/dispatch';
+import { AwsJsonError, BodyTooLargeError, readBody, sendAwsJsonError, sendJson } from '../http/http';
 import { AssociateSoftwareToken } from './associate-software-token';
 import { ChangePassword } from './change-password';
 import { ConfirmForgotPassword } from './confirm-forgot-password';
@@ -13,6 +14,7 @@ import { GetUser } from './get-user';
 import { GetUserAttributeVerificationCode } from './get-user-attribute-verification-code';
 import { GlobalSignOut } from './global-sign-out';
 import { InitiateAuth } from './initiate-auth';
+import { COGNITO_IDP_OPERATIONS } from './operations';
 import { ConfirmDevice } from './confirm-device';
 import { ForgetDevice } from './forget-device';
 import { GetDevice } from './get-device';
@@ -58,19 +60,6 @@ export const TARGETS: Record<string, Target> = {
   VerifyUserAttribute,
 };
 
-/**
- * Real Cognito operations the local cloud knows of but does not serve (the
- * administrative ones are in admin/, registered before this router): they
- * answer a clear error, never a fake success.
- */
-const KNOWN_UNIMPLEMENTED = [
-  'UpdateAuthEventFeedback',
-  'SetUserSettings', 'StartWebAuthnRegistration', 'CompleteWebAuthnRegistration', 'ListWebAuthnCredentials',
-  'DeleteWebAuthnCredential', 'GetUserAuthFactors', 'AdminInitiateAuth', 'AdminRespondToAuthChallenge',
-  'DescribeUserPool', 'DescribeUserPoolClient', 'ListUserPools', 'ListUserPoolClients', 'GetSigningCertificate',
-  'GetUICustomization',
-];
-
 export const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 
 export function createCognitoIdpRouter(services: Services) {
@@ -80,13 +69,9 @@ export function createCognitoIdpRouter(services: Services) {
     const operation = String(req.headers['x-amz-target'] ?? '').slice(TARGET_PREFIX.length);
     try {
       if (req.method !== 'POST') throw new CognitoError('InvalidAction', `${req.method} is not supported; use POST.`);
-      const handler = handlers.get(operation);
-      if (!handler) {
-        if (KNOWN_UNIMPLEMENTED.includes(operation)) {
-          throw new CognitoError('UnsupportedOperationException', `The local cloud does not implement ${TARGET_PREFIX}${operation}.`);
-        }
-        throw new CognitoError('UnknownOperationException', `Unknown operation ${TARGET_PREFIX}${operation}.`);
-      }
+      // Cognito operations the local cloud does not serve (the administrative ones it does are in
+      // admin/, registered before this router) say so (501), never a fake success; other names are unknown (400).
+      const handler = resolveOperation(handlers, operation, { targetPrefix: TARGET_PREFIX, serviceOperations: COGNITO_IDP_OPERATIONS });
       const body = await readBody(req);
       const input = requestObject(body);
       const output = await handler({ operation, sourceIp: req.socket.remoteAddress }, input);
@@ -99,7 +84,7 @@ export function createCognitoIdpRouter(services: Services) {
 
 /** The one place errors become wire responses: typed errors as themselves, anything else as a logged 500. */
 function sendError(res: ServerResponse, operation: string, error: unknown): void {
-  if (error instanceof CognitoError) return sendAwsJsonError(res, error.status, error.code, error.message);
+  if (error instanceof AwsJsonError) return sendAwsJsonError(res, error.status, error.code, error.message);
   if (error instanceof BodyTooLargeError) return sendAwsJsonError(res, 413, 'RequestEntityTooLargeException', error.message);
   console.error(`localcloud cognito-idp ${operation} failed:`, error);
   sendAwsJsonError(res, 500, 'InternalErrorException', 'The local cloud failed to process the request; see its console.');

@@ -6,6 +6,7 @@ import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
 import type { Codes } from './codes';
 import type { Devices } from './devices';
+import type { Lockouts } from './lockout';
 import { ResourceNotFound } from './errors';
 import type { Tokens } from './tokens';
 import type { UserStore } from './users';
@@ -18,6 +19,7 @@ export interface Services {
   users: UserStore;
   codes: Codes;
   devices: Devices;
+  lockouts: Lockouts;
   tokens: Tokens;
   outbox: Outbox;
   sealer: Sealer;

@@ -125,7 +125,7 @@ export async function startTestCloud(options: Partial<StartOptions> & { pool?: R
  * A minimal SRP client (the same math as aws-amplify's): starts USER_SRP_AUTH
  * and returns the PASSWORD_VERIFIER answer, for tests that replay or tamper with it.
  */
-export async function passwordVerifierAnswer(t: TestCloud, username: string, password: string): Promise<RespondToAuthChallengeCommandInput> {
+export async function passwordVerifierAnswer(t: TestCloud, username: string, password: string, now = new Date()): Promise<RespondToAuthChallengeCommandInput> {
   const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
   const hashHex = (hex: string) => sha(Buffer.from(hex, 'hex'));
   const a = BigInt(`0x${randomBytes(32).toString('hex')}`);
@@ -139,7 +139,7 @@ export async function passwordVerifierAnswer(t: TestCloud, username: string, pas
   const S = modPow((((B - k * modPow(g, x)) % N) + N) % N, a + u * x);
   const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex')).update(Buffer.from(padHex(S), 'hex')).digest();
   const key = createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key'), Buffer.from([1])])).digest().subarray(0, 16);
-  const timestamp = srpTimestamp(new Date());
+  const timestamp = srpTimestamp(now);
   const signature = createHmac('sha256', key)
     .update(Buffer.concat([Buffer.from(poolName), Buffer.from(p.USER_ID_FOR_SRP), Buffer.from(p.SECRET_BLOCK, 'base64'), Buffer.from(timestamp)]))
     .digest('base64');

@@ -36,7 +36,10 @@ export interface VerifiedToken {
 }
 
 export interface Tokens {
-  /** The `iss` of a pool's tokens: `<local cloud URL>/<poolId>`. */
+  /**
+   * The `iss` of a pool's tokens: Cognito's own, `https://cognito-idp.<region>.amazonaws.com/<poolId>`,
+   * so that `iss` without its scheme is the provider name identity pools and backends expect.
+   */
   issuer(poolId: string): string;
   jwks(): { keys: object[] };
   /**
@@ -108,6 +111,9 @@ const PREPARED_PER_USER = 4;
 /** Users (and clients) with signed-ahead sets; the least recent are dropped beyond it. */
 const PREPARED_USERS_MAX = 1024;
 
+/** Cognito's issuer for a user pool's tokens (also the identity-pool provider name, with the scheme). */
+export const cognitoIssuer = (region: string, poolId: string) => `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
+
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
 const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
 
@@ -118,7 +124,7 @@ export function createTokens(deps: {
   users: UserStore;
   triggers: Triggers;
   pools: () => UserPoolConfig[];
-  baseUrl: () => string;
+  region: string;
 }): Tokens {
   const { store, clock, keys, users, triggers } = deps;
   store.migrate('cognito-idp.tokens', tokensMigrations);
@@ -129,7 +135,7 @@ export function createTokens(deps: {
   const familyByToken = db.prepare('SELECT * FROM cognito_refresh_tokens WHERE token_hash = ?');
   const familyRevoked = db.prepare('SELECT revoked FROM cognito_refresh_tokens WHERE origin_jti = ?').pluck();
   const { kid, privateKey, publicKey } = keys.signing;
-  const issuer = (poolId: string) => `${deps.baseUrl()}/${poolId}`;
+  const issuer = (poolId: string) => cognitoIssuer(deps.region, poolId);
 
   async function mint(
     pool: UserPoolConfig,

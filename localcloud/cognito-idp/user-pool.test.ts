@@ -271,7 +271,7 @@ describe('tokens', () => {
       'cognito:roles': ['arn:aws:iam::000000000000:role/admins', 'arn:aws:iam::000000000000:role/editors'],
       'cognito:username': username,
       token_use: 'id',
-      iss: `${t.cloud.url}/${t.poolId}`,
+      iss: `https://cognito-idp.us-east-1.amazonaws.com/${t.poolId}`,
     });
     expect(decodeJwt(AccessToken!)).toMatchObject({ 'cognito:groups': ['ADMINS', 'EDITORS'], username, origin_jti: id.origin_jti });
     const verified = await t.cloud.cognitoIdp.verifyToken(IdToken!, 'id');

@@ -34,6 +34,8 @@ export interface User {
   failedSignIns: number;
   /** Epoch ms until which sign-in is refused after repeated failures. */
   lockedUntil: number;
+  /** Epoch ms of the last counted failure (lockout.ts). */
+  lastFailedAt?: number;
   createdAt: number;
   updatedAt: number;
 }

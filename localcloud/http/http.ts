@@ -82,10 +82,14 @@ export function isLoopbackHost(host: string | undefined, extra?: string): boolea
   return LOOPBACK_NAME.test(host) || (!!extra && host.replace(/:\d+$/, '') === extra);
 }
 
-/** Pages served from this machine (the Vite dev server, Playwright) may call the local cloud; other sites may not. */
-export function isLoopbackOrigin(origin: string): boolean {
+/**
+ * Pages served from this machine (the Vite dev server, Playwright) may call
+ * the local cloud; other sites may not (`extra`: the host the server was told
+ * to listen on). `null` (file://, sandboxed pages) is not loopback.
+ */
+export function isLoopbackOrigin(origin: string, extra?: string): boolean {
   const match = /^https?:\/\/([^/]+)$/i.exec(origin);
-  return !!match && LOOPBACK_NAME.test(match[1]);
+  return !!match && isLoopbackHost(match[1], extra);
 }
 
 /**

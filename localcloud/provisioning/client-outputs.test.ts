@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCloudAssembly } from './cloud-assembly';
 import { generateLocalClientOutputs } from './client-outputs';
+import { ASSEMBLY_DIR as ASSEMBLY } from '../../scripts/synth-context';
 
-const ASSEMBLY = '.amplify/synth/cdk.out';
-
-describe.skipIf(!existsSync(`${ASSEMBLY}/manifest.json`))('amplify_outputs.json from the synthesized backend', () => {
+// Vitest's global setup (scripts/vitest-global-setup.ts) synthesizes it when it is missing or stale.
+describe('amplify_outputs.json from the synthesized backend', () => {
   it('carries the local identifiers and the local cloud endpoints', async () => {
     const assembly = loadCloudAssembly(ASSEMBLY);
     const outputs: any = await generateLocalClientOutputs(assembly, 'http://localhost:20005');

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,8 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { writeTestAssembly } from '../cognito-idp/testing';
 import { loadCloudAssembly } from './cloud-assembly';
 import { buildUserPools } from './user-pools';
-
-const SYNTH = '.amplify/synth/cdk.out';
+import { ASSEMBLY_DIR as SYNTH } from '../../scripts/synth-context';
 
 describe('user pools from a hand-made assembly', () => {
   const dir = join(mkdtempSync(join(tmpdir(), 'user-pools-')), 'cdk.out');
@@ -26,8 +24,8 @@ describe('user pools from a hand-made assembly', () => {
   });
 });
 
-// The real backend, when `npm run synth` has produced it (npm test always does first).
-describe.skipIf(!existsSync(join(SYNTH, 'manifest.json')))('user pools from the synthesized Amplify backend', () => {
+// The real backend: vitest's global setup (scripts/vitest-global-setup.ts) synthesizes it when missing or stale.
+describe('user pools from the synthesized Amplify backend', () => {
   test('the auth resource provisions as amplify/auth/resource.ts declares it', () => {
     const pools = buildUserPools(loadCloudAssembly(SYNTH));
     expect(pools).toHaveLength(1);

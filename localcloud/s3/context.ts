@@ -55,14 +55,13 @@ export function sendXml(ctx: S3Context, status: number, xml: string, headers: Re
   ctx.res.writeHead(status, {
     'Content-Type': 'application/xml',
     'Content-Length': String(Buffer.byteLength(body)),
-    'x-amz-request-id': ctx.requestId,
     ...headers,
   });
   ctx.res.end(body);
 }
 
 export function sendEmpty(ctx: S3Context, status: number, headers: Record<string, string> = {}): void {
-  ctx.res.writeHead(status, { 'x-amz-request-id': ctx.requestId, 'Content-Length': '0', ...headers });
+  ctx.res.writeHead(status, { 'Content-Length': '0', ...headers });
   ctx.res.end();
 }
 

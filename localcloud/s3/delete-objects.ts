@@ -24,7 +24,7 @@ export async function deleteObjects(ctx: S3Context): Promise<void> {
   if (typeof sentCrc === 'string' && crc32Base64(crc32(body)) !== sentCrc) {
     throw new S3Error('BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
   }
-  const doc = parseXmlBody(body.toString('utf8'));
+  const doc = parseXmlBody(body);
   const objects = doc?.Delete?.Object;
   if (!Array.isArray(objects) || objects.length === 0 || objects.length > 1000) {
     throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');

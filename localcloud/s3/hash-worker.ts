@@ -166,4 +166,7 @@ class HashPool {
   }
 }
 
-export const hashPool = new HashPool(2);
+/** Hash worker threads: every large body's MD5, SHA-256 and CRC32 run on one of these. */
+export const HASH_WORKERS = 2;
+
+export const hashPool = new HashPool(HASH_WORKERS);

@@ -17,6 +17,14 @@ function uploadFor(ctx: S3Context): Upload {
   return upload;
 }
 
+/** UploadPart's partNumber: required, 1..10000 (S3's InvalidArgument otherwise). */
+function partNumberParam(value: string | undefined): number {
+  if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 10000) {
+    throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', 400, { ArgumentName: 'partNumber', ArgumentValue: value ?? '' });
+  }
+  return Number(value);
+}
+
 export async function createMultipartUpload(ctx: S3Context): Promise<void> {
   authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
   ctx.req.resume();
@@ -37,7 +45,7 @@ export async function createMultipartUpload(ctx: S3Context): Promise<void> {
 
 export async function uploadPart(ctx: S3Context): Promise<void> {
   authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
-  const partNumber = parseIntParam(ctx.query.get('partNumber'), 'partNumber', 1, 10000)!;
+  const partNumber = partNumberParam(ctx.query.get('partNumber'));
   const upload = uploadFor(ctx);
   const { file, summary } = await receiveBlob(ctx, MAX_PUT_SIZE);
   const etag = `"${summary.md5Hex}"`;
@@ -63,7 +71,7 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   if (/^[0-9a-f]{64}$/.test(declared) && createHash('sha256').update(body).digest('hex') !== declared) {
     throw new S3Error('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
   }
-  const doc = parseXmlBody(body.toString('utf8'));
+  const doc = parseXmlBody(body);
   const requested = doc?.CompleteMultipartUpload?.Part;
   if (!Array.isArray(requested) || requested.length === 0) {
     throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');

@@ -77,7 +77,7 @@ describe('identity pool + S3 on the local cloud server', () => {
   it('a user signed in on the local user pool writes their private folder; a guest cannot read it', async () => {
     const bucket = assembly.ofType('AWS::S3::Bucket')[0].ref;
     const idToken = await signedInIdToken('s3-user@example.com');
-    expect(String(decodeJwt(idToken).iss)).toMatch(/^http:\/\/localhost:\d+\/us-east-1_/);
+    expect(String(decodeJwt(idToken).iss)).toMatch(/^https:\/\/cognito-idp\.us-east-1\.amazonaws\.com\/us-east-1_/);
     const me = await credentials(idToken);
     const again = await credentials(idToken);
     expect(again.identityId).toBe(me.identityId);

@@ -53,6 +53,9 @@ export function createS3Handler(options: S3HandlerOptions) {
     let bucket: BucketConfig | undefined;
     let resource = rawPath;
     const head = req.method === 'HEAD';
+    res.setHeader('x-amz-request-id', requestId);
+    if (!res.hasHeader('x-amz-id-2')) res.setHeader('x-amz-id-2', randomBytes(24).toString('base64')); // the front door stamps it
+    sandboxContent(res);
     try {
       const headerBytes = req.rawHeaders.reduce((n, h) => n + h.length + 2, 0);
       if (headerBytes > maxHeaderBytes) {
@@ -131,6 +134,20 @@ export function createS3Handler(options: S3HandlerOptions) {
   };
 }
 
+/**
+ * Objects are served from the local cloud's own origin, next to its endpoints
+ * (/_localcloud/outbox holds everyone's codes). Every S3 response is therefore
+ * sandboxed: CSP `sandbox` without allow-same-origin runs any HTML/SVG/XML
+ * document in an opaque origin (its requests carry `Origin: null`, which gets no
+ * CORS grant), and nosniff stops a browser from reading other types as HTML.
+ * Images, media and fetches are unaffected (CSP applies to documents only).
+ * GetObject lifts the sandbox for PDFs alone (see allowPdfViewer).
+ */
+function sandboxContent(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', 'sandbox');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+}
+
 /** S3 reads `+` in a query string as a space (form encoding), as browsers write it. */
 function formSpaces(s: string): string {
   return s.replace(/\+/g, ' ');
@@ -187,7 +204,7 @@ function route(req: IncomingMessage, key: string, query: Map<string, string>, _r
 async function headBucket(ctx: S3Context): Promise<void> {
   const result = ctx.services.authorizer.authorize({ credentials: ctx.credentials, action: 's3:ListBucket', resource: bucketArn(ctx.bucket.name), sourceIp: ctx.req.socket.remoteAddress });
   if (!result.allowed) throw new S3Error('AccessDenied', result.message, 403);
-  ctx.res.writeHead(200, { 'x-amz-request-id': ctx.requestId, 'x-amz-bucket-region': ctx.services.region });
+  ctx.res.writeHead(200, { 'x-amz-bucket-region': ctx.services.region });
   ctx.res.end();
 }
 

@@ -97,6 +97,9 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** Request workers per pool by default: one per core. With the stock worker, a pool runs REQUEST_WORKERS + 1 threads. */
+export const REQUEST_WORKERS = Math.max(1, availableParallelism());
+
 /** How many ready (b, g^b) pairs the stock worker keeps. */
 export const STOCK_TARGET = 64;
 
@@ -107,7 +110,7 @@ export class CryptoWorkers {
   private readonly stock: [string, string][] = [];
   private nextId = 1;
 
-  constructor(private readonly size = Math.max(1, availableParallelism())) {}
+  constructor(private readonly size = REQUEST_WORKERS) {}
 
   /** Ready ephemeral pairs. */
   get stocked(): number {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, jsonObject, readBody, sendAwsJson } from '../http/http';
-import { AwsJsonAuthError } from './aws-json-auth';
+import { operationNames, resolveOperation } from '../http/dispatch';
+import { AwsJsonError, BodyTooLargeError, jsonObject, readBody, sendAwsJson } from '../http/http';
 import type { SsmContext, SsmOperation, SsmServices } from './common';
 import { SsmError } from './errors';
 import { GetParameter } from './get-parameter';
@@ -18,6 +18,47 @@ const BODY_LIMIT = 64 * 1024;
 
 const OPERATIONS: Record<string, SsmOperation> = { GetParameter, GetParameters, GetParametersByPath };
 
+/** Every operation of SSM's API (the others answer 501 UnsupportedOperationException). */
+const SSM_OPERATIONS = operationNames(`
+  AddTagsToResource AssociateOpsItemRelatedItem CancelCommand CancelMaintenanceWindowExecution CreateActivation
+  CreateAssociation CreateAssociationBatch CreateCloudConnector CreateDocument CreateMaintenanceWindow
+  CreateOpsItem CreateOpsMetadata CreatePatchBaseline CreateResourceDataSync DeleteActivation DeleteAssociation
+  DeleteCloudConnector DeleteDocument DeleteInventory DeleteMaintenanceWindow DeleteOpsItem DeleteOpsMetadata
+  DeleteParameter DeleteParameters DeletePatchBaseline DeleteResourceDataSync DeleteResourcePolicy
+  DeregisterDefaultHostManagementConfiguration DeregisterManagedInstance DeregisterPatchBaselineForPatchGroup
+  DeregisterTargetFromMaintenanceWindow DeregisterTaskFromMaintenanceWindow DescribeActivations
+  DescribeAssociation DescribeAssociationExecutionTargets DescribeAssociationExecutions
+  DescribeAutomationExecutions DescribeAutomationStepExecutions DescribeAvailablePatches DescribeDocument
+  DescribeDocumentPermission DescribeEffectiveInstanceAssociations DescribeEffectivePatchesForPatchBaseline
+  DescribeInstanceAssociationsStatus DescribeInstanceInformation DescribeInstancePatchStates
+  DescribeInstancePatchStatesForPatchGroup DescribeInstancePatches DescribeInstanceProperties
+  DescribeInventoryDeletions DescribeMaintenanceWindowExecutionTaskInvocations
+  DescribeMaintenanceWindowExecutionTasks DescribeMaintenanceWindowExecutions DescribeMaintenanceWindowSchedule
+  DescribeMaintenanceWindowTargets DescribeMaintenanceWindowTasks DescribeMaintenanceWindows
+  DescribeMaintenanceWindowsForTarget DescribeOpsItems DescribeParameters DescribePatchBaselines
+  DescribePatchGroupState DescribePatchGroups DescribePatchProperties DescribeSessions
+  DisassociateOpsItemRelatedItem GetAccessToken GetAutomationExecution GetCalendarState GetCloudConnector
+  GetCommandInvocation GetConnectionStatus GetDefaultPatchBaseline GetDeployablePatchSnapshotForInstance
+  GetDocument GetExecutionPreview GetInventory GetInventorySchema GetMaintenanceWindow
+  GetMaintenanceWindowExecution GetMaintenanceWindowExecutionTask GetMaintenanceWindowExecutionTaskInvocation
+  GetMaintenanceWindowTask GetOpsItem GetOpsMetadata GetOpsSummary GetParameter GetParameterHistory
+  GetParameters GetParametersByPath GetPatchBaseline GetPatchBaselineForPatchGroup GetResourcePolicies
+  GetServiceSetting LabelParameterVersion ListAssociationVersions ListAssociations ListCloudConnectors
+  ListCommandInvocations ListCommands ListComplianceItems ListComplianceSummaries ListDocumentMetadataHistory
+  ListDocumentVersions ListDocuments ListInventoryEntries ListNodes ListNodesSummary ListOpsItemEvents
+  ListOpsItemRelatedItems ListOpsMetadata ListResourceComplianceSummaries ListResourceDataSync
+  ListTagsForResource ModifyDocumentPermission PutComplianceItems PutInventory PutParameter PutResourcePolicy
+  RegisterDefaultHostManagementConfiguration RegisterDefaultPatchBaseline RegisterPatchBaselineForPatchGroup
+  RegisterTargetWithMaintenanceWindow RegisterTaskWithMaintenanceWindow RemoveTagsFromResource
+  ResetServiceSetting ResumeSession SendAutomationSignal SendCommand StartAccessRequest StartAssociationsOnce
+  StartAutomationExecution StartChangeRequestExecution StartExecutionPreview StartSession
+  StopAutomationExecution TerminateSession UnlabelParameterVersion UpdateAssociation UpdateAssociationStatus
+  UpdateCloudConnector UpdateDocument UpdateDocumentDefaultVersion UpdateDocumentMetadata
+  UpdateMaintenanceWindow UpdateMaintenanceWindowTarget UpdateMaintenanceWindowTask UpdateManagedInstanceRole
+  UpdateOpsItem UpdateOpsMetadata UpdatePatchBaseline UpdateResourceDataSync UpdateServiceSetting
+  ValidateCloudConnector
+`);
+
 export function matchesSsm(req: IncomingMessage): boolean {
   const target = req.headers['x-amz-target'];
   return typeof target === 'string' && target.startsWith(SSM_TARGET_PREFIX);
@@ -34,16 +75,13 @@ export function createSsmHandler(services: SsmServices) {
         throw error;
       });
       const caller = services.auth.authenticate(req, body, 'ssm');
-      const handler = handlers[operation];
-      if (!handler) {
-        throw new SsmError('UnknownOperationException', `Operation ${operation} is not supported by the local cloud's SSM.`);
-      }
+      const handler = resolveOperation(handlers, operation, { targetPrefix: SSM_TARGET_PREFIX, serviceOperations: SSM_OPERATIONS });
       const input = jsonObject(body);
       if (!input) throw new SsmError('SerializationException', 'The request body is not a JSON object.');
       const ctx: SsmContext = { caller, sourceIp: req.socket.remoteAddress };
       sendAwsJson(res, 200, await handler(ctx, input));
     } catch (error) {
-      if (error instanceof SsmError || error instanceof AwsJsonAuthError) {
+      if (error instanceof AwsJsonError) {
         res.setHeader('x-amzn-errortype', error.code);
         sendAwsJson(res, error.status, { __type: error.code, message: error.message });
       } else {

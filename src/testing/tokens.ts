@@ -4,7 +4,7 @@ export function fakeSession(options: { groups?: string[]; exp?: number; identity
     sub: 'sub-1',
     'cognito:username': 'sub-1',
     exp: options.exp ?? 2_000_000_000,
-    iss: 'http://localhost:20005/us-east-1_TestPool1',
+    iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1',
   };
   if (options.groups) payload['cognito:groups'] = options.groups;
   return {
