@@ -20,13 +20,26 @@ export const GetCredentialsForIdentity = (services: IdentityServices) => async (
   if (typeof identityId !== 'string' || !/^[\w-]+:[0-9a-f-]+$/.test(identityId)) {
     throw new CognitoIdentityError('InvalidParameterException', "1 validation error detected: Value at 'identityId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+");
   }
-  let identity = services.identities.get(identityId);
-  if (!identity) throw new CognitoIdentityError('ResourceNotFoundException', `Identity '${identityId}' not found.`);
-  if (identity.mergedInto) {
-    throw new CognitoIdentityError('ResourceNotFoundException', `Identity '${identityId}' not found (it was merged into another identity when it signed in).`);
-  }
-  const pool = findPool(services, identity.poolId);
+  const requested = services.identities.get(identityId);
+  if (!requested) throw new CognitoIdentityError('ResourceNotFoundException', `Identity '${identityId}' not found.`);
+  const pool = findPool(services, requested.poolId);
   const logins = await verifyLogins(services, pool, req.Logins);
+  // From here on everything is synchronous, in one transaction, and starts from the identity as
+  // it is now: a concurrent call (the app fires two right after sign-up) may have linked the
+  // login, or merged this guest identity, while this one awaited the token's verification.
+  return services.identities.transaction(() => credentialsFor(services, pool, identityId, logins, req.CustomRoleArn));
+};
+
+function credentialsFor(services: IdentityServices, pool: IdentityPoolConfig, identityId: string, logins: VerifiedLogin[], customRoleArn: unknown) {
+  let identity = services.identities.get(identityId)!;
+  if (identity.mergedInto) {
+    // Merged into the identity that owns these logins (by a concurrent call with them): that one answers.
+    const into = services.identities.get(identity.mergedInto);
+    if (!into || !logins.some((l) => into.logins.includes(l.key))) {
+      throw new CognitoIdentityError('ResourceNotFoundException', `Identity '${identityId}' not found (it was merged into another identity when it signed in).`);
+    }
+    identity = into;
+  }
 
   if (logins.length === 0) {
     if (identity.logins.length > 0) throw new CognitoIdentityError('NotAuthorizedException', `Access to Identity '${identityId}' is forbidden.`);
@@ -60,10 +73,10 @@ export const GetCredentialsForIdentity = (services: IdentityServices) => async (
   }
 
   const login = logins[0];
-  const roleArn = chooseRole(pool, login, req.CustomRoleArn);
+  const roleArn = chooseRole(pool, login, customRoleArn);
   const amr = ['authenticated', ...logins.flatMap((l) => [l.provider.providerName, `${l.provider.providerName}:CognitoSignIn:${String(l.claims.sub)}`])];
   return issue(services, pool, identity.identityId, roleArn, amr);
-};
+}
 
 function chooseRole(pool: IdentityPoolConfig, login: VerifiedLogin, customRoleArn: unknown): string {
   const fallback = () => {

@@ -70,8 +70,18 @@ export class IdentityStore {
     return identityId;
   }
 
-  link(poolId: string, login: string, identityId: string): void {
-    this.stmt('INSERT INTO cognito_identity_logins VALUES (?, ?, ?)').run(poolId, login, identityId);
+  /** Runs `fn` in one SQLite transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /**
+   * Links a login to an identity; a login is linked once: if another identity
+   * already holds it, that one keeps it and its id is returned.
+   */
+  link(poolId: string, login: string, identityId: string): string {
+    this.stmt('INSERT INTO cognito_identity_logins VALUES (?, ?, ?) ON CONFLICT (pool_id, login) DO NOTHING').run(poolId, login, identityId);
+    return this.findByLogin(poolId, login)!;
   }
 
   /** A guest identity that signed in into an identity that already has the login: the guest one is retired. */

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SignedInCloud, startSignedInCloud } from '../s3/testing/signed-in-cloud';
@@ -74,5 +75,38 @@ describe("the user pool's tokens carry Cognito's issuer", () => {
       (e: { stderr: string }) => e,
     );
     expect((failure as { stderr: string }).stderr).toContain('NotAuthorizedException');
+  });
+});
+
+describe('concurrent calls for a new login', () => {
+  const client = () => new CognitoIdentityClient({ region: t.region, endpoint: t.cloud.url, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const loginsOf = (idToken: string) => ({ [`cognito-idp.${t.region}.amazonaws.com/${userPoolId}`]: idToken });
+
+  it('two GetCredentialsForIdentity of a guest identity with a new login both succeed, with the same identity', async () => {
+    const { IdentityId: guest } = await client().send(new GetIdCommand({ IdentityPoolId: identityPoolId }));
+    const Logins = loginsOf(await t.idToken('pair'));
+    const answers = await Promise.all([0, 1, 2].map(() => client().send(new GetCredentialsForIdentityCommand({ IdentityId: guest, Logins }))));
+    expect(answers.map((a) => a.IdentityId)).toEqual([guest, guest, guest]);
+    expect(answers.every((a) => a.Credentials?.AccessKeyId?.startsWith('ASIA'))).toBe(true);
+    // The login now belongs to that identity.
+    expect((await client().send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins }))).IdentityId).toBe(guest);
+  });
+
+  it('two GetId with a new login give the same identity, and its credentials', async () => {
+    const Logins = loginsOf(await t.idToken('getid-pair'));
+    const ids = await Promise.all([0, 1, 2].map(() => client().send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins }))));
+    expect(new Set(ids.map((i) => i.IdentityId)).size).toBe(1);
+    const answers = await Promise.all(ids.map(({ IdentityId }) => client().send(new GetCredentialsForIdentityCommand({ IdentityId, Logins }))));
+    expect(answers.map((a) => a.IdentityId)).toEqual(ids.map((i) => i.IdentityId));
+  });
+
+  it('two guests signing in with the same new login at once end with one identity', async () => {
+    const guests = await Promise.all([0, 1].map(async () => (await client().send(new GetIdCommand({ IdentityPoolId: identityPoolId }))).IdentityId!));
+    const Logins = loginsOf(await t.idToken('two-guests'));
+    const answers = await Promise.all(guests.map((IdentityId) => client().send(new GetCredentialsForIdentityCommand({ IdentityId, Logins }))));
+    expect(answers[0].IdentityId).toBe(answers[1].IdentityId);
+    // Each guest id, asked again with the login, answers as the identity it was merged into.
+    const again = await Promise.all(guests.map((IdentityId) => client().send(new GetCredentialsForIdentityCommand({ IdentityId, Logins }))));
+    expect(again.map((a) => a.IdentityId)).toEqual([answers[0].IdentityId, answers[0].IdentityId]);
   });
 });

@@ -4,6 +4,7 @@ import type { Store } from '../store/store';
 import type { Clock } from '../services/clock';
 import type { Outbox } from '../services/outbox';
 import type { Triggers } from '../services/triggers';
+import { EMAIL, PHONE } from './attributes';
 import { CodeMismatch, ExpiredCode, LimitExceeded, messages } from './errors';
 import type { User } from './users';
 import { invokeTrigger } from './trigger-events';
@@ -30,6 +31,16 @@ const TTL_SECONDS: Record<CodePurpose, number> = {
 };
 const MAX_ATTEMPTS = 5;
 
+/**
+ * Per-user limit on code requests (ForgotPassword, ResendConfirmationCode,
+ * GetUserAttributeVerificationCode, UpdateUserAttributes), so that asking
+ * for a fresh code (and a fresh guess budget) again and again cannot brute
+ * force one: Cognito's LimitExceededException beyond it. Cognito does not
+ * publish its figure; 5 an hour per user and purpose is within what it allows.
+ */
+export const MAX_CODE_REQUESTS = 5;
+export const CODE_REQUEST_WINDOW_MS = 60 * 60 * 1000;
+
 /** CustomMessage trigger sources for each purpose. */
 const TRIGGER_SOURCE: Record<CodePurpose, string> = {
   SIGN_UP: 'CustomMessage_SignUp',
@@ -43,11 +54,27 @@ export const codesMigrations = [
      pool_id TEXT NOT NULL, username TEXT NOT NULL, purpose TEXT NOT NULL,
      attribute TEXT NOT NULL, code TEXT NOT NULL, expires_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
      PRIMARY KEY (pool_id, username, purpose, attribute))`,
+  `CREATE TABLE cognito_code_requests (pool_id TEXT NOT NULL, subject TEXT NOT NULL, purpose TEXT NOT NULL, requested_at INTEGER NOT NULL)`,
+  'CREATE INDEX cognito_code_requests_subject ON cognito_code_requests (pool_id, subject, purpose, requested_at)',
 ];
 
 export interface Codes {
   /** Creates (replacing any previous one) and sends a code to the user's `attribute` (or `destination`). */
-  send(pool: UserPoolConfig, user: User, purpose: CodePurpose, attribute: 'email' | 'phone_number', options?: { destination?: string; clientId?: string; clientMetadata?: Record<string, string> }): Promise<CodeDeliveryDetails>;
+  send(
+    pool: UserPoolConfig,
+    user: User,
+    purpose: CodePurpose,
+    attribute: 'email' | 'phone_number',
+    options?: { destination?: string; clientId?: string; clientMetadata?: Record<string, string>; unlimited?: boolean },
+  ): Promise<CodeDeliveryDetails>;
+  /**
+   * Counts a code request of `subject` (a user, or under
+   * PreventUserExistenceErrors a name that designates nobody, so that the
+   * limit tells nothing about who exists): LimitExceededException beyond
+   * MAX_CODE_REQUESTS in CODE_REQUEST_WINDOW_MS. `send` counts its own
+   * (SMS MFA codes and `unlimited` sends aside).
+   */
+  countRequest(pool: UserPoolConfig, subject: { user: User } | { name: string }, purpose: CodePurpose): void;
   /**
    * Throws CodeMismatch / ExpiredCode / LimitExceeded, counting the failed
    * attempt (so call it outside a transaction that would roll the count back).
@@ -63,9 +90,20 @@ export function deliveryDetails(attribute: 'email' | 'phone_number', destination
   return { Destination: mask(attribute, destination), DeliveryMedium: attribute === 'email' ? 'EMAIL' : 'SMS', AttributeName: attribute };
 }
 
-/** What an operation answers for an unknown user under PreventUserExistenceErrors: as if a code went out. */
-export function pretendDelivery(username: string): CodeDeliveryDetails {
-  return deliveryDetails(username.includes('@') ? 'email' : 'phone_number', username);
+/**
+ * What a code request answers, under PreventUserExistenceErrors, for a name
+ * that designates nobody (or a user who cannot be sent one): the delivery a
+ * user of this pool would get on `attribute` — the name itself, masked, when
+ * it is such an address, else an address made up from `digest` (keyed, so
+ * stable per name and not computable by the caller).
+ */
+export function pretendDelivery(attribute: 'email' | 'phone_number', name: string, digest: string): CodeDeliveryDetails {
+  if (attribute === 'email' && EMAIL.test(name)) return deliveryDetails('email', name);
+  if (attribute === 'phone_number' && PHONE.test(name)) return deliveryDetails('phone_number', name);
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const letter = (i: number) => letters[parseInt(digest.slice(i, i + 2), 16) % letters.length];
+  const digits = [...digest.slice(4, 12)].map((c) => parseInt(c, 16) % 10).join('').slice(0, 4);
+  return attribute === 'email' ? deliveryDetails('email', `${letter(0)}@${letter(2)}.com`) : deliveryDetails('phone_number', `+1555555${digits}`);
 }
 
 /** Cognito's masking: "a***@e***" and "+*******1234". */
@@ -90,9 +128,21 @@ export function createCodes(store: Store, clock: Clock, outbox: Outbox, triggers
   const find = db.prepare('SELECT code, expires_at AS expiresAt, attempts FROM cognito_codes WHERE pool_id = ? AND username = ? AND purpose = ? AND attribute = ?');
   const remove = db.prepare('DELETE FROM cognito_codes WHERE pool_id = ? AND username = ? AND purpose = ? AND attribute = ?');
   const countAttempt = db.prepare('UPDATE cognito_codes SET attempts = attempts + 1 WHERE pool_id = ? AND username = ? AND purpose = ? AND attribute = ?');
+  const recentRequests = db.prepare('SELECT count(*) FROM cognito_code_requests WHERE pool_id = ? AND subject = ? AND purpose = ? AND requested_at > ?').pluck();
+  const recordRequest = db.prepare('INSERT INTO cognito_code_requests (pool_id, subject, purpose, requested_at) VALUES (?, ?, ?, ?)');
+  const purgeRequests = db.prepare('DELETE FROM cognito_code_requests WHERE requested_at <= ?');
+  let requests = 0;
 
-  return {
+  const codes: Codes = {
+    countRequest(pool, subject, purpose) {
+      const now = clock.now().getTime();
+      const key = 'user' in subject ? `user:${subject.user.username}` : `name:${subject.name.toLowerCase()}`;
+      if (Number(recentRequests.get(pool.id, key, purpose, now - CODE_REQUEST_WINDOW_MS)) >= MAX_CODE_REQUESTS) throw LimitExceeded(messages.limitExceeded);
+      recordRequest.run(pool.id, key, purpose, now);
+      if (++requests % 100 === 0) purgeRequests.run(now - CODE_REQUEST_WINDOW_MS);
+    },
     async send(pool, user, purpose, attribute, options = {}) {
+      if (purpose !== 'SMS_MFA' && !options.unlimited) codes.countRequest(pool, { user }, purpose);
       const destination = options.destination ?? user.attributes[attribute] ?? '';
       const code = newCode();
       upsert.run(pool.id, user.username, purpose, codeKey(purpose, attribute), code, clock.now().getTime() + TTL_SECONDS[purpose] * 1000);
@@ -141,4 +191,5 @@ export function createCodes(store: Store, clock: Clock, outbox: Outbox, triggers
       db.prepare('DELETE FROM cognito_codes WHERE pool_id = ? AND username = ?').run(poolId, username);
     },
   };
+  return codes;
 }

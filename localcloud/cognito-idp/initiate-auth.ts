@@ -26,6 +26,14 @@ export interface SrpState {
 }
 export const SRP_PURPOSE = 'cognito-idp:srp';
 
+/**
+ * The SECRET_BLOCK: the SRP state sealed for the client's AuthSessionValidity,
+ * the life of a PASSWORD_VERIFIER (or DEVICE_PASSWORD_VERIFIER) challenge.
+ */
+export function sealSrpState(services: Pick<Services, 'sealer' | 'pools'>, state: SrpState): string {
+  return services.sealer.seal(SRP_PURPOSE, state, services.pools.client(state.clientId).client.authSessionValiditySeconds);
+}
+
 export const InitiateAuth: Target = (services) => async (_ctx, req) => {
   const flow = string(req, 'AuthFlow');
   const clientId = string(req, 'ClientId');
@@ -63,7 +71,7 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
         ChallengeName: 'PASSWORD_VERIFIER',
         ChallengeParameters: {
           SALT: user.salt,
-          SECRET_BLOCK: services.sealer.seal(SRP_PURPOSE, state, 300),
+          SECRET_BLOCK: sealSrpState(services, state),
           SRP_B: B,
           USERNAME: user.username,
           USER_ID_FOR_SRP: user.username,
@@ -112,7 +120,7 @@ async function decoyPasswordVerifier(services: Services, pool: UserPoolConfig, c
   const state: SrpState = { poolId: pool.id, clientId, username: '', A, b, B, unknownName: username };
   return {
     ChallengeName: 'PASSWORD_VERIFIER',
-    ChallengeParameters: { SALT: seed.slice(32, 64), SECRET_BLOCK: services.sealer.seal(SRP_PURPOSE, state, 300), SRP_B: B, USERNAME: id, USER_ID_FOR_SRP: id },
+    ChallengeParameters: { SALT: seed.slice(32, 64), SECRET_BLOCK: sealSrpState(services, state), SRP_B: B, USERNAME: id, USER_ID_FOR_SRP: id },
   };
 }
 

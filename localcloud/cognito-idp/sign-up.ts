@@ -61,7 +61,7 @@ export const SignUp: Target = (services) => async (_ctx, req) => {
     return { UserConfirmed: true, UserSub: sub };
   }
   const channel = confirmationChannel(pool, user);
-  const delivery = channel && (await services.codes.send(pool, user, 'SIGN_UP', channel, { clientId, clientMetadata }));
+  const delivery = channel && (await services.codes.send(pool, user, 'SIGN_UP', channel, { clientId, clientMetadata, unlimited: true }));
   return { UserConfirmed: false, UserSub: sub, ...(delivery ? { CodeDeliveryDetails: delivery } : {}) };
 
   /** The username, and every email/phone a user signs in with, must be nobody else's. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import type { UserPoolClientConfig, UserPoolConfig } from '../provisioning/user-pools';
+import type { UserPoolClientConfig, UserPoolConfig, UserPoolGroupConfig } from '../provisioning/user-pools';
 import { epochSeconds, type Clock } from '../services/clock';
 import { newToken, newUuid } from '../services/ids';
 import { signRs256All } from '../services/jwt';
@@ -111,6 +111,19 @@ const PREPARED_PER_USER = 4;
 /** Users (and clients) with signed-ahead sets; the least recent are dropped beyond it. */
 const PREPARED_USERS_MAX = 1024;
 
+/**
+ * `cognito:preferred_role` as Cognito sets it: the role of the user's group with
+ * the lowest Precedence (groups without one rank last; groups without a role do
+ * not count). Groups tied at that precedence with different roles give none.
+ */
+export function preferredRoleOf(groups: Pick<UserPoolGroupConfig, 'roleArn' | 'precedence'>[]): string | undefined {
+  const withRole = groups.filter((g) => g.roleArn);
+  const rank = (g: { precedence?: number }) => g.precedence ?? Number.POSITIVE_INFINITY;
+  const best = Math.min(...withRole.map(rank));
+  const tied = new Set(withRole.filter((g) => rank(g) === best).map((g) => g.roleArn));
+  return tied.size === 1 ? [...tied][0] : undefined;
+}
+
 /** Cognito's issuer for a user pool's tokens (also the identity-pool provider name, with the scheme). */
 export const cognitoIssuer = (region: string, poolId: string) => `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
 
@@ -151,8 +164,7 @@ export function createTokens(deps: {
     let groups = userGroups;
     const groupConfigs = groups.map((name) => pool.groups.find((g) => g.name === name));
     let roles = groupConfigs.map((g) => g?.roleArn).filter((r): r is string => !!r);
-    // The preferred role is the one of the group with the lowest precedence.
-    let preferredRole = groupConfigs.find((g) => g?.roleArn && g.precedence !== undefined)?.roleArn ?? roles[0];
+    let preferredRole = preferredRoleOf(groupConfigs.filter((g): g is UserPoolGroupConfig => !!g));
 
     const idClaims: Record<string, unknown> = { sub: user.sub };
     for (const [name, value] of Object.entries(user.attributes)) {

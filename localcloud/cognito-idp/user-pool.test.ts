@@ -278,6 +278,31 @@ describe('tokens', () => {
     expect(verified.user.sub).toBe(id.sub);
   });
 
+  test('cognito:preferred_role: none when the highest-precedence groups tie with different roles, theirs when they share it', async () => {
+    const pool = t.cloud.cognitoIdp.pools.byId(t.poolId)!;
+    const email = await createUser();
+    const username = t.cloud.cognitoIdp.users.bySignInName(pool, email)!.username;
+    const added = [
+      { name: 'REVIEWERS', precedence: 0, roleArn: 'arn:aws:iam::000000000000:role/reviewers' },
+      { name: 'AUDITORS', precedence: 0, roleArn: 'arn:aws:iam::000000000000:role/admins' },
+    ];
+    pool.groups.push(...added); // groups tied with ADMINS at precedence 0
+    try {
+      t.cloud.cognitoIdp.users.addToGroup(t.poolId, 'ADMINS', username);
+      t.cloud.cognitoIdp.users.addToGroup(t.poolId, 'AUDITORS', username);
+      t.cloud.cognitoIdp.users.addToGroup(t.poolId, 'EDITORS', username);
+      // ADMINS and AUDITORS tie at 0 with the same role: that role.
+      expect(decodeJwt((await tokens(email)).IdToken!)['cognito:preferred_role']).toBe('arn:aws:iam::000000000000:role/admins');
+      t.cloud.cognitoIdp.users.addToGroup(t.poolId, 'REVIEWERS', username);
+      // REVIEWERS ties at 0 with another role: no preferred role; every role is still listed.
+      const id = decodeJwt((await tokens(email)).IdToken!);
+      expect(id).not.toHaveProperty('cognito:preferred_role');
+      expect(id['cognito:roles']).toEqual(expect.arrayContaining(['arn:aws:iam::000000000000:role/reviewers', 'arn:aws:iam::000000000000:role/editors']));
+    } finally {
+      pool.groups.splice(pool.groups.length - added.length, added.length);
+    }
+  });
+
   test('a tampered, expired, or wrong-use token is refused', async () => {
     const { AccessToken, IdToken } = await tokens(await createUser());
     const [h, p, s] = AccessToken!.split('.');

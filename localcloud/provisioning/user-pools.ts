@@ -34,6 +34,8 @@ export interface UserPoolClientConfig {
   accessTokenValiditySeconds: number;
   idTokenValiditySeconds: number;
   refreshTokenValiditySeconds: number;
+  /** AuthSessionValidity: how long a challenge's Session (and SRP SECRET_BLOCK) lasts; 3 to 15 minutes, 3 by default. */
+  authSessionValiditySeconds: number;
   preventUserExistenceErrors: boolean;
   enableTokenRevocation: boolean;
   readAttributes?: string[];
@@ -199,6 +201,15 @@ function buildPasswordPolicy(policy: any): PasswordPolicy {
   };
 }
 
+/** AuthSessionValidity in minutes, as CloudFormation accepts it (3–15), in seconds. */
+function authSessionValidity(value: unknown, logicalId: string): number {
+  const minutes = value === undefined ? 3 : Number(value);
+  if (!Number.isInteger(minutes) || minutes < 3 || minutes > 15) {
+    throw new Error(`${logicalId}: AuthSessionValidity must be a whole number of minutes from 3 to 15 (got ${String(value)}).`);
+  }
+  return minutes * 60;
+}
+
 const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
 
 function buildClient(client: ProvisionedResource): UserPoolClientConfig {
@@ -214,6 +225,7 @@ function buildClient(client: ProvisionedResource): UserPoolClientConfig {
     accessTokenValiditySeconds: validity(p.AccessTokenValidity, units.AccessToken, 'hours', 1),
     idTokenValiditySeconds: validity(p.IdTokenValidity, units.IdToken, 'hours', 1),
     refreshTokenValiditySeconds: validity(p.RefreshTokenValidity, units.RefreshToken, 'days', 30),
+    authSessionValiditySeconds: authSessionValidity(p.AuthSessionValidity, client.logicalId),
     // CloudFormation leaves it LEGACY when unset; Amplify sets ENABLED.
     preventUserExistenceErrors: p.PreventUserExistenceErrors === 'ENABLED',
     enableTokenRevocation: p.EnableTokenRevocation === undefined ? true : bool(p.EnableTokenRevocation),

@@ -114,6 +114,7 @@ export function createS3Handler(options: S3HandlerOptions) {
         throw e;
       }
       const credentials = options.credentials.lookup(verified.accessKeyId)!;
+      if (verified.mode === 'query') hoistedHeaders(req, query);
       const expectedOwner = req.headers['x-amz-expected-bucket-owner'];
       if (typeof expectedOwner === 'string' && expectedOwner !== services.accountId) {
         throw new S3Error('AccessDenied', 'Access Denied: the bucket is not owned by the expected account (x-amz-expected-bucket-owner).', 403);
@@ -161,8 +162,28 @@ function decode(s: string, what: string): string {
   }
 }
 
-function route(req: IncomingMessage, key: string, query: Map<string, string>, _rawKey: string): Operation {
+/**
+ * Query parameters that name no sub-resource: a presigned URL's SigV4
+ * parameters and the `x-amz-*` headers the presigners hoist into the query
+ * (metadata, checksums), and the SDK's `x-id`.
+ */
+const notASubresource = (name: string) => /^x-amz-/i.test(name) || name === 'x-id';
+
+/** In a presigned request, the hoisted `x-amz-*` query parameters count as the headers they stand for (headers sent win). */
+function hoistedHeaders(req: IncomingMessage, query: Map<string, string>): void {
+  for (const [name, value] of query) {
+    const lower = name.toLowerCase();
+    if (!lower.startsWith('x-amz-') || PRESIGN_AUTH_PARAMS.has(lower) || req.headers[lower] !== undefined) continue;
+    if (/[\r\n]/.test(value)) throw new S3Error('InvalidArgument', `${name} contains invalid characters.`, 400, { ArgumentName: name, ArgumentValue: value });
+    req.headers[lower] = value;
+  }
+}
+
+const PRESIGN_AUTH_PARAMS = new Set(['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-expires', 'x-amz-signedheaders', 'x-amz-signature', 'x-amz-security-token', 'x-amz-content-sha256']);
+
+function route(req: IncomingMessage, key: string, allQuery: Map<string, string>, _rawKey: string): Operation {
   const method = req.method;
+  const query = new Map([...allQuery].filter(([k]) => !notASubresource(k)));
   if (key === '') {
     if (method === 'GET' && query.get('list-type') === '2') return listObjectsV2;
     if (method === 'POST' && query.has('delete')) return deleteObjects;
@@ -179,7 +200,7 @@ function route(req: IncomingMessage, key: string, query: Map<string, string>, _r
         if (req.headers['x-amz-copy-source']) throw new S3Error('NotImplemented', 'UploadPartCopy is not implemented by the local cloud.', 501);
         return uploadPart;
       }
-      if (query.size > 0 && !query.has('x-id')) throw new S3Error('NotImplemented', `This object operation (PUT ?${[...query.keys()].join('&')}) is not implemented by the local cloud.`, 501);
+      if (query.size > 0) throw new S3Error('NotImplemented', `This object operation (PUT ?${[...query.keys()].join('&')}) is not implemented by the local cloud.`, 501);
       if (req.headers['x-amz-copy-source']) return copyObject;
       return putObject;
     case 'GET':

@@ -43,7 +43,7 @@ export const AdminUpdateUserAttributes: Target = (services) => async (_ctx, req)
   user.updatedAt = services.clock.now().getTime();
   services.users.update(pool, user);
   for (const attribute of toVerify) {
-    await services.codes.send(pool, user, 'VERIFY_ATTRIBUTE', attribute, { clientMetadata });
+    await services.codes.send(pool, user, 'VERIFY_ATTRIBUTE', attribute, { clientMetadata, unlimited: true });
   }
   return {};
 };

@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 import { decodeJwt } from 'jose';
 import { synthesizedAssembly } from '../../lambda/testing/synthesized';
+import { loadCloudAssembly } from '../../provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from '../../provisioning/types';
 import { type LocalCloud, startLocalCloud } from '../../server';
 
@@ -36,8 +37,9 @@ export interface SignedInCloud {
 
 const PASSWORD = 'Correct-horse-battery-9!';
 
-export async function startSignedInCloud(): Promise<SignedInCloud> {
-  const assembly = synthesizedAssembly();
+/** `assemblyDir`: a variant of the synthesized backend (default: the synthesized one). */
+export async function startSignedInCloud(options: { assemblyDir?: string } = {}): Promise<SignedInCloud> {
+  const assembly = options.assemblyDir ? loadCloudAssembly(options.assemblyDir) : synthesizedAssembly();
   const root = mkdtempSync(join(tmpdir(), 's3-real-'));
   const cloud = await startLocalCloud({ stateDir: join(root, 'state'), assemblyDir: assembly.directory, port: 0 });
   const region = assembly.region;
