@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +28,16 @@ let stateDir: string;
 let poolId: string;
 let clientId: string;
 
-function admin(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', ...args, '--assembly', assembly.directory], {
-    cwd: ROOT,
-    env: { ...process.env, LOCALCLOUD_STATE: stateDir },
-    encoding: 'utf8',
+/** Runs the command in a process of its own (asynchronously: the local cloud in this process keeps serving). */
+function admin(...args: string[]): Promise<{ status: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/admin.ts', ...args, '--assembly', assembly.directory],
+      { cwd: ROOT, env: { ...process.env, LOCALCLOUD_STATE: stateDir }, encoding: 'utf8' },
+      (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, out: stdout.trim(), err: stderr.trim() }),
+    );
   });
-  return { status: result.status, out: result.stdout.trim(), err: result.stderr.trim() };
 }
 
 function signIn(username: string): Promise<CognitoUserSession> {
@@ -93,24 +96,24 @@ describe('npm run admin', () => {
     expect(decodeJwt(before)['cognito:groups']).toBeUndefined();
     expect(await roleOf(before)).not.toBe(groupRole('ADMINS'));
 
-    expect(admin('add', ADA)).toMatchObject({ status: 0, out: `Added ${ADA} to ADMINS: the ADMINS role applies from their next sign-in.` });
-    expect(admin('list')).toMatchObject({ status: 0, out: `- ${ADA}` });
+    expect(await admin('add', ADA)).toMatchObject({ status: 0, out: `Added ${ADA} to ADMINS: the ADMINS role applies from their next sign-in.` });
+    expect(await admin('list')).toMatchObject({ status: 0, out: `- ${ADA}` });
 
     const after = (await signIn(ADA)).getIdToken().getJwtToken();
     expect(decodeJwt(after)['cognito:groups']).toEqual(['ADMINS']);
     expect(decodeJwt(after)['cognito:preferred_role']).toBe(groupRole('ADMINS'));
     expect(await roleOf(after)).toBe(groupRole('ADMINS'));
 
-    expect(admin('remove', ADA)).toMatchObject({ status: 0 });
-    expect(admin('list').out).toBe('No administrators (group ADMINS of ' + poolId + ' is empty).');
+    expect(await admin('remove', ADA)).toMatchObject({ status: 0 });
+    expect((await admin('list')).out).toBe('No administrators (group ADMINS of ' + poolId + ' is empty).');
     expect(decodeJwt((await signIn(ADA)).getIdToken().getJwtToken())['cognito:groups']).toBeUndefined();
   }, 120_000);
 
-  it('refuses, with a reason and exit status 1, a user who has not signed up and a command it does not know', () => {
-    expect(admin('add', 'nobody@example.com')).toMatchObject({ status: 1, err: `No user nobody@example.com in ${poolId}: they must sign up first.` });
-    const unknown = admin('promote', ADA);
+  it('refuses, with a reason and exit status 1, a user who has not signed up and a command it does not know', async () => {
+    expect(await admin('add', 'nobody@example.com')).toMatchObject({ status: 1, err: `No user nobody@example.com in ${poolId}: they must sign up first.` });
+    const unknown = await admin('promote', ADA);
     expect(unknown.status).toBe(1);
     expect(unknown.err).toMatch(/^Unknown command "promote"\.\nUsage: npm run admin -- <command>/);
-    expect(admin('--help')).toMatchObject({ status: 0, out: expect.stringContaining('add <email>') });
+    expect(await admin('--help')).toMatchObject({ status: 0, out: expect.stringContaining('add <email>') });
   }, 60_000);
 });
