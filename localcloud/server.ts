@@ -10,6 +10,7 @@ import { createIamServices, type IamServices } from './iam';
 import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
 import { createStsService } from './sts';
+import type { LogSink } from './lambda/runtime';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
 import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol } from './http/front-door';
@@ -91,6 +92,8 @@ export interface StartOptions {
   host?: string;
   clock?: Clock;
   triggers?: Triggers;
+  /** Where the functions' log lines go (default: the console, tagged with each function's name). */
+  functionLog?: LogSink;
 }
 
 export interface LocalCloud {
@@ -117,7 +120,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 
   const ctx = { stateDir, store, clock, keys, assembly, outbox, url: () => url } as ServiceContext;
   ctx.iam = createIamServices(assembly, store.db, () => clock.now());
-  ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input) });
+  ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input), log: options.functionLog });
   ctx.triggers = options.triggers ?? ctx.functions.triggers;
   // Triggers are looked up at call time, so a service registered later can replace them.
   const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };
@@ -234,6 +237,8 @@ function localCloudEndpoints(ctx: ServiceContext, all: () => LocalCloudService[]
       if (route === 'POST /_localcloud/reset') {
         ctx.store.clear();
         for (const service of all()) await service.reset?.();
+        // Warm function environments were issued credentials the wipe destroyed: restart them.
+        ctx.functions.reset();
         return sendJson(res, 200, { reset: true });
       }
       sendAwsJsonError(res, 404, 'NotFound', `No local cloud endpoint ${route}.`);
