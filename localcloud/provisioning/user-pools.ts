@@ -41,6 +41,8 @@ export interface UserPoolClientConfig {
   readAttributes?: string[];
   writeAttributes?: string[];
   oauth: {
+    /** AllowedOAuthFlowsUserPoolClient: without it the client cannot use the OAuth 2.0 endpoints. */
+    enabled: boolean;
     flows: string[];
     scopes: string[];
     callbackUrls: string[];
@@ -232,6 +234,7 @@ function buildClient(client: ProvisionedResource): UserPoolClientConfig {
     readAttributes: p.ReadAttributes,
     writeAttributes: p.WriteAttributes,
     oauth: {
+      enabled: bool(p.AllowedOAuthFlowsUserPoolClient),
       flows: p.AllowedOAuthFlows ?? [],
       scopes: p.AllowedOAuthScopes ?? [],
       callbackUrls: p.CallbackURLs ?? [],
