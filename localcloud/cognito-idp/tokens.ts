@@ -7,6 +7,7 @@ import { signRs256All } from '../services/jwt';
 import type { Keys } from '../services/keys';
 import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
+import { isReadable } from './attributes';
 import { NotAuthorized, messages } from './errors';
 import { invokeTrigger } from './trigger-events';
 import type { User, UserStore } from './users';
@@ -191,7 +192,8 @@ export function createTokens(deps: {
 
     const idClaims: Record<string, unknown> = { sub: user.sub };
     for (const [name, value] of Object.entries(user.attributes)) {
-      if (name === 'sub') continue;
+      // Only what the app client may read (its ReadAttributes, when the template lists them).
+      if (name === 'sub' || !isReadable(client, name)) continue;
       idClaims[name] = name.endsWith('_verified') ? value === 'true' : value;
     }
     let suppressed: string[] = [];
