@@ -150,7 +150,8 @@ export function preferredRoleOf(groups: Pick<UserPoolGroupConfig, 'roleArn' | 'p
 export const cognitoIssuer = (region: string, poolId: string) => `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
 
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
-const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
+/** The scope of the API's access tokens, which the user-facing operations require (lookups.ts). */
+export const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
 
 export function createTokens(deps: {
   store: Store;
