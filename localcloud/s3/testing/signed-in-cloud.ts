@@ -36,8 +36,9 @@ export interface SignedInCloud {
 
 const PASSWORD = 'Correct-horse-battery-9!';
 
-export async function startSignedInCloud(): Promise<SignedInCloud> {
-  const assembly = synthesizedAssembly();
+/** `assembly`: another cloud assembly than the synthesized backend (e.g. a patched copy of it). */
+export async function startSignedInCloud(options: { assembly?: ProvisionedAssembly } = {}): Promise<SignedInCloud> {
+  const assembly = options.assembly ?? synthesizedAssembly();
   const root = mkdtempSync(join(tmpdir(), 's3-real-'));
   const cloud = await startLocalCloud({ stateDir: join(root, 'state'), assemblyDir: assembly.directory, port: 0 });
   const region = assembly.region;
