@@ -2,7 +2,7 @@ import { trustsCognitoIdentity } from '../iam/web-identity';
 import { CognitoIdentityError } from './errors';
 import type { IdentityRecord } from './identity-store';
 import { type IdentityPoolConfig, roleMappingFor } from './identity-pools';
-import { findPool, type VerifiedLogin, verifyLogins } from './logins';
+import { findIdentityPool, type VerifiedLogin, verifyLogins } from './logins';
 import type { IdentityServices } from './services';
 
 /**
@@ -17,13 +17,7 @@ import type { IdentityServices } from './services';
  * the guest identity is merged into that one, whose id is returned.
  */
 export const GetCredentialsForIdentity = (services: IdentityServices) => async (req: Record<string, unknown>) => {
-  const identityId = req.IdentityId;
-  if (typeof identityId !== 'string' || !/^[\w-]+:[0-9a-f-]+$/.test(identityId)) {
-    throw new CognitoIdentityError('InvalidParameterException', "1 validation error detected: Value at 'identityId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+");
-  }
-  const requested = services.identities.get(identityId);
-  if (!requested) throw new CognitoIdentityError('ResourceNotFoundException', `Identity '${identityId}' not found.`);
-  const pool = findPool(services, requested.poolId);
+  const { identityId, pool } = findIdentityPool(services, req.IdentityId);
   const logins = await verifyLogins(services, pool, req.Logins);
   // From here on everything is synchronous, in one transaction, and starts from the identity as
   // it is now: a concurrent call (the app fires two right after sign-up) may have linked the

@@ -1,6 +1,6 @@
 import { CognitoIdentityError } from './errors';
 import { amrOf, resolveIdentity } from './get-credentials-for-identity';
-import { findPool, verifyLogins } from './logins';
+import { findIdentityPool, verifyLogins } from './logins';
 import type { IdentityServices } from './services';
 
 /**
@@ -10,13 +10,7 @@ import type { IdentityServices } from './services';
  * pool allows the classic flow and has no role mappings.
  */
 export const GetOpenIdToken = (services: IdentityServices) => async (req: Record<string, unknown>) => {
-  const identityId = req.IdentityId;
-  if (typeof identityId !== 'string' || !/^[\w-]+:[0-9a-f-]+$/.test(identityId)) {
-    throw new CognitoIdentityError('InvalidParameterException', "1 validation error detected: Value at 'identityId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+");
-  }
-  const requested = services.identities.get(identityId);
-  if (!requested) throw new CognitoIdentityError('ResourceNotFoundException', `Identity '${identityId}' not found.`);
-  const pool = findPool(services, requested.poolId);
+  const { identityId, pool } = findIdentityPool(services, req.IdentityId);
   if (!pool.allowClassicFlow) throw new CognitoIdentityError('InvalidParameterException', 'Basic (classic) flow is not enabled, please use enhanced flow.');
   if (pool.roleMappings.size > 0) throw new CognitoIdentityError('InvalidParameterException', 'Basic (classic) flow is not supported with RoleMappings, please use enhanced flow.');
   const logins = await verifyLogins(services, pool, req.Logins);
