@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
-import { startTestCloud, type TestCloud } from '../s3/testing/test-cloud';
+import { startRealCloud, type CloudUser, type RealCloud, type Session } from '../testing/real-cloud';
 import { buildIdentityPools } from './identity-pools';
 import { GetId } from './get-id';
 import { GetCredentialsForIdentity } from './get-credentials-for-identity';
@@ -13,9 +13,18 @@ import { openDatabase } from '../store/store';
 import { generateRsaKeyPair } from '../services/keys';
 import type { IdentityServices } from './services';
 
-let cloud: TestCloud;
+let cloud: RealCloud;
+// People signed in on the local user pool (shared: no test changes who they are or what they belong to).
+let plain: CloudUser & Session;
+let editor: CloudUser & Session;
+let both: CloudUser & Session;
 beforeAll(async () => {
-  cloud = await startTestCloud();
+  cloud = await startRealCloud();
+  [plain, editor, both] = await Promise.all([
+    cloud.signedInUser('plain'),
+    cloud.signedInUser('editor', ['EDITORS']),
+    cloud.signedInUser('both', ['EDITORS', 'ADMINS']),
+  ]);
 });
 afterAll(() => cloud?.close());
 
@@ -33,16 +42,17 @@ describe('cognito-identity through @aws-sdk/client-cognito-identity', () => {
     const [pool] = buildIdentityPools(cloud.assembly);
     expect(pool.id).toBe(cloud.identityPoolId);
     expect(pool.allowUnauthenticated).toBe(true);
-    expect(pool.cognitoProviders).toEqual([{ providerName: cloud.providerName, clientId: cloud.clientId, serverSideTokenCheck: false }]);
+    expect(pool.cognitoProviders).toEqual([
+      { providerName: `cognito-idp.${cloud.region}.amazonaws.com/${cloud.userPoolId}`, clientId: cloud.clientId, serverSideTokenCheck: false },
+    ]);
     expect(pool.authenticatedRoleArn).toMatch(/^arn:aws:iam::000000000000:role\//);
     expect(pool.unauthenticatedRoleArn).toMatch(/^arn:aws:iam::000000000000:role\//);
     expect([...pool.roleMappings.values()]).toEqual([{ type: 'Token', ambiguousRoleResolution: 'AuthenticatedRole', rules: [] }]);
   });
 
   it('gives the same identity to the same login, a new one to each guest, temporary credentials in epoch seconds', async () => {
-    const token = await cloud.mintIdToken({ sub: 'same-user', username: 'same' });
-    const a = await cloud.credentialsFor(token);
-    const b = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'same-user', username: 'same' }));
+    const a = await cloud.credentialsFor(plain.idToken);
+    const b = await cloud.credentialsFor((await cloud.signIn(plain)).idToken); // another sign-in, another token
     expect(a.identityId).toBe(b.identityId);
     expect(a.identityId).toMatch(/^us-east-1:[0-9a-f-]{36}$/);
     const g1 = await cloud.credentialsFor();
@@ -65,42 +75,34 @@ describe('cognito-identity through @aws-sdk/client-cognito-identity', () => {
   });
 
   it("maps group members to their group's role (cognito:preferred_role), others to the authenticated role", async () => {
-    const editor = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'ed', username: 'ed', groups: ['EDITORS'] }));
-    expect(cloud.iam.lookupCredentials(editor.credentials.accessKeyId)!.roleArn).toBe(cloud.groupRole('EDITORS'));
-    const both = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'both', username: 'both', groups: ['EDITORS', 'ADMINS'] }));
-    expect(cloud.iam.lookupCredentials(both.credentials.accessKeyId)!.roleArn).toBe(cloud.groupRole('ADMINS')); // precedence 0
+    const asEditor = await cloud.credentialsFor(editor.idToken);
+    expect(cloud.iam.lookupCredentials(asEditor.credentials.accessKeyId)!.roleArn).toBe(cloud.groupRole('EDITORS'));
+    const asBoth = await cloud.credentialsFor(both.idToken);
+    expect(cloud.iam.lookupCredentials(asBoth.credentials.accessKeyId)!.roleArn).toBe(cloud.groupRole('ADMINS')); // precedence 0
     const custom = await cloud.identityClient.send(
-      new GetCredentialsForIdentityCommand({
-        IdentityId: both.identityId,
-        Logins: { [cloud.providerName]: await cloud.mintIdToken({ sub: 'both', username: 'both', groups: ['EDITORS', 'ADMINS'] }) },
-        CustomRoleArn: cloud.groupRole('EDITORS'),
-      }),
+      new GetCredentialsForIdentityCommand({ IdentityId: asBoth.identityId, Logins: { [cloud.providerName]: both.idToken }, CustomRoleArn: cloud.groupRole('EDITORS') }),
     );
     expect(cloud.iam.lookupCredentials(custom.Credentials!.AccessKeyId!)!.roleArn).toBe(cloud.groupRole('EDITORS'));
     const notMine = cloud.identityClient.send(
-      new GetCredentialsForIdentityCommand({
-        IdentityId: editor.identityId,
-        Logins: { [cloud.providerName]: await cloud.mintIdToken({ sub: 'ed', username: 'ed', groups: ['EDITORS'] }) },
-        CustomRoleArn: cloud.groupRole('ADMINS'),
-      }),
+      new GetCredentialsForIdentityCommand({ IdentityId: asEditor.identityId, Logins: { [cloud.providerName]: editor.idToken }, CustomRoleArn: cloud.groupRole('ADMINS') }),
     );
     expect(await errorOf(notMine)).toMatch(/^NotAuthorizedException/);
   });
 
   it('refuses tokens that are forged, expired, for another client, from another issuer, or access tokens', async () => {
-    const user = { sub: 'victim', username: 'victim' };
+    const token = plain.idToken;
     const { privateKey: otherKey } = generateRsaKeyPair();
-    const getId = (token: string, provider = cloud.providerName) =>
-      errorOf(cloud.identityClient.send(new GetIdCommand({ IdentityPoolId: cloud.identityPoolId, Logins: { [provider]: token } })));
-    expect(await getId(await cloud.mintIdToken(user, {}, otherKey))).toMatch(/^NotAuthorizedException: Invalid login token/);
-    expect(await getId(await cloud.mintIdToken(user, { exp: Math.floor(Date.now() / 1000) - 10 }))).toMatch(/^NotAuthorizedException/);
-    expect(await getId(await cloud.mintIdToken(user, { aud: 'another-client' }))).toBe('NotAuthorizedException: Invalid login token. Incorrect token audience.');
-    expect(await getId(await cloud.mintIdToken(user, { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other' }))).toBe(
+    const getId = (login: string, provider = cloud.providerName) =>
+      errorOf(cloud.identityClient.send(new GetIdCommand({ IdentityPoolId: cloud.identityPoolId, Logins: { [provider]: login } })));
+    expect(await getId(cloud.reSign(token, {}, otherKey))).toMatch(/^NotAuthorizedException: Invalid login token/);
+    expect(await getId(cloud.reSign(token, { exp: Math.floor(Date.now() / 1000) - 10 }))).toMatch(/^NotAuthorizedException/);
+    expect(await getId(cloud.reSign(token, { aud: 'another-client' }))).toBe('NotAuthorizedException: Invalid login token. Incorrect token audience.');
+    expect(await getId(cloud.reSign(token, { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other' }))).toBe(
       "NotAuthorizedException: Invalid login token. Issuer doesn't match providerName",
     );
-    expect(await getId(await cloud.mintIdToken(user, { token_use: 'access' }))).toMatch(/^NotAuthorizedException/);
-    expect(await getId(await cloud.mintIdToken(user), 'cognito-idp.us-east-1.amazonaws.com/us-east-1_other')).toMatch(/^NotAuthorizedException/);
-    const tampered = (await cloud.mintIdToken(user)).replace(/\.([A-Za-z0-9_-]+)\./, (_m, p: string) => {
+    expect(await getId(plain.accessToken)).toMatch(/^NotAuthorizedException/);
+    expect(await getId(token, 'cognito-idp.us-east-1.amazonaws.com/us-east-1_other')).toMatch(/^NotAuthorizedException/);
+    const tampered = token.replace(/\.([A-Za-z0-9_-]+)\./, (_m, p: string) => {
       const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
       claims['cognito:preferred_role'] = cloud.groupRole('ADMINS');
       return `.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
@@ -110,26 +112,25 @@ describe('cognito-identity through @aws-sdk/client-cognito-identity', () => {
     expect(await errorOf(cloud.identityClient.send(new GetIdCommand({ IdentityPoolId: 'bad id' })))).toMatch(/^InvalidParameterException/);
   });
 
-  it('an authenticated identity needs its login: no credentials without it, or with someone else\'s', async () => {
-    const me = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'me', username: 'me' }));
+  it("an authenticated identity needs its login: no credentials without it, or with someone else's", async () => {
+    const me = await cloud.credentialsFor(plain.idToken);
     expect(await errorOf(cloud.identityClient.send(new GetCredentialsForIdentityCommand({ IdentityId: me.identityId })))).toMatch(/^NotAuthorizedException/);
-    const other = await cloud.mintIdToken({ sub: 'someone-else', username: 'else' });
-    await cloud.credentialsFor(other);
+    await cloud.credentialsFor(editor.idToken);
     expect(
-      await errorOf(cloud.identityClient.send(new GetCredentialsForIdentityCommand({ IdentityId: me.identityId, Logins: { [cloud.providerName]: other } }))),
+      await errorOf(cloud.identityClient.send(new GetCredentialsForIdentityCommand({ IdentityId: me.identityId, Logins: { [cloud.providerName]: editor.idToken } }))),
     ).toMatch(/^NotAuthorizedException: Logins don't match/);
   });
 
   it('a guest that signs in becomes authenticated (same id); merged into the existing identity if the login had one', async () => {
     const guest = await cloud.credentialsFor();
-    const token = await cloud.mintIdToken({ sub: 'new-signup', username: 'new' });
-    const signedIn = await cloud.credentialsFor(token, guest.identityId);
+    const newcomer = await cloud.signedInUser('newcomer'); // signs in for the first time: no identity yet
+    const signedIn = await cloud.credentialsFor(newcomer.idToken, guest.identityId);
     expect(signedIn.identityId).toBe(guest.identityId);
-    expect((await cloud.credentialsFor(token)).identityId).toBe(guest.identityId);
+    expect((await cloud.credentialsFor(newcomer.idToken)).identityId).toBe(guest.identityId);
 
-    const existing = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'returning', username: 'ret' }));
+    const existing = await cloud.credentialsFor(plain.idToken);
     const guest2 = await cloud.credentialsFor();
-    const merged = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'returning', username: 'ret' }), guest2.identityId);
+    const merged = await cloud.credentialsFor(plain.idToken, guest2.identityId);
     expect(merged.identityId).toBe(existing.identityId);
     expect(await errorOf(cloud.identityClient.send(new GetCredentialsForIdentityCommand({ IdentityId: guest2.identityId })))).toMatch(/^ResourceNotFoundException/);
     // The retired guest's credentials no longer sign anything.
@@ -170,6 +171,8 @@ describe('pool configuration and trust policies (in-process)', () => {
     mutate(s);
     return s;
   }
+  // In process there is no server URL: logins use the provider name as the pool is configured (AWS's form).
+  const configuredProvider = () => buildIdentityPools(cloud.assembly)[0].cognitoProviders[0].providerName;
   const code = async (p: Promise<unknown>) => {
     try {
       await p;
@@ -182,7 +185,7 @@ describe('pool configuration and trust policies (in-process)', () => {
   it('resolves ambiguous tokens per AmbiguousRoleResolution, and Rules mappings by claim', async () => {
     const pool = () => buildIdentityPools(cloud.assembly)[0];
     const claims = (sub: string, extra: Record<string, unknown>) => ({
-      iss: `https://${cloud.providerName}`,
+      iss: `https://${configuredProvider()}`,
       aud: cloud.clientId,
       token_use: 'id',
       exp: Math.floor(Date.now() / 1000) + 600,
@@ -190,7 +193,7 @@ describe('pool configuration and trust policies (in-process)', () => {
       ...extra,
     });
     const roleOf = async (s: IdentityServices) => {
-      const Logins = { [cloud.providerName]: 'token' };
+      const Logins = { [configuredProvider()]: 'token' };
       const { IdentityId } = await GetId(s)({ IdentityPoolId: cloud.identityPoolId, Logins });
       const out = (await GetCredentialsForIdentity(s)({ IdentityId, Logins })) as { Credentials: { AccessKeyId: string } };
       return s.credentials.lookup(out.Credentials.AccessKeyId)!.roleArn;

@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { CognitoIdentityError } from './errors';
 import type { CognitoProvider, IdentityPoolConfig } from './identity-pools';
 import type { IdentityServices } from './services';
@@ -54,14 +55,17 @@ export async function verifyLogins(services: IdentityServices, pool: IdentityPoo
       }
       throw new CognitoIdentityError('NotAuthorizedException', `Invalid login token. Provider ${providerName} is not configured for identity pool ${pool.id}.`);
     }
+    // As Cognito: a token issued for another provider is refused as such, before its signature is checked.
+    if (unverifiedIssuer(token) !== undefined && unverifiedIssuer(token) !== providerName) {
+      throw new CognitoIdentityError('NotAuthorizedException', "Invalid login token. Issuer doesn't match providerName");
+    }
     let claims: Record<string, unknown>;
     try {
       claims = await services.verifyIdToken(token);
     } catch (e) {
       throw new CognitoIdentityError('NotAuthorizedException', `Invalid login token. ${e instanceof Error ? e.message : 'Token could not be verified.'}`);
     }
-    const issuer = typeof claims.iss === 'string' ? claims.iss.replace(/^\w+:\/\//, '') : '';
-    if (issuer !== providerName) {
+    if (issuerWithoutScheme(claims.iss) !== providerName) {
       throw new CognitoIdentityError('NotAuthorizedException', "Invalid login token. Issuer doesn't match providerName");
     }
     if (claims.token_use !== undefined && claims.token_use !== 'id') {
@@ -78,4 +82,15 @@ export async function verifyLogins(services: IdentityServices, pool: IdentityPoo
     verified.push({ provider, key: `${provider.providerName}|${claims.sub}`, claims });
   }
   return verified;
+}
+
+const issuerWithoutScheme = (iss: unknown): string => (typeof iss === 'string' ? iss.replace(/^\w+:\/\//, '') : '');
+
+/** The `iss` of a JWT, read without verifying it (undefined when it is no JWT). */
+function unverifiedIssuer(token: string): string | undefined {
+  try {
+    return issuerWithoutScheme(decodeJwt(token).iss);
+  } catch {
+    return undefined;
+  }
 }

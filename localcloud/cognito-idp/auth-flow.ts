@@ -29,11 +29,10 @@ export interface PendingSignIn {
 }
 
 const SESSION_PURPOSE = 'cognito-idp:session';
-/** Cognito's auth sessions last 3 minutes. */
-export const SESSION_TTL_SECONDS = 180;
 
-export function sealSession(services: Pick<Services, 'sealer'>, pending: PendingSignIn): string {
-  return services.sealer.seal(SESSION_PURPOSE, pending, SESSION_TTL_SECONDS);
+/** A challenge's Session, valid for the app client's AuthSessionValidity (3 to 15 minutes, 3 by default). */
+export function sealSession(services: Pick<Services, 'sealer' | 'pools'>, pending: PendingSignIn): string {
+  return services.sealer.seal(SESSION_PURPOSE, pending, services.pools.client(pending.clientId).client.authSessionValiditySeconds);
 }
 
 /** The pending sign-in a Session carries, checked against the client and the challenge answered. */
@@ -170,7 +169,7 @@ export async function smsChallenge(
 }
 
 export function challenge(
-  services: Pick<Services, 'sealer'>,
+  services: Pick<Services, 'sealer' | 'pools'>,
   pool: UserPoolConfig,
   client: UserPoolClientConfig,
   user: User,

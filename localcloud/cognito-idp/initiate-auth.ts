@@ -26,6 +26,14 @@ export interface SrpState {
 }
 export const SRP_PURPOSE = 'cognito-idp:srp';
 
+/**
+ * The SECRET_BLOCK: the SRP state sealed for the client's AuthSessionValidity,
+ * the life of a PASSWORD_VERIFIER (or DEVICE_PASSWORD_VERIFIER) challenge.
+ */
+export function sealSrpState(services: Pick<Services, 'sealer' | 'pools'>, state: SrpState): string {
+  return services.sealer.seal(SRP_PURPOSE, state, services.pools.client(state.clientId).client.authSessionValiditySeconds);
+}
+
 export const InitiateAuth: Target = (services) => async (_ctx, req) => {
   const flow = string(req, 'AuthFlow');
   const clientId = string(req, 'ClientId');
@@ -63,7 +71,7 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
         ChallengeName: 'PASSWORD_VERIFIER',
         ChallengeParameters: {
           SALT: user.salt,
-          SECRET_BLOCK: services.sealer.seal(SRP_PURPOSE, state, 300),
+          SECRET_BLOCK: sealSrpState(services, state),
           SRP_B: B,
           USERNAME: user.username,
           USER_ID_FOR_SRP: user.username,
@@ -75,14 +83,7 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
       const username = param('USERNAME');
       const password = param('PASSWORD');
       checkSecretHash(client, username, parameters.SECRET_HASH);
-      if (client.preventUserExistenceErrors && !services.users.bySignInName(pool, username)) {
-        // Counted and locked out as a user's failures are: a lockout does not tell who exists.
-        services.lockouts.assertOpen(pool, username);
-        throw services.lockouts.fail(pool, username, NotAuthorized(messages.incorrectCredentials));
-      }
-      const user = await startSignIn(services, pool, client, username, clientMetadata);
-      if (!isPassword(pool, user, password)) throw services.lockouts.fail(pool, user, NotAuthorized(messages.incorrectCredentials));
-      return afterPasswordVerified(services, pool, client, user, clientMetadata, parameters.DEVICE_KEY);
+      return passwordSignIn(services, pool, client, username, password, clientMetadata, parameters.DEVICE_KEY);
     }
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN': {
@@ -112,8 +113,32 @@ async function decoyPasswordVerifier(services: Services, pool: UserPoolConfig, c
   const state: SrpState = { poolId: pool.id, clientId, username: '', A, b, B, unknownName: username };
   return {
     ChallengeName: 'PASSWORD_VERIFIER',
-    ChallengeParameters: { SALT: seed.slice(32, 64), SECRET_BLOCK: services.sealer.seal(SRP_PURPOSE, state, 300), SRP_B: B, USERNAME: id, USER_ID_FOR_SRP: id },
+    ChallengeParameters: { SALT: seed.slice(32, 64), SECRET_BLOCK: sealSrpState(services, state), SRP_B: B, USERNAME: id, USER_ID_FOR_SRP: id },
   };
+}
+
+/**
+ * A sign-in with the password itself (USER_PASSWORD_AUTH, the hosted UI's
+ * login form): the user's status, lockout and PreAuthentication trigger,
+ * the password, then the challenges or tokens that follow.
+ */
+export async function passwordSignIn(
+  services: Services,
+  pool: UserPoolConfig,
+  client: UserPoolClientConfig,
+  username: string,
+  password: string,
+  clientMetadata: Record<string, string>,
+  deviceKey?: string,
+): Promise<AuthResponse> {
+  if (client.preventUserExistenceErrors && !services.users.bySignInName(pool, username)) {
+    // Counted and locked out as a user's failures are: a lockout does not tell who exists.
+    services.lockouts.assertOpen(pool, username);
+    throw services.lockouts.fail(pool, username, NotAuthorized(messages.incorrectCredentials));
+  }
+  const user = await startSignIn(services, pool, client, username, clientMetadata);
+  if (!isPassword(pool, user, password)) throw services.lockouts.fail(pool, user, NotAuthorized(messages.incorrectCredentials));
+  return afterPasswordVerified(services, pool, client, user, clientMetadata, deviceKey);
 }
 
 /** A v4 UUID from 32 hex digits of a digest: version 4 and the RFC 4122 variant (8, 9, a or b), as randomUUID makes subs. */

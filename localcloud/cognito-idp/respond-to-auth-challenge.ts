@@ -13,7 +13,7 @@ import {
 } from './auth-flow';
 import { checkAttributes } from './attributes';
 import { CodeMismatch, InvalidParameter, NotAuthorized, ResourceNotFound, messages, notEmulated } from './errors';
-import { SRP_PURPOSE, type SrpState } from './initiate-auth';
+import { SRP_PURPOSE, sealSrpState, type SrpState } from './initiate-auth';
 import { CHALLENGE_NAMES } from './operations';
 import { checkPasswordPolicy, passwordVerifier } from './passwords';
 import type { Services, Target } from './services';
@@ -59,7 +59,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
         ChallengeParameters: {
           SALT: device.salt!,
           SRP_B: B,
-          SECRET_BLOCK: services.sealer.seal(SRP_PURPOSE, state, 300),
+          SECRET_BLOCK: sealSrpState(services, state),
           USERNAME: user.username,
           DEVICE_KEY: device.deviceKey,
         },
@@ -146,7 +146,10 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
 /** The SRP state sealed in the echoed SECRET_BLOCK, and its user (not locked out). */
 function passwordClaim(services: Services, pool: UserPoolConfig, clientId: string, response: (key: string) => string) {
   response('USERNAME');
-  const state = services.sealer.unseal<SrpState>(SRP_PURPOSE, response('PASSWORD_CLAIM_SECRET_BLOCK'));
+  const block = response('PASSWORD_CLAIM_SECRET_BLOCK');
+  const state = services.sealer.unseal<SrpState>(SRP_PURPOSE, block);
+  // The challenge outlived the client's AuthSessionValidity.
+  if (!state && services.sealer.expired(SRP_PURPOSE, block)) throw NotAuthorized(messages.invalidSession);
   if (!state || state.clientId !== clientId || state.poolId !== pool.id) throw NotAuthorized(messages.incorrectCredentials);
   if (state.unknownName !== undefined) {
     // A decoy's claim fails as a wrong password does, and counts toward the name's lockout.

@@ -14,7 +14,12 @@ import type { OutboxMessage } from '../services/outbox';
  */
 export const PASSWORD = 'Correct-horse-9';
 
-export function writeTestAssembly(dir: string, pool: Record<string, unknown> = {}): void {
+export function writeTestAssembly(
+  dir: string,
+  pool: Record<string, unknown> = {},
+  webClient: Record<string, unknown> = {},
+  resources: Record<string, unknown> = {},
+): void {
   mkdirSync(dir, { recursive: true });
   const template = {
     Resources: {
@@ -47,6 +52,7 @@ export function writeTestAssembly(dir: string, pool: Record<string, unknown> = {
           AccessTokenValidity: 60,
           IdTokenValidity: 60,
           TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' },
+          ...webClient,
         },
       },
       LegacyClient: {
@@ -55,6 +61,7 @@ export function writeTestAssembly(dir: string, pool: Record<string, unknown> = {
       },
       Admins: { Type: 'AWS::Cognito::UserPoolGroup', Properties: { UserPoolId: { Ref: 'Pool' }, GroupName: 'ADMINS', Precedence: 0, RoleArn: 'arn:aws:iam::000000000000:role/admins' } },
       Editors: { Type: 'AWS::Cognito::UserPoolGroup', Properties: { UserPoolId: { Ref: 'Pool' }, GroupName: 'EDITORS', Precedence: 1, RoleArn: 'arn:aws:iam::000000000000:role/editors' } },
+      ...resources,
     },
   };
   writeFileSync(join(dir, 'TestStack.template.json'), JSON.stringify(template));
@@ -79,11 +86,13 @@ export interface TestCloud {
   stop(): Promise<void>;
 }
 
-export async function startTestCloud(options: Partial<StartOptions> & { pool?: Record<string, unknown> } = {}): Promise<TestCloud> {
+export async function startTestCloud(
+  options: Partial<StartOptions> & { pool?: Record<string, unknown>; webClient?: Record<string, unknown>; resources?: Record<string, unknown> } = {},
+): Promise<TestCloud> {
   const root = mkdtempSync(join(tmpdir(), 'localcloud-test-'));
   const assemblyDir = join(root, 'cdk.out');
   const stateDir = join(root, 'state');
-  writeTestAssembly(assemblyDir, options.pool);
+  writeTestAssembly(assemblyDir, options.pool, options.webClient, options.resources);
   const start = () => startLocalCloud({ stateDir, assemblyDir, port: 0, ...options });
   let cloud = await start();
   const pool = cloud.cognitoIdp.pools.all()[0];

@@ -34,11 +34,15 @@ export interface UserPoolClientConfig {
   accessTokenValiditySeconds: number;
   idTokenValiditySeconds: number;
   refreshTokenValiditySeconds: number;
+  /** AuthSessionValidity: how long a challenge's Session (and SRP SECRET_BLOCK) lasts; 3 to 15 minutes, 3 by default. */
+  authSessionValiditySeconds: number;
   preventUserExistenceErrors: boolean;
   enableTokenRevocation: boolean;
   readAttributes?: string[];
   writeAttributes?: string[];
   oauth: {
+    /** AllowedOAuthFlowsUserPoolClient: without it the client cannot use the OAuth 2.0 endpoints. */
+    enabled: boolean;
     flows: string[];
     scopes: string[];
     callbackUrls: string[];
@@ -199,6 +203,15 @@ function buildPasswordPolicy(policy: any): PasswordPolicy {
   };
 }
 
+/** AuthSessionValidity in minutes, as CloudFormation accepts it (3–15), in seconds. */
+function authSessionValidity(value: unknown, logicalId: string): number {
+  const minutes = value === undefined ? 3 : Number(value);
+  if (!Number.isInteger(minutes) || minutes < 3 || minutes > 15) {
+    throw new Error(`${logicalId}: AuthSessionValidity must be a whole number of minutes from 3 to 15 (got ${String(value)}).`);
+  }
+  return minutes * 60;
+}
+
 const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
 
 function buildClient(client: ProvisionedResource): UserPoolClientConfig {
@@ -214,12 +227,14 @@ function buildClient(client: ProvisionedResource): UserPoolClientConfig {
     accessTokenValiditySeconds: validity(p.AccessTokenValidity, units.AccessToken, 'hours', 1),
     idTokenValiditySeconds: validity(p.IdTokenValidity, units.IdToken, 'hours', 1),
     refreshTokenValiditySeconds: validity(p.RefreshTokenValidity, units.RefreshToken, 'days', 30),
+    authSessionValiditySeconds: authSessionValidity(p.AuthSessionValidity, client.logicalId),
     // CloudFormation leaves it LEGACY when unset; Amplify sets ENABLED.
     preventUserExistenceErrors: p.PreventUserExistenceErrors === 'ENABLED',
     enableTokenRevocation: p.EnableTokenRevocation === undefined ? true : bool(p.EnableTokenRevocation),
     readAttributes: p.ReadAttributes,
     writeAttributes: p.WriteAttributes,
     oauth: {
+      enabled: bool(p.AllowedOAuthFlowsUserPoolClient),
       flows: p.AllowedOAuthFlows ?? [],
       scopes: p.AllowedOAuthScopes ?? [],
       callbackUrls: p.CallbackURLs ?? [],

@@ -33,15 +33,20 @@ export interface S3Context {
   signature: VerifiedSignature;
 }
 
-/** Throws AccessDenied unless IAM allows `action` on `resource`. */
-export function authorize(ctx: S3Context, action: string, resource: string, context: RequestContextKeys = {}): void {
-  const result = ctx.services.authorizer.authorize({
+/** IAM's decision for the caller: `action` on `resource`. */
+export function evaluate(ctx: S3Context, action: string, resource: string, context: RequestContextKeys = {}) {
+  return ctx.services.authorizer.authorize({
     credentials: ctx.credentials,
     action,
     resource,
     context,
     sourceIp: ctx.req.socket.remoteAddress,
   });
+}
+
+/** Throws AccessDenied unless IAM allows `action` on `resource`. */
+export function authorize(ctx: S3Context, action: string, resource: string, context: RequestContextKeys = {}): void {
+  const result = evaluate(ctx, action, resource, context);
   if (!result.allowed) throw accessDenied(result.message);
 }
 

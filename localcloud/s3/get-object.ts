@@ -1,8 +1,9 @@
 import { closeSync, createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
-import { authorize, objectArn, type S3Context } from './context';
-import { noSuchKey, S3Error } from './errors';
+import { authorize, bucketArn, evaluate, objectArn, type S3Context } from './context';
+import { CHECKSUM_ALGORITHMS, checksumHeader } from './checksums';
+import { accessDenied, noSuchKey, S3Error } from './errors';
 import type { OpenSegment, StoredObject } from './object-store';
 import { etagMatches } from './put-object';
 
@@ -10,10 +11,7 @@ import { etagMatches } from './put-object';
 export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
   authorize(ctx, 's3:GetObject', objectArn(ctx.bucket.name, ctx.key));
   const object = ctx.services.objects.get(ctx.bucket.name, ctx.key);
-  if (!object) {
-    if (head) throw new S3Error('NotFound', 'Not Found', 404);
-    throw noSuchKey(ctx.key);
-  }
+  if (!object) throw missingObject(ctx, head);
   const conditional = checkReadConditions(ctx, object);
   const headers = objectHeaders(ctx, object);
   if (conditional === 304) {
@@ -45,7 +43,8 @@ export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
       } else {
         status = 206;
         headers['Content-Range'] = `bytes ${start}-${end}/${object.size}`;
-        delete headers['x-amz-checksum-crc32']; // the whole object's checksum does not describe a range
+        // The whole object's checksum does not describe a range.
+        for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
       }
     }
   }
@@ -74,6 +73,17 @@ export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
  */
 function allowPdfViewer(ctx: S3Context, contentType: string): void {
   if (contentType.split(';')[0].trim().toLowerCase() === 'application/pdf') ctx.res.removeHeader('Content-Security-Policy');
+}
+
+/**
+ * A key that does not exist: 404 only for a caller who may list it
+ * (s3:ListBucket with s3:prefix = the key), 403 AccessDenied otherwise — as S3
+ * does, so a caller cannot probe which keys exist where they may not list.
+ */
+export function missingObject(ctx: S3Context, head: boolean): S3Error {
+  const listable = evaluate(ctx, 's3:ListBucket', bucketArn(ctx.bucket.name), { 's3:prefix': ctx.key });
+  if (!listable.allowed) return accessDenied(`Access Denied: the key does not exist, and ${listable.message}`);
+  return head ? new S3Error('NotFound', 'Not Found', 404) : noSuchKey(ctx.key);
 }
 
 function invalidRange(size: number) {
@@ -136,8 +146,10 @@ function objectHeaders(ctx: S3Context, object: StoredObject): Record<string, str
   };
   for (const [k, v] of Object.entries(object.headers)) if (names[k]) headers[names[k]] = v;
   for (const [k, v] of Object.entries(object.metadata)) headers[`x-amz-meta-${k}`] = v;
-  if (object.checksumCrc32 && String(ctx.req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED') {
-    headers['x-amz-checksum-crc32'] = object.checksumCrc32;
+  if (String(ctx.req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED') {
+    const stored: Record<string, string> = object.checksumCrc32 ? { 'x-amz-checksum-crc32': object.checksumCrc32 } : {};
+    for (const a of CHECKSUM_ALGORITHMS) if (a !== 'CRC32' && object.headers[checksumHeader(a)]) stored[checksumHeader(a)] = object.headers[checksumHeader(a)];
+    if (Object.keys(stored).length > 0) Object.assign(headers, stored, { 'x-amz-checksum-type': 'FULL_OBJECT' });
   }
   if (object.segments.length > 1) headers['x-amz-mp-parts-count'] = String(object.segments.length);
   const overrides: Record<string, string> = {

@@ -13,6 +13,8 @@ export interface Sealer {
   seal(purpose: string, payload: unknown, ttlSeconds: number): string;
   /** The payload, or undefined when the value is forged, for another purpose, expired, or spent. */
   unseal<T>(purpose: string, sealed: string): T | undefined;
+  /** True when the value is authentic (sealed here, for this purpose) but past its expiry: an expired session, not a forged one. */
+  expired(purpose: string, sealed: string): boolean;
   /** Marks the value used; false when it was invalid or already spent. */
   spend(purpose: string, sealed: string): boolean;
   /** A stable, unguessable hex digest of `data` under the state folder's key. */
@@ -36,7 +38,8 @@ export function createSealer(key: Buffer, clock: Clock, store: Store): Sealer {
   const purge = store.db.prepare('DELETE FROM spent_seals WHERE expires_at < ?');
   let spends = 0;
 
-  function open(purpose: string, sealed: string): Envelope | undefined {
+  /** The envelope if authentic, whatever its expiry or spending. */
+  function decrypt(purpose: string, sealed: string): Envelope | undefined {
     try {
       const raw = Buffer.from(sealed, 'base64');
       // Node's decoder skips stray characters: insist on the exact encoding.
@@ -44,12 +47,16 @@ export function createSealer(key: Buffer, clock: Clock, store: Store): Sealer {
       const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
       decipher.setAAD(Buffer.from(purpose));
       decipher.setAuthTag(raw.subarray(12, 28));
-      const envelope = JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Envelope;
-      if (clock.now().getTime() > envelope.e || isSpent.get(envelope.n)) return undefined;
-      return envelope;
+      return JSON.parse(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8')) as Envelope;
     } catch {
       return undefined;
     }
+  }
+
+  function open(purpose: string, sealed: string): Envelope | undefined {
+    const envelope = decrypt(purpose, sealed);
+    if (!envelope || clock.now().getTime() > envelope.e || isSpent.get(envelope.n)) return undefined;
+    return envelope;
   }
 
   return {
@@ -62,6 +69,10 @@ export function createSealer(key: Buffer, clock: Clock, store: Store): Sealer {
       return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
     },
     unseal: <T>(purpose: string, sealed: string) => open(purpose, sealed)?.p as T | undefined,
+    expired(purpose, sealed) {
+      const envelope = decrypt(purpose, sealed);
+      return !!envelope && clock.now().getTime() > envelope.e;
+    },
     digest: (data) => createHmac('sha256', key).update(data).digest('hex'),
     spend(purpose, sealed) {
       const envelope = open(purpose, sealed);

@@ -1,0 +1,218 @@
+import { createHash, randomInt, sign as rsaSign, type KeyObject } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfirmSignUpCommand, CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { ASSEMBLY_DIR } from '../../scripts/synth-context';
+import { loadCloudAssembly } from '../provisioning/cloud-assembly';
+import type { ProvisionedAssembly } from '../provisioning/types';
+import { ObjectStore } from '../s3/object-store';
+import { startLocalCloud, type LocalCloud } from '../server';
+import type { Clock } from '../services/clock';
+
+/**
+ * Test support for integration tests: the real local cloud (startLocalCloud,
+ * port 0, a temporary state folder, the synthesized backend in
+ * .amplify/synth/cdk.out — vitest's global setup keeps it current), people
+ * signed up and confirmed through its cognito-idp (codes read from the
+ * outbox) and signed in with SRP by amazon-cognito-identity-js, and their
+ * identity-pool credentials from GetId + GetCredentialsForIdentity.
+ *
+ * Sign-ins cost CPU (SRP on both sides, the sign-up triggers run as Lambda
+ * would): a test file starts one cloud and signs its people in once, in
+ * beforeAll; tests that need a person of their own create one.
+ */
+export const PASSWORD = 'Correct-horse-battery-9!';
+
+export interface CloudUser {
+  /** The sign-in name (email). */
+  email: string;
+  phone: string;
+  /** The Cognito username (the pool signs in with email or phone, so a UUID) and the sub. */
+  username: string;
+  sub: string;
+  groups: string[];
+}
+
+export interface Session {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration?: Date;
+}
+
+export interface RealCloudOptions {
+  /** The server's clock (tests that move time). */
+  clock?: Clock;
+  /** A state folder to use (and keep); by default a temporary one, removed by close(). */
+  stateDir?: string;
+  /** Another assembly than the project's (e.g. one synthesized with ADMIN_EMAILS). */
+  assemblyDir?: string;
+}
+
+export async function startRealCloud(options: RealCloudOptions = {}) {
+  const assemblyDir = options.assemblyDir ?? ASSEMBLY_DIR;
+  const assembly: ProvisionedAssembly = loadCloudAssembly(assemblyDir);
+  const root = options.stateDir ? undefined : mkdtempSync(join(tmpdir(), 'localcloud-real-'));
+  const stateDir = options.stateDir ?? join(root!, 'state');
+  const cloud: LocalCloud = await startLocalCloud({ stateDir, assemblyDir, port: 0, clock: options.clock });
+  const { region } = assembly;
+  const endpoint = cloud.url;
+  const userPoolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
+  const clientId = assembly.ofType('AWS::Cognito::UserPoolClient')[0].ref;
+  const identityPoolId = assembly.ofType('AWS::Cognito::IdentityPool')[0].ref;
+  const bucket = assembly.ofType('AWS::S3::Bucket')[0].ref;
+  const groupRole = (group: string) =>
+    assembly.ofType('AWS::Cognito::UserPoolGroup').find((g) => g.properties.GroupName === group)!.properties.RoleArn as string;
+  // The identity pools' Logins key: the user pool's token issuer without its scheme.
+  const providerName = cloud.cognitoIdp.issuer(userPoolId).replace(/^\w+:\/\//, '');
+  // A view of the S3 store on the server's database (nothing is in flight yet: opening it collects no live file).
+  const objects = new ObjectStore(cloud.context.store.db, join(stateDir, 's3'));
+  const unsigned = { accessKeyId: 'unused', secretAccessKey: 'unused' };
+  const idp = new CognitoIdentityProviderClient({ region, endpoint, credentials: unsigned, maxAttempts: 1 });
+  const identityClient = new CognitoIdentityClient({ region, endpoint, credentials: unsigned, maxAttempts: 1 });
+  const userPool = new CognitoUserPool({ UserPoolId: userPoolId, ClientId: clientId, endpoint });
+
+  /**
+   * SignUp + ConfirmSignUp (the code from the outbox), then the groups (as an
+   * operator would add them). One at a time: each runs the sign-up triggers in
+   * a Lambda process, whose timeout a crowd of cold starts on a busy machine can pass.
+   */
+  let signUps: Promise<unknown> = Promise.resolve();
+  function createUser(name: string, groups: string[] = []): Promise<CloudUser> {
+    const next = signUps.then(() => signUp(name, groups));
+    signUps = next.catch(() => undefined);
+    return next;
+  }
+  async function signUp(name: string, groups: string[]): Promise<CloudUser> {
+    const email = `${name}-${randomInt(1e9)}@example.com`;
+    const phone = `+1555${String(randomInt(1e7)).padStart(7, '0')}`;
+    const { UserSub } = await idp.send(
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: email,
+        Password: PASSWORD,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'phone_number', Value: phone },
+          { Name: 'birthdate', Value: '1990-01-01' },
+        ],
+      }),
+    );
+    const code = cloud.outbox.list().filter((m) => m.to === email).at(-1)?.code;
+    if (!code) throw new Error(`No confirmation code was sent to ${email}`);
+    await idp.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
+    const username = cloud.cognitoIdp.userBySub(userPoolId, UserSub!)!.username;
+    for (const group of groups) cloud.cognitoIdp.users.addToGroup(userPoolId, group, username);
+    return { email, phone, username, sub: UserSub!, groups };
+  }
+
+  /** USER_SRP_AUTH with amazon-cognito-identity-js (its own SRP implementation), as aws-amplify v5 did it. */
+  async function signIn(user: Pick<CloudUser, 'email'>, password = PASSWORD): Promise<Session> {
+    const cognitoUser = new CognitoUser({ Username: user.email, Pool: userPool });
+    const session = await new Promise<CognitoUserSession>((resolve, reject) =>
+      cognitoUser.authenticateUser(new AuthenticationDetails({ Username: user.email, Password: password }), { onSuccess: resolve, onFailure: reject }),
+    );
+    return { idToken: session.getIdToken().getJwtToken(), accessToken: session.getAccessToken().getJwtToken(), refreshToken: session.getRefreshToken().getToken() };
+  }
+
+  /** A new person, signed up, confirmed and signed in. */
+  async function signedInUser(name: string, groups: string[] = []): Promise<CloudUser & Session> {
+    const user = await createUser(name, groups);
+    return { ...user, ...(await signIn(user)) };
+  }
+
+  /** GetId + GetCredentialsForIdentity with the SDK, as aws-amplify does it (no token: a guest). */
+  async function credentialsFor(idToken?: string, identityId?: string): Promise<{ identityId: string; credentials: Credentials }> {
+    const Logins = idToken ? { [providerName]: idToken } : undefined;
+    const id = identityId ?? (await identityClient.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins }))).IdentityId!;
+    const out = await identityClient.send(new GetCredentialsForIdentityCommand({ IdentityId: id, Logins }));
+    return {
+      identityId: out.IdentityId!,
+      credentials: {
+        accessKeyId: out.Credentials!.AccessKeyId!,
+        secretAccessKey: out.Credentials!.SecretKey!,
+        sessionToken: out.Credentials!.SessionToken!,
+        expiration: out.Credentials!.Expiration,
+      },
+    };
+  }
+
+  const s3Client = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, extra: Partial<S3ClientConfig> = {}) =>
+    new S3Client({ region, endpoint, forcePathStyle: true, credentials, maxAttempts: 1, ...extra });
+
+  /** Writes an object straight into the store (test setup, bypassing IAM). */
+  function seedObject(key: string, body: string | Buffer, contentType = 'text/plain') {
+    const data = Buffer.from(body);
+    const temp = objects.newTempPath();
+    writeFileSync(temp, data);
+    const file = objects.seal(temp);
+    objects.put({
+      bucket,
+      key,
+      size: data.length,
+      etag: `"${createHash('md5').update(data).digest('hex')}"`,
+      lastModified: new Date(),
+      contentType,
+      headers: {},
+      metadata: {},
+      segments: [{ file, size: data.length }],
+    });
+  }
+
+  /**
+   * `token` with some claims changed, signed again — by default with the
+   * server's own key, as if the local user pool had issued it (a token for
+   * another client, another issuer, already expired…); `key` signs a forgery.
+   */
+  function reSign(token: string, changes: Record<string, unknown>, key: KeyObject = cloud.context.keys.signing.privateKey): string {
+    const header = Buffer.from(JSON.stringify(decodeProtectedHeader(token))).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ ...decodeJwt(token), ...changes })).toString('base64url');
+    const signature = rsaSign('sha256', Buffer.from(`${header}.${payload}`), key).toString('base64url');
+    return `${header}.${payload}.${signature}`;
+  }
+
+  return {
+    cloud,
+    assembly,
+    region,
+    endpoint,
+    port: cloud.port,
+    stateDir,
+    iam: cloud.context.iam,
+    objects,
+    userPoolId,
+    clientId,
+    identityPoolId,
+    bucket,
+    providerName,
+    groupRole,
+    idp,
+    identityClient,
+    createUser,
+    signIn,
+    signedInUser,
+    credentialsFor,
+    s3Client,
+    seedObject,
+    reSign,
+    async close() {
+      idp.destroy();
+      identityClient.destroy();
+      await cloud.close();
+      if (root) rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export type RealCloud = Awaited<ReturnType<typeof startRealCloud>>;
