@@ -61,7 +61,7 @@ const assume = (RoleArn: string, WebIdentityToken: string, RoleSessionName = 'cl
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'classic-flow-'));
   const assembly = classicFlowAssembly(join(root, 'assembly'));
-  t = await startSignedInCloud({ assembly });
+  t = await startSignedInCloud({ assemblyDir: assembly.directory });
   identityPoolId = assembly.ofType('AWS::Cognito::IdentityPool')[0].ref;
   userPoolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
   roles = assembly.ofType('AWS::Cognito::IdentityPoolRoleAttachment')[0].properties.Roles;
