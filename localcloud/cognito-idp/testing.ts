@@ -134,12 +134,18 @@ export async function startTestCloud(
  * A minimal SRP client (the same math as aws-amplify's): starts USER_SRP_AUTH
  * and returns the PASSWORD_VERIFIER answer, for tests that replay or tamper with it.
  */
-export async function passwordVerifierAnswer(t: TestCloud, username: string, password: string, now = new Date()): Promise<RespondToAuthChallengeCommandInput> {
+export async function passwordVerifierAnswer(
+  t: TestCloud,
+  username: string,
+  password: string,
+  now = new Date(),
+  clientId = t.clientId,
+): Promise<RespondToAuthChallengeCommandInput> {
   const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
   const hashHex = (hex: string) => sha(Buffer.from(hex, 'hex'));
   const a = BigInt(`0x${randomBytes(32).toString('hex')}`);
   const A = modPow(g, a);
-  const start = await t.sdk.send(new InitiateAuthCommand({ ClientId: t.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: A.toString(16) } }));
+  const start = await t.sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: A.toString(16) } }));
   const p = start.ChallengeParameters!;
   const poolName = srpPoolName(t.poolId);
   const x = BigInt(`0x${hashHex(padHex(BigInt(`0x${p.SALT}`)) + sha(`${poolName}${p.USER_ID_FOR_SRP}:${password}`))}`);
@@ -153,7 +159,7 @@ export async function passwordVerifierAnswer(t: TestCloud, username: string, pas
     .update(Buffer.concat([Buffer.from(poolName), Buffer.from(p.USER_ID_FOR_SRP), Buffer.from(p.SECRET_BLOCK, 'base64'), Buffer.from(timestamp)]))
     .digest('base64');
   return {
-    ClientId: t.clientId,
+    ClientId: clientId,
     ChallengeName: 'PASSWORD_VERIFIER',
     ChallengeResponses: { USERNAME: p.USERNAME, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
   };

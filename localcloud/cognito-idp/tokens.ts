@@ -7,6 +7,7 @@ import { signRs256All } from '../services/jwt';
 import type { Keys } from '../services/keys';
 import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
+import { isReadable } from './attributes';
 import { NotAuthorized, messages } from './errors';
 import { invokeTrigger } from './trigger-events';
 import type { User, UserStore } from './users';
@@ -149,7 +150,8 @@ export function preferredRoleOf(groups: Pick<UserPoolGroupConfig, 'roleArn' | 'p
 export const cognitoIssuer = (region: string, poolId: string) => `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
 
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
-const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
+/** The scope of the API's access tokens, which the user-facing operations require (lookups.ts). */
+export const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
 
 export function createTokens(deps: {
   store: Store;
@@ -190,7 +192,8 @@ export function createTokens(deps: {
 
     const idClaims: Record<string, unknown> = { sub: user.sub };
     for (const [name, value] of Object.entries(user.attributes)) {
-      if (name === 'sub') continue;
+      // Only what the app client may read (its ReadAttributes, when the template lists them).
+      if (name === 'sub' || !isReadable(client, name)) continue;
       idClaims[name] = name.endsWith('_verified') ? value === 'true' : value;
     }
     let suppressed: string[] = [];

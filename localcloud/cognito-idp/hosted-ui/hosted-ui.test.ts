@@ -3,6 +3,7 @@ import { request } from 'node:https';
 import {
   AssociateSoftwareTokenCommand,
   ConfirmSignUpCommand,
+  GetUserCommand,
   InitiateAuthCommand,
   SetUserMFAPreferenceCommand,
   SignUpCommand,
@@ -31,7 +32,7 @@ const oauthClient = (extra: Record<string, unknown> = {}) => ({
     PreventUserExistenceErrors: 'ENABLED',
     AllowedOAuthFlowsUserPoolClient: true,
     AllowedOAuthFlows: ['code'],
-    AllowedOAuthScopes: ['openid', 'email', 'phone', 'profile'],
+    AllowedOAuthScopes: ['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin'],
     CallbackURLs: [CALLBACK, 'https://vault.example.com/'],
     LogoutURLs: [LOGOUT],
     SupportedIdentityProviders: ['COGNITO', 'Google'],
@@ -201,6 +202,21 @@ describe('the code grant with PKCE', () => {
     expect(afterRevoke.headers['www-authenticate']).toMatch(/error="invalid_token"/);
   });
 
+  test('the API takes a hosted-UI access token only with the aws.cognito.signin.user.admin scope', async () => {
+    const accessTokenFor = async (scope: string) => {
+      const { verifier, challenge } = pkce();
+      const answer = await signInThroughForm(new Browser(), { scope, code_challenge: challenge, code_challenge_method: 'S256' });
+      const code = new URL(answer.location!).searchParams.get('code')!;
+      return (await redeem({ grant_type: 'authorization_code', client_id: oauthClientId, code, redirect_uri: CALLBACK, code_verifier: verifier })).json.access_token;
+    };
+    await expect(t.sdk.send(new GetUserCommand({ AccessToken: await accessTokenFor('openid email') }))).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'Access Token does not have required scopes',
+    });
+    const user = await t.sdk.send(new GetUserCommand({ AccessToken: await accessTokenFor('openid aws.cognito.signin.user.admin') }));
+    expect(user.UserAttributes).toContainEqual({ Name: 'email', Value: 'ada@example.com' });
+  });
+
   test('the session cookie signs the browser in again without the form; prompt=login asks again; /logout ends it', async () => {
     const browser = new Browser();
     expect((await signInThroughForm(browser, { state: 's' })).status).toBe(302);
@@ -265,7 +281,7 @@ describe('bad input is refused as Cognito refuses it, and creates nothing', () =
       expect(url.searchParams.get('state')).toBe('x');
       return url.searchParams.get('error');
     };
-    expect(await errorOf({ scope: 'openid aws.cognito.signin.user.admin' })).toBe('invalid_scope');
+    expect(await errorOf({ scope: 'openid vault/files.read' })).toBe('invalid_scope');
     expect(await errorOf({ response_type: 'id_token' })).toBe('unsupported_response_type');
     expect(await errorOf({ code_challenge: pkce().challenge, code_challenge_method: 'plain' })).toBe('invalid_request');
   });
