@@ -87,7 +87,7 @@ describe('flexible checksums', () => {
     const Key = `private/${me.identityId}/parts-sha256.bin`;
     const { UploadId } = await me.s3.send(new CreateMultipartUploadCommand({ Bucket: env.bucket, Key, ChecksumAlgorithm: 'SHA256' }));
     const bodies = [Buffer.alloc(5 * 1024 * 1024, 7), Buffer.alloc(1024, 9)];
-    const parts = [];
+    const parts: { PartNumber: number; ETag?: string; ChecksumSHA256?: string }[] = [];
     for (const [i, body] of bodies.entries()) {
       const part = await me.s3.send(new UploadPartCommand({ Bucket: env.bucket, Key, UploadId, PartNumber: i + 1, Body: body, ChecksumAlgorithm: 'SHA256' }));
       expect(part.ChecksumSHA256).toBe(expected('SHA256', body));
