@@ -149,7 +149,7 @@ export function createCodes(store: Store, clock: Clock, outbox: Outbox, triggers
       const channel = attribute === 'email' ? 'email' : 'sms';
       let subject = pool.verificationMessages.emailSubject;
       let body = (channel === 'email' ? pool.verificationMessages.emailMessage : pool.verificationMessages.smsMessage);
-      if (purpose === 'SMS_MFA') body = 'Your authentication code is {####}. ';
+      if (purpose === 'SMS_MFA') body = pool.verificationMessages.smsAuthenticationMessage;
       if (pool.lambdaConfig.CustomMessage) {
         const event = await invokeTrigger(triggers, pool, 'CustomMessage', TRIGGER_SOURCE[purpose], user, {
           clientId: options.clientId,
