@@ -119,6 +119,8 @@ export interface LocalCloud {
   context: ServiceContext;
   cognitoIdp: CognitoIdp;
   outbox: Outbox;
+  /** The registered services, in dispatch order (tests reach a service's in-process side, e.g. S3's object store). */
+  services: readonly LocalCloudService[];
   close(): Promise<void>;
 }
 
@@ -189,6 +191,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     context: ctx,
     cognitoIdp: ctx.cognitoIdp,
     outbox,
+    services,
     async close() {
       await Promise.all(servers.map((s) => new Promise<void>((done) => {
         s.close(() => done());
