@@ -107,3 +107,25 @@ describe('settings the local cloud does not emulate stop it at startup, naming t
     await expect(startTestCloud(options)).rejects.toThrow(message);
   });
 });
+
+describe('SmsAuthenticationMessage', () => {
+  let t: TestCloud;
+  beforeAll(async () => {
+    t = await startTestCloud({ pool: { SmsAuthenticationMessage: 'Vault sign-in code: {####}' } });
+  });
+  afterAll(() => t.stop());
+
+  test('is the text of the SMS MFA code', async () => {
+    const email = 'sms@example.com';
+    const phone = '+15550003333';
+    await t.sdk.send(new SignUpCommand({ ClientId: t.clientId, Username: email, Password: PASSWORD, UserAttributes: [{ Name: 'phone_number', Value: phone }] }));
+    await t.sdk.send(new ConfirmSignUpCommand({ ClientId: t.clientId, Username: email, ConfirmationCode: t.lastCode(email) }));
+    const pool = t.cloud.cognitoIdp.pools.byId(t.poolId)!;
+    const user = t.cloud.cognitoIdp.users.bySignInName(pool, email)!;
+    t.cloud.cognitoIdp.users.update(pool, { ...user, smsMfaEnabled: true, attributes: { ...user.attributes, phone_number_verified: 'true' } });
+    const start = await t.sdk.send(new InitiateAuthCommand({ ClientId: t.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: email, PASSWORD } }));
+    expect(start.ChallengeName).toBe('SMS_MFA');
+    const sms = t.messages().filter((m) => m.to === phone).at(-1)!;
+    expect(sms.body).toBe(`Vault sign-in code: ${sms.code}`);
+  });
+});
