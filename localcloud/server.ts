@@ -71,20 +71,22 @@ export interface ServiceContext {
  * Add yours here; S3 stays last, it answers every request nobody else claims.
  */
 function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): LocalCloudService[] {
+  const cognitoIdentity = createCognitoIdentityService({
+    assembly: ctx.assembly,
+    db: ctx.store.db,
+    iam: ctx.iam,
+    now: () => ctx.clock.now(),
+    verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
+    signingKey: ctx.keys.signing,
+  });
   return [
     localCloudEndpoints(ctx, all), // GET /_localcloud/outbox, POST /_localcloud/reset
     // Admin* / List* / GetGroup: SigV4 + IAM; before cognito-idp, which answers the user-facing operations.
     createCognitoIdpAdmin({ services: ctx.cognitoIdp.services, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }),
     { name: 'cognito-idp', matches: ctx.cognitoIdp.matches, handle: ctx.cognitoIdp.handle }, // AWSCognitoIdentityProviderService.*, JWKS
     createSsmService({ assembly: ctx.assembly, stateDir: ctx.stateDir, auth: jsonAuth(ctx) }), // AmazonSSM.*
-    createCognitoIdentityService({
-      assembly: ctx.assembly,
-      db: ctx.store.db,
-      iam: ctx.iam,
-      now: () => ctx.clock.now(),
-      verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
-    }), // AWSCognitoIdentityService.*
-    createStsService({ iam: ctx.iam, now: () => ctx.clock.now() }), // query protocol (Action=...), signed for sts or unsigned
+    cognitoIdentity, // AWSCognitoIdentityService.*
+    createStsService({ iam: ctx.iam, now: () => ctx.clock.now(), verifyWebIdentityToken: cognitoIdentity.verifyOpenIdToken }), // query protocol (Action=...), signed for sts or unsigned
     createQueryProtocolFallback(), // Action=...&Version=... no service above claims (IAM, CloudFormation): XML 501
     createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
   ];
