@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { noteRefusal } from '../services/activity';
 
 /**
  * HTTP helpers shared by every service of the local cloud: bounded body
@@ -39,6 +40,20 @@ export function readBody(req: IncomingMessage, limit = JSON_BODY_LIMIT): Promise
     req.on('end', () => failed || resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The request target's path (before `?`), as the client wrote it: never throws, whatever it is (`//`, `%`). */
+export function requestPath(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** The request target's query parameters; never throws. */
+export function requestQuery(req: IncomingMessage): URLSearchParams {
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  return new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
 }
 
 const ALLOWED_HEADERS = [
@@ -167,6 +182,7 @@ export class AwsJsonError extends Error {
 
 /** An AWS JSON protocol error: `{"__type","message"}` plus the x-amzn-errortype header. */
 export function sendAwsJsonError(res: ServerResponse, status: number, type: string, message: string): void {
+  noteRefusal(res, type, message);
   res.setHeader('x-amzn-errortype', type);
   sendJson(res, status, { __type: type, message }, 'application/x-amz-json-1.1');
 }
