@@ -1,11 +1,13 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, startLocalCloud } from './server';
+import { DEFAULT_OAUTH_PORT, DEFAULT_PORT, startLocalCloud } from './server';
+import { CertutilMissingError, defaultNssDb, isCaTrusted } from './tls/nss-trust';
 import { wipeState } from './store/store';
 
 /**
- * `npm run localcloud [-- --reset] [--assembly <dir>] [--port <n>]`: the
- * local cloud alone, on http://localhost:20005, state in .localcloud/ (or
+ * `npm run localcloud [-- --reset] [--assembly <dir>] [--port <n>] [--oauth-port <n>]`:
+ * the local cloud alone, on http://localhost:20005 (and the user pool's
+ * domain on https://localhost:20443), state in .localcloud/ (or
  * $LOCALCLOUD_STATE), provisioned from .amplify/synth/cdk.out.
  */
 const { values } = parseArgs({
@@ -13,6 +15,7 @@ const { values } = parseArgs({
     reset: { type: 'boolean', default: false },
     assembly: { type: 'string', default: '.amplify/synth/cdk.out' },
     port: { type: 'string', default: String(DEFAULT_PORT) },
+    'oauth-port': { type: 'string', default: String(DEFAULT_OAUTH_PORT) },
   },
 });
 
@@ -23,7 +26,7 @@ try {
     wipeState(stateDir);
     console.log(`localcloud: wiped ${stateDir}`);
   }
-  const cloud = await startLocalCloud({ stateDir, assemblyDir: values.assembly!, port: Number(values.port) });
+  const cloud = await startLocalCloud({ stateDir, assemblyDir: values.assembly!, port: Number(values.port), oauthPort: Number(values['oauth-port']) });
   cloud.outbox.onMessage((m) =>
     console.log(`localcloud outbox: ${m.channel} to ${m.to}${m.subject ? ` "${m.subject}"` : ''}: ${m.body}  (code ${m.code})`),
   );
@@ -31,6 +34,7 @@ try {
   console.log(`localcloud: listening on ${cloud.url} (state in ${stateDir})`);
   for (const pool of pools) console.log(`localcloud: user pool ${pool.id}, clients ${pool.clients.map((c) => c.clientId).join(', ')}`);
   console.log(`localcloud: outbox (codes sent by email and SMS) at ${cloud.url}/_localcloud/outbox`);
+  if (cloud.oauthUrl && cloud.tls) console.log(`localcloud: hosted UI (the user pool's domain) at ${cloud.oauthUrl}; ${trustStatus(cloud.tls.caCertificate)}`);
 
   let closing = false;
   const stop = async (signal: string) => {
@@ -45,4 +49,15 @@ try {
 } catch (error) {
   console.error(`localcloud: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
+}
+
+/** Whether Chromium (the user's NSS database) trusts this state folder's CA, and what to do if not. */
+function trustStatus(caCertificate: string): string {
+  try {
+    if (isCaTrusted(caCertificate)) return `its local CA is trusted by Chromium (${defaultNssDb()})`;
+    return 'its local CA is NOT trusted by Chromium yet: run `npm run trust-cert` (undo: `npm run trust-cert -- --remove`)';
+  } catch (error) {
+    if (error instanceof CertutilMissingError) return 'cannot tell whether Chromium trusts its local CA: certutil is missing (apt-get install libnss3-tools)';
+    throw error;
+  }
 }

@@ -1,18 +1,21 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
 import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
+import { createHostedUi } from './cognito-idp/hosted-ui';
 import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
 import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
 import { createStsService } from './sts';
+import type { LogSink } from './lambda/runtime';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
-import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol } from './http/front-door';
+import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol, type WireProtocol } from './http/front-door';
 import { answerPreflight, applyCors, isLoopbackHost, isLoopbackOrigin, sendAwsJsonError, sendJson } from './http/http';
 import { createQueryProtocolFallback } from './http/query-protocol';
 import { loadCloudAssembly } from './provisioning/cloud-assembly';
@@ -22,6 +25,7 @@ import { loadKeys, type Keys } from './services/keys';
 import { createOutbox, type Outbox } from './services/outbox';
 import type { Triggers } from './services/triggers';
 import { openStore, type Store } from './store/store';
+import { loadLoopbackTls, type LoopbackTls } from './tls/local-ca';
 
 /**
  * The local cloud's HTTP server: one listener on loopback, dispatching each
@@ -29,6 +33,8 @@ import { openStore, type Store } from './store/store';
  */
 export const DEFAULT_PORT = 20005;
 export const DEFAULT_HOST = '127.0.0.1';
+/** The user pool's domain (hosted UI, OAuth 2.0 endpoints): HTTPS on loopback, as aws-amplify always calls it. */
+export const DEFAULT_OAUTH_PORT = 20443;
 
 /** One AWS service (or the local cloud's own endpoints) behind the shared listener. */
 export interface LocalCloudService {
@@ -51,6 +57,8 @@ export interface ServiceContext {
   triggers: Triggers;
   /** `http://localhost:<port>`, known once listening. */
   url(): string;
+  /** `https://localhost:<oauthPort>`: the user pools' domain, when a pool has one (else ''). */
+  oauthUrl(): string;
   cognitoIdp: CognitoIdp;
   /** Roles, temporary credentials and policy evaluation (localcloud/iam). */
   iam: IamServices;
@@ -63,20 +71,22 @@ export interface ServiceContext {
  * Add yours here; S3 stays last, it answers every request nobody else claims.
  */
 function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): LocalCloudService[] {
+  const cognitoIdentity = createCognitoIdentityService({
+    assembly: ctx.assembly,
+    db: ctx.store.db,
+    iam: ctx.iam,
+    now: () => ctx.clock.now(),
+    verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
+    signingKey: ctx.keys.signing,
+  });
   return [
     localCloudEndpoints(ctx, all), // GET /_localcloud/outbox, POST /_localcloud/reset
     // Admin* / List* / GetGroup: SigV4 + IAM; before cognito-idp, which answers the user-facing operations.
     createCognitoIdpAdmin({ services: ctx.cognitoIdp.services, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }),
     { name: 'cognito-idp', matches: ctx.cognitoIdp.matches, handle: ctx.cognitoIdp.handle }, // AWSCognitoIdentityProviderService.*, JWKS
     createSsmService({ assembly: ctx.assembly, stateDir: ctx.stateDir, auth: jsonAuth(ctx) }), // AmazonSSM.*
-    createCognitoIdentityService({
-      assembly: ctx.assembly,
-      db: ctx.store.db,
-      iam: ctx.iam,
-      now: () => ctx.clock.now(),
-      verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
-    }), // AWSCognitoIdentityService.*
-    createStsService({ iam: ctx.iam, now: () => ctx.clock.now() }), // query protocol (Action=...), signed for sts or unsigned
+    cognitoIdentity, // AWSCognitoIdentityService.*
+    createStsService({ iam: ctx.iam, now: () => ctx.clock.now(), verifyWebIdentityToken: cognitoIdentity.verifyOpenIdToken }), // query protocol (Action=...), signed for sts or unsigned
     createQueryProtocolFallback(), // Action=...&Version=... no service above claims (IAM, CloudFormation): XML 501
     createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
   ];
@@ -89,16 +99,30 @@ export interface StartOptions {
   port?: number;
   /** Default 127.0.0.1: loopback only. */
   host?: string;
+  /**
+   * The HTTPS port of the user pools' domain (hosted UI and OAuth 2.0
+   * endpoints), served when a pool has an AWS::Cognito::UserPoolDomain.
+   * Default 20443, or a free port when `port` is 0; `false`: not served.
+   */
+  oauthPort?: number | false;
   clock?: Clock;
   triggers?: Triggers;
+  /** Where the functions' log lines go (default: the console, tagged with each function's name). */
+  functionLog?: LogSink;
 }
 
 export interface LocalCloud {
   url: string;
   port: number;
+  /** `https://localhost:<port>` of the hosted UI, '' when no pool has a domain. */
+  oauthUrl: string;
+  /** The local CA and the hosted UI's certificate, when it is served. */
+  tls?: LoopbackTls;
   context: ServiceContext;
   cognitoIdp: CognitoIdp;
   outbox: Outbox;
+  /** The registered services, in dispatch order (tests reach a service's in-process side, e.g. S3's object store). */
+  services: readonly LocalCloudService[];
   close(): Promise<void>;
 }
 
@@ -114,49 +138,19 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   const keys = loadKeys(store);
   const outbox = createOutbox(store, clock);
   let url = '';
+  let oauthUrl = '';
 
-  const ctx = { stateDir, store, clock, keys, assembly, outbox, url: () => url } as ServiceContext;
+  const ctx = { stateDir, store, clock, keys, assembly, outbox, url: () => url, oauthUrl: () => oauthUrl } as ServiceContext;
   ctx.iam = createIamServices(assembly, store.db, () => clock.now());
-  ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input) });
+  ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input), log: options.functionLog });
   ctx.triggers = options.triggers ?? ctx.functions.triggers;
   // Triggers are looked up at call time, so a service registered later can replace them.
   const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };
-  ctx.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url });
+  ctx.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url, oauthUrl: () => oauthUrl });
   let services: LocalCloudService[] = [];
   services = registerServices(ctx, () => services);
 
-  const listener = async (req: IncomingMessage, res: ServerResponse) => {
-    const protocol = wireProtocol(req);
-    stampRequestId(res, protocol);
-    const refuse = (message: string) => {
-      req.resume();
-      sendProtocolError(req, res, protocol, 403, { json: 'AccessDeniedException', xml: 'AccessDenied' }, message);
-    };
-    if (hostHeaderCount(req) !== 1) {
-      // Two Host headers name two targets (request smuggling; a rebinding check read on the wrong one).
-      res.setHeader('Connection', 'close');
-      return sendProtocolError(req, res, protocol, 400, { json: 'BadRequest', xml: 'InvalidRequest' }, 'An HTTP/1.1 request must carry exactly one Host header.');
-    }
-    if (!isLoopbackHost(req.headers.host, options.host)) {
-      return refuse(`The local cloud only answers requests addressed to localhost, not ${String(req.headers.host).slice(0, 200)}.`);
-    }
-    // Before anything acts: a page of another site may neither change nor read the local cloud.
-    const crossSite = crossSiteRefusal(req, options.host);
-    if (crossSite) return refuse(crossSite);
-    applyCors(req, res);
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !isBucketPreflight(req)) {
-      return answerPreflight(req, res);
-    }
-    try {
-      const service = services.find((s) => s.matches(req));
-      if (!service) return sendAwsJsonError(res, 404, 'UnknownOperationException', `The local cloud has no service for ${req.method} ${req.url}.`);
-      await service.handle(req, res);
-    } catch (error) {
-      // The last resort: every service answers its own errors, so reaching here is a bug to fix.
-      console.error(`localcloud: ${req.method} ${req.url} failed (unhandled, answered 500):`, error);
-      sendProtocolError(req, res, protocol, 500, { json: 'InternalFailure' }, 'The local cloud failed to process the request; see its console.');
-    }
-  };
+  const listener = dispatcher({ listenHost: options.host, services: () => services, protocolOf: wireProtocol, servicePreflight: isBucketPreflight });
 
   const host = options.host ?? DEFAULT_HOST;
   const serve = () => createServer(listener).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
@@ -171,12 +165,35 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   }
   url = `http://${host === DEFAULT_HOST || host === '::1' ? 'localhost' : host}:${port}`;
 
+  // The pools' domain: HTTPS with the state folder's local CA, behind the same front-door checks.
+  let tls: LoopbackTls | undefined;
+  const oauthPort = options.oauthPort ?? (options.port === 0 ? 0 : DEFAULT_OAUTH_PORT);
+  if (oauthPort !== false && ctx.cognitoIdp.pools.all().some((pool) => pool.domain)) {
+    tls = loadLoopbackTls(stateDir, clock.now());
+    const hostedUi = [createHostedUi({ services: ctx.cognitoIdp.services })];
+    const secure = dispatcher({ listenHost: options.host, services: () => hostedUi, protocolOf: () => 'json', servicePreflight: () => false });
+    const serveSecure = () =>
+      createHttpsServer({ key: tls!.key, cert: tls!.cert }, secure).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
+    const first = serveSecure();
+    await listen(first, oauthPort, host);
+    const securePort = (first.address() as AddressInfo).port;
+    servers.push(first);
+    if (host === DEFAULT_HOST) {
+      const ipv6 = serveSecure();
+      await listen(ipv6, securePort, '::1').then(() => servers.push(ipv6), () => undefined);
+    }
+    oauthUrl = `https://localhost:${securePort}`;
+  }
+
   return {
     url,
     port,
+    oauthUrl,
+    tls,
     context: ctx,
     cognitoIdp: ctx.cognitoIdp,
     outbox,
+    services,
     async close() {
       await Promise.all(servers.map((s) => new Promise<void>((done) => {
         s.close(() => done());
@@ -185,6 +202,54 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
       await ctx.functions.close();
       store.close();
     },
+  };
+}
+
+/**
+ * One listener's request handling (the HTTP listener's and the hosted UI's
+ * HTTPS one): a single Host header naming loopback (DNS rebinding), no page
+ * of another site, CORS for loopback origins, then the first service that
+ * claims the request.
+ */
+function dispatcher(options: {
+  listenHost?: string;
+  services: () => LocalCloudService[];
+  /** The protocol the server's own refusals are worded in. */
+  protocolOf: (req: IncomingMessage) => WireProtocol;
+  /** Preflights a service answers itself (S3's bucket CORS). */
+  servicePreflight: (req: IncomingMessage) => boolean;
+}) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    const protocol = options.protocolOf(req);
+    stampRequestId(res, protocol);
+    const refuse = (message: string) => {
+      req.resume();
+      sendProtocolError(req, res, protocol, 403, { json: 'AccessDeniedException', xml: 'AccessDenied' }, message);
+    };
+    if (hostHeaderCount(req) !== 1) {
+      // Two Host headers name two targets (request smuggling; a rebinding check read on the wrong one).
+      res.setHeader('Connection', 'close');
+      return sendProtocolError(req, res, protocol, 400, { json: 'BadRequest', xml: 'InvalidRequest' }, 'An HTTP/1.1 request must carry exactly one Host header.');
+    }
+    if (!isLoopbackHost(req.headers.host, options.listenHost)) {
+      return refuse(`The local cloud only answers requests addressed to localhost, not ${String(req.headers.host).slice(0, 200)}.`);
+    }
+    // Before anything acts: a page of another site may neither change nor read the local cloud.
+    const crossSite = crossSiteRefusal(req, options.listenHost);
+    if (crossSite) return refuse(crossSite);
+    applyCors(req, res);
+    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !options.servicePreflight(req)) {
+      return answerPreflight(req, res);
+    }
+    try {
+      const service = options.services().find((s) => s.matches(req));
+      if (!service) return sendAwsJsonError(res, 404, 'UnknownOperationException', `The local cloud has no service for ${req.method} ${req.url}.`);
+      await service.handle(req, res);
+    } catch (error) {
+      // The last resort: every service answers its own errors, so reaching here is a bug to fix.
+      console.error(`localcloud: ${req.method} ${req.url} failed (unhandled, answered 500):`, error);
+      sendProtocolError(req, res, protocol, 500, { json: 'InternalFailure' }, 'The local cloud failed to process the request; see its console.');
+    }
   };
 }
 
@@ -234,6 +299,8 @@ function localCloudEndpoints(ctx: ServiceContext, all: () => LocalCloudService[]
       if (route === 'POST /_localcloud/reset') {
         ctx.store.clear();
         for (const service of all()) await service.reset?.();
+        // Warm function environments were issued credentials the wipe destroyed: restart them.
+        ctx.functions.reset();
         return sendJson(res, 200, { reset: true });
       }
       sendAwsJsonError(res, 404, 'NotFound', `No local cloud endpoint ${route}.`);

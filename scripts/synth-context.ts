@@ -18,3 +18,5 @@ export const SYNTH_DIR = '.amplify/synth';
 export const ASSEMBLY_DIR = `${SYNTH_DIR}/cdk.out`;
 export const OUTPUTS_FILE = 'amplify_outputs.json';
 export const LOCAL_CLOUD_URL = 'http://localhost:20005';
+/** The user pool's domain offline: the local cloud's HTTPS listener (aws-amplify always calls `https://<domain>`). */
+export const LOCAL_OAUTH_DOMAIN = 'localhost:20443';

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   ASSEMBLY_DIR,
   LOCAL_CLOUD_URL,
+  LOCAL_OAUTH_DOMAIN,
   OUTPUTS_FILE,
   SYNTH_CONTEXT,
   SYNTH_DIR,
@@ -71,9 +72,19 @@ export async function writeLocalOutputs(root = ROOT): Promise<'written' | 'kept-
   // Loaded on demand: a no-op `npm run synth` stays well under a second.
   const { loadCloudAssembly } = await import('../localcloud/provisioning/cloud-assembly.ts');
   const { generateLocalClientOutputs } = await import('../localcloud/provisioning/client-outputs.ts');
-  const outputs = await generateLocalClientOutputs(loadCloudAssembly(join(root, ASSEMBLY_DIR)), LOCAL_CLOUD_URL);
+  const outputs = await generateLocalClientOutputs(loadCloudAssembly(join(root, ASSEMBLY_DIR)), LOCAL_CLOUD_URL, LOCAL_OAUTH_DOMAIN);
   writeFileSync(file, `${JSON.stringify(outputs, null, 2)}\n`);
   return 'written';
+}
+
+/** A local outputs file written before the hosted UI was served locally (its OAuth domain is Cognito's). */
+function staleLocalOutputs(file: string): boolean {
+  try {
+    const outputs = JSON.parse(readFileSync(file, 'utf8'));
+    return !!outputs.custom?.local_cloud && !!outputs.auth?.oauth && outputs.auth.oauth.domain !== LOCAL_OAUTH_DOMAIN;
+  } catch {
+    return true;
+  }
 }
 
 export async function ensureSynth(options: { force?: boolean; log?: (line: string) => void } = {}) {
@@ -84,7 +95,7 @@ export async function ensureSynth(options: { force?: boolean; log?: (line: strin
     existsSync(join(ROOT, ASSEMBLY_DIR, 'manifest.json')) &&
     existsSync(HASH_FILE) &&
     readFileSync(HASH_FILE, 'utf8') === hash;
-  if (upToDate && existsSync(join(ROOT, OUTPUTS_FILE))) {
+  if (upToDate && existsSync(join(ROOT, OUTPUTS_FILE)) && !staleLocalOutputs(join(ROOT, OUTPUTS_FILE))) {
     log(`synth: ${ASSEMBLY_DIR} and ${OUTPUTS_FILE} are up to date`);
     return;
   }

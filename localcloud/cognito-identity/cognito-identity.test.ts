@@ -4,6 +4,7 @@ import { startRealCloud, type CloudUser, type RealCloud, type Session } from '..
 import { buildIdentityPools } from './identity-pools';
 import { GetId } from './get-id';
 import { GetCredentialsForIdentity } from './get-credentials-for-identity';
+import { createOpenIdTokens } from './open-id-tokens';
 import { IdentityStore } from './identity-store';
 import { CognitoIdentityError } from './errors';
 import { CredentialsStore } from '../iam/credentials';
@@ -164,6 +165,7 @@ describe('pool configuration and trust policies (in-process)', () => {
       identities: new IdentityStore(db),
       credentials: new CredentialsStore(db),
       verifyIdToken: async () => ({}),
+      openIdTokens: createOpenIdTokens({ kid: 'test', ...generateRsaKeyPair() }, () => new Date()),
       now: () => new Date(),
     };
     mutate(s);

@@ -1,7 +1,8 @@
-import { evaluate } from '../iam/policy-evaluator';
+import { trustsCognitoIdentity } from '../iam/web-identity';
 import { CognitoIdentityError } from './errors';
+import type { IdentityRecord } from './identity-store';
 import { type IdentityPoolConfig, roleMappingFor } from './identity-pools';
-import { findPool, type VerifiedLogin, verifyLogins } from './logins';
+import { findIdentityPool, type VerifiedLogin, verifyLogins } from './logins';
 import type { IdentityServices } from './services';
 
 /**
@@ -16,13 +17,7 @@ import type { IdentityServices } from './services';
  * the guest identity is merged into that one, whose id is returned.
  */
 export const GetCredentialsForIdentity = (services: IdentityServices) => async (req: Record<string, unknown>) => {
-  const identityId = req.IdentityId;
-  if (typeof identityId !== 'string' || !/^[\w-]+:[0-9a-f-]+$/.test(identityId)) {
-    throw new CognitoIdentityError('InvalidParameterException', "1 validation error detected: Value at 'identityId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+");
-  }
-  const requested = services.identities.get(identityId);
-  if (!requested) throw new CognitoIdentityError('ResourceNotFoundException', `Identity '${identityId}' not found.`);
-  const pool = findPool(services, requested.poolId);
+  const { identityId, pool } = findIdentityPool(services, req.IdentityId);
   const logins = await verifyLogins(services, pool, req.Logins);
   // From here on everything is synchronous, in one transaction, and starts from the identity as
   // it is now: a concurrent call (the app fires two right after sign-up) may have linked the
@@ -31,6 +26,20 @@ export const GetCredentialsForIdentity = (services: IdentityServices) => async (
 };
 
 function credentialsFor(services: IdentityServices, pool: IdentityPoolConfig, identityId: string, logins: VerifiedLogin[], customRoleArn: unknown) {
+  const identity = resolveIdentity(services, pool, identityId, logins);
+  const roleArn = logins.length === 0 ? pool.unauthenticatedRoleArn : chooseRole(pool, logins[0], customRoleArn);
+  if (!roleArn) throw new CognitoIdentityError('InvalidIdentityPoolConfigurationException', 'Invalid identity pool configuration. Check assigned IAM roles for this pool.');
+  return issue(services, pool, identity.identityId, roleArn, amrOf(logins));
+}
+
+/**
+ * The identity a request with these (verified) logins acts as, as it is now;
+ * call inside the store's transaction. A guest identity presenting a new
+ * login is linked to it, or merged into the identity that already has it;
+ * an authenticated identity must own the logins; a guest one without logins
+ * needs the pool's guest access.
+ */
+export function resolveIdentity(services: IdentityServices, pool: IdentityPoolConfig, identityId: string, logins: VerifiedLogin[]): IdentityRecord {
   let identity = services.identities.get(identityId)!;
   if (identity.mergedInto) {
     // Merged into the identity that owns these logins (by a concurrent call with them): that one answers.
@@ -46,9 +55,7 @@ function credentialsFor(services: IdentityServices, pool: IdentityPoolConfig, id
     if (!pool.allowUnauthenticated) {
       throw new CognitoIdentityError('NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.');
     }
-    const roleArn = pool.unauthenticatedRoleArn;
-    if (!roleArn) throw new CognitoIdentityError('InvalidIdentityPoolConfigurationException', 'Invalid identity pool configuration. Check assigned IAM roles for this pool.');
-    return issue(services, pool, identity.identityId, roleArn, ['unauthenticated']);
+    return identity;
   }
 
   // Authenticated: the identity must own the logins, or be a guest that now signs in.
@@ -64,18 +71,20 @@ function credentialsFor(services: IdentityServices, pool: IdentityPoolConfig, id
       throw new CognitoIdentityError('NotAuthorizedException', "Logins don't match. Please include at least one valid login for this identity or identity pool.");
     }
   }
-  const unlinked = logins.filter((l) => !identity!.logins.includes(l.key));
+  const unlinked = logins.filter((l) => !identity.logins.includes(l.key));
   if (unlinked.length > 0) {
     if (identity.logins.some((k) => unlinked.some((l) => k.split('|')[0] === l.key.split('|')[0]))) {
       throw new CognitoIdentityError('NotAuthorizedException', "Logins don't match. Please include at least one valid login for this identity or identity pool.");
     }
     for (const l of unlinked) services.identities.link(pool.id, l.key, identity.identityId);
   }
+  return identity;
+}
 
-  const login = logins[0];
-  const roleArn = chooseRole(pool, login, customRoleArn);
-  const amr = ['authenticated', ...logins.flatMap((l) => [l.provider.providerName, `${l.provider.providerName}:CognitoSignIn:${String(l.claims.sub)}`])];
-  return issue(services, pool, identity.identityId, roleArn, amr);
+/** cognito-identity.amazonaws.com:amr for these logins (none: a guest). */
+export function amrOf(logins: VerifiedLogin[]): string[] {
+  if (logins.length === 0) return ['unauthenticated'];
+  return ['authenticated', ...logins.flatMap((l) => [l.provider.providerName, `${l.provider.providerName}:CognitoSignIn:${String(l.claims.sub)}`])];
 }
 
 function chooseRole(pool: IdentityPoolConfig, login: VerifiedLogin, customRoleArn: unknown): string {
@@ -127,24 +136,7 @@ function chooseRole(pool: IdentityPoolConfig, login: VerifiedLogin, customRoleAr
 function issue(services: IdentityServices, pool: IdentityPoolConfig, identityId: string, roleArn: string, amr: string[]) {
   const role = services.iam.roles.get(roleArn);
   if (!role) throw new CognitoIdentityError('InvalidIdentityPoolConfigurationException', `Invalid identity pool configuration. Role ${roleArn} does not exist.`);
-  const trust = evaluate(
-    {
-      principal: { arn: 'cognito-identity.amazonaws.com', federated: 'cognito-identity.amazonaws.com' },
-      action: 'sts:AssumeRoleWithWebIdentity',
-      resource: role.arn,
-      context: {
-        'cognito-identity.amazonaws.com:aud': pool.id,
-        'cognito-identity.amazonaws.com:sub': identityId,
-        'cognito-identity.amazonaws.com:amr': amr,
-        'aws:FederatedProvider': 'cognito-identity.amazonaws.com',
-        'aws:CurrentTime': services.now().toISOString(),
-        'aws:EpochTime': String(Math.floor(services.now().getTime() / 1000)),
-      },
-    },
-    [],
-    [{ name: `${role.logicalId} trust policy`, document: role.trustPolicy }],
-  );
-  if (trust.decision !== 'Allow') {
+  if (!trustsCognitoIdentity(role, { aud: pool.id, sub: identityId, amr }, services.now())) {
     throw new CognitoIdentityError('InvalidIdentityPoolConfigurationException', 'Invalid identity pool configuration. Check assigned IAM roles for this pool.');
   }
   const credentials = services.credentials.issue({

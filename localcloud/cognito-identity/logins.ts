@@ -19,6 +19,16 @@ export function findPool(services: IdentityServices, poolId: unknown): IdentityP
   return pool;
 }
 
+/** The identity a request names (IdentityId, validated) and its pool. */
+export function findIdentityPool(services: IdentityServices, identityId: unknown): { identityId: string; pool: IdentityPoolConfig } {
+  if (typeof identityId !== 'string' || !/^[\w-]+:[0-9a-f-]+$/.test(identityId)) {
+    throw new CognitoIdentityError('InvalidParameterException', "1 validation error detected: Value at 'identityId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+");
+  }
+  const identity = services.identities.get(identityId);
+  if (!identity) throw new CognitoIdentityError('ResourceNotFoundException', `Identity '${identityId}' not found.`);
+  return { identityId, pool: findPool(services, identity.poolId) };
+}
+
 /**
  * Verifies every entry of `Logins` as Cognito does: the key must be a provider
  * of the pool, the id token's signature valid and not revoked, its issuer the

@@ -110,3 +110,15 @@ describe('concurrent calls for a new login', () => {
     expect(again.map((a) => a.IdentityId)).toEqual([answers[0].IdentityId, answers[0].IdentityId]);
   });
 });
+
+describe('basic (classic) flow on the synthesized pool', () => {
+  it('GetOpenIdToken is refused as Cognito refuses it: the pool leaves AllowClassicFlow out (false)', async () => {
+    const { IdentityId } = await aws('cognito-identity', 'get-id', '--identity-pool-id', identityPoolId);
+    const failure = await run('/usr/bin/aws', ['cognito-identity', 'get-open-id-token', '--identity-id', IdentityId, '--endpoint-url', t.cloud.url], { env: env() }).catch(
+      (e: { stderr: string }) => e,
+    );
+    expect((failure as { stderr: string }).stderr).toContain(
+      'An error occurred (InvalidParameterException) when calling the GetOpenIdToken operation: Basic (classic) flow is not enabled, please use enhanced flow.',
+    );
+  });
+});

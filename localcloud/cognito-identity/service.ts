@@ -4,6 +4,7 @@ import { AwsJsonError, BodyTooLargeError, jsonObject, readBody, sendAwsJson } fr
 import { CognitoIdentityError } from './errors';
 import { GetCredentialsForIdentity } from './get-credentials-for-identity';
 import { GetId } from './get-id';
+import { GetOpenIdToken } from './get-open-id-token';
 import type { IdentityServices } from './services';
 
 /**
@@ -32,6 +33,7 @@ export function createCognitoIdentityHandler(services: IdentityServices) {
   const operations: Record<string, (req: Record<string, unknown>) => Promise<unknown>> = {
     GetId: GetId(services),
     GetCredentialsForIdentity: GetCredentialsForIdentity(services),
+    GetOpenIdToken: GetOpenIdToken(services),
   };
   return async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {

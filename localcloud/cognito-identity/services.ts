@@ -2,6 +2,7 @@ import type { CredentialsStore } from '../iam/credentials';
 import type { IamAccount } from '../iam/iam-account';
 import type { IdentityPoolConfig } from './identity-pools';
 import type { IdentityStore } from './identity-store';
+import type { OpenIdTokens } from './open-id-tokens';
 
 /**
  * Verifies an id token's signature (RS256, the user pool's key) and that it is
@@ -18,5 +19,7 @@ export interface IdentityServices {
   identities: IdentityStore;
   credentials: CredentialsStore;
   verifyIdToken: IdTokenVerifier;
+  /** GetOpenIdToken's tokens (signed and verified with the state folder's key). */
+  openIdTokens: OpenIdTokens;
   now: () => Date;
 }

@@ -1,5 +1,6 @@
 import { InvalidParameter } from './errors';
 import { openSession, sealSession, sessionClientId, userOf } from './auth-flow';
+import { withAdminScope } from './lookups';
 import type { Target } from './services';
 import { newTotpSecret } from './totp';
 import { optionalString } from './validate';
@@ -11,7 +12,7 @@ export const AssociateSoftwareToken: Target = (services) => async (_ctx, req) =>
   if (!accessToken && !session) throw InvalidParameter('Either AccessToken or Session must be provided.');
   const secret = newTotpSecret();
   if (accessToken) {
-    const { pool, user } = await services.tokens.verify(accessToken, 'access');
+    const { pool, user } = withAdminScope(await services.tokens.verify(accessToken, 'access'));
     user.pendingTotpSecret = secret;
     services.users.update(pool, user);
     return { SecretCode: secret };

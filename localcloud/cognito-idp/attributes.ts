@@ -1,5 +1,5 @@
-import type { UserPoolConfig } from '../provisioning/user-pools';
-import { InvalidParameter } from './errors';
+import type { UserPoolClientConfig, UserPoolConfig } from '../provisioning/user-pools';
+import { InvalidParameter, NotAuthorized } from './errors';
 import type { User } from './users';
 import type { AttributeType } from './validate';
 
@@ -64,6 +64,26 @@ export function checkRequired(pool: UserPoolConfig, attributes: Record<string, s
 /** The user's attributes as GetUser returns them: sub first, then the rest. */
 export function attributesOnTheWire(user: User): AttributeType[] {
   return [{ Name: 'sub', Value: user.sub }, ...Object.entries(user.attributes).filter(([n]) => n !== 'sub').map(([Name, Value]) => ({ Name, Value }))];
+}
+
+/**
+ * The app client's WriteAttributes: where the template lists them, a user
+ * (SignUp, UpdateUserAttributes, DeleteUserAttributes, NEW_PASSWORD_REQUIRED)
+ * may write only those; unset, every attribute the schema lets them.
+ */
+export function assertWritable(client: UserPoolClientConfig, names: Iterable<string>): void {
+  if (!client.writeAttributes) return;
+  for (const name of names) {
+    if (!client.writeAttributes.includes(name)) throw NotAuthorized('A client attempted to write unauthorized attribute');
+  }
+}
+
+/**
+ * The app client's ReadAttributes: where the template lists them, GetUser and
+ * the id token show only those (and `sub`); unset, every attribute.
+ */
+export function isReadable(client: UserPoolClientConfig, name: string): boolean {
+  return name === 'sub' || !client.readAttributes || client.readAttributes.includes(name);
 }
 
 /** Whether the user's email/phone is a verified channel codes can go to. */

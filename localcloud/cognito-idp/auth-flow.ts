@@ -104,6 +104,9 @@ export async function afterPasswordVerified(
   if (user.status === 'UNCONFIRMED') throw UserNotConfirmed(messages.notConfirmed);
   if (user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
   if (user.status === 'FORCE_CHANGE_PASSWORD') {
+    if ((user.temporaryPasswordExpiresAt ?? Infinity) < services.clock.now().getTime()) {
+      throw NotAuthorized('Temporary password has expired and must be reset by an administrator.');
+    }
     const required = pool.schema.filter((a) => a.required && a.name !== 'sub' && !user.attributes[a.name]).map((a) => `userAttributes.${a.name}`);
     return challenge(services, pool, client, user, 'NEW_PASSWORD_REQUIRED', {
       userAttributes: JSON.stringify(Object.fromEntries(Object.entries(user.attributes).filter(([n]) => n !== 'sub' && !n.endsWith('_verified')))),

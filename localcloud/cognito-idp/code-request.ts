@@ -1,6 +1,6 @@
 import type { UserPoolConfig } from '../provisioning/user-pools';
 import { checkSecretHash } from './auth-flow';
-import { pretendDelivery, type CodePurpose } from './codes';
+import { pretendDelivery, unknownHolder, type CodePurpose } from './codes';
 import { UserNotFound } from './errors';
 import type { Target } from './services';
 import type { User } from './users';
@@ -36,6 +36,7 @@ export function codeRequest(rules: CodeRequestRules): Target {
     const channels = rules.channels(pool);
     const pretend = (subject: { user: User } | { name: string }) => {
       services.codes.countRequest(pool, subject, rules.purpose);
+      services.codes.hold(pool, 'user' in subject ? subject.user : unknownHolder(subject.name), rules.purpose);
       return { CodeDeliveryDetails: pretendDelivery(channels[0], username, services.sealer.digest(`pretend:${pool.id}:${username.toLowerCase()}`)) };
     };
     const user = services.users.bySignInName(pool, username);

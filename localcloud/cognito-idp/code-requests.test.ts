@@ -1,4 +1,5 @@
 import {
+  ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
   GetUserAttributeVerificationCodeCommand,
@@ -80,4 +81,25 @@ test('ResendConfirmationCode and GetUserAttributeVerificationCode are limited pe
   const verify = () => t.sdk.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: AuthenticationResult!.AccessToken, AttributeName: 'email' }));
   for (let i = 0; i < 5; i++) await verify();
   await expect(verify()).rejects.toMatchObject({ name: 'LimitExceededException' });
+});
+
+test('guessing codes for an unknown name answers as for a user: mismatches, then the attempt limit', async () => {
+  const unconfirmed = await newUser(false);
+  const existing = await newUser();
+  const unknown = `code${++n}@example.com`;
+  const guesses = async (send: () => Promise<unknown>) => {
+    const seen: string[] = [];
+    for (let i = 0; i < 6; i++) seen.push(await send().then(() => 'ok', (e: Error) => e.name));
+    return seen;
+  };
+  const confirmSignUp = (username: string) => () => t.sdk.send(new ConfirmSignUpCommand({ ClientId: t.clientId, Username: username, ConfirmationCode: '000000' }));
+  const confirmForgot = (username: string) => () =>
+    t.sdk.send(new ConfirmForgotPasswordCommand({ ClientId: t.clientId, Username: username, ConfirmationCode: '000000', Password: 'Another-pass-7' }));
+  const limited = ['CodeMismatchException', 'CodeMismatchException', 'CodeMismatchException', 'CodeMismatchException', 'CodeMismatchException', 'LimitExceededException'];
+  expect({ unconfirmed: await guesses(confirmSignUp(unconfirmed)), unknown: await guesses(confirmSignUp(unknown)) }).toEqual({ unconfirmed: limited, unknown: limited });
+  // No reset requested yet: the same answer for both; after one, the same guess budget for both.
+  expect(await guesses(confirmForgot(existing))).toEqual(await guesses(confirmForgot(unknown)));
+  await forgot(existing);
+  await forgot(unknown);
+  expect({ existing: await guesses(confirmForgot(existing)), unknown: await guesses(confirmForgot(unknown)) }).toEqual({ existing: limited, unknown: limited });
 });

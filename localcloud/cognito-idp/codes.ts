@@ -16,6 +16,14 @@ import { invokeTrigger } from './trigger-events';
  */
 export type CodePurpose = 'SIGN_UP' | 'FORGOT_PASSWORD' | 'VERIFY_ATTRIBUTE' | 'SMS_MFA';
 
+/** Whose code: a user, or (unknownHolder) a name that designates nobody. */
+export type CodeHolder = Pick<User, 'username'>;
+
+/** The holder of the codes pretended for a name that designates nobody (a space: no real username has one). */
+export function unknownHolder(name: string): CodeHolder {
+  return { username: `unknown ${name.toLowerCase()}` };
+}
+
 export interface CodeDeliveryDetails {
   Destination: string;
   DeliveryMedium: 'EMAIL' | 'SMS';
@@ -79,9 +87,15 @@ export interface Codes {
    * Throws CodeMismatch / ExpiredCode / LimitExceeded, counting the failed
    * attempt (so call it outside a transaction that would roll the count back).
    */
-  check(pool: UserPoolConfig, user: User, purpose: CodePurpose, attribute: string, code: string): void;
+  check(pool: UserPoolConfig, user: CodeHolder, purpose: CodePurpose, attribute: string, code: string): void;
   /** Uses up a checked code (in the transaction that applies what it proved). */
-  consume(pool: UserPoolConfig, user: User, purpose: CodePurpose, attribute: string): void;
+  consume(pool: UserPoolConfig, user: CodeHolder, purpose: CodePurpose, attribute: string): void;
+  /**
+   * A code made and kept but sent to nobody, behind a pretended delivery
+   * (PreventUserExistenceErrors): checking a guess against it then answers
+   * exactly as for a user who was sent one (mismatch, then the attempt limit).
+   */
+  hold(pool: UserPoolConfig, holder: CodeHolder, purpose: CodePurpose, options?: { keepExisting?: boolean }): void;
   /** Forgets a user's codes (deleted user). */
   forget(poolId: string, username: string): void;
 }
@@ -149,7 +163,7 @@ export function createCodes(store: Store, clock: Clock, outbox: Outbox, triggers
       const channel = attribute === 'email' ? 'email' : 'sms';
       let subject = pool.verificationMessages.emailSubject;
       let body = (channel === 'email' ? pool.verificationMessages.emailMessage : pool.verificationMessages.smsMessage);
-      if (purpose === 'SMS_MFA') body = 'Your authentication code is {####}. ';
+      if (purpose === 'SMS_MFA') body = pool.verificationMessages.smsAuthenticationMessage;
       if (pool.lambdaConfig.CustomMessage) {
         const event = await invokeTrigger(triggers, pool, 'CustomMessage', TRIGGER_SOURCE[purpose], user, {
           clientId: options.clientId,
@@ -169,6 +183,10 @@ export function createCodes(store: Store, clock: Clock, outbox: Outbox, triggers
         code,
       });
       return deliveryDetails(attribute, destination);
+    },
+    hold(pool, holder, purpose, options = {}) {
+      if (options.keepExisting && find.get(pool.id, holder.username, purpose, '')) return;
+      upsert.run(pool.id, holder.username, purpose, '', newCode(), clock.now().getTime() + TTL_SECONDS[purpose] * 1000);
     },
     check(pool, user, purpose, attribute, code) {
       const key = [pool.id, user.username, purpose, codeKey(purpose, attribute)] as const;

@@ -1,6 +1,6 @@
 import { checkSecretHash } from './auth-flow';
-import { CodeMismatch, messages } from './errors';
-import { findUser } from './lookups';
+import { unknownHolder } from './codes';
+import { CodeMismatch, UserNotFound, messages } from './errors';
 import { checkPasswordPolicy, passwordVerifier } from './passwords';
 import type { Target } from './services';
 import { invokeTrigger } from './trigger-events';
@@ -14,8 +14,14 @@ export const ConfirmForgotPassword: Target = (services) => async (_ctx, req) => 
   const clientMetadata = stringMap(req, 'ClientMetadata');
   const { pool, client } = services.pools.client(clientId);
   checkSecretHash(client, username, optionalString(req, 'SecretHash'));
-  const user = findUser(services, pool, client, username, () => CodeMismatch(messages.codeMismatch), 'Username/client id combination not found.');
+  const user = services.users.bySignInName(pool, username);
+  if (!user && !client.preventUserExistenceErrors) throw UserNotFound('Username/client id combination not found.');
   checkPasswordPolicy(pool.passwordPolicy, password);
+  if (!user) {
+    // Nobody: answered as a user would be (the code a pretended ForgotPassword held, its attempt limit).
+    services.codes.check(pool, unknownHolder(username), 'FORGOT_PASSWORD', '', code);
+    throw CodeMismatch(messages.codeMismatch);
+  }
   services.codes.check(pool, user, 'FORGOT_PASSWORD', '', code);
   services.store.transaction(() => {
     services.codes.consume(pool, user, 'FORGOT_PASSWORD', '');

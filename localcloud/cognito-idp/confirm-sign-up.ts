@@ -1,6 +1,7 @@
 import { checkSecretHash } from './auth-flow';
-import { CodeMismatch, NotAuthorized, messages } from './errors';
-import { confirmationChannel, findUser } from './lookups';
+import { unknownHolder } from './codes';
+import { CodeMismatch, NotAuthorized, UserNotFound, messages } from './errors';
+import { confirmationChannel } from './lookups';
 import type { Target } from './services';
 import { invokeTrigger } from './trigger-events';
 import { optionalString, string, stringMap } from './validate';
@@ -12,7 +13,15 @@ export const ConfirmSignUp: Target = (services) => async (_ctx, req) => {
   const clientMetadata = stringMap(req, 'ClientMetadata');
   const { pool, client } = services.pools.client(clientId);
   checkSecretHash(client, username, optionalString(req, 'SecretHash'));
-  const user = findUser(services, pool, client, username, () => CodeMismatch(messages.codeMismatch), 'Username/client id combination not found.');
+  const user = services.users.bySignInName(pool, username);
+  if (!user) {
+    if (!client.preventUserExistenceErrors) throw UserNotFound('Username/client id combination not found.');
+    // Nobody: answered as an unconfirmed user (who holds a code) would be, attempt limit included.
+    const holder = unknownHolder(username);
+    services.codes.hold(pool, holder, 'SIGN_UP', { keepExisting: true });
+    services.codes.check(pool, holder, 'SIGN_UP', '', code);
+    throw CodeMismatch(messages.codeMismatch);
+  }
   if (user.status !== 'UNCONFIRMED') throw NotAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
 
   const channel = confirmationChannel(pool, user);

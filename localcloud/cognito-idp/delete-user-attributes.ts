@@ -1,11 +1,13 @@
+import { assertWritable } from './attributes';
 import { InvalidParameter } from './errors';
 import { signedIn } from './lookups';
 import type { Target } from './services';
 import { stringList } from './validate';
 
 export const DeleteUserAttributes: Target = (services) => async (_ctx, req) => {
-  const { pool, user } = await signedIn(services, req);
+  const { pool, user, claims } = await signedIn(services, req);
   const names = stringList(req, 'UserAttributeNames', true);
+  assertWritable(services.pools.client(String(claims.client_id)).client, names);
   for (const name of names) {
     const definition = pool.schema.find((a) => a.name === name);
     if (!definition) throw InvalidParameter(`Attributes did not conform to the schema: Type for attribute {${name}} could not be determined`);

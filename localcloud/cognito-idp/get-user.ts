@@ -1,13 +1,14 @@
-import { attributesOnTheWire } from './attributes';
+import { attributesOnTheWire, isReadable } from './attributes';
 import { signedIn } from './lookups';
 import type { Target } from './services';
 import type { User } from './users';
 
 export const GetUser: Target = (services) => async (_ctx, req) => {
-  const { user } = await signedIn(services, req);
+  const { user, claims } = await signedIn(services, req);
+  const { client } = services.pools.client(String(claims.client_id));
   return {
     Username: user.username,
-    UserAttributes: attributesOnTheWire(user),
+    UserAttributes: attributesOnTheWire(user).filter((a) => isReadable(client, a.Name)),
     ...mfaSettings(user),
   };
 };

@@ -10,6 +10,7 @@ import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
 import { createCodes } from './codes';
 import { createDevices } from './devices';
+import { HOSTED_UI_PATHS } from './hosted-ui';
 import { createLockouts } from './lockout';
 import { createCognitoIdpRouter, TARGET_PREFIX } from './router';
 import { createPools, type Pools, type Services } from './services';
@@ -55,6 +56,8 @@ export function createCognitoIdp(deps: {
   triggers: Triggers;
   assembly: ProvisionedAssembly;
   baseUrl: () => string;
+  /** The pools' domain (`https://localhost:<port>`), '' when the hosted UI is not served. */
+  oauthUrl?: () => string;
 }): CognitoIdp {
   const { store, clock, keys, outbox, triggers } = deps;
   const pools = createPools(buildUserPools(deps.assembly));
@@ -88,9 +91,24 @@ export function createCognitoIdp(deps: {
       const known = wellKnown(req);
       if (!known) return route(req, res);
       if (known.file === 'jwks.json') return sendJson(res, 200, tokens.jwks());
-      // Only what is served: no authorization, token, userinfo or revocation endpoints (there is no hosted UI).
+      const issuer = tokens.issuer(known.pool.id);
+      const domain = known.pool.domain ? (deps.oauthUrl?.() ?? '') : '';
+      // Only what is served: the hosted UI's endpoints when the pool has a domain (and so they are).
+      const endpoints = domain
+        ? {
+            authorization_endpoint: `${domain}${HOSTED_UI_PATHS.authorize}`,
+            token_endpoint: `${domain}${HOSTED_UI_PATHS.token}`,
+            userinfo_endpoint: `${domain}${HOSTED_UI_PATHS.userInfo}`,
+            revocation_endpoint: `${domain}${HOSTED_UI_PATHS.revoke}`,
+            end_session_endpoint: `${domain}${HOSTED_UI_PATHS.logout}`,
+            response_types_supported: ['code'],
+            scopes_supported: ['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin'],
+            token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+          }
+        : {};
       sendJson(res, 200, {
-        issuer: tokens.issuer(known.pool.id),
+        issuer,
+        ...endpoints,
         jwks_uri: `${deps.baseUrl()}/${known.pool.id}/.well-known/jwks.json`,
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],

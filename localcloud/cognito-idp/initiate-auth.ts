@@ -83,14 +83,7 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
       const username = param('USERNAME');
       const password = param('PASSWORD');
       checkSecretHash(client, username, parameters.SECRET_HASH);
-      if (client.preventUserExistenceErrors && !services.users.bySignInName(pool, username)) {
-        // Counted and locked out as a user's failures are: a lockout does not tell who exists.
-        services.lockouts.assertOpen(pool, username);
-        throw services.lockouts.fail(pool, username, NotAuthorized(messages.incorrectCredentials));
-      }
-      const user = await startSignIn(services, pool, client, username, clientMetadata);
-      if (!isPassword(pool, user, password)) throw services.lockouts.fail(pool, user, NotAuthorized(messages.incorrectCredentials));
-      return afterPasswordVerified(services, pool, client, user, clientMetadata, parameters.DEVICE_KEY);
+      return passwordSignIn(services, pool, client, username, password, clientMetadata, parameters.DEVICE_KEY);
     }
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN': {
@@ -122,6 +115,30 @@ async function decoyPasswordVerifier(services: Services, pool: UserPoolConfig, c
     ChallengeName: 'PASSWORD_VERIFIER',
     ChallengeParameters: { SALT: seed.slice(32, 64), SECRET_BLOCK: sealSrpState(services, state), SRP_B: B, USERNAME: id, USER_ID_FOR_SRP: id },
   };
+}
+
+/**
+ * A sign-in with the password itself (USER_PASSWORD_AUTH, the hosted UI's
+ * login form): the user's status, lockout and PreAuthentication trigger,
+ * the password, then the challenges or tokens that follow.
+ */
+export async function passwordSignIn(
+  services: Services,
+  pool: UserPoolConfig,
+  client: UserPoolClientConfig,
+  username: string,
+  password: string,
+  clientMetadata: Record<string, string>,
+  deviceKey?: string,
+): Promise<AuthResponse> {
+  if (client.preventUserExistenceErrors && !services.users.bySignInName(pool, username)) {
+    // Counted and locked out as a user's failures are: a lockout does not tell who exists.
+    services.lockouts.assertOpen(pool, username);
+    throw services.lockouts.fail(pool, username, NotAuthorized(messages.incorrectCredentials));
+  }
+  const user = await startSignIn(services, pool, client, username, clientMetadata);
+  if (!isPassword(pool, user, password)) throw services.lockouts.fail(pool, user, NotAuthorized(messages.incorrectCredentials));
+  return afterPasswordVerified(services, pool, client, user, clientMetadata, deviceKey);
 }
 
 /** A v4 UUID from 32 hex digits of a digest: version 4 and the RFC 4122 variant (8, 9, a or b), as randomUUID makes subs. */

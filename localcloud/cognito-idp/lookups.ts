@@ -1,13 +1,23 @@
 import type { UserPoolClientConfig, UserPoolConfig } from '../provisioning/user-pools';
-import { CognitoError, UserNotFound } from './errors';
+import { CognitoError, NotAuthorized, UserNotFound } from './errors';
 import type { Services } from './services';
-import type { VerifiedToken } from './tokens';
+import { ACCESS_SCOPE, type VerifiedToken } from './tokens';
 import type { User } from './users';
 import { string, type Json } from './validate';
 
 /** The signed-in user behind a request's AccessToken (GetUser, UpdateUserAttributes, ...). */
-export function signedIn(services: Pick<Services, 'tokens'>, req: Json): Promise<VerifiedToken> {
-  return services.tokens.verify(string(req, 'AccessToken'), 'access');
+export async function signedIn(services: Pick<Services, 'tokens'>, req: Json): Promise<VerifiedToken> {
+  return withAdminScope(await services.tokens.verify(string(req, 'AccessToken'), 'access'));
+}
+
+/**
+ * Refuses an access token without `aws.cognito.signin.user.admin`, as
+ * Cognito does: a hosted-UI sign-in gets it only when the client asked for
+ * that OAuth scope.
+ */
+export function withAdminScope(verified: VerifiedToken): VerifiedToken {
+  if (!String(verified.claims.scope ?? '').split(' ').includes(ACCESS_SCOPE)) throw NotAuthorized('Access Token does not have required scopes');
+  return verified;
 }
 
 /**

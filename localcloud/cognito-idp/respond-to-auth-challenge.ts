@@ -11,7 +11,7 @@ import {
   spendSession,
   userOf,
 } from './auth-flow';
-import { checkAttributes } from './attributes';
+import { assertWritable, checkAttributes } from './attributes';
 import { CodeMismatch, InvalidParameter, NotAuthorized, ResourceNotFound, messages, notEmulated } from './errors';
 import { SRP_PURPOSE, sealSrpState, type SrpState } from './initiate-auth';
 import { CHALLENGE_NAMES } from './operations';
@@ -126,11 +126,12 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
       const given = Object.entries(responses)
         .filter(([key]) => key.startsWith('userAttributes.'))
         .map(([key, Value]) => ({ Name: key.slice('userAttributes.'.length), Value }));
+      assertWritable(client, given.map((a) => a.Name));
       Object.assign(user.attributes, checkAttributes(pool, given, true));
       const missing = pool.schema.find((a) => a.required && a.name !== 'sub' && !user.attributes[a.name]);
       if (missing) throw InvalidParameter(`Invalid attributes given, ${missing.name} is missing`);
       spendSession(services, session);
-      Object.assign(user, passwordVerifier(pool, user.username, password), { status: 'CONFIRMED', updatedAt: services.clock.now().getTime() });
+      Object.assign(user, passwordVerifier(pool, user.username, password), { status: 'CONFIRMED', temporaryPasswordExpiresAt: undefined, updatedAt: services.clock.now().getTime() });
       services.users.update(pool, user);
       return mfaOrFinish(services, pool, client, user, clientMetadata);
     }

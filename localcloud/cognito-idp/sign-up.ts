@@ -1,5 +1,5 @@
 import { newUuid } from '../services/ids';
-import { checkAttributes, checkRequired, usernameAttributeOf } from './attributes';
+import { assertWritable, checkAttributes, checkRequired, usernameAttributeOf } from './attributes';
 import { checkSecretHash } from './auth-flow';
 import { InvalidParameter, NotAuthorized, UsernameExists } from './errors';
 import { confirmationChannel } from './lookups';
@@ -26,6 +26,7 @@ export const SignUp: Target = (services) => async (_ctx, req) => {
       "1 validation error detected: Value at 'username' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]+",
     );
   }
+  assertWritable(client, userAttributes.map((a) => a.Name));
   const attributes = checkAttributes(pool, userAttributes, true);
   const sub = newUuid();
 

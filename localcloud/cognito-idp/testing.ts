@@ -14,7 +14,12 @@ import type { OutboxMessage } from '../services/outbox';
  */
 export const PASSWORD = 'Correct-horse-9';
 
-export function writeTestAssembly(dir: string, pool: Record<string, unknown> = {}, webClient: Record<string, unknown> = {}): void {
+export function writeTestAssembly(
+  dir: string,
+  pool: Record<string, unknown> = {},
+  webClient: Record<string, unknown> = {},
+  resources: Record<string, unknown> = {},
+): void {
   mkdirSync(dir, { recursive: true });
   const template = {
     Resources: {
@@ -56,6 +61,7 @@ export function writeTestAssembly(dir: string, pool: Record<string, unknown> = {
       },
       Admins: { Type: 'AWS::Cognito::UserPoolGroup', Properties: { UserPoolId: { Ref: 'Pool' }, GroupName: 'ADMINS', Precedence: 0, RoleArn: 'arn:aws:iam::000000000000:role/admins' } },
       Editors: { Type: 'AWS::Cognito::UserPoolGroup', Properties: { UserPoolId: { Ref: 'Pool' }, GroupName: 'EDITORS', Precedence: 1, RoleArn: 'arn:aws:iam::000000000000:role/editors' } },
+      ...resources,
     },
   };
   writeFileSync(join(dir, 'TestStack.template.json'), JSON.stringify(template));
@@ -81,12 +87,12 @@ export interface TestCloud {
 }
 
 export async function startTestCloud(
-  options: Partial<StartOptions> & { pool?: Record<string, unknown>; webClient?: Record<string, unknown> } = {},
+  options: Partial<StartOptions> & { pool?: Record<string, unknown>; webClient?: Record<string, unknown>; resources?: Record<string, unknown> } = {},
 ): Promise<TestCloud> {
   const root = mkdtempSync(join(tmpdir(), 'localcloud-test-'));
   const assemblyDir = join(root, 'cdk.out');
   const stateDir = join(root, 'state');
-  writeTestAssembly(assemblyDir, options.pool, options.webClient);
+  writeTestAssembly(assemblyDir, options.pool, options.webClient, options.resources);
   const start = () => startLocalCloud({ stateDir, assemblyDir, port: 0, ...options });
   let cloud = await start();
   const pool = cloud.cognitoIdp.pools.all()[0];
@@ -128,12 +134,18 @@ export async function startTestCloud(
  * A minimal SRP client (the same math as aws-amplify's): starts USER_SRP_AUTH
  * and returns the PASSWORD_VERIFIER answer, for tests that replay or tamper with it.
  */
-export async function passwordVerifierAnswer(t: TestCloud, username: string, password: string, now = new Date()): Promise<RespondToAuthChallengeCommandInput> {
+export async function passwordVerifierAnswer(
+  t: TestCloud,
+  username: string,
+  password: string,
+  now = new Date(),
+  clientId = t.clientId,
+): Promise<RespondToAuthChallengeCommandInput> {
   const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
   const hashHex = (hex: string) => sha(Buffer.from(hex, 'hex'));
   const a = BigInt(`0x${randomBytes(32).toString('hex')}`);
   const A = modPow(g, a);
-  const start = await t.sdk.send(new InitiateAuthCommand({ ClientId: t.clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: A.toString(16) } }));
+  const start = await t.sdk.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_SRP_AUTH', AuthParameters: { USERNAME: username, SRP_A: A.toString(16) } }));
   const p = start.ChallengeParameters!;
   const poolName = srpPoolName(t.poolId);
   const x = BigInt(`0x${hashHex(padHex(BigInt(`0x${p.SALT}`)) + sha(`${poolName}${p.USER_ID_FOR_SRP}:${password}`))}`);
@@ -147,7 +159,7 @@ export async function passwordVerifierAnswer(t: TestCloud, username: string, pas
     .update(Buffer.concat([Buffer.from(poolName), Buffer.from(p.USER_ID_FOR_SRP), Buffer.from(p.SECRET_BLOCK, 'base64'), Buffer.from(timestamp)]))
     .digest('base64');
   return {
-    ClientId: t.clientId,
+    ClientId: clientId,
     ChallengeName: 'PASSWORD_VERIFIER',
     ChallengeResponses: { USERNAME: p.USERNAME, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
   };

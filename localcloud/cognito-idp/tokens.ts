@@ -7,6 +7,7 @@ import { signRs256All } from '../services/jwt';
 import type { Keys } from '../services/keys';
 import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
+import { isReadable } from './attributes';
 import { NotAuthorized, messages } from './errors';
 import { invokeTrigger } from './trigger-events';
 import type { User, UserStore } from './users';
@@ -27,6 +28,19 @@ export interface AuthenticationResult {
 }
 
 export type TokenUse = 'id' | 'access';
+
+/**
+ * A sign-in through the hosted UI's authorization code grant: the access
+ * token carries the granted OAuth scopes (not the API's
+ * `aws.cognito.signin.user.admin` alone), the id token the client's `nonce`,
+ * `auth_time` is when the person signed in, and refreshes keep the scopes.
+ */
+export interface OAuthGrant {
+  scopes: string[];
+  nonce?: string;
+  /** Epoch seconds of the sign-in (a hosted UI session may grant codes later). */
+  authTime: number;
+}
 
 export interface VerifiedToken {
   claims: JWTPayload & Record<string, unknown>;
@@ -49,10 +63,15 @@ export interface Tokens {
    * PREPARED_MAX_AGE_MS old; otherwise they are dropped.
    */
   prepare(pool: UserPoolConfig, client: UserPoolClientConfig, user: User): void;
-  /** Tokens for a completed sign-in, with a new refresh token. */
-  issue(pool: UserPoolConfig, client: UserPoolClientConfig, user: User, clientMetadata?: Record<string, string>): Promise<AuthenticationResult>;
-  /** New access and id tokens for a refresh token (GetTokensFromRefreshToken, REFRESH_TOKEN_AUTH). */
+  /** Tokens for a completed sign-in, with a new refresh token; `grant` for the hosted UI's code grant. */
+  issue(pool: UserPoolConfig, client: UserPoolClientConfig, user: User, clientMetadata?: Record<string, string>, grant?: OAuthGrant): Promise<AuthenticationResult>;
+  /**
+   * New access and id tokens for a refresh token (GetTokensFromRefreshToken,
+   * REFRESH_TOKEN_AUTH, the token endpoint); a hosted-UI family keeps its scopes.
+   */
   refresh(pool: UserPoolConfig, client: UserPoolClientConfig, refreshToken: string, clientMetadata?: Record<string, string>): Promise<AuthenticationResult>;
+  /** The OAuth scopes a refresh token's family was granted; undefined for the API's sign-ins and unknown tokens. */
+  grantedScopes(refreshToken: string): string[] | undefined;
   /**
    * Verifies a token the local cloud issued: signature, issuer, expiry,
    * token_use, revocation, and that its user still exists and is enabled.
@@ -72,6 +91,8 @@ export const tokensMigrations = [
      pool_id TEXT NOT NULL, client_id TEXT NOT NULL, username TEXT NOT NULL,
      auth_time INTEGER NOT NULL, expires_at INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0)`,
   'CREATE INDEX cognito_refresh_tokens_user ON cognito_refresh_tokens (pool_id, username)',
+  // The OAuth scopes of a hosted-UI sign-in (space-separated); NULL for the API's sign-ins.
+  'ALTER TABLE cognito_refresh_tokens ADD COLUMN scopes TEXT',
 ];
 
 /** A row of cognito_refresh_tokens: one sign-in's token family. */
@@ -83,6 +104,7 @@ interface Family {
   auth_time: number;
   expires_at: number;
   revoked: number;
+  scopes: string | null;
 }
 
 /** What a PreTokenGeneration (V1) function may answer. */
@@ -128,7 +150,8 @@ export function preferredRoleOf(groups: Pick<UserPoolGroupConfig, 'roleArn' | 'p
 export const cognitoIssuer = (region: string, poolId: string) => `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
 
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url');
-const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
+/** The scope of the API's access tokens, which the user-facing operations require (lookups.ts). */
+export const ACCESS_SCOPE = 'aws.cognito.signin.user.admin';
 
 export function createTokens(deps: {
   store: Store;
@@ -143,7 +166,7 @@ export function createTokens(deps: {
   store.migrate('cognito-idp.tokens', tokensMigrations);
   const db = store.db;
   const insertFamily = db.prepare(
-    'INSERT INTO cognito_refresh_tokens (token_hash, origin_jti, pool_id, client_id, username, auth_time, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO cognito_refresh_tokens (token_hash, origin_jti, pool_id, client_id, username, auth_time, expires_at, scopes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const familyByToken = db.prepare('SELECT * FROM cognito_refresh_tokens WHERE token_hash = ?');
   const familyRevoked = db.prepare('SELECT revoked FROM cognito_refresh_tokens WHERE origin_jti = ?').pluck();
@@ -159,6 +182,7 @@ export function createTokens(deps: {
     triggerSource: string,
     clientMetadata: Record<string, string> = {},
     ahead = false,
+    oauth?: { scopes: string[]; nonce?: string },
   ): Promise<AuthenticationResult> {
     const now = epochSeconds(clock);
     let groups = userGroups;
@@ -168,7 +192,8 @@ export function createTokens(deps: {
 
     const idClaims: Record<string, unknown> = { sub: user.sub };
     for (const [name, value] of Object.entries(user.attributes)) {
-      if (name === 'sub') continue;
+      // Only what the app client may read (its ReadAttributes, when the template lists them).
+      if (name === 'sub' || !isReadable(client, name)) continue;
       idClaims[name] = name.endsWith('_verified') ? value === 'true' : value;
     }
     let suppressed: string[] = [];
@@ -206,6 +231,7 @@ export function createTokens(deps: {
           'cognito:username': user.username,
           aud: client.clientId,
           token_use: 'id',
+          ...(oauth?.nonce !== undefined ? { nonce: oauth.nonce } : {}),
           jti: newUuid(),
           ...common,
           iat: now,
@@ -217,7 +243,7 @@ export function createTokens(deps: {
           iss: issuer(pool.id),
           client_id: client.clientId,
           token_use: 'access',
-          scope: ACCESS_SCOPE,
+          scope: oauth ? oauth.scopes.join(' ') : ACCESS_SCOPE,
           jti: newUuid(),
           username: user.username,
           ...common,
@@ -271,11 +297,11 @@ export function createTokens(deps: {
     issuer,
     jwks: () => ({ keys: [{ ...(publicKey.export({ format: 'jwk' }) as object), kid, alg: 'RS256', use: 'sig' }] }),
 
-    async issue(pool, client, user, clientMetadata) {
+    async issue(pool, client, user, clientMetadata, grant) {
       const groups = users.groupsOf(pool, user.username);
-      const ahead = takePrepared(pool, client, user, groups);
+      const ahead = grant ? undefined : takePrepared(pool, client, user, groups);
       const refreshToken = newToken(96);
-      const family = ahead?.family ?? { originJti: newUuid(), authTime: epochSeconds(clock) };
+      const family = ahead?.family ?? { originJti: newUuid(), authTime: grant?.authTime ?? epochSeconds(clock) };
       insertFamily.run(
         hash(refreshToken),
         family.originJti,
@@ -284,8 +310,12 @@ export function createTokens(deps: {
         user.username,
         family.authTime,
         clock.now().getTime() + client.refreshTokenValiditySeconds * 1000,
+        grant ? grant.scopes.join(' ') : null,
       );
-      const result = await (ahead?.tokens ?? mint(pool, client, user, groups, family, 'TokenGeneration_Authentication', clientMetadata));
+      const result = await (ahead?.tokens ??
+        (grant
+          ? mint(pool, client, user, groups, family, 'TokenGeneration_HostedAuth', clientMetadata, false, grant)
+          : mint(pool, client, user, groups, family, 'TokenGeneration_Authentication', clientMetadata)));
       return { ...result, RefreshToken: refreshToken };
     },
 
@@ -298,7 +328,13 @@ export function createTokens(deps: {
       if (!user) throw NotAuthorized(messages.invalidRefreshToken);
       if (!user.enabled) throw NotAuthorized(messages.disabled);
       const groups = users.groupsOf(pool, user.username);
-      return mint(pool, client, user, groups, { originJti: family.origin_jti, authTime: family.auth_time }, 'TokenGeneration_RefreshTokens', clientMetadata);
+      const oauth = family.scopes === null ? undefined : { scopes: family.scopes.split(' ').filter(Boolean) };
+      return mint(pool, client, user, groups, { originJti: family.origin_jti, authTime: family.auth_time }, 'TokenGeneration_RefreshTokens', clientMetadata, false, oauth);
+    },
+
+    grantedScopes(refreshToken) {
+      const family = familyByToken.get(hash(refreshToken)) as Family | undefined;
+      return family?.scopes == null ? undefined : family.scopes.split(' ').filter(Boolean);
     },
 
     async verify(token, use) {

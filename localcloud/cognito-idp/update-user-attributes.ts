@@ -1,4 +1,4 @@
-import { checkAttributes } from './attributes';
+import { assertWritable, checkAttributes } from './attributes';
 import type { CodeDeliveryDetails } from './codes';
 import { AliasExists } from './errors';
 import { signedIn } from './lookups';
@@ -13,8 +13,10 @@ const CHANNELS = ['email', 'phone_number'] as const;
  * (AttributesRequireVerificationBeforeUpdate), the new value waits as pending.
  */
 export const UpdateUserAttributes: Target = (services) => async (_ctx, req) => {
-  const { pool, user } = await signedIn(services, req);
-  const updates = checkAttributes(pool, attributeList(req, 'UserAttributes', true), false);
+  const { pool, user, claims } = await signedIn(services, req);
+  const given = attributeList(req, 'UserAttributes', true);
+  assertWritable(services.pools.client(String(claims.client_id)).client, given.map((a) => a.Name));
+  const updates = checkAttributes(pool, given, false);
   const clientMetadata = stringMap(req, 'ClientMetadata');
   const toVerify: (typeof CHANNELS)[number][] = [];
 

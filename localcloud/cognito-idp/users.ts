@@ -36,6 +36,8 @@ export interface User {
   lockedUntil: number;
   /** Epoch ms of the last counted failure (lockout.ts). */
   lastFailedAt?: number;
+  /** Epoch ms after which a temporary password (FORCE_CHANGE_PASSWORD) no longer signs in: the pool's TemporaryPasswordValidityDays after it was set. */
+  temporaryPasswordExpiresAt?: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -59,9 +61,15 @@ export function newUser(
     smsMfaEnabled: false,
     failedSignIns: 0,
     lockedUntil: 0,
+    ...(fields.status === 'FORCE_CHANGE_PASSWORD' ? { temporaryPasswordExpiresAt: temporaryPasswordExpiry(pool, now) } : {}),
     createdAt: now,
     updatedAt: now,
   };
+}
+
+/** When a temporary password set `now` stops working (the pool's TemporaryPasswordValidityDays). */
+export function temporaryPasswordExpiry(pool: UserPoolConfig, now: number): number {
+  return now + pool.passwordPolicy.temporaryPasswordValidityDays * 86_400_000;
 }
 
 export const usersMigrations = [

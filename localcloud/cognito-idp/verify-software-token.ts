@@ -1,5 +1,6 @@
 import { openSession, sealSession, sessionClientId, spendSession, userOf } from './auth-flow';
 import { EnableSoftwareTokenMFA, InvalidParameter } from './errors';
+import { withAdminScope } from './lookups';
 import type { Target } from './services';
 import { totpMatches } from './totp';
 import type { User } from './users';
@@ -25,7 +26,7 @@ export const VerifySoftwareToken: Target = (services) => async (_ctx, req) => {
   };
 
   if (accessToken) {
-    const { pool, user } = await services.tokens.verify(accessToken, 'access');
+    const { pool, user } = withAdminScope(await services.tokens.verify(accessToken, 'access'));
     enable(user);
     services.users.update(pool, user);
     return { Status: 'SUCCESS' };

@@ -17,6 +17,8 @@ export interface IamRole {
   roleId: string;
   logicalId: string;
   trustPolicy: PolicyDocument;
+  /** MaxSessionDuration in seconds, when the template sets it (AWS's default is 3600). */
+  maxSessionDuration?: number;
   policies: NamedPolicy[];
   /** ARNs of AWS-managed policies we cannot evaluate offline. */
   unknownManagedPolicies: string[];
@@ -51,6 +53,7 @@ export function buildIamAccount(assembly: ProvisionedAssembly): IamAccount {
       roleId: r.attributes.RoleId ?? r.ref,
       logicalId: r.logicalId,
       trustPolicy: isDocument(r.properties.AssumeRolePolicyDocument) ? r.properties.AssumeRolePolicyDocument : { Statement: [] },
+      maxSessionDuration: Number.isInteger(Number(r.properties.MaxSessionDuration)) ? Number(r.properties.MaxSessionDuration) : undefined,
       policies: [],
       unknownManagedPolicies: [],
     };

@@ -133,13 +133,18 @@ export function createTriggers(options: TriggerOptions): Triggers {
         new TriggerError('UnexpectedLambdaException', `${triggerName} invocation failed due to error ${why}.`, why);
       if (!pool.invokable(functionArn)) throw unexpected('AccessDeniedException');
 
+      // Cognito's wait counts from when the handler is invoked, not while the local runtime queues
+      // the invocation behind a burst (Lambda would have scaled out) nor while it starts a process.
       let timer: NodeJS.Timeout | undefined;
+      let onStart = () => {};
       const socketTimeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(unexpected('Socket timeout while invoking Lambda function')), waitMs);
+        onStart = () => {
+          timer = setTimeout(() => reject(unexpected('Socket timeout while invoking Lambda function')), waitMs);
+        };
       });
       let outcome;
       try {
-        outcome = await Promise.race([options.runtime.invoke(functionArn, event), socketTimeout]);
+        outcome = await Promise.race([options.runtime.invoke(functionArn, event, { onStart }), socketTimeout]);
       } catch (error) {
         if (error instanceof TriggerError) throw error;
         if (error instanceof LambdaServiceError) throw unexpected(error.code);

@@ -24,6 +24,8 @@ export interface LambdaFunction {
   environment: Record<string, string>;
   /** The execution role's ARN. */
   roleArn: string;
+  /** ReservedConcurrentExecutions: the most invocations in flight at once (else the account's limit). */
+  reservedConcurrency?: number;
 }
 
 /** Lambda's defaults when a template leaves a property out. */
@@ -91,5 +93,6 @@ export function functionFromResource(assembly: ProvisionedAssembly, resource: Pr
     memoryMb: Number(p.MemorySize ?? DEFAULT_MEMORY_MB),
     environment,
     roleArn: typeof p.Role === 'string' ? p.Role : '',
+    reservedConcurrency: Number.isInteger(p.ReservedConcurrentExecutions) && p.ReservedConcurrentExecutions >= 0 ? p.ReservedConcurrentExecutions : undefined,
   };
 }

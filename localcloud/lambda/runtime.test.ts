@@ -44,6 +44,8 @@ describe('FunctionRuntime', () => {
         fixture('big-output'),
         fixture('missing', { codeDirectory: dir('does-not-exist') }),
         fixture('wrong-handler', { codeDirectory: dir('logs'), handler: 'index.nope' }),
+        fixture('echo-env', { name: 'fn-reserved-1', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn-reserved-1', reservedConcurrency: 1 }),
+        fixture('echo-env', { name: 'fn-reserved-0', arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn-reserved-0', reservedConcurrency: 0 }),
       ],
       region: 'eu-west-3',
       endpointUrl: 'http://localhost:20005',
@@ -110,6 +112,37 @@ describe('FunctionRuntime', () => {
     const [a, b] = (await Promise.all([runtime.invoke('fn-echo-env', {}), runtime.invoke('fn-echo-env', {})])) as any[];
     expect(a.payload.pid).not.toBe(b.payload.pid);
     expect(issued.length).toBe(2);
+  });
+
+  it('queues a burst beyond its environments, in order, instead of refusing it', async () => {
+    const one = new FunctionRuntime({ functions: [fixture('echo-env')], region: 'us-east-1', endpointUrl: 'http://localhost:20005', log, maxEnvironments: 1 });
+    try {
+      const outcomes = (await Promise.all(Array.from({ length: 6 }, (_, i) => one.invoke('fn-echo-env', { i })))) as any[];
+      expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, true, true, true]);
+      expect(new Set(outcomes.map((o) => o.payload.pid)).size).toBe(1);
+      expect(outcomes.map((o) => [o.payload.event.i, o.payload.invocations])).toEqual([[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [5, 6]]);
+      expect(one.environments('fn-echo-env')).toBe(1);
+    } finally {
+      await one.close();
+    }
+  });
+
+  it("throttles only past the function's ReservedConcurrentExecutions (TooManyRequestsException)", async () => {
+    const [first, second] = await Promise.allSettled([runtime.invoke('fn-reserved-1', {}), runtime.invoke('fn-reserved-1', {})]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { ok: true } });
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'TooManyRequestsException', message: 'Rate Exceeded.' } });
+    expect((await runtime.invoke('fn-reserved-1', {})).ok).toBe(true);
+    await expect(runtime.invoke('fn-reserved-0', {})).rejects.toMatchObject({ code: 'TooManyRequestsException' });
+  });
+
+  it('restart() replaces warm environments (and their credentials) with fresh ones', async () => {
+    const before = (await runtime.invoke('fn-echo-env', {})) as any;
+    runtime.restart();
+    const after = (await runtime.invoke('fn-echo-env', {})) as any;
+    expect(after.payload.pid).not.toBe(before.payload.pid);
+    expect(after.payload.invocations).toBe(1);
+    expect(after.payload.env.AWS_ACCESS_KEY_ID).not.toBe(before.payload.env.AWS_ACCESS_KEY_ID);
+    expect(runtime.environments('fn-echo-env')).toBe(1);
   });
 
   it('refuses to run a function whose role cannot be assumed', async () => {

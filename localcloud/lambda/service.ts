@@ -21,6 +21,8 @@ export interface FunctionsService {
   triggers: Triggers;
   /** Functions of the assembly the local cloud cannot run, with why. */
   skipped: { logicalId: string; reason: string }[];
+  /** After the state was wiped: warm environments hold credentials that no longer exist, so they restart. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -39,5 +41,5 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
     runtime,
     responseTimeoutMs: options.triggerTimeoutMs,
   });
-  return { runtime, triggers, skipped, close: () => runtime.close() };
+  return { runtime, triggers, skipped, reset: () => runtime.restart(), close: () => runtime.close() };
 }

@@ -7,7 +7,7 @@ import { ASSEMBLY_DIR as ASSEMBLY } from '../../scripts/synth-context';
 describe('amplify_outputs.json from the synthesized backend', () => {
   it('carries the local identifiers and the local cloud endpoints', async () => {
     const assembly = loadCloudAssembly(ASSEMBLY);
-    const outputs: any = await generateLocalClientOutputs(assembly, 'http://localhost:20005');
+    const outputs: any = await generateLocalClientOutputs(assembly, 'http://localhost:20005', 'localhost:20443');
     const pool = assembly.ofType('AWS::Cognito::UserPool')[0];
     const client = assembly.ofType('AWS::Cognito::UserPoolClient')[0];
     const identityPool = assembly.ofType('AWS::Cognito::IdentityPool')[0];
@@ -22,6 +22,8 @@ describe('amplify_outputs.json from the synthesized backend', () => {
       mfa_methods: ['SMS', 'TOTP'],
       unauthenticated_identities_enabled: true,
     });
+    // aws-amplify opens https://<domain>/oauth2/authorize: the local cloud's HTTPS listener.
+    expect(outputs.auth.oauth.domain).toBe('localhost:20443');
     expect(outputs.auth.oauth.identity_providers).toEqual(['GOOGLE', 'FACEBOOK', 'LOGIN_WITH_AMAZON', 'SIGN_IN_WITH_APPLE']);
     expect(outputs.storage.bucket_name).toBe(bucket.ref);
     expect(Object.keys(outputs.storage.buckets[0].paths)).toContain('private/${cognito-identity.amazonaws.com:sub}/*');

@@ -29,6 +29,8 @@ export function localCloudEndpoints(endpoint: string): LocalCloudEndpoints {
 export async function generateLocalClientOutputs(
   assembly: ProvisionedAssembly,
   endpoint: string,
+  /** The user pool's domain offline (`localhost:20443`): where aws-amplify opens the hosted UI. */
+  oauthDomain?: string,
 ): Promise<Record<string, unknown>> {
   const cloudFormation = {
     send: async (command: { constructor: { name: string } }) => {
@@ -64,6 +66,8 @@ export async function generateLocalClientOutputs(
     getS3Client: () => offline as never,
     getAmplifyClient: () => offline as never,
   });
+  const auth = (config as { auth?: { oauth?: { domain?: string } } }).auth;
+  if (auth?.oauth && oauthDomain) auth.oauth.domain = oauthDomain;
   return { ...config, custom: { ...(config as { custom?: object }).custom, local_cloud: localCloudEndpoints(endpoint) } };
 }
 

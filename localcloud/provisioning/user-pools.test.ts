@@ -22,6 +22,24 @@ describe('user pools from a hand-made assembly', () => {
     expect(legacy.preventUserExistenceErrors).toBe(false);
     expect(pool.groups.map((g) => [g.name, g.precedence])).toEqual([['ADMINS', 0], ['EDITORS', 1]]);
   });
+
+  test('reads the invitation, the SMS MFA text and the older UnusedAccountValidityDays', () => {
+    const custom = join(mkdtempSync(join(tmpdir(), 'user-pools-')), 'cdk.out');
+    writeTestAssembly(custom, {
+      Policies: { PasswordPolicy: { MinimumLength: 10 } },
+      SmsAuthenticationMessage: 'Sign-in code {####}',
+      AdminCreateUserConfig: {
+        UnusedAccountValidityDays: 3,
+        InviteMessageTemplate: { EmailSubject: 'Welcome', EmailMessage: 'Hi {username}, use {####}', SMSMessage: '{username} / {####}' },
+      },
+    });
+    const [customized] = buildUserPools(loadCloudAssembly(custom));
+    expect(customized.passwordPolicy.temporaryPasswordValidityDays).toBe(3);
+    expect(customized.verificationMessages.smsAuthenticationMessage).toBe('Sign-in code {####}');
+    expect(customized.inviteMessages).toEqual({ emailSubject: 'Welcome', emailMessage: 'Hi {username}, use {####}', smsMessage: '{username} / {####}' });
+    expect(pool.passwordPolicy.temporaryPasswordValidityDays).toBe(7);
+    expect(pool.clients[0].authSessionValiditySeconds).toBe(180);
+  });
 });
 
 // The real backend: vitest's global setup (scripts/vitest-global-setup.ts) synthesizes it when missing or stale.

@@ -41,6 +41,8 @@ export interface UserPoolClientConfig {
   readAttributes?: string[];
   writeAttributes?: string[];
   oauth: {
+    /** AllowedOAuthFlowsUserPoolClient: without it the client cannot use the OAuth 2.0 endpoints. */
+    enabled: boolean;
     flows: string[];
     scopes: string[];
     callbackUrls: string[];
@@ -79,7 +81,11 @@ export interface UserPoolConfig {
     emailSubject: string;
     emailMessage: string;
     smsMessage: string;
+    /** SmsAuthenticationMessage: the SMS MFA code's text. */
+    smsAuthenticationMessage: string;
   };
+  /** AdminCreateUserConfig.InviteMessageTemplate: the invitation AdminCreateUser sends ({username}, {####} = temporary password). */
+  inviteMessages: { emailSubject: string; emailMessage: string; smsMessage: string };
   deviceConfiguration?: { challengeRequiredOnNewDevice: boolean; deviceOnlyRememberedOnUserPrompt: boolean };
   allowAdminCreateUserOnly: boolean;
   clients: UserPoolClientConfig[];
@@ -109,6 +115,7 @@ const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
 };
 
 const DEFAULT_EMAIL_SUBJECT = 'Your verification code';
+const DEFAULT_INVITE = 'Your username is {username} and temporary password is {####}.';
 const DEFAULT_MESSAGE = 'Your verification code is {####}. ';
 
 export function buildUserPools(assembly: ProvisionedAssembly): UserPoolConfig[] {
@@ -119,6 +126,8 @@ export function buildUserPools(assembly: ProvisionedAssembly): UserPoolConfig[] 
     const p = pool.properties;
     const belongs = (r: ProvisionedResource) => r.properties.UserPoolId === pool.ref;
     const template = p.VerificationMessageTemplate ?? {};
+    const invite = p.AdminCreateUserConfig?.InviteMessageTemplate ?? {};
+    refuseNotEmulated(pool, clients.filter(belongs));
     return {
       id: pool.ref,
       arn: pool.arn ?? `arn:aws:cognito-idp:${assembly.region}:${assembly.accountId}:userpool/${pool.ref}`,
@@ -131,7 +140,7 @@ export function buildUserPools(assembly: ProvisionedAssembly): UserPoolConfig[] 
       autoVerifiedAttributes: p.AutoVerifiedAttributes ?? [],
       attributesRequireVerificationBeforeUpdate:
         p.UserAttributeUpdateSettings?.AttributesRequireVerificationBeforeUpdate ?? [],
-      passwordPolicy: buildPasswordPolicy(p.Policies?.PasswordPolicy),
+      passwordPolicy: buildPasswordPolicy(p.Policies?.PasswordPolicy, p.AdminCreateUserConfig?.UnusedAccountValidityDays),
       mfaConfiguration: p.MfaConfiguration ?? 'OFF',
       enabledMfas: p.EnabledMfas ?? (p.MfaConfiguration && p.MfaConfiguration !== 'OFF' ? ['SMS_MFA'] : []),
       accountRecovery: (p.AccountRecoverySetting?.RecoveryMechanisms ?? []).map((m: any) => ({
@@ -145,6 +154,12 @@ export function buildUserPools(assembly: ProvisionedAssembly): UserPoolConfig[] 
         emailSubject: template.EmailSubject ?? p.EmailVerificationSubject ?? DEFAULT_EMAIL_SUBJECT,
         emailMessage: template.EmailMessage ?? p.EmailVerificationMessage ?? DEFAULT_MESSAGE,
         smsMessage: template.SmsMessage ?? p.SmsVerificationMessage ?? DEFAULT_MESSAGE,
+        smsAuthenticationMessage: p.SmsAuthenticationMessage ?? 'Your authentication code is {####}. ',
+      },
+      inviteMessages: {
+        emailSubject: invite.EmailSubject ?? 'Your temporary password',
+        emailMessage: invite.EmailMessage ?? DEFAULT_INVITE,
+        smsMessage: invite.SMSMessage ?? DEFAULT_INVITE,
       },
       deviceConfiguration: p.DeviceConfiguration
         ? {
@@ -189,15 +204,17 @@ function buildSchema(declared: any[]): SchemaAttribute[] {
   return [...schema.values()];
 }
 
-function buildPasswordPolicy(policy: any): PasswordPolicy {
-  if (!policy) return DEFAULT_PASSWORD_POLICY;
+function buildPasswordPolicy(policy: any, unusedAccountValidityDays: unknown): PasswordPolicy {
+  // The older AdminCreateUserConfig.UnusedAccountValidityDays stands in when the policy does not say.
+  const legacyDays = unusedAccountValidityDays === undefined ? undefined : Number(unusedAccountValidityDays);
+  if (!policy) return { ...DEFAULT_PASSWORD_POLICY, temporaryPasswordValidityDays: legacyDays ?? 7 };
   return {
     minimumLength: Number(policy.MinimumLength ?? DEFAULT_PASSWORD_POLICY.minimumLength),
     requireLowercase: bool(policy.RequireLowercase),
     requireUppercase: bool(policy.RequireUppercase),
     requireNumbers: bool(policy.RequireNumbers),
     requireSymbols: bool(policy.RequireSymbols),
-    temporaryPasswordValidityDays: Number(policy.TemporaryPasswordValidityDays ?? 7),
+    temporaryPasswordValidityDays: Number(policy.TemporaryPasswordValidityDays ?? legacyDays ?? 7),
   };
 }
 
@@ -208,6 +225,29 @@ function authSessionValidity(value: unknown, logicalId: string): number {
     throw new Error(`${logicalId}: AuthSessionValidity must be a whole number of minutes from 3 to 15 (got ${String(value)}).`);
   }
   return minutes * 60;
+}
+
+/**
+ * Template settings that change how sign-in or messages behave and that the
+ * local cloud does not emulate stop it at startup, naming the setting,
+ * rather than being silently ignored (a test passing locally must not pass
+ * only because a protection or a hook is missing).
+ */
+function refuseNotEmulated(pool: ProvisionedResource, clients: ProvisionedResource[]): void {
+  const p = pool.properties;
+  const refuse = (where: string, setting: string, why: string) => {
+    throw new Error(`${where}: ${setting} is not emulated by the local cloud (${why}). Remove it from the backend to run it locally.`);
+  };
+  const mode = p.UserPoolAddOns?.AdvancedSecurityMode;
+  if (mode === 'ENFORCED') refuse(pool.logicalId, 'UserPoolAddOns.AdvancedSecurityMode ENFORCED', 'threat protection would block risky sign-ins');
+  for (const sender of ['CustomSMSSender', 'CustomEmailSender', 'KMSKeyID']) {
+    if (p.LambdaConfig?.[sender] !== undefined) refuse(pool.logicalId, `LambdaConfig.${sender}`, 'codes go to the outbox, not through a custom sender');
+  }
+  const version = p.LambdaConfig?.PreTokenGenerationConfig?.LambdaVersion;
+  if (version !== undefined && version !== 'V1_0') refuse(pool.logicalId, `LambdaConfig.PreTokenGenerationConfig.LambdaVersion ${String(version)}`, 'only the V1_0 event is sent');
+  for (const client of clients) {
+    if (client.properties.RefreshTokenRotation?.Feature === 'ENABLED') refuse(client.logicalId, 'RefreshTokenRotation', 'refresh tokens are not rotated');
+  }
 }
 
 const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
@@ -232,6 +272,7 @@ function buildClient(client: ProvisionedResource): UserPoolClientConfig {
     readAttributes: p.ReadAttributes,
     writeAttributes: p.WriteAttributes,
     oauth: {
+      enabled: bool(p.AllowedOAuthFlowsUserPoolClient),
       flows: p.AllowedOAuthFlows ?? [],
       scopes: p.AllowedOAuthScopes ?? [],
       callbackUrls: p.CallbackURLs ?? [],

@@ -3,20 +3,21 @@ import { fetchAuthSession } from 'aws-amplify/auth';
 import { downloadData, list, remove, uploadData } from 'aws-amplify/storage';
 import { EXPECTED, USERS } from './testing/access-expectations';
 import { useAmplifyAgainst } from './testing/amplify-node';
-import { startTestCloud, type TestCloud } from './testing/test-cloud';
+import { startRealCloud, type RealCloud, type Session } from '../testing/real-cloud';
 
 /** The access matrix again, with aws-amplify/storage (and aws-amplify's identity-pool credentials) in Node. */
-let cloud: TestCloud;
+let cloud: RealCloud;
 let amplify: ReturnType<typeof useAmplifyAgainst>;
 let prefixes: string[];
-const principals: Record<string, (typeof USERS)[keyof typeof USERS] | undefined> = { guest: undefined, ...USERS };
+const principals: Record<string, Session | undefined> = { guest: undefined };
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
+  cloud = await startRealCloud();
   amplify = useAmplifyAgainst(cloud);
+  for (const [who, user] of Object.entries(USERS)) principals[who] = await cloud.signedInUser(user.name, user.groups);
   const ids: Record<string, string> = {};
   for (const name of ['userA', 'userB'] as const) {
-    await amplify.signIn(USERS[name]);
+    await amplify.signIn(principals[name]);
     ids[name] = (await fetchAuthSession()).identityId!;
   }
   prefixes = ['public', `protected/${ids.userA}`, `private/${ids.userA}`, `private/${ids.userB}`, 'shared', 'admin'];

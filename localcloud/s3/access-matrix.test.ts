@@ -1,25 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { EXPECTED, USERS } from './testing/access-expectations';
-import { startTestCloud, type TestCloud } from './testing/test-cloud';
+import { startRealCloud, type RealCloud } from '../testing/real-cloud';
 
 /**
  * The access matrix with @aws-sdk/client-cognito-identity and @aws-sdk/client-s3;
  * access-matrix-amplify.test.ts runs the same table with aws-amplify/storage.
  * The expectations are written out by hand in testing/access-expectations.ts.
  */
-let cloud: TestCloud;
+let cloud: RealCloud;
 const clients: Record<string, S3Client> = {};
 let prefixes: string[];
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  const users = USERS;
+  cloud = await startRealCloud();
   const guest = await cloud.credentialsFor();
   clients.guest = cloud.s3Client(guest.credentials);
   const ids: Record<string, string> = {};
-  for (const [name, user] of Object.entries(users)) {
-    const { identityId, credentials } = await cloud.credentialsFor(await cloud.mintIdToken(user));
+  for (const [name, user] of Object.entries(USERS)) {
+    const { identityId, credentials } = await cloud.credentialsFor((await cloud.signedInUser(user.name, user.groups)).idToken);
     ids[name] = identityId;
     clients[name] = cloud.s3Client(credentials);
   }

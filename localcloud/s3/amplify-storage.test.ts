@@ -1,22 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copy, downloadData, getProperties, getUrl, list, remove, uploadData } from 'aws-amplify/storage';
 import { useAmplifyAgainst } from './testing/amplify-node';
-import { startTestCloud, type TestCloud } from './testing/test-cloud';
+import { startRealCloud, type CloudUser, type RealCloud, type Session } from '../testing/real-cloud';
 
 /** Unmodified aws-amplify/storage in Node against the local cloud (see testing/amplify-node.ts). */
-let cloud: TestCloud;
+let cloud: RealCloud;
 let amplify: ReturnType<typeof useAmplifyAgainst>;
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
+  cloud = await startRealCloud();
   amplify = useAmplifyAgainst(cloud);
+  people.userA = await cloud.signedInUser('amplify-user-a');
+  people.userB = await cloud.signedInUser('amplify-user-b');
+  people.admin = await cloud.signedInUser('amplify-admin', ['ADMINS']);
 });
 afterAll(async () => {
   amplify?.restore();
   await cloud?.close();
 });
 
-const signIn = (sub: string | undefined, groups?: string[]) => amplify.signIn(sub ? { sub, username: sub, groups } : undefined);
+// Signed up, confirmed and signed in once for the file; each test switches between them.
+const people: Record<'userA' | 'userB' | 'admin', CloudUser & Session> = {} as never;
+const signIn = (who: keyof typeof people | undefined) => amplify.signIn(who && people[who]);
 
 const denied = async (p: Promise<unknown>) => {
   try {
@@ -29,18 +34,19 @@ const denied = async (p: Promise<unknown>) => {
 
 describe('aws-amplify/storage (Node) against the local cloud', () => {
   it('a signed-in user uploads, reads, lists, presigns, copies and removes in their own folders', async () => {
-    await signIn('amplify-user-a');
-    const path = ({ identityId }: { identityId?: string }) => `private/${identityId}/notes.txt`;
+    await signIn('userA');
+    // A folder of its own: other tests also write in this user's private folder.
+    const path = ({ identityId }: { identityId?: string }) => `private/${identityId}/tour/notes.txt`;
     const uploaded = await uploadData({ path, data: 'hello from amplify', options: { contentType: 'text/plain', metadata: { kind: 'note' } } }).result;
-    expect(uploaded.path).toMatch(/^private\/us-east-1:[0-9a-f-]+\/notes\.txt$/);
+    expect(uploaded.path).toMatch(/^private\/us-east-1:[0-9a-f-]+\/tour\/notes\.txt$/);
     const identityId = uploaded.path.split('/')[1];
     const downloaded = await downloadData({ path }).result;
     expect(await downloaded.body.text()).toBe('hello from amplify');
     const props = await getProperties({ path });
     expect(props.contentType).toBe('text/plain');
     expect(props.metadata).toEqual({ kind: 'note' });
-    const listed = await list({ path: `private/${identityId}/` });
-    expect(listed.items.map((i) => i.path)).toEqual([`private/${identityId}/notes.txt`]);
+    const listed = await list({ path: `private/${identityId}/tour/` });
+    expect(listed.items.map((i) => i.path)).toEqual([`private/${identityId}/tour/notes.txt`]);
     const { url } = await getUrl({ path, options: { validateObjectExistence: true } });
     expect(url.toString()).toContain('X-Amz-Signature=');
     expect(await (await fetch(url)).text()).toBe('hello from amplify');
@@ -51,14 +57,14 @@ describe('aws-amplify/storage (Node) against the local cloud', () => {
     const response = await fetch(download.url);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-disposition')).toBe(disposition);
-    await copy({ source: { path: `private/${identityId}/notes.txt` }, destination: { path: `protected/${identityId}/notes-copy.txt` } });
+    await copy({ source: { path: `private/${identityId}/tour/notes.txt` }, destination: { path: `protected/${identityId}/notes-copy.txt` } });
     expect(await (await downloadData({ path: `protected/${identityId}/notes-copy.txt` }).result).body.text()).toBe('hello from amplify');
     await remove({ path });
     expect(await denied(getProperties({ path }))).toBe('NotFound');
   });
 
   it('uploads a 6 MiB file in parts (multipart, parallel parts, ETag exposed) and reads it back', async () => {
-    await signIn('amplify-user-a');
+    await signIn('userA');
     const data = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 31) % 251);
     const result = await uploadData({ path: 'public/big.bin', data, options: { checksumAlgorithm: 'crc-32' } }).result;
     expect(result.path).toBe('public/big.bin');
@@ -75,21 +81,22 @@ describe('aws-amplify/storage (Node) against the local cloud', () => {
   });
 
   it('is refused what the policies refuse: another user’s private folder, admin/, and for guests any write', async () => {
-    await signIn('amplify-user-a');
+    await signIn('userA');
     await uploadData({ path: ({ identityId }) => `private/${identityId}/mine.txt`, data: 'a' }).result;
+    await uploadData({ path: 'public/from-a.txt', data: 'a' }).result;
     const aId = (await list({ path: ({ identityId }) => `private/${identityId}/` })).items[0].path.split('/')[1];
     expect(await denied(uploadData({ path: 'admin/x.txt', data: 'x' }).result)).toBe('AccessDenied');
-    await signIn('amplify-user-b');
+    await signIn('userB');
     expect(await denied(downloadData({ path: `private/${aId}/mine.txt` }).result)).toBe('AccessDenied');
     expect(await denied(list({ path: `private/${aId}/` }))).toBe('AccessDenied');
     await signIn(undefined);
-    expect((await list({ path: 'public/' })).items.map((i) => i.path)).toContain('public/big.bin');
+    expect((await list({ path: 'public/' })).items.map((i) => i.path)).toContain('public/from-a.txt');
     expect(await denied(uploadData({ path: 'public/guest.txt', data: 'x' }).result)).toBe('AccessDenied');
     expect(cloud.objects.get(cloud.bucket, 'public/guest.txt')).toBeUndefined();
   });
 
   it('admins reach admin/ and remove a whole folder (list, then the bucket-less POST /?delete)', async () => {
-    await signIn('amplify-admin', ['ADMINS']);
+    await signIn('admin');
     await uploadData({ path: 'admin/reports/1.txt', data: '1' }).result;
     await uploadData({ path: 'admin/reports/2.txt', data: '2' }).result;
     const removed = await remove({ path: 'admin/reports/' });

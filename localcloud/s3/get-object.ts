@@ -2,6 +2,7 @@ import { closeSync, createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
 import { authorize, bucketArn, evaluate, objectArn, type S3Context } from './context';
+import { CHECKSUM_ALGORITHMS, checksumHeader } from './checksums';
 import { accessDenied, noSuchKey, S3Error } from './errors';
 import type { OpenSegment, StoredObject } from './object-store';
 import { etagMatches } from './put-object';
@@ -42,7 +43,8 @@ export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
       } else {
         status = 206;
         headers['Content-Range'] = `bytes ${start}-${end}/${object.size}`;
-        delete headers['x-amz-checksum-crc32']; // the whole object's checksum does not describe a range
+        // The whole object's checksum does not describe a range.
+        for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
       }
     }
   }
@@ -144,8 +146,10 @@ function objectHeaders(ctx: S3Context, object: StoredObject): Record<string, str
   };
   for (const [k, v] of Object.entries(object.headers)) if (names[k]) headers[names[k]] = v;
   for (const [k, v] of Object.entries(object.metadata)) headers[`x-amz-meta-${k}`] = v;
-  if (object.checksumCrc32 && String(ctx.req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED') {
-    headers['x-amz-checksum-crc32'] = object.checksumCrc32;
+  if (String(ctx.req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED') {
+    const stored: Record<string, string> = object.checksumCrc32 ? { 'x-amz-checksum-crc32': object.checksumCrc32 } : {};
+    for (const a of CHECKSUM_ALGORITHMS) if (a !== 'CRC32' && object.headers[checksumHeader(a)]) stored[checksumHeader(a)] = object.headers[checksumHeader(a)];
+    if (Object.keys(stored).length > 0) Object.assign(headers, stored, { 'x-amz-checksum-type': 'FULL_OBJECT' });
   }
   if (object.segments.length > 1) headers['x-amz-mp-parts-count'] = String(object.segments.length);
   const overrides: Record<string, string> = {

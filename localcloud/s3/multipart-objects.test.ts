@@ -12,20 +12,20 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { startTestCloud, type TestCloud } from './testing/test-cloud';
+import { startRealCloud, type RealCloud } from '../testing/real-cloud';
 
 /**
  * A completed multipart upload is stored as the list of its part files (no
  * bytes are moved when it completes): reads, ranges, copies and deletes of such
  * objects, and parts left out of the Complete request.
  */
-let cloud: TestCloud;
+let cloud: RealCloud;
 let s3: S3Client;
 let prefix: string;
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  const { identityId, credentials } = await cloud.credentialsFor(await cloud.mintIdToken({ sub: 'mp-user', username: 'mp' }));
+  cloud = await startRealCloud();
+  const { identityId, credentials } = await cloud.credentialsFor((await cloud.signedInUser('mp')).idToken);
   prefix = `private/${identityId}/`;
   s3 = cloud.s3Client(credentials);
 });

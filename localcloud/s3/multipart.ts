@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { authorize, isoDate, objectArn, parseIntParam, receiveBlob, type S3Context, sendEmpty, sendXml, tag, uploadAttributes, XML_NS } from './context';
+import { checksumHeader } from './checksums';
 import { noSuchUpload, S3Error } from './errors';
 import type { Upload } from './object-store';
 import { crc32Combine } from './crc32-combine';
@@ -59,7 +60,7 @@ export async function uploadPart(ctx: S3Context): Promise<void> {
   });
   if (!stored) throw noSuchUpload(upload.uploadId); // aborted while the part was uploading
   const headers: Record<string, string> = { ETag: etag };
-  if (summary.sentCrc32) headers['x-amz-checksum-crc32'] = summary.sentCrc32;
+  if (summary.checksum) headers[checksumHeader(summary.checksum.algorithm)] = summary.checksum.value;
   sendEmpty(ctx, 200, headers);
 }
 

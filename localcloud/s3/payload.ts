@@ -3,6 +3,7 @@ import { crc32 } from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
 import { EMPTY_SHA256, type VerifiedSignature } from '../sigv4/verify';
 import { S3Error } from './errors';
+import { type ChecksumAlgorithm, checkChecksum, checksumHeader, checksummer, declaredChecksum } from './checksums';
 import { hashPool, SLAB_SIZE, type Slab } from './hash-worker';
 
 /**
@@ -12,7 +13,8 @@ import { hashPool, SLAB_SIZE, type Slab } from './hash-worker';
  *  - aws-chunked bodies (STREAMING-*): chunk framing, each chunk's signature
  *    (STREAMING-AWS4-HMAC-SHA256-PAYLOAD[-TRAILER]), the trailer signature,
  *    x-amz-decoded-content-length;
- *  - Content-MD5 and x-amz-checksum-crc32 (header or trailer) → BadDigest.
+ *  - Content-MD5 and the x-amz-checksum-* (CRC32, CRC32C, CRC64NVME, SHA1,
+ *    SHA256; header or trailer) → BadDigest.
  * The caller must not commit anything until the returned promise has resolved.
  */
 export interface PayloadSummary {
@@ -22,6 +24,8 @@ export interface PayloadSummary {
   crc32: string;
   /** CRC32 the client sent (header or trailer), verified. */
   sentCrc32?: string;
+  /** The flexible checksum the client sent (header or trailer, any algorithm), verified. */
+  checksum?: { algorithm: ChecksumAlgorithm; value: string };
 }
 
 /**
@@ -49,6 +53,7 @@ export function crc32Base64(value: number): string {
 
 export async function receivePayload(req: IncomingMessage, sig: VerifiedSignature | undefined, summary: PayloadSummary, maxSize: number, sink: PayloadSink): Promise<void> {
   const declared = sig?.payloadHash ?? 'UNSIGNED-PAYLOAD';
+  const flexible = declaredChecksum(req.headers);
   // Small bodies hash in place; large ones (by Content-Length or aws-chunked) on a worker.
   const length = Number(req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'] ?? 0);
   const offload = length >= OFFLOAD_THRESHOLD;
@@ -56,6 +61,8 @@ export async function receivePayload(req: IncomingMessage, sig: VerifiedSignatur
   const worker = offload ? hashPool.start(verifySha ? ['md5', 'sha256'] : ['md5']) : undefined;
   const localMd5 = worker ? undefined : createHash('md5');
   const localSha = verifySha && !worker ? createHash('sha256') : undefined;
+  // A flexible checksum other than CRC32 (always computed): hashed as the body streams.
+  const extra = flexible && flexible.algorithm !== 'CRC32' ? checksummer(flexible.algorithm) : undefined;
   let crc = 0;
   let size = 0;
 
@@ -93,6 +100,7 @@ export async function receivePayload(req: IncomingMessage, sig: VerifiedSignatur
     size += chunk.length;
     if (size > maxSize) throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { MaxSizeAllowed: String(maxSize) });
     if (writeError) throw writeError;
+    extra?.update(chunk);
     if (!worker) {
       crc = crc32(chunk, crc);
       localMd5!.update(chunk);
@@ -156,13 +164,14 @@ export async function receivePayload(req: IncomingMessage, sig: VerifiedSignatur
     if (typeof contentMd5 === 'string' && Buffer.from(summary.md5Hex, 'hex').toString('base64') !== contentMd5) {
       throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
     }
-    const sentCrc = (req.headers['x-amz-checksum-crc32'] as string | undefined) ?? trailers.get('x-amz-checksum-crc32');
-    if (sentCrc !== undefined) {
-      if (sentCrc !== summary.crc32) throw new S3Error('BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
-      summary.sentCrc32 = sentCrc;
+    if (flexible) {
+      const name = checksumHeader(flexible.algorithm);
+      const sent = flexible.value ?? trailers.get(name);
+      if (sent === undefined) throw new S3Error('InvalidRequest', `The ${name} trailer declared in x-amz-trailer is missing.`);
+      checkChecksum(flexible.algorithm, sent, extra ? extra.digest() : summary.crc32);
+      summary.checksum = { algorithm: flexible.algorithm, value: sent };
+      if (flexible.algorithm === 'CRC32') summary.sentCrc32 = sent;
     }
-    // Other checksum algorithms (trailers or headers) are accepted but not verified:
-    // CRC32 is what aws-amplify and the SDK send by default.
     completed = true;
   } finally {
     if (!completed) {

@@ -1,5 +1,7 @@
 import { authorize, declaredPayloadSize, INLINE_MAX, objectArn, receiveBlob, receiveInline, type S3Context, sendEmpty, uploadAttributes } from './context';
+import { checksumHeader } from './checksums';
 import { S3Error } from './errors';
+import type { PayloadSummary } from './payload';
 
 export const MAX_PUT_SIZE = 5 * 1024 * 1024 * 1024;
 
@@ -25,13 +27,20 @@ export async function putObject(ctx: S3Context): Promise<void> {
     etag,
     lastModified: ctx.services.now(),
     ...attributes,
+    headers: withChecksum(attributes.headers, summary),
     checksumCrc32: summary.sentCrc32,
     segments: file ? [{ file, size: summary.size }] : [],
     data,
   });
   const headers: Record<string, string> = { ETag: etag };
-  if (summary.sentCrc32) headers['x-amz-checksum-crc32'] = summary.sentCrc32;
+  if (summary.checksum) headers[checksumHeader(summary.checksum.algorithm)] = summary.checksum.value;
   sendEmpty(ctx, 200, headers);
+}
+
+/** A verified checksum other than CRC32 (which has its own column) is kept with the object's stored headers. */
+export function withChecksum(headers: Record<string, string>, summary: PayloadSummary): Record<string, string> {
+  const c = summary.checksum;
+  return c && c.algorithm !== 'CRC32' ? { ...headers, [checksumHeader(c.algorithm)]: c.value } : headers;
 }
 
 export function checkWriteConditions(ctx: S3Context): void {

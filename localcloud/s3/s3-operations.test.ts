@@ -15,16 +15,15 @@ import {
   type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { startTestCloud, type TestCloud } from './testing/test-cloud';
+import { startRealCloud, type RealCloud } from '../testing/real-cloud';
 
-let cloud: TestCloud;
+let cloud: RealCloud;
 let s3: S3Client;
 let id: string;
 
 beforeAll(async () => {
-  cloud = await startTestCloud();
-  const token = await cloud.mintIdToken({ sub: 'ops-user', username: 'ops' });
-  const { identityId, credentials } = await cloud.credentialsFor(token);
+  cloud = await startRealCloud();
+  const { identityId, credentials } = await cloud.credentialsFor((await cloud.signedInUser('ops')).idToken);
   id = identityId;
   s3 = cloud.s3Client(credentials);
 });

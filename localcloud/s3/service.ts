@@ -14,6 +14,7 @@ import { noSuchBucket, S3Error, sendS3Error } from './errors';
 import { getObject } from './get-object';
 import { listObjectsV2 } from './list-objects-v2';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, uploadPart } from './multipart';
+import { postObject } from './post-object';
 import { putObject } from './put-object';
 
 /**
@@ -88,9 +89,11 @@ export function createS3Handler(options: S3HandlerOptions) {
       }
       applyBucketCors(req, res, bucket);
       if (!bucket) throw noSuchBucket(bucketName);
-      if (Buffer.byteLength(key) > 1024) throw new S3Error('KeyTooLongError', 'Your key is too long', 400);
-      if (key !== '' && key.split('/').some((s) => s === '.' || s === '..')) {
-        throw new S3Error('InvalidArgument', 'Object keys with "." or ".." path segments are refused by the local cloud (clients normalize such paths).', 400, { ArgumentName: 'key', ArgumentValue: key });
+      checkKey(key);
+      // A browser form upload: authenticated by its signed policy, not a request signature.
+      if (req.method === 'POST' && key === '' && [...query.keys()].every((k) => notASubresource(k))) {
+        await postObject({ req, res, services, bucket, query, requestId }, options.credentials, checkKey);
+        return;
       }
       const operation = route(req, key, query, rawKey);
 
@@ -147,6 +150,17 @@ export function createS3Handler(options: S3HandlerOptions) {
 function sandboxContent(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', 'sandbox');
   res.setHeader('X-Content-Type-Options', 'nosniff');
+}
+
+/**
+ * Keys S3 refuses (too long) or the local cloud does (`.` / `..` segments: S3
+ * would store them literally, but clients normalize such paths).
+ */
+function checkKey(key: string): void {
+  if (Buffer.byteLength(key) > 1024) throw new S3Error('KeyTooLongError', 'Your key is too long', 400);
+  if (key !== '' && key.split('/').some((s) => s === '.' || s === '..')) {
+    throw new S3Error('InvalidArgument', 'Object keys with "." or ".." path segments are refused by the local cloud (clients normalize such paths).', 400, { ArgumentName: 'key', ArgumentValue: key });
+  }
 }
 
 /** S3 reads `+` in a query string as a space (form encoding), as browsers write it. */
@@ -217,7 +231,7 @@ function route(req: IncomingMessage, key: string, allQuery: Map<string, string>,
     case 'POST':
       if (query.has('uploads')) return createMultipartUpload;
       if (query.has('uploadId')) return completeMultipartUpload;
-      throw new S3Error('NotImplemented', 'POST object (browser form upload) is not implemented by the local cloud.', 501);
+      throw new S3Error('NotImplemented', `This object operation (POST ?${[...query.keys()].join('&')}) is not implemented by the local cloud; browser form uploads POST to the bucket.`, 501);
   }
   throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: String(method), ResourceType: 'OBJECT' });
 }

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { openStore, wipeState } from './store';
+import { DATABASE_FILE, openStore, wipeState } from './store';
 
 test('migrations apply once, in order, and survive reopening', () => {
   const dir = mkdtempSync(join(tmpdir(), 'store-'));
@@ -35,8 +35,13 @@ test('clear() empties tables but keeps the keys; wipeState() refuses to delete t
   expect(store.db.prepare('SELECT count(*) FROM keys').pluck().get()).toBe(1);
   store.close();
   writeFileSync(join(dir, 'blob'), 'x');
+  mkdirSync(join(dir, 'tls'));
+  writeFileSync(join(dir, 'tls', 'ca-cert.pem'), 'x');
   wipeState(dir);
   expect(existsSync(join(dir, 'blob'))).toBe(false);
+  expect(existsSync(join(dir, DATABASE_FILE))).toBe(false);
+  // The hosted UI's local CA survives a reset: the browser that trusts it need not be told again.
+  expect(existsSync(join(dir, 'tls', 'ca-cert.pem'))).toBe(true);
   expect(() => wipeState(process.cwd())).toThrow(/Refusing to wipe/);
   expect(() => wipeState('/')).toThrow(/Refusing to wipe/);
 });

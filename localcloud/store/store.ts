@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, parse, resolve, sep } from 'node:path';
 import Database from 'better-sqlite3';
 
@@ -88,6 +88,12 @@ export function wipeState(stateDir: string): void {
   if (target === parse(target).root || `${process.cwd()}${sep}`.startsWith(`${target}${sep}`)) {
     throw new Error(`Refusing to wipe ${target}: it holds the working directory. Point LOCALCLOUD_STATE at a folder of its own.`);
   }
-  rmSync(target, { recursive: true, force: true });
+  // The local CA (tls/) stays: a browser that trusts it keeps trusting the hosted UI after a reset.
   mkdirSync(target, { recursive: true });
+  for (const entry of readdirSync(target)) {
+    if (entry !== KEPT_ON_WIPE) rmSync(join(target, entry), { recursive: true, force: true });
+  }
 }
+
+/** The folder of the state that a wipe keeps (the hosted UI's local CA, see localcloud/tls). */
+const KEPT_ON_WIPE = 'tls';

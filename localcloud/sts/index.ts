@@ -4,6 +4,7 @@ import type { IamServices } from '../iam';
 import { sha256Hex, verifySigV4 } from '../sigv4/verify';
 import { SigV4Error } from '../sigv4/errors';
 import { invalidClientTokenId, STS_NAMESPACE, StsError, stsAuthError } from './errors';
+import { AssumeRoleWithWebIdentity } from './assume-role-with-web-identity';
 import { GetCallerIdentity } from './get-caller-identity';
 import type { StsCaller, StsServices } from './services';
 
@@ -40,12 +41,14 @@ export function matchesSts(req: IncomingMessage): boolean {
   return service === undefined || service === 'sts';
 }
 
-export function createStsService(options: { iam: IamServices; now?: () => Date }) {
-  const services: StsServices = { iam: options.iam, now: options.now ?? (() => new Date()) };
+export function createStsService(options: { iam: IamServices; verifyWebIdentityToken: StsServices['verifyWebIdentityToken']; now?: () => Date }) {
+  const services: StsServices = { iam: options.iam, now: options.now ?? (() => new Date()), verifyWebIdentityToken: options.verifyWebIdentityToken };
   const signed: Record<string, (caller: StsCaller, params: URLSearchParams) => Record<string, unknown> | Promise<Record<string, unknown>>> = {
     GetCallerIdentity: GetCallerIdentity(services),
   };
-  const unsigned: Record<string, (params: URLSearchParams) => Record<string, unknown> | Promise<Record<string, unknown>>> = {};
+  const unsigned: Record<string, (params: URLSearchParams) => Record<string, unknown> | Promise<Record<string, unknown>>> = {
+    AssumeRoleWithWebIdentity: AssumeRoleWithWebIdentity(services),
+  };
 
   function authenticate(req: IncomingMessage, body: Buffer): StsCaller {
     const headers: [string, string][] = [];

@@ -10,8 +10,8 @@ import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { ASSEMBLY_DIR } from '../../scripts/synth-context';
 import { loadCloudAssembly } from '../provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from '../provisioning/types';
-import { ObjectStore } from '../s3/object-store';
-import { startLocalCloud, type LocalCloud } from '../server';
+import type { ObjectStore } from '../s3/object-store';
+import { startLocalCloud, type LocalCloud, type LocalCloudService } from '../server';
 import type { Clock } from '../services/clock';
 
 /**
@@ -76,8 +76,8 @@ export async function startRealCloud(options: RealCloudOptions = {}) {
     assembly.ofType('AWS::Cognito::UserPoolGroup').find((g) => g.properties.GroupName === group)!.properties.RoleArn as string;
   // The identity pools' Logins key: the user pool's token issuer without its scheme.
   const providerName = cloud.cognitoIdp.issuer(userPoolId).replace(/^\w+:\/\//, '');
-  // A view of the S3 store on the server's database (nothing is in flight yet: opening it collects no live file).
-  const objects = new ObjectStore(cloud.context.store.db, join(stateDir, 's3'));
+  // The server's S3 object store (checks of what is stored, and test setup).
+  const objects = (cloud.services.find((s) => s.name === 's3') as LocalCloudService & { objects: ObjectStore }).objects;
   const unsigned = { accessKeyId: 'unused', secretAccessKey: 'unused' };
   const idp = new CognitoIdentityProviderClient({ region, endpoint, credentials: unsigned, maxAttempts: 1 });
   const identityClient = new CognitoIdentityClient({ region, endpoint, credentials: unsigned, maxAttempts: 1 });

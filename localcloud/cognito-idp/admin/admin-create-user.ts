@@ -6,7 +6,7 @@ import { InvalidParameter, UnsupportedUserState, UsernameExists, UserNotFound } 
 import { checkPasswordPolicy, passwordVerifier } from '../passwords';
 import type { Services, Target } from '../services';
 import { invokePreSignUp } from '../trigger-events';
-import { newUser, type User } from '../users';
+import { newUser, temporaryPasswordExpiry, type User } from '../users';
 import { attributeList, optionalBoolean, optionalString, string, stringList, stringMap } from '../validate';
 import { poolOf, wireUser } from './common';
 
@@ -41,7 +41,8 @@ export const AdminCreateUser: Target = (services) => async (_ctx, req) => {
     if (user.status !== 'FORCE_CHANGE_PASSWORD') throw UnsupportedUserState(`Resend not possible. ${username} status is not FORCE_CHANGE_PASSWORD.`);
     const password = temporary ?? generatePassword(pool);
     checkPasswordPolicy(pool.passwordPolicy, password, 'temporaryPassword');
-    Object.assign(user, passwordVerifier(pool, user.username, password), { updatedAt: services.clock.now().getTime() });
+    const now = services.clock.now().getTime();
+    Object.assign(user, passwordVerifier(pool, user.username, password), { updatedAt: now, temporaryPasswordExpiresAt: temporaryPasswordExpiry(pool, now) });
     services.users.update(pool, user);
     invite(services, pool, user, username, password, mediums);
     return { User: wireUser(user) };
@@ -115,12 +116,11 @@ function invite(
     services.outbox.send({
       to,
       channel: medium === 'EMAIL' ? 'email' : 'sms',
-      subject: medium === 'EMAIL' ? 'Your temporary password' : '',
-      body: `Your username is ${username} and temporary password is ${password}.`,
+      subject: medium === 'EMAIL' ? pool.inviteMessages.emailSubject : '',
+      body: (medium === 'EMAIL' ? pool.inviteMessages.emailMessage : pool.inviteMessages.smsMessage).replaceAll('{username}', username).replaceAll('{####}', password),
       code: password,
     });
   }
-  void pool;
 }
 
 /** A temporary password satisfying the pool's policy. */

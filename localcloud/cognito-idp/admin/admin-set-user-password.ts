@@ -1,5 +1,6 @@
 import { checkPasswordPolicy, passwordVerifier } from '../passwords';
 import type { Target } from '../services';
+import { temporaryPasswordExpiry } from '../users';
 import { optionalBoolean, string } from '../validate';
 import { poolOf, userOf } from './common';
 
@@ -12,6 +13,7 @@ export const AdminSetUserPassword: Target = (services) => async (_ctx, req) => {
   checkPasswordPolicy(pool.passwordPolicy, password);
   Object.assign(user, passwordVerifier(pool, user.username, password));
   user.status = permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
+  user.temporaryPasswordExpiresAt = permanent ? undefined : temporaryPasswordExpiry(pool, services.clock.now().getTime());
   user.failedSignIns = 0;
   user.lockedUntil = 0;
   user.updatedAt = services.clock.now().getTime();

@@ -15,10 +15,10 @@ export const EXPECTED: Record<string, Record<'get' | 'list' | 'put' | 'delete', 
   admin: { get: 'Y Y - - Y Y', list: 'Y Y - - Y Y', put: 'Y - - - Y Y', delete: 'Y - - - Y Y' },
 };
 
-/** The signed-in principals (the guest has no token). */
-export const USERS = {
-  userA: { sub: 'sub-a', username: 'alice' },
-  userB: { sub: 'sub-b', username: 'bob' },
-  editor: { sub: 'sub-e', username: 'erin', groups: ['EDITORS'] },
-  admin: { sub: 'sub-m', username: 'mallory', groups: ['ADMINS'] },
+/** The signed-in principals (the guest has no token): a name, and the user-pool groups they are added to. */
+export const USERS: Record<'userA' | 'userB' | 'editor' | 'admin', { name: string; groups: string[] }> = {
+  userA: { name: 'alice', groups: [] },
+  userB: { name: 'bob', groups: [] },
+  editor: { name: 'erin', groups: ['EDITORS'] },
+  admin: { name: 'mallory', groups: ['ADMINS'] },
 };

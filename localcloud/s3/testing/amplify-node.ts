@@ -3,11 +3,11 @@ import { Agent, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from
 import { Amplify } from 'aws-amplify';
 import { cognitoCredentialsProvider } from 'aws-amplify/auth/cognito';
 import { decodeJWT } from '@aws-amplify/core';
-import type { TestCloud, TestUser } from './test-cloud';
+import type { RealCloud, Session } from '../../testing/real-cloud';
 
 /**
- * Unmodified aws-amplify (storage with the patch-package fix) in Node against a
- * test cloud: credentials from the identity pool endpoint, S3 through
+ * Unmodified aws-amplify (storage with the patch-package fix) in Node against the
+ * real local cloud, with the tokens of a real sign-in: credentials from the identity pool endpoint, S3 through
  * `dangerouslyConnectToHttpEndpointForTesting` — hard-wired to
  * http://localhost:20005. So tests never collide with a running `npm start`,
  * connections to localhost:20005 are routed to the test's own port (undici
@@ -35,7 +35,7 @@ class NodeFileReader {
   }
 }
 
-export function useAmplifyAgainst(cloud: TestCloud) {
+export function useAmplifyAgainst(cloud: RealCloud) {
   (globalThis as { FileReader?: unknown }).FileReader ??= NodeFileReader;
   const previous: Dispatcher = getGlobalDispatcher();
   setGlobalDispatcher(
@@ -48,7 +48,7 @@ export function useAmplifyAgainst(cloud: TestCloud) {
       },
     }),
   );
-  let idToken: string | undefined;
+  let session: Session | undefined;
   Amplify.configure(
     {
       Auth: {
@@ -65,15 +65,15 @@ export function useAmplifyAgainst(cloud: TestCloud) {
     {
       Auth: {
         credentialsProvider: cognitoCredentialsProvider,
-        tokenProvider: { getTokens: async () => (idToken ? { idToken: decodeJWT(idToken), accessToken: decodeJWT(idToken) } : null) },
+        tokenProvider: { getTokens: async () => (session ? { idToken: decodeJWT(session.idToken), accessToken: decodeJWT(session.accessToken) } : null) },
       },
     },
   );
   return {
-    /** Switches the signed-in user (undefined: a guest), as signIn/signOut would. */
-    async signIn(user: TestUser | undefined) {
+    /** Switches to a signed-in user's tokens (undefined: a guest), as signIn/signOut would. */
+    async signIn(tokens: Session | undefined) {
       await cognitoCredentialsProvider.clearCredentialsAndIdentityId();
-      idToken = user ? await cloud.mintIdToken(user) : undefined;
+      session = tokens;
     },
     restore() {
       setGlobalDispatcher(previous);
