@@ -1,42 +1,57 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../store/store';
-import { ObjectStore } from './object-store';
+import { ASSEMBLY_DIR } from '../../scripts/synth-context';
+import { loadCloudAssembly } from '../provisioning/cloud-assembly';
+import { outboxCode, peopleOn, startRealCloud } from '../testing/real-cloud';
 
 /**
- * kill -9 in the middle of uploads: every acknowledged object is whole, no torn
- * object is visible, and the next start leaves no temp file or orphan blob.
+ * kill -9 of the real local cloud (`npm run localcloud`'s localcloud/main.ts,
+ * in a process of its own) in the middle of uploads by a signed-in user: after
+ * a restart on the same state folder every acknowledged object is whole, no
+ * torn object is visible, and no temp file or orphan blob is left.
  */
+const ROOT = join(import.meta.dirname, '..', '..');
 const root = mkdtempSync(join(tmpdir(), 's3-crash-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('durability', () => {
   it('keeps every acknowledged object whole across kill -9, and shows no torn one', async () => {
     const stateDir = join(root, 'state');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'testing', 'crash-child.ts'), stateDir], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'localcloud', 'main.ts'), '--port', '0', '--assembly', join(ROOT, ASSEMBLY_DIR)], {
+      cwd: ROOT,
+      env: { ...process.env, LOCALCLOUD_STATE: stateDir },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    const info = await new Promise<{ port: number; bucket: string; credentials: any; prefix: string }>((resolve, reject) => {
+    const exited = once(child, 'exit');
+    const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (d) => {
-        out += d;
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve(JSON.parse(line));
+        out += d; // read to the end, so the server never blocks on a full pipe
+        const listening = /listening on (http:\/\/\S+)/.exec(out);
+        if (listening) resolve(listening[1]);
       });
-      child.on('exit', (code) => reject(new Error(`child exited ${code}`)));
+      child.on('exit', (code) => reject(new Error(`the local cloud exited (${code}) before listening`)));
     });
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: `http://127.0.0.1:${info.port}`,
-      forcePathStyle: true,
-      credentials: info.credentials,
-      maxAttempts: 1,
-    });
+    // A person signs up, confirms (the code from the outbox, over HTTP) and signs in on that server.
+    const assembly = loadCloudAssembly(join(ROOT, ASSEMBLY_DIR));
+    const ids = {
+      region: assembly.region,
+      userPoolId: assembly.ofType('AWS::Cognito::UserPool')[0].ref,
+      clientId: assembly.ofType('AWS::Cognito::UserPoolClient')[0].ref,
+      identityPoolId: assembly.ofType('AWS::Cognito::IdentityPool')[0].ref,
+    };
+    const bucket = assembly.ofType('AWS::S3::Bucket')[0].ref;
+    const people = peopleOn(url, ids, { codeFor: (email) => outboxCode(url, email) });
+    const person = await people.signedInUser('crash');
+    const { identityId, credentials } = await people.credentialsFor(person.idToken);
+    const info = { bucket, prefix: `private/${identityId}/` };
+    const s3 = people.s3Client(credentials);
     const sent = new Map<string, string>(); // key → md5 of what was sent (possibly several versions)
     const versions = new Map<string, Set<string>>();
     const acknowledged = new Map<string, string>();
@@ -90,41 +105,53 @@ describe('durability', () => {
       }
     }
     await Promise.all(uploads);
-    await new Promise((r) => setTimeout(r, 200));
+    expect((await exited)[1]).toBe('SIGKILL');
+    people.destroy();
     expect(acknowledged.size).toBeGreaterThan(0);
     expect(multipartAcknowledged).toBeGreaterThan(0);
 
-    // Restart on the same state (what the local cloud does on open): recovery, then checks.
-    const db = openDatabase(join(stateDir, 'state.sqlite'));
-    const store = new ObjectStore(db, join(stateDir, 's3'));
-    for (const [key, md5] of acknowledged) {
-      const object = store.get(info.bucket, key);
-      expect(object, key).toBeDefined();
-      // The acknowledged version, or a later acknowledged-or-not complete version of the same key.
-      const bytes = object!.data ?? Buffer.concat(object!.segments.map((s) => readFileSync(store.blobPath(s.file))));
-      const actual = createHash('md5').update(bytes).digest('hex');
-      expect(versions.get(key)!.has(actual), `${key} is one whole version`).toBe(true);
-      expect(object!.etag).toBe(etags.get(actual));
-      expect(bytes.length).toBe(object!.size);
-      if (versions.get(key)!.size === 1) expect(actual).toBe(md5);
+    // Restart the local cloud on the same state folder (recovery runs as it opens), then check.
+    const cloud = await startRealCloud({ stateDir });
+    try {
+      const store = cloud.objects;
+      const bytesOf = (key: string) => {
+        const object = store.get(info.bucket, key)!; // listing leaves inline bytes out: get it whole
+        return object.data ?? Buffer.concat(object.segments.map((s) => readFileSync(store.blobPath(s.file))));
+      };
+      // The same person signs in again: same identity, and S3 serves what was acknowledged.
+      const again = await cloud.credentialsFor((await cloud.signIn(person)).idToken);
+      expect(again.identityId).toBe(identityId);
+      const s3After = cloud.s3Client(again.credentials);
+      for (const [key, md5] of acknowledged) {
+        const object = store.get(info.bucket, key);
+        expect(object, key).toBeDefined();
+        // The acknowledged version, or a later acknowledged-or-not complete version of the same key.
+        const actual = createHash('md5').update(bytesOf(key)).digest('hex');
+        expect(versions.get(key)!.has(actual), `${key} is one whole version`).toBe(true);
+        expect(object!.etag).toBe(etags.get(actual));
+        expect(bytesOf(key).length).toBe(object!.size);
+        if (versions.get(key)!.size === 1) expect(actual).toBe(md5);
+        const got = await s3After.send(new GetObjectCommand({ Bucket: info.bucket, Key: key }));
+        expect(createHash('md5').update(await got.Body!.transformToByteArray()).digest('hex'), key).toBe(actual);
+        expect(got.ETag).toBe(object!.etag);
+      }
+      // Nothing visible is torn: every stored object is exactly one of the versions sent.
+      let visible = 0;
+      for (const object of store.scan(info.bucket, info.prefix, '')) {
+        visible++;
+        expect(versions.get(object.key)!.has(createHash('md5').update(bytesOf(object.key)).digest('hex'))).toBe(true);
+      }
+      expect(visible).toBeGreaterThanOrEqual(acknowledged.size);
+      console.log(`kill -9: ${acknowledged.size} acknowledged, ${visible} visible, ${versions.size} keys sent`);
+      // Recovery removed temp files and blobs no row references.
+      expect(readdirSync(store.tmpDir)).toEqual([]);
+      const referenced = new Set<string>();
+      for (const object of store.scan(info.bucket, '', '')) for (const s of object.segments) referenced.add(s.file);
+      // Parts of uploads the kill interrupted stay until the upload is completed or aborted.
+      for (const f of cloud.cloud.context.store.db.prepare('SELECT file FROM s3_parts').pluck().all() as string[]) referenced.add(f);
+      expect(readdirSync(store.blobDir).sort()).toEqual([...referenced].sort());
+    } finally {
+      await cloud.close();
     }
-    // Nothing visible is torn: every stored object is exactly one of the versions sent.
-    let visible = 0;
-    for (const object of store.scan(info.bucket, info.prefix, '')) {
-      visible++;
-      const full = store.get(info.bucket, object.key)!; // listing leaves inline bytes out
-      const bytes = full.data ?? Buffer.concat(full.segments.map((s) => readFileSync(store.blobPath(s.file))));
-      expect(versions.get(object.key)!.has(createHash('md5').update(bytes).digest('hex'))).toBe(true);
-    }
-    expect(visible).toBeGreaterThanOrEqual(acknowledged.size);
-    console.log(`kill -9: ${acknowledged.size} acknowledged, ${visible} visible, ${versions.size} keys sent`);
-    // Recovery removed temp files and blobs no row references.
-    expect(readdirSync(join(stateDir, 's3', 'tmp'))).toEqual([]);
-    const referenced = new Set<string>();
-    for (const object of store.scan(info.bucket, '', '')) for (const s of object.segments) referenced.add(s.file);
-    // Parts of uploads the kill interrupted stay until the upload is completed or aborted.
-    for (const f of db.prepare('SELECT file FROM s3_parts').pluck().all() as string[]) referenced.add(f);
-    expect(readdirSync(join(stateDir, 's3', 'blobs')).sort()).toEqual([...referenced].sort());
-    db.close();
   });
 });

@@ -32,8 +32,6 @@ export interface CloudUser {
   /** The sign-in name (email). */
   email: string;
   phone: string;
-  /** The Cognito username (the pool signs in with email or phone, so a UUID) and the sub. */
-  username: string;
   sub: string;
   groups: string[];
 }
@@ -60,24 +58,25 @@ export interface RealCloudOptions {
   assemblyDir?: string;
 }
 
-export async function startRealCloud(options: RealCloudOptions = {}) {
-  const assemblyDir = options.assemblyDir ?? ASSEMBLY_DIR;
-  const assembly: ProvisionedAssembly = loadCloudAssembly(assemblyDir);
-  const root = options.stateDir ? undefined : mkdtempSync(join(tmpdir(), 'localcloud-real-'));
-  const stateDir = options.stateDir ?? join(root!, 'state');
-  const cloud: LocalCloud = await startLocalCloud({ stateDir, assemblyDir, port: 0, clock: options.clock });
-  const { region } = assembly;
-  const endpoint = cloud.url;
-  const userPoolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
-  const clientId = assembly.ofType('AWS::Cognito::UserPoolClient')[0].ref;
-  const identityPoolId = assembly.ofType('AWS::Cognito::IdentityPool')[0].ref;
-  const bucket = assembly.ofType('AWS::S3::Bucket')[0].ref;
-  const groupRole = (group: string) =>
-    assembly.ofType('AWS::Cognito::UserPoolGroup').find((g) => g.properties.GroupName === group)!.properties.RoleArn as string;
-  // The identity pools' Logins key: the user pool's token issuer without its scheme.
-  const providerName = cloud.cognitoIdp.issuer(userPoolId).replace(/^\w+:\/\//, '');
-  // The server's S3 object store (checks of what is stored, and test setup).
-  const objects = (cloud.services.find((s) => s.name === 's3') as LocalCloudService & { objects: ObjectStore }).objects;
+/** The ids a client needs (what amplify_outputs.json gives the app). */
+export interface CloudIds {
+  region: string;
+  userPoolId: string;
+  clientId: string;
+  identityPoolId: string;
+}
+
+/**
+ * People on a local cloud at `endpoint`, through its public APIs only: sign-up
+ * and confirmation (the code from `access.codeFor`: the outbox), SRP sign-in,
+ * identity-pool credentials, S3 clients. Used in process (startRealCloud) and
+ * against a local cloud in another process (its outbox read over HTTP).
+ */
+export function peopleOn(
+  endpoint: string,
+  { region, userPoolId, clientId, identityPoolId }: CloudIds,
+  access: { codeFor(email: string): Promise<string | undefined>; addToGroup?(sub: string, group: string): void },
+) {
   const unsigned = { accessKeyId: 'unused', secretAccessKey: 'unused' };
   const idp = new CognitoIdentityProviderClient({ region, endpoint, credentials: unsigned, maxAttempts: 1 });
   const identityClient = new CognitoIdentityClient({ region, endpoint, credentials: unsigned, maxAttempts: 1 });
@@ -109,12 +108,12 @@ export async function startRealCloud(options: RealCloudOptions = {}) {
         ],
       }),
     );
-    const code = cloud.outbox.list().filter((m) => m.to === email).at(-1)?.code;
+    const code = await access.codeFor(email);
     if (!code) throw new Error(`No confirmation code was sent to ${email}`);
     await idp.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
-    const username = cloud.cognitoIdp.userBySub(userPoolId, UserSub!)!.username;
-    for (const group of groups) cloud.cognitoIdp.users.addToGroup(userPoolId, group, username);
-    return { email, phone, username, sub: UserSub!, groups };
+    if (groups.length > 0 && !access.addToGroup) throw new Error('Groups need the local cloud in process');
+    for (const group of groups) access.addToGroup!(UserSub!, group);
+    return { email, phone, sub: UserSub!, groups };
   }
 
   /** USER_SRP_AUTH with amazon-cognito-identity-js (its own SRP implementation), as aws-amplify v5 did it. */
@@ -134,7 +133,8 @@ export async function startRealCloud(options: RealCloudOptions = {}) {
 
   /** GetId + GetCredentialsForIdentity with the SDK, as aws-amplify does it (no token: a guest). */
   async function credentialsFor(idToken?: string, identityId?: string): Promise<{ identityId: string; credentials: Credentials }> {
-    const Logins = idToken ? { [providerName]: idToken } : undefined;
+    // The Logins key is the token's issuer without its scheme, as aws-amplify makes it.
+    const Logins = idToken ? { [String(decodeJwt(idToken).iss).replace(/^\w+:\/\//, '')]: idToken } : undefined;
     const id = identityId ?? (await identityClient.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins }))).IdentityId!;
     const out = await identityClient.send(new GetCredentialsForIdentityCommand({ IdentityId: id, Logins }));
     return {
@@ -150,6 +150,52 @@ export async function startRealCloud(options: RealCloudOptions = {}) {
 
   const s3Client = (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, extra: Partial<S3ClientConfig> = {}) =>
     new S3Client({ region, endpoint, forcePathStyle: true, credentials, maxAttempts: 1, ...extra });
+
+  return {
+    idp,
+    identityClient,
+    createUser,
+    signIn,
+    signedInUser,
+    credentialsFor,
+    s3Client,
+    destroy() {
+      idp.destroy();
+      identityClient.destroy();
+    },
+  };
+}
+
+/** The outbox of a local cloud in another process, over HTTP: the newest code sent to `to`. */
+export async function outboxCode(endpoint: string, to: string): Promise<string | undefined> {
+  const messages = (await (await fetch(`${endpoint}/_localcloud/outbox`)).json()) as { to: string; code: string }[];
+  return messages.filter((m) => m.to === to).at(-1)?.code;
+}
+
+export async function startRealCloud(options: RealCloudOptions = {}) {
+  const assemblyDir = options.assemblyDir ?? ASSEMBLY_DIR;
+  const assembly: ProvisionedAssembly = loadCloudAssembly(assemblyDir);
+  const root = options.stateDir ? undefined : mkdtempSync(join(tmpdir(), 'localcloud-real-'));
+  const stateDir = options.stateDir ?? join(root!, 'state');
+  const cloud: LocalCloud = await startLocalCloud({ stateDir, assemblyDir, port: 0, clock: options.clock });
+  const { region } = assembly;
+  const endpoint = cloud.url;
+  const userPoolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
+  const clientId = assembly.ofType('AWS::Cognito::UserPoolClient')[0].ref;
+  const identityPoolId = assembly.ofType('AWS::Cognito::IdentityPool')[0].ref;
+  const bucket = assembly.ofType('AWS::S3::Bucket')[0].ref;
+  const groupRole = (group: string) =>
+    assembly.ofType('AWS::Cognito::UserPoolGroup').find((g) => g.properties.GroupName === group)!.properties.RoleArn as string;
+  // The identity pools' Logins key: the user pool's token issuer without its scheme.
+  const providerName = cloud.cognitoIdp.issuer(userPoolId).replace(/^\w+:\/\//, '');
+  // The server's S3 object store (checks of what is stored, and test setup).
+  const objects = (cloud.services.find((s) => s.name === 's3') as LocalCloudService & { objects: ObjectStore }).objects;
+  const people = peopleOn(endpoint, { region, userPoolId, clientId, identityPoolId }, {
+    codeFor: async (email) => cloud.outbox.list().filter((m) => m.to === email).at(-1)?.code,
+    addToGroup(sub, group) {
+      cloud.cognitoIdp.users.addToGroup(userPoolId, group, cloud.cognitoIdp.userBySub(userPoolId, sub)!.username);
+    },
+  });
 
   /** Writes an object straight into the store (test setup, bypassing IAM). */
   function seedObject(key: string, body: string | Buffer, contentType = 'text/plain') {
@@ -197,18 +243,11 @@ export async function startRealCloud(options: RealCloudOptions = {}) {
     bucket,
     providerName,
     groupRole,
-    idp,
-    identityClient,
-    createUser,
-    signIn,
-    signedInUser,
-    credentialsFor,
-    s3Client,
+    ...people,
     seedObject,
     reSign,
     async close() {
-      idp.destroy();
-      identityClient.destroy();
+      people.destroy();
       await cloud.close();
       if (root) rmSync(root, { recursive: true, force: true });
     },
