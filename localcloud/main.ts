@@ -1,11 +1,30 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { consoleLog } from './lambda/runtime';
 import { DEFAULT_OAUTH_PORT, DEFAULT_PORT, startLocalCloud } from './server';
+import { formatActivity } from './services/activity';
 import { CertutilMissingError, defaultNssDb, isCaTrusted } from './tls/nss-trust';
 import { wipeState } from './store/store';
 
+export const LOCALCLOUD_HELP = `Usage: npm run localcloud -- [options]
+
+The local cloud alone: Cognito user pools and identity pools, IAM, STS, S3, SSM and the
+backend's Lambda triggers, provisioned from the synthesized amplify/ (run \`npm run synth\` first).
+
+Options:
+  --reset             wipe the state (users, keys, identities, objects) before starting
+  --verbose           print the functions' full logs (START/END/REPORT, console.* lines);
+                      by default one line per event: a trigger run, a code sent, a request refused
+  --port <n>          the AWS endpoint's port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --oauth-port <n>    the user pool domain's HTTPS port (default ${DEFAULT_OAUTH_PORT})
+  --assembly <dir>    the cloud assembly to provision from (default .amplify/synth/cdk.out)
+  -h, --help          this help
+
+Environment:
+  LOCALCLOUD_STATE    the state folder (default .localcloud/)`;
+
 /**
- * `npm run localcloud [-- --reset] [--assembly <dir>] [--port <n>] [--oauth-port <n>]`:
+ * `npm run localcloud [-- --reset] [--verbose] [--assembly <dir>] [--port <n>] [--oauth-port <n>]`:
  * the local cloud alone, on http://localhost:20005 (and the user pool's
  * domain on https://localhost:20443), state in .localcloud/ (or
  * $LOCALCLOUD_STATE), provisioned from .amplify/synth/cdk.out.
@@ -13,11 +32,18 @@ import { wipeState } from './store/store';
 const { values } = parseArgs({
   options: {
     reset: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
     assembly: { type: 'string', default: '.amplify/synth/cdk.out' },
     port: { type: 'string', default: String(DEFAULT_PORT) },
     'oauth-port': { type: 'string', default: String(DEFAULT_OAUTH_PORT) },
   },
 });
+
+if (values.help) {
+  console.log(LOCALCLOUD_HELP);
+  process.exit(0);
+}
 
 const stateDir = resolve(process.env.LOCALCLOUD_STATE ?? '.localcloud');
 
@@ -26,10 +52,14 @@ try {
     wipeState(stateDir);
     console.log(`localcloud: wiped ${stateDir}`);
   }
-  const cloud = await startLocalCloud({ stateDir, assemblyDir: values.assembly!, port: Number(values.port), oauthPort: Number(values['oauth-port']) });
-  cloud.outbox.onMessage((m) =>
-    console.log(`localcloud outbox: ${m.channel} to ${m.to}${m.subject ? ` "${m.subject}"` : ''}: ${m.body}  (code ${m.code})`),
-  );
+  const cloud = await startLocalCloud({
+    stateDir,
+    assemblyDir: values.assembly!,
+    port: Number(values.port),
+    oauthPort: Number(values['oauth-port']),
+    functionLog: values.verbose ? consoleLog : () => {},
+  });
+  cloud.activity.on((activity) => console.log(`${new Date().toISOString().slice(11, 19)} ${formatActivity(activity)}`));
   const pools = cloud.cognitoIdp.pools.all();
   console.log(`localcloud: listening on ${cloud.url} (state in ${stateDir})`);
   for (const pool of pools) console.log(`localcloud: user pool ${pool.id}, clients ${pool.clients.map((c) => c.clientId).join(', ')}`);

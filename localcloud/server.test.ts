@@ -85,7 +85,7 @@ test('state survives kill -9 of `npm run localcloud` (main.ts)', async () => {
     await sdk.send(new SignUpCommand({ ClientId: t.clientId, Username: email, Password: PASSWORD }));
     const outbox = await (await fetch(`http://localhost:${port}/_localcloud/outbox`)).json();
     await sdk.send(new ConfirmSignUpCommand({ ClientId: t.clientId, Username: email, ConfirmationCode: outbox.at(-1).code }));
-    expect(child.output()).toContain(`localcloud outbox: email to ${email} "Your code": Your code is ${outbox.at(-1).code}.`);
+    expect(child.output()).toContain(`code     ${outbox.at(-1).code} sent by email to ${email} ("Your code")`);
     expect(child.output()).toContain(`/_localcloud/outbox`);
     child.kill('SIGKILL');
     await new Promise((done) => child.once('exit', done));

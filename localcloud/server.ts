@@ -20,6 +20,7 @@ import { answerPreflight, applyCors, isLoopbackHost, isLoopbackOrigin, sendAwsJs
 import { createQueryProtocolFallback } from './http/query-protocol';
 import { loadCloudAssembly } from './provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from './provisioning/types';
+import { type ActivityLog, createActivityLog, refusalOf } from './services/activity';
 import { systemClock, type Clock } from './services/clock';
 import { loadKeys, type Keys } from './services/keys';
 import { createOutbox, type Outbox } from './services/outbox';
@@ -53,6 +54,8 @@ export interface ServiceContext {
   keys: Keys;
   assembly: ProvisionedAssembly;
   outbox: Outbox;
+  /** The console's events: trigger runs, codes sent, requests refused (main.ts prints them). */
+  activity: ActivityLog;
   /** Lambda triggers; the functions service replaces the no-op default. */
   triggers: Triggers;
   /** `http://localhost:<port>`, known once listening. */
@@ -121,6 +124,8 @@ export interface LocalCloud {
   context: ServiceContext;
   cognitoIdp: CognitoIdp;
   outbox: Outbox;
+  /** One event per trigger run, code sent and request refused (`formatActivity` words each as a line). */
+  activity: ActivityLog;
   /** The registered services, in dispatch order (tests reach a service's in-process side, e.g. S3's object store). */
   services: readonly LocalCloudService[];
   close(): Promise<void>;
@@ -140,9 +145,14 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   let url = '';
   let oauthUrl = '';
 
-  const ctx = { stateDir, store, clock, keys, assembly, outbox, url: () => url, oauthUrl: () => oauthUrl } as ServiceContext;
+  const activity = createActivityLog();
+  outbox.onMessage((message) => activity.emit({ kind: 'code', message }));
+  const ctx = { stateDir, store, clock, keys, assembly, outbox, activity, url: () => url, oauthUrl: () => oauthUrl } as ServiceContext;
   ctx.iam = createIamServices(assembly, store.db, () => clock.now());
-  ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input), log: options.functionLog });
+  ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input),
+    log: options.functionLog,
+    onTriggerRun: (run) => activity.emit({ kind: 'trigger', ...run }),
+  });
   ctx.triggers = options.triggers ?? ctx.functions.triggers;
   // Triggers are looked up at call time, so a service registered later can replace them.
   const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };
@@ -150,7 +160,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   let services: LocalCloudService[] = [];
   services = registerServices(ctx, () => services);
 
-  const listener = dispatcher({ listenHost: options.host, services: () => services, protocolOf: wireProtocol, servicePreflight: isBucketPreflight });
+  const listener = dispatcher({ listenHost: options.host, activity, services: () => services, protocolOf: wireProtocol, servicePreflight: isBucketPreflight });
 
   const host = options.host ?? DEFAULT_HOST;
   const serve = () => createServer(listener).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
@@ -171,7 +181,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   if (oauthPort !== false && ctx.cognitoIdp.pools.all().some((pool) => pool.domain)) {
     tls = loadLoopbackTls(stateDir, clock.now());
     const hostedUi = [createHostedUi({ services: ctx.cognitoIdp.services })];
-    const secure = dispatcher({ listenHost: options.host, services: () => hostedUi, protocolOf: () => 'json', servicePreflight: () => false });
+    const secure = dispatcher({ listenHost: options.host, activity, services: () => hostedUi, protocolOf: () => 'json', servicePreflight: () => false });
     const serveSecure = () =>
       createHttpsServer({ key: tls!.key, cert: tls!.cert }, secure).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
     const first = serveSecure();
@@ -193,6 +203,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     context: ctx,
     cognitoIdp: ctx.cognitoIdp,
     outbox,
+    activity,
     services,
     async close() {
       await Promise.all(servers.map((s) => new Promise<void>((done) => {
@@ -213,6 +224,8 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
  */
 function dispatcher(options: {
   listenHost?: string;
+  /** Told of each request refused (4xx), with the service's reason. */
+  activity?: ActivityLog;
   services: () => LocalCloudService[];
   /** The protocol the server's own refusals are worded in. */
   protocolOf: (req: IncomingMessage) => WireProtocol;
@@ -222,6 +235,8 @@ function dispatcher(options: {
   return async (req: IncomingMessage, res: ServerResponse) => {
     const protocol = options.protocolOf(req);
     stampRequestId(res, protocol);
+    const activity = options.activity;
+    if (activity) res.once('finish', () => reportRefusal(activity, req, res));
     const refuse = (message: string) => {
       req.resume();
       sendProtocolError(req, res, protocol, 403, { json: 'AccessDeniedException', xml: 'AccessDenied' }, message);
@@ -251,6 +266,16 @@ function dispatcher(options: {
       sendProtocolError(req, res, protocol, 500, { json: 'InternalFailure' }, 'The local cloud failed to process the request; see its console.');
     }
   };
+}
+
+/** A 4xx answer as one console event: the operation (X-Amz-Target, else method and path), the error and its message. */
+function reportRefusal(activity: ActivityLog, req: IncomingMessage, res: ServerResponse): void {
+  if (res.statusCode < 400 || res.statusCode >= 500) return;
+  const target = String(req.headers['x-amz-target'] ?? '');
+  const operation = target ? target.slice(target.lastIndexOf('.') + 1) : `${req.method} ${(req.url ?? '/').split('?')[0].slice(0, 120)}`;
+  const noted = refusalOf(res);
+  const errorType = noted?.errorType ?? String(res.getHeader('x-amzn-errortype') ?? res.statusMessage ?? '');
+  activity.emit({ kind: 'refused', operation, status: res.statusCode, errorType, message: noted?.message ?? '' });
 }
 
 /**

@@ -107,7 +107,7 @@ export const InitiateAuth: Target = (services) => async (_ctx, req) => {
  * then fails as a wrong password does and counts toward the name's lockout.
  */
 async function decoyPasswordVerifier(services: Services, pool: UserPoolConfig, clientId: string, username: string, A: string): Promise<AuthResponse> {
-  const seed = services.sealer.digest(`decoy:${pool.id}:${username.toLowerCase()}`);
+  const seed = decoySeed(services, pool, username);
   const { b, B } = await serverEphemeral(seed, A);
   const id = pool.usernameAttributes.length ? decoySub(seed) : username;
   const state: SrpState = { poolId: pool.id, clientId, username: '', A, b, B, unknownName: username };
@@ -139,6 +139,11 @@ export async function passwordSignIn(
   const user = await startSignIn(services, pool, client, username, clientMetadata);
   if (!isPassword(pool, user, password)) throw services.lockouts.fail(pool, user, NotAuthorized(messages.incorrectCredentials));
   return afterPasswordVerified(services, pool, client, user, clientMetadata, deviceKey);
+}
+
+/** The decoy's secret, stable per name: its salt and ids, and the verifier its SRP math runs with. */
+export function decoySeed(services: Pick<Services, 'sealer'>, pool: UserPoolConfig, name: string): string {
+  return services.sealer.digest(`decoy:${pool.id}:${name.toLowerCase()}`);
 }
 
 /** A v4 UUID from 32 hex digits of a digest: version 4 and the RFC 4122 variant (8, 9, a or b), as randomUUID makes subs. */

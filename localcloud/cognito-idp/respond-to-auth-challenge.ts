@@ -13,7 +13,7 @@ import {
 } from './auth-flow';
 import { assertWritable, checkAttributes } from './attributes';
 import { CodeMismatch, InvalidParameter, NotAuthorized, ResourceNotFound, messages, notEmulated } from './errors';
-import { SRP_PURPOSE, sealSrpState, type SrpState } from './initiate-auth';
+import { SRP_PURPOSE, decoySeed, sealSrpState, type SrpState } from './initiate-auth';
 import { CHALLENGE_NAMES } from './operations';
 import { checkPasswordPolicy, passwordVerifier } from './passwords';
 import type { Services, Target } from './services';
@@ -39,7 +39,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
 
   switch (name) {
     case 'PASSWORD_VERIFIER': {
-      const { state, user } = passwordClaim(services, pool, clientId, response);
+      const { state, user } = await passwordClaim(services, pool, clientId, response);
       if (state.deviceKey) throw NotAuthorized(messages.incorrectCredentials);
       await checkClaim(services, pool, user, response, state, { poolName: srpPoolName(pool.id), userId: user.username, verifier: user.verifier });
       return afterPasswordVerified(services, pool, client, user, clientMetadata, responses.DEVICE_KEY);
@@ -68,7 +68,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
     }
     case 'DEVICE_PASSWORD_VERIFIER': {
       const pending = openSession(services, session, clientId, ['DEVICE_PASSWORD_VERIFIER']);
-      const { state, user } = passwordClaim(services, pool, clientId, response);
+      const { state, user } = await passwordClaim(services, pool, clientId, response);
       const device = services.devices.get(pool.id, user.username, pending.deviceKey ?? '');
       if (!device?.confirmed || state.deviceKey !== device.deviceKey) throw NotAuthorized(messages.incorrectCredentials);
       await checkClaim(services, pool, user, response, state, { poolName: device.deviceGroupKey, userId: device.deviceKey, verifier: device.verifier! });
@@ -145,7 +145,7 @@ export const RespondToAuthChallenge: Target = (services) => async (_ctx, req) =>
 };
 
 /** The SRP state sealed in the echoed SECRET_BLOCK, and its user (not locked out). */
-function passwordClaim(services: Services, pool: UserPoolConfig, clientId: string, response: (key: string) => string) {
+async function passwordClaim(services: Services, pool: UserPoolConfig, clientId: string, response: (key: string) => string): Promise<{ state: SrpState; user: User }> {
   response('USERNAME');
   const block = response('PASSWORD_CLAIM_SECRET_BLOCK');
   const state = services.sealer.unseal<SrpState>(SRP_PURPOSE, block);
@@ -153,8 +153,10 @@ function passwordClaim(services: Services, pool: UserPoolConfig, clientId: strin
   if (!state && services.sealer.expired(SRP_PURPOSE, block)) throw NotAuthorized(messages.invalidSession);
   if (!state || state.clientId !== clientId || state.poolId !== pool.id) throw NotAuthorized(messages.incorrectCredentials);
   if (state.unknownName !== undefined) {
-    // A decoy's claim fails as a wrong password does, and counts toward the name's lockout.
+    // A decoy's claim fails as a wrong password does, after the same SRP work (no quicker answer to time), and
+    // counts toward the name's lockout.
     services.lockouts.assertOpen(pool, state.unknownName);
+    await verifyClaimSignature(services, response, state, { poolName: srpPoolName(pool.id), userId: response('USERNAME'), verifier: decoySeed(services, pool, state.unknownName) });
     throw services.lockouts.fail(pool, state.unknownName, NotAuthorized(messages.incorrectCredentials));
   }
   const user = services.users.byUsername(pool.id, state.username);
@@ -172,12 +174,26 @@ async function checkClaim(
   state: SrpState,
   proof: { poolName: string; userId: string; verifier: string },
 ): Promise<void> {
+  const verified = await verifyClaimSignature(services, response, state, proof);
+  // Counted against the stored user as it is now: claims answered concurrently each count.
+  if (!verified) throw services.lockouts.fail(pool, user, NotAuthorized(messages.incorrectCredentials));
+  // A SECRET_BLOCK proves one sign-in: the same claim sent again is refused.
+  if (!services.sealer.spend(SRP_PURPOSE, response('PASSWORD_CLAIM_SECRET_BLOCK'))) throw NotAuthorized(messages.incorrectCredentials);
+}
+
+/** Whether PASSWORD_CLAIM_SIGNATURE proves the verifier's secret, with a TIMESTAMP within the allowed skew. */
+async function verifyClaimSignature(
+  services: Pick<Services, 'clock'>,
+  response: (key: string) => string,
+  state: SrpState,
+  proof: { poolName: string; userId: string; verifier: string },
+): Promise<boolean> {
   const timestamp = response('TIMESTAMP');
   const when = parseSrpTimestamp(timestamp);
-  const verified =
+  return (
     !!when &&
     Math.abs(when.getTime() - services.clock.now().getTime()) <= MAX_CLOCK_SKEW_MS &&
-    (await verifyPasswordClaim({
+    verifyPasswordClaim({
       poolName: proof.poolName,
       userIdForSrp: proof.userId,
       verifier: proof.verifier,
@@ -186,9 +202,6 @@ async function checkClaim(
       secretBlock: response('PASSWORD_CLAIM_SECRET_BLOCK'),
       timestamp,
       signature: response('PASSWORD_CLAIM_SIGNATURE'),
-    }));
-  // Counted against the stored user as it is now: claims answered concurrently each count.
-  if (!verified) throw services.lockouts.fail(pool, user, NotAuthorized(messages.incorrectCredentials));
-  // A SECRET_BLOCK proves one sign-in: the same claim sent again is refused.
-  if (!services.sealer.spend(SRP_PURPOSE, response('PASSWORD_CLAIM_SECRET_BLOCK'))) throw NotAuthorized(messages.incorrectCredentials);
+    })
+  );
 }

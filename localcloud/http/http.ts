@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { noteRefusal } from '../services/activity';
 
 /**
  * HTTP helpers shared by every service of the local cloud: bounded body
@@ -167,6 +168,7 @@ export class AwsJsonError extends Error {
 
 /** An AWS JSON protocol error: `{"__type","message"}` plus the x-amzn-errortype header. */
 export function sendAwsJsonError(res: ServerResponse, status: number, type: string, message: string): void {
+  noteRefusal(res, type, message);
   res.setHeader('x-amzn-errortype', type);
   sendJson(res, status, { __type: type, message }, 'application/x-amz-json-1.1');
 }

@@ -96,6 +96,21 @@ export interface TriggerOptions {
   runtime: FunctionRuntime;
   /** Cognito waits this long for a function's answer (5 s in AWS). */
   responseTimeoutMs?: number;
+  /** Told of each run of a trigger's function: the console's one line per run. */
+  onRun?: (run: TriggerRun) => void;
+}
+
+/**
+ * One run of a trigger's function. `refused`: the function threw (Cognito
+ * answers UserLambdaValidationException with its message); `failed`: it timed
+ * out, crashed, returned no event, or Lambda refused to run it.
+ */
+export interface TriggerRun {
+  trigger: string;
+  functionName: string;
+  result: 'ok' | 'refused' | 'failed';
+  reason?: string;
+  durationMs: number;
 }
 
 /**
@@ -119,8 +134,9 @@ export function createTriggers(options: TriggerOptions): Triggers {
     has: (poolId, triggerName) => functionFor(poolId, triggerName) !== undefined,
     async invoke<E>(poolId: string, triggerName: string, ...rest: [E] | [string, E]): Promise<E> {
       const event = (rest.length === 2 ? rest[1] : rest[0]) as E;
-      const functionArn = functionFor(poolId, triggerName);
-      if (!functionArn) return event;
+      const configured = functionFor(poolId, triggerName);
+      if (!configured) return event;
+      const functionArn: string = configured;
       if (rest.length === 2 && rest[0] !== functionArn) {
         throw new TriggerError(
           'UnexpectedLambdaException',
@@ -128,47 +144,69 @@ export function createTriggers(options: TriggerOptions): Triggers {
           'ResourceNotFoundException',
         );
       }
-      const pool = pools.get(poolId)!;
-      const unexpected = (why: string) =>
-        new TriggerError('UnexpectedLambdaException', `${triggerName} invocation failed due to error ${why}.`, why);
-      if (!pool.invokable(functionArn)) throw unexpected('AccessDeniedException');
-
-      // Cognito's wait counts from when the handler is invoked, not while the local runtime queues
-      // the invocation behind a burst (Lambda would have scaled out) nor while it starts a process.
-      let timer: NodeJS.Timeout | undefined;
-      let onStart = () => {};
-      const socketTimeout = new Promise<never>((_, reject) => {
-        onStart = () => {
-          timer = setTimeout(() => reject(unexpected('Socket timeout while invoking Lambda function')), waitMs);
-        };
-      });
-      let outcome;
+      const started = performance.now();
+      let handled = false;
+      const report = (result: TriggerRun['result'], reason?: string) =>
+        options.onRun?.({
+          trigger: triggerName,
+          functionName: options.runtime.find(functionArn)?.friendlyName ?? functionArn,
+          result,
+          reason,
+          durationMs: performance.now() - started,
+        });
       try {
-        outcome = await Promise.race([options.runtime.invoke(functionArn, event, { onStart }), socketTimeout]);
+        const returned = await call();
+        report('ok');
+        return returned;
       } catch (error) {
-        if (error instanceof TriggerError) throw error;
-        if (error instanceof LambdaServiceError) throw unexpected(error.code);
-        throw unexpected('ServiceException');
-      } finally {
-        clearTimeout(timer);
+        if (error instanceof TriggerError) report(handled ? 'refused' : 'failed', handled ? error.message : error.cognitoMessage);
+        throw error;
       }
-      if (!outcome.ok) {
-        throw new TriggerError(
-          'UserLambdaValidationException',
-          `${triggerName} failed with error ${outcome.error.errorMessage}.`,
-          outcome.error.errorMessage,
-        );
+
+      async function call(): Promise<E> {
+        const pool = pools.get(poolId)!;
+        const unexpected = (why: string) =>
+          new TriggerError('UnexpectedLambdaException', `${triggerName} invocation failed due to error ${why}.`, why);
+        if (!pool.invokable(functionArn)) throw unexpected('AccessDeniedException');
+
+        // Cognito's wait counts from when the handler is invoked, not while the local runtime queues
+        // the invocation behind a burst (Lambda would have scaled out) nor while it starts a process.
+        let timer: NodeJS.Timeout | undefined;
+        let onStart = () => {};
+        const socketTimeout = new Promise<never>((_, reject) => {
+          onStart = () => {
+            timer = setTimeout(() => reject(unexpected('Socket timeout while invoking Lambda function')), waitMs);
+          };
+        });
+        let outcome;
+        try {
+          outcome = await Promise.race([options.runtime.invoke(functionArn, event, { onStart }), socketTimeout]);
+        } catch (error) {
+          if (error instanceof TriggerError) throw error;
+          if (error instanceof LambdaServiceError) throw unexpected(error.code);
+          throw unexpected('ServiceException');
+        } finally {
+          clearTimeout(timer);
+        }
+        if (!outcome.ok) {
+          handled = outcome.kind === 'handled';
+          throw new TriggerError(
+            'UserLambdaValidationException',
+            `${triggerName} failed with error ${outcome.error.errorMessage}.`,
+            outcome.error.errorMessage,
+          );
+        }
+        const returned = outcome.payload;
+        if (
+          returned === null ||
+          typeof returned !== 'object' ||
+          Array.isArray(returned) ||
+          ('response' in returned && (typeof returned.response !== 'object' || Array.isArray(returned.response)))
+        ) {
+          throw new TriggerError('InvalidLambdaResponseException', 'Unrecognizable lambda output', 'Unrecognizable lambda output');
+        }
+        return returned as E;
       }
-      const returned = outcome.payload;
-      if (
-        returned === null ||
-        typeof returned !== 'object' ||
-        Array.isArray(returned) ||
-        ('response' in returned && (typeof returned.response !== 'object' || Array.isArray(returned.response)))
-      ) {
-        throw new TriggerError('InvalidLambdaResponseException', 'Unrecognizable lambda output', 'Unrecognizable lambda output');
-      }
-      return returned as E;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ProvisionedAssembly } from '../provisioning/types';
-import { createTriggers, poolTriggersFromAssembly, type Triggers } from './cognito-triggers';
+import { createTriggers, poolTriggersFromAssembly, type TriggerRun, type Triggers } from './cognito-triggers';
 import type { IssueRoleCredentials } from './credentials';
 import { functionsFromAssembly } from './functions';
 import { FunctionRuntime, type LogSink } from './runtime';
@@ -13,6 +13,8 @@ export interface FunctionsServiceOptions {
   log?: LogSink;
   /** Cognito's wait for a trigger's answer (5 s). */
   triggerTimeoutMs?: number;
+  /** Told of each trigger run (the console's one line per run). */
+  onTriggerRun?: (run: TriggerRun) => void;
 }
 
 export interface FunctionsService {
@@ -40,6 +42,7 @@ export function createFunctionsService(options: FunctionsServiceOptions): Functi
     pools: poolTriggersFromAssembly(options.assembly),
     runtime,
     responseTimeoutMs: options.triggerTimeoutMs,
+    onRun: options.onTriggerRun,
   });
   return { runtime, triggers, skipped, reset: () => runtime.restart(), close: () => runtime.close() };
 }

@@ -69,7 +69,7 @@ export class FunctionWorker {
     }
     const heapMb = Math.max(32, Math.floor(this.fn.memoryMb * 0.85));
     const child = fork(BOOTSTRAP, [SDK_BASE], {
-      env: this.env,
+      env: { ...this.env, ...olderNodeThanRuntime(this.fn.runtime) },
       cwd: this.fn.codeDirectory,
       execArgv: [`--max-old-space-size=${heapMb}`],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -175,6 +175,18 @@ export class FunctionWorker {
       this.child.kill('SIGKILL');
     }
   }
+}
+
+/**
+ * The function's runtime (nodejs22.x) is run on this machine's Node, which may
+ * be older (20): the AWS SDK would then warn, in every environment, that it
+ * will soon require the Node the runtime already has. That warning is about
+ * the local machine, not the function, so it is turned off there.
+ */
+export function olderNodeThanRuntime(runtime: string, nodeVersion = process.version): Record<string, string> {
+  const wanted = /^nodejs(\d+)/.exec(runtime)?.[1];
+  const local = Number(/^v(\d+)/.exec(nodeVersion)?.[1]);
+  return wanted && local < Number(wanted) ? { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } : {};
 }
 
 function exitError(

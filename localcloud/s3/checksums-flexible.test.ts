@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { CreateMultipartUploadCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checksummer } from './checksums';
 import { RawConnection, rawRequest, signedHeaders } from './testing/raw-http';
@@ -11,6 +18,7 @@ import { type Caller, type SignedInCloud, startSignedInCloud } from './testing/s
  * CRC64NVME, SHA1, SHA256 — verified on PutObject and UploadPart (header or
  * aws-chunked trailer), stored, and returned by Get/HeadObject with
  * ChecksumMode=ENABLED. A wrong value is BadDigest and nothing is stored.
+ * Multipart uploads with SHA1/SHA256/CRC32C get S3's COMPOSITE checksum.
  */
 let env: SignedInCloud;
 let me: Caller;
@@ -75,11 +83,27 @@ describe('flexible checksums', () => {
     await expect(me.s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key }))).rejects.toMatchObject({ name: 'NotFound' });
   });
 
-  it('UploadPart verifies and returns the part checksum', async () => {
+  it('UploadPart verifies and returns the part checksum; Complete checks each part and gives the COMPOSITE checksum', async () => {
     const Key = `private/${me.identityId}/parts-sha256.bin`;
     const { UploadId } = await me.s3.send(new CreateMultipartUploadCommand({ Bucket: env.bucket, Key, ChecksumAlgorithm: 'SHA256' }));
-    const body = Buffer.alloc(1024, 7);
-    const part = await me.s3.send(new UploadPartCommand({ Bucket: env.bucket, Key, UploadId, PartNumber: 1, Body: body, ChecksumAlgorithm: 'SHA256' }));
-    expect(part.ChecksumSHA256).toBe(expected('SHA256', body));
+    const bodies = [Buffer.alloc(5 * 1024 * 1024, 7), Buffer.alloc(1024, 9)];
+    const parts: { PartNumber: number; ETag?: string; ChecksumSHA256?: string }[] = [];
+    for (const [i, body] of bodies.entries()) {
+      const part = await me.s3.send(new UploadPartCommand({ Bucket: env.bucket, Key, UploadId, PartNumber: i + 1, Body: body, ChecksumAlgorithm: 'SHA256' }));
+      expect(part.ChecksumSHA256).toBe(expected('SHA256', body));
+      parts.push({ PartNumber: i + 1, ETag: part.ETag, ChecksumSHA256: part.ChecksumSHA256 });
+    }
+    await expect(
+      me.s3.send(new CompleteMultipartUploadCommand({ Bucket: env.bucket, Key, UploadId, MultipartUpload: { Parts: parts.map(({ PartNumber, ETag }) => ({ PartNumber, ETag })) } })),
+    ).rejects.toMatchObject({ name: 'InvalidRequest' });
+    const wrong = parts.map((p, i) => (i === 1 ? { ...p, ChecksumSHA256: parts[0].ChecksumSHA256 } : p));
+    await expect(me.s3.send(new CompleteMultipartUploadCommand({ Bucket: env.bucket, Key, UploadId, MultipartUpload: { Parts: wrong } }))).rejects.toMatchObject({ name: 'InvalidPart' });
+    const done = await me.s3.send(new CompleteMultipartUploadCommand({ Bucket: env.bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
+    const composite = `${createHash('sha256').update(Buffer.concat(parts.map((p) => Buffer.from(p.ChecksumSHA256!, 'base64')))).digest('base64')}-2`;
+    expect(done.ChecksumSHA256).toBe(composite);
+    expect(done.ChecksumType).toBe('COMPOSITE');
+    const head = await me.s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key, ChecksumMode: 'ENABLED' }));
+    expect(head.ChecksumSHA256).toBe(composite);
+    expect(head.ChecksumType).toBe('COMPOSITE');
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { noteRefusal } from '../services/activity';
 
 /** An S3 error: `<Error><Code/><Message/>...</Error>` with its status. */
 export class S3Error extends Error {
@@ -33,6 +34,7 @@ export function s3ErrorDocument(error: S3Error, resource: string, requestId: str
 }
 
 export function sendS3Error(res: ServerResponse, error: S3Error, resource: string, requestId: string, head = false): void {
+  noteRefusal(res, error.code, error.message);
   const body = s3ErrorDocument(error, resource, requestId, String(res.getHeader('x-amz-id-2') ?? ''));
   if (res.headersSent) {
     res.destroy();

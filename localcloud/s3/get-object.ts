@@ -149,7 +149,7 @@ function objectHeaders(ctx: S3Context, object: StoredObject): Record<string, str
   if (String(ctx.req.headers['x-amz-checksum-mode'] ?? '').toUpperCase() === 'ENABLED') {
     const stored: Record<string, string> = object.checksumCrc32 ? { 'x-amz-checksum-crc32': object.checksumCrc32 } : {};
     for (const a of CHECKSUM_ALGORITHMS) if (a !== 'CRC32' && object.headers[checksumHeader(a)]) stored[checksumHeader(a)] = object.headers[checksumHeader(a)];
-    if (Object.keys(stored).length > 0) Object.assign(headers, stored, { 'x-amz-checksum-type': 'FULL_OBJECT' });
+    if (Object.keys(stored).length > 0) Object.assign(headers, stored, { 'x-amz-checksum-type': object.headers['x-amz-checksum-type'] ?? 'FULL_OBJECT' });
   }
   if (object.segments.length > 1) headers['x-amz-mp-parts-count'] = String(object.segments.length);
   const overrides: Record<string, string> = {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthesizedAssembly } from '../lambda/testing/synthesized';
+import { ASSEMBLY_DIR } from '../../scripts/synth-context';
 import { type Caller, type SignedInCloud, startSignedInCloud } from './testing/signed-in-cloud';
 
 /**
@@ -53,7 +53,7 @@ describe('missing keys, for a caller who may get but not list (guest role withou
   beforeAll(async () => {
     // The synthesized backend with the guest role's ListBucket statement removed.
     dir = mkdtempSync(join(tmpdir(), 'assembly-no-guest-list-'));
-    cpSync(synthesizedAssembly().directory, dir, { recursive: true });
+    cpSync(ASSEMBLY_DIR, dir, { recursive: true });
     let removed = 0;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.template.json'))) {
       const template = JSON.parse(readFileSync(join(dir, file), 'utf8'));

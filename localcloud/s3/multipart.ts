@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { authorize, isoDate, objectArn, parseIntParam, receiveBlob, type S3Context, sendEmpty, sendXml, tag, uploadAttributes, XML_NS } from './context';
-import { checksumHeader } from './checksums';
+import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, checksumHeader, checksummer } from './checksums';
 import { noSuchUpload, S3Error } from './errors';
 import type { Upload } from './object-store';
 import { crc32Combine } from './crc32-combine';
@@ -56,6 +56,7 @@ export async function uploadPart(ctx: S3Context): Promise<void> {
     size: summary.size,
     lastModified: ctx.services.now(),
     checksumCrc32: summary.sentCrc32 ?? summary.crc32,
+    checksum: summary.checksum,
     file,
   });
   if (!stored) throw noSuchUpload(upload.uploadId); // aborted while the part was uploading
@@ -78,6 +79,7 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
     throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
   }
   const stored = new Map(ctx.services.objects.parts(upload.uploadId).map((p) => [p.partNumber, p]));
+  const composite = compositeAlgorithm(upload.checksumAlgorithm);
   const chosen = [];
   let previous = 0;
   for (const p of requested) {
@@ -93,6 +95,15 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
     const sentCrc = p?.ChecksumCRC32 !== undefined ? String(p.ChecksumCRC32).trim() : undefined;
     if (sentCrc !== undefined && part.checksumCrc32 !== undefined && sentCrc !== part.checksumCrc32) {
       throw new S3Error('InvalidPart', `The checksum of part ${number} does not match the part's checksum.`, 400, { UploadId: upload.uploadId, PartNumber: String(number) });
+    }
+    if (composite) {
+      const sent = p?.[`Checksum${composite}`] !== undefined ? String(p[`Checksum${composite}`]).trim() : undefined;
+      if (sent === undefined) {
+        throw new S3Error('InvalidRequest', `The upload was created using a ${composite.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${number} in the request.`);
+      }
+      if (part.checksum?.algorithm !== composite || part.checksum.value !== sent) {
+        throw new S3Error('InvalidPart', `The checksum of part ${number} does not match the part's checksum.`, 400, { UploadId: upload.uploadId, PartNumber: String(number) });
+      }
     }
     chosen.push(part);
   }
@@ -118,6 +129,13 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   if (typeof sentFull === 'string' && checksumType === 'FULL_OBJECT' && sentFull !== fullCrc32) {
     throw new S3Error('BadDigest', 'The CRC32 you specified for the full object did not match the calculated checksum.');
   }
+  // SHA1, SHA256, CRC32C uploads: S3's COMPOSITE checksum, the checksum of the parts' checksums, "-<parts>".
+  let compositeValue: string | undefined;
+  if (composite && composite !== 'CRC64NVME' && !(composite === 'CRC32C' && checksumType === 'FULL_OBJECT' && ctx.req.headers['x-amz-checksum-type'] !== undefined)) {
+    const c = checksummer(composite);
+    for (const part of chosen) c.update(Buffer.from(part.checksum!.value, 'base64'));
+    compositeValue = `${c.digest()}-${chosen.length}`;
+  }
   ctx.services.objects.completeUpload(upload.uploadId, {
     bucket: upload.bucket,
     key: upload.key,
@@ -125,7 +143,7 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
     etag,
     lastModified: ctx.services.now(),
     contentType: upload.contentType,
-    headers: upload.headers,
+    headers: compositeValue ? { ...upload.headers, [checksumHeader(composite!)]: compositeValue, 'x-amz-checksum-type': 'COMPOSITE' } : upload.headers,
     metadata: upload.metadata,
     checksumCrc32: upload.checksumAlgorithm === 'CRC32' || typeof sentFull === 'string' ? fullCrc32 : undefined,
     segments: chosen.map((p) => ({ file: p.file, size: p.size })),
@@ -133,7 +151,12 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   const location = `http://${ctx.req.headers.host ?? 'localhost'}/${ctx.bucket.name}/${ctx.key.split('/').map(encodeURIComponent).join('/')}`;
   sendXml(ctx, 200, `<CompleteMultipartUploadResult xmlns="${XML_NS}">${tag('Location', location)}${tag('Bucket', upload.bucket)}${tag('Key', upload.key)}${tag('ETag', etag)}${
     typeof sentFull === 'string' || upload.checksumAlgorithm === 'CRC32' ? tag('ChecksumCRC32', fullCrc32) + tag('ChecksumType', 'FULL_OBJECT') : ''
-  }</CompleteMultipartUploadResult>`);
+  }${compositeValue ? tag(`Checksum${composite}`, compositeValue) + tag('ChecksumType', 'COMPOSITE') : ''}</CompleteMultipartUploadResult>`);
+}
+
+/** An upload created with a flexible checksum other than CRC32: every part carries it, Complete names each. */
+function compositeAlgorithm(algorithm: string | undefined): ChecksumAlgorithm | undefined {
+  return CHECKSUM_ALGORITHMS.find((a) => a === algorithm && a !== 'CRC32');
 }
 
 export async function abortMultipartUpload(ctx: S3Context): Promise<void> {
@@ -169,7 +192,7 @@ export async function listParts(ctx: S3Context): Promise<void> {
         (p) =>
           `<Part>${tag('PartNumber', p.partNumber)}${tag('LastModified', isoDate(p.lastModified))}${tag('ETag', p.etag)}${tag('Size', p.size)}${
             upload.checksumAlgorithm === 'CRC32' && p.checksumCrc32 ? tag('ChecksumCRC32', p.checksumCrc32) : ''
-          }</Part>`,
+          }${p.checksum && p.checksum.algorithm === upload.checksumAlgorithm && p.checksum.algorithm !== 'CRC32' ? tag(`Checksum${p.checksum.algorithm}`, p.checksum.value) : ''}</Part>`,
       )
       .join('') +
     '</ListPartsResult>';

@@ -60,6 +60,8 @@ export interface StoredPart {
   size: number;
   lastModified: Date;
   checksumCrc32?: string;
+  /** The flexible checksum the part was uploaded with (any algorithm), verified. */
+  checksum?: { algorithm: string; value: string };
   file: string;
 }
 
@@ -116,12 +118,14 @@ export class ObjectStore {
       );`);
     const columns = (this.db.prepare('PRAGMA table_info(s3_objects)').all() as { name: string }[]).map((c) => c.name);
     if (!columns.includes('data')) this.db.exec('ALTER TABLE s3_objects ADD COLUMN data BLOB');
+    const partColumns = (this.db.prepare('PRAGMA table_info(s3_parts)').all() as { name: string }[]).map((c) => c.name);
+    if (!partColumns.includes('checksum')) this.db.exec('ALTER TABLE s3_parts ADD COLUMN checksum TEXT');
     this.putTx = db.transaction((object: StoredObject) => this.writeRow(object));
     this.putPartTx = db.transaction((uploadId: string, part: StoredPart) => {
       if (!this.stmt('SELECT 1 FROM s3_uploads WHERE upload_id = ?').get(uploadId)) return { ok: false };
       const replaced = this.stmt('SELECT file FROM s3_parts WHERE upload_id = ? AND part_number = ?').pluck().get(uploadId, part.partNumber) as string | undefined;
-      this.stmt('INSERT OR REPLACE INTO s3_parts VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(uploadId, part.partNumber, part.etag, part.size, part.lastModified.getTime(), part.checksumCrc32 ?? null, part.file);
+      this.stmt('INSERT OR REPLACE INTO s3_parts (upload_id, part_number, etag, size, last_modified, checksum_crc32, file, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(uploadId, part.partNumber, part.etag, part.size, part.lastModified.getTime(), part.checksumCrc32 ?? null, part.file, part.checksum ? JSON.stringify(part.checksum) : null);
       return { ok: true, replaced };
     });
     this.completeTx = db.transaction((uploadId: string, object: StoredObject) => {
@@ -370,6 +374,7 @@ export class ObjectStore {
       size: r.size,
       lastModified: new Date(r.last_modified),
       checksumCrc32: r.checksum_crc32 ?? undefined,
+      checksum: r.checksum ? JSON.parse(r.checksum) : undefined,
       file: r.file,
     }));
   }
