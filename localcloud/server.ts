@@ -16,7 +16,7 @@ import type { LogSink } from './lambda/runtime';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
 import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol, type WireProtocol } from './http/front-door';
-import { answerPreflight, applyCors, isLoopbackHost, isLoopbackOrigin, sendAwsJsonError, sendJson } from './http/http';
+import { answerPreflight, applyCors, isLoopbackHost, isLoopbackOrigin, requestPath, sendAwsJsonError, sendJson } from './http/http';
 import { createQueryProtocolFallback } from './http/query-protocol';
 import { loadCloudAssembly } from './provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from './provisioning/types';
@@ -233,35 +233,36 @@ function dispatcher(options: {
   servicePreflight: (req: IncomingMessage) => boolean;
 }) {
   return async (req: IncomingMessage, res: ServerResponse) => {
-    const protocol = options.protocolOf(req);
-    stampRequestId(res, protocol);
-    const activity = options.activity;
-    if (activity) res.once('finish', () => reportRefusal(activity, req, res));
-    const refuse = (message: string) => {
-      req.resume();
-      sendProtocolError(req, res, protocol, 403, { json: 'AccessDeniedException', xml: 'AccessDenied' }, message);
-    };
-    if (hostHeaderCount(req) !== 1) {
-      // Two Host headers name two targets (request smuggling; a rebinding check read on the wrong one).
-      res.setHeader('Connection', 'close');
-      return sendProtocolError(req, res, protocol, 400, { json: 'BadRequest', xml: 'InvalidRequest' }, 'An HTTP/1.1 request must carry exactly one Host header.');
-    }
-    if (!isLoopbackHost(req.headers.host, options.listenHost)) {
-      return refuse(`The local cloud only answers requests addressed to localhost, not ${String(req.headers.host).slice(0, 200)}.`);
-    }
-    // Before anything acts: a page of another site may neither change nor read the local cloud.
-    const crossSite = crossSiteRefusal(req, options.listenHost);
-    if (crossSite) return refuse(crossSite);
-    applyCors(req, res);
-    if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !options.servicePreflight(req)) {
-      return answerPreflight(req, res);
-    }
+    let protocol: WireProtocol = 'json';
     try {
+      protocol = options.protocolOf(req);
+      stampRequestId(res, protocol);
+      const activity = options.activity;
+      if (activity) res.once('finish', () => reportRefusal(activity, req, res));
+      const refuse = (message: string) => {
+        req.resume();
+        sendProtocolError(req, res, protocol, 403, { json: 'AccessDeniedException', xml: 'AccessDenied' }, message);
+      };
+      if (hostHeaderCount(req) !== 1) {
+        // Two Host headers name two targets (request smuggling; a rebinding check read on the wrong one).
+        res.setHeader('Connection', 'close');
+        return sendProtocolError(req, res, protocol, 400, { json: 'BadRequest', xml: 'InvalidRequest' }, 'An HTTP/1.1 request must carry exactly one Host header.');
+      }
+      if (!isLoopbackHost(req.headers.host, options.listenHost)) {
+        return refuse(`The local cloud only answers requests addressed to localhost, not ${String(req.headers.host).slice(0, 200)}.`);
+      }
+      // Before anything acts: a page of another site may neither change nor read the local cloud.
+      const crossSite = crossSiteRefusal(req, options.listenHost);
+      if (crossSite) return refuse(crossSite);
+      applyCors(req, res);
+      if (req.method === 'OPTIONS' && req.headers['access-control-request-method'] && !options.servicePreflight(req)) {
+        return answerPreflight(req, res);
+      }
       const service = options.services().find((s) => s.matches(req));
       if (!service) return sendAwsJsonError(res, 404, 'UnknownOperationException', `The local cloud has no service for ${req.method} ${req.url}.`);
       await service.handle(req, res);
     } catch (error) {
-      // The last resort: every service answers its own errors, so reaching here is a bug to fix.
+      // The last resort (for everything above): every service answers its own errors, so reaching here is a bug to fix.
       console.error(`localcloud: ${req.method} ${req.url} failed (unhandled, answered 500):`, error);
       sendProtocolError(req, res, protocol, 500, { json: 'InternalFailure' }, 'The local cloud failed to process the request; see its console.');
     }
@@ -314,7 +315,7 @@ function jsonAuth(ctx: ServiceContext) {
 
 /** The local cloud's own endpoints (like the Firebase emulators'): read the outbox, wipe the state. */
 function localCloudEndpoints(ctx: ServiceContext, all: () => LocalCloudService[]): LocalCloudService {
-  const path = (req: IncomingMessage) => new URL(req.url ?? '/', 'http://x').pathname;
+  const path = requestPath;
   return {
     name: 'localcloud',
     matches: (req) => path(req).startsWith('/_localcloud/'),

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson } from '../http/http';
+import { requestPath, sendJson } from '../http/http';
 import type { ProvisionedAssembly } from '../provisioning/types';
 import { buildUserPools, type UserPoolConfig } from '../provisioning/user-pools';
 import type { Clock } from '../services/clock';
@@ -70,7 +70,7 @@ export function createCognitoIdp(deps: {
 
   const wellKnown = (req: IncomingMessage): { pool: UserPoolConfig; file: string } | undefined => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
-    const match = /^\/([^/]+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
+    const match = /^\/([^/]+)\/\.well-known\/(jwks\.json|openid-configuration)$/.exec(requestPath(req));
     const pool = match && pools.byId(match[1]);
     return pool ? { pool, file: match[2] } : undefined;
   };

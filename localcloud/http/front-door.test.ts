@@ -193,3 +193,29 @@ function signedSsm(operation: string): SSMClient {
   );
   return ssm;
 }
+
+describe('malformed requests', () => {
+  const json = (target: string, body: string, contentType = 'application/x-amz-json-1.1'): [string, string, string, Record<string, string>, string] => [`${target} ${body.slice(0, 30)}`, 'POST', '/', { 'content-type': contentType, 'x-amz-target': target }, body];
+  const cases: [string, string, string, Record<string, string>, string][] = [
+    ['a path starting with //', 'GET', '//', {}, ''],
+    ['a path of slashes', 'POST', '///x', { 'content-type': 'application/x-www-form-urlencoded' }, 'Action=GetCallerIdentity'],
+    ['a bad percent-escape', 'GET', '/%zz/x', {}, ''],
+    ['a form POST to //', 'POST', '//?Action=ListRoles', { 'content-type': 'application/x-www-form-urlencoded' }, ''],
+    ...['AWSCognitoIdentityService.GetId', 'AmazonSSM.GetParameter', 'AWSCognitoIdentityProviderService.SignUp', 'AWSCognitoIdentityProviderService.AdminGetUser'].flatMap((target) => [
+      json(target, '{'),
+      json(target, '[]'),
+      json(target, 'null'),
+      json(target, '\u0000\u00ff', 'text/plain'),
+      json(target, '{"__proto__":{"x":1},"ClientId":{}}'),
+    ]),
+    json('AWSCognitoIdentityService.', '{}'),
+    json('', '{}'),
+  ];
+
+  it.each(cases)('%s: an AWS-shaped 4xx, never a 5xx nor silence', async (_, method, path, headers, body) => {
+    const res = await raw(method, path, headers, body);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.body.startsWith('{') || res.body.startsWith('<')).toBe(true);
+  });
+});

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { S3Error, sendS3Error } from '../s3/errors';
-import { isLoopbackOrigin, sendAwsJsonError } from './http';
+import { isLoopbackOrigin, requestPath, sendAwsJsonError } from './http';
 import { isQueryProtocolRequest, QueryProtocolError, sendQueryError } from './query-protocol';
 
 /**
@@ -14,7 +14,7 @@ import { isQueryProtocolRequest, QueryProtocolError, sendQueryError } from './qu
 export type WireProtocol = 'localcloud' | 'json' | 'query' | 's3';
 
 export function wireProtocol(req: IncomingMessage): WireProtocol {
-  const path = (req.url ?? '/').split('?')[0];
+  const path = requestPath(req);
   if (path.startsWith('/_localcloud/')) return 'localcloud';
   if (req.headers['x-amz-target'] !== undefined || /^\/[^/]+\/\.well-known\//.test(path)) return 'json';
   if (isQueryProtocolRequest(req)) return 'query';
@@ -96,7 +96,7 @@ export function sendProtocolError(
   }
   if (protocol === 's3') {
     const requestId = String(res.getHeader('x-amz-request-id') ?? '');
-    return sendS3Error(res, new S3Error(xmlCode, message, status), (req.url ?? '/').split('?')[0], requestId, req.method === 'HEAD');
+    return sendS3Error(res, new S3Error(xmlCode, message, status), requestPath(req), requestId, req.method === 'HEAD');
   }
   sendAwsJsonError(res, status, codes.json, message);
 }

@@ -42,6 +42,20 @@ export function readBody(req: IncomingMessage, limit = JSON_BODY_LIMIT): Promise
   });
 }
 
+/** The request target's path (before `?`), as the client wrote it: never throws, whatever it is (`//`, `%`). */
+export function requestPath(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** The request target's query parameters; never throws. */
+export function requestQuery(req: IncomingMessage): URLSearchParams {
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  return new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+}
+
 const ALLOWED_HEADERS = [
   'authorization',
   'content-type',

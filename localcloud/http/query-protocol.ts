@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { notEmulatedMessage } from './dispatch';
-import { BodyTooLargeError, readBody } from './http';
+import { BodyTooLargeError, readBody, requestPath, requestQuery } from './http';
 
 /**
  * The AWS query protocol (STS, IAM, CloudFormation, SNS, ...): a form-encoded
@@ -47,10 +47,9 @@ const FORM = /^application\/x-www-form-urlencoded\b/i;
  * POST is not read here; `readQueryParams` does.)
  */
 export function isQueryProtocolRequest(req: IncomingMessage): boolean {
-  const url = new URL(req.url ?? '/', 'http://x');
-  if (url.pathname !== '/') return false;
+  if (requestPath(req) !== '/') return false;
   if (req.method === 'POST') return FORM.test(String(req.headers['content-type'] ?? ''));
-  if (req.method === 'GET') return url.searchParams.has('Action');
+  if (req.method === 'GET') return requestQuery(req).has('Action');
   return false;
 }
 
@@ -62,7 +61,7 @@ export function isQueryProtocolRequest(req: IncomingMessage): boolean {
 export function signedServiceName(req: IncomingMessage): string | undefined {
   const authorization = req.headers.authorization;
   const fromHeader = typeof authorization === 'string' ? /Credential=([^,\s]+)/.exec(authorization)?.[1] : undefined;
-  const credential = fromHeader ?? new URL(req.url ?? '/', 'http://x').searchParams.get('X-Amz-Credential') ?? undefined;
+  const credential = fromHeader ?? requestQuery(req).get('X-Amz-Credential') ?? undefined;
   return credential?.split('/')[3];
 }
 
@@ -80,7 +79,7 @@ export async function readQueryRequest(req: IncomingMessage, limit = QUERY_BODY_
     if (error instanceof BodyTooLargeError) throw new QueryProtocolError('RequestEntityTooLarge', `Request body exceeds ${limit} bytes.`, 413);
     throw error;
   });
-  const params = new URL(req.url ?? '/', 'http://x').searchParams;
+  const params = requestQuery(req);
   for (const [name, value] of new URLSearchParams(body.toString('utf8'))) params.append(name, value);
   const action = params.get('Action');
   if (!action) throw new QueryProtocolError('MissingAction', 'Missing Action', 400);
