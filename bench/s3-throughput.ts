@@ -258,6 +258,8 @@ async function main() {
 async function smallRounds(dir: (name: string) => string) {
   const startLoad = load();
   const rounds = { local: { put: [] as number[], get: [] as number[] }, s3rver: { put: [] as number[], get: [] as number[] } };
+  /** CPU ms over all measured PUTs + GETs: each server's process, and the client (this process) while it drove it. */
+  const cpu = { local: { server: 0, client: 0 }, s3rver: { server: 0, client: 0 } };
   for (let round = 0; round < SMALL_ROUNDS; round++) {
     const order: Kind[] = round % 4 === 0 || round % 4 === 3 ? ['local', 's3rver'] : ['s3rver', 'local'];
     for (const kind of order) {
@@ -265,7 +267,12 @@ async function smallRounds(dir: (name: string) => string) {
       const s3 = client(server.served);
       try {
         await smallObjects(s3, server.served, 'warm', 600); // not measured
+        const server0 = cpuSeconds(server.pid);
+        const client0 = process.cpuUsage();
         const r = await smallObjects(s3, server.served, round);
+        cpu[kind].server += (cpuSeconds(server.pid) - server0) * 1000;
+        const c = process.cpuUsage(client0);
+        cpu[kind].client += (c.user + c.system) / 1000;
         rounds[kind].put.push(r.put);
         rounds[kind].get.push(r.get);
       } finally {
@@ -285,7 +292,9 @@ async function smallRounds(dir: (name: string) => string) {
       `  ${op.toUpperCase()}  local cloud ${o[op].toFixed(0)}/s ${list(rounds.local[op])}   s3rver ${t[op].toFixed(0)}/s ${list(rounds.s3rver[op])}   ratio ${ratio.toFixed(2)}  (goal ≥ 1.0: ${verdict(ratio >= 1)}; ratio of medians ${(median(rounds.local[op]) / median(rounds.s3rver[op])).toFixed(2)})`,
     );
   }
-  console.log(`  load average after the 4 KiB rounds: ${load()}`);
+  const ops = SMALL_ROUNDS * SMALL_COUNT * 2;
+  const perOp = (who: 'local' | 's3rver') => `server ${(cpu[who].server / ops).toFixed(2)} ms + client ${(cpu[who].client / ops).toFixed(2)} ms`;
+  console.log(`  CPU per request (PUTs and GETs together): local cloud ${perOp('local')}; s3rver ${perOp('s3rver')}; load average after the 4 KiB rounds: ${load()}`);
 }
 
 /** CPU seconds a process has used (all its threads), from /proc. */

@@ -3,25 +3,9 @@ import { parseArgs } from 'node:util';
 import { consoleLog } from './lambda/runtime';
 import { DEFAULT_OAUTH_PORT, DEFAULT_PORT, startLocalCloud } from './server';
 import { formatActivity } from './services/activity';
+import { LOCALCLOUD_HELP } from './main-help';
 import { CertutilMissingError, defaultNssDb, isCaTrusted } from './tls/nss-trust';
 import { wipeState } from './store/store';
-
-export const LOCALCLOUD_HELP = `Usage: npm run localcloud -- [options]
-
-The local cloud alone: Cognito user pools and identity pools, IAM, STS, S3, SSM and the
-backend's Lambda triggers, provisioned from the synthesized amplify/ (run \`npm run synth\` first).
-
-Options:
-  --reset             wipe the state (users, keys, identities, objects) before starting
-  --verbose           print the functions' full logs (START/END/REPORT, console.* lines);
-                      by default one line per event: a trigger run, a code sent, a request refused
-  --port <n>          the AWS endpoint's port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --oauth-port <n>    the user pool domain's HTTPS port (default ${DEFAULT_OAUTH_PORT})
-  --assembly <dir>    the cloud assembly to provision from (default .amplify/synth/cdk.out)
-  -h, --help          this help
-
-Environment:
-  LOCALCLOUD_STATE    the state folder (default .localcloud/)`;
 
 /**
  * `npm run localcloud [-- --reset] [--verbose] [--assembly <dir>] [--port <n>] [--oauth-port <n>]`:

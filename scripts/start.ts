@@ -4,8 +4,31 @@
  * (http://localhost:5173), prints where to go, and stops both on Ctrl-C.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { LOCALCLOUD_HELP } from '../localcloud/main-help.ts';
+import { busyStackPorts } from './running-stack.ts';
 import { ensureSynth } from './synth.ts';
 import { LOCAL_CLOUD_URL } from './synth-context.ts';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(`Usage: npm start [-- options]
+
+Synthesizes amplify/ if it changed (npm run synth), starts the local cloud on ${LOCAL_CLOUD_URL}
+and the app (Vite) on http://localhost:5173/. Ctrl-C stops both.
+Options are the local cloud's (npm run localcloud; --port and --oauth-port only there: the app
+expects the defaults):
+
+${LOCALCLOUD_HELP.split('\n').slice(LOCALCLOUD_HELP.split('\n').indexOf('Options:')).join('\n')}
+  ADMIN_EMAILS        read at synthesis: verified emails that join ADMINS when they confirm
+                      their sign-up (a change re-synthesizes); see also npm run admin
+  VAULT_APP_URL       read at synthesis: the deployed app's address (OAuth callback URLs)`);
+  process.exit(0);
+}
+
+const busy = await busyStackPorts();
+if (busy.length > 0) {
+  console.error(['npm start cannot start:', ...busy.map((line) => `  - ${line}`), 'Stop it first (Ctrl-C in its terminal).'].join('\n'));
+  process.exit(1);
+}
 
 const APP_URL = 'http://localhost:5173/';
 const children: ChildProcess[] = [];

@@ -313,8 +313,8 @@ describe('tampering is refused with the right error, and nothing is stored', () 
       for (const tamper of [5, 200, 65_700]) {
         const bad = key();
         const res = await put(bad, { trailer, tamper });
-        expect(res.status, `byte ${tamper}`).toBeGreaterThanOrEqual(400);
-        expect(res.code, `byte ${tamper}`).toMatch(/SignatureDoesNotMatch|InvalidChunkSizeError|IncompleteBody/);
+        // Byte 5 is in the first chunk's size line; the others are data, which the chunk signatures cover.
+        expect([res.status, res.code], `byte ${tamper}`).toEqual(tamper === 5 ? [400, 'InvalidChunkSizeError'] : [403, 'SignatureDoesNotMatch']);
         expect(stored(bad)).toBe(false);
       }
     }

@@ -75,7 +75,7 @@ export function createStsService(options: { iam: IamServices; verifyWebIdentityT
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = newRequestId();
+    const requestId = String(res.getHeader('x-amzn-RequestId') ?? '') || newRequestId(); // the front door's, when it stamped one
     try {
       const request = await readQueryRequest(req);
       const { action, params } = request;

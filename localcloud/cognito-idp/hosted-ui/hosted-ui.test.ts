@@ -308,11 +308,29 @@ describe('bad input is refused as Cognito refuses it, and creates nothing', () =
     expect(countRows('cognito_oauth_codes')).toBe(codes);
   });
 
+  test('login_hint fills the username; a disabled user is told so (after the right password, under PreventUserExistenceErrors), no code', async () => {
+    await createUser('grace@example.com');
+    const browser = new Browser();
+    const page = await browser.send('GET', (await browser.send('GET', authorizeUrl({ login_hint: 'grace@example.com' }))).location!);
+    expect(page.body).toMatch(/name="username"[^>]*value="grace@example.com"/);
+    const { users, pools } = t.cloud.cognitoIdp;
+    const pool = pools.byId(t.poolId)!;
+    users.update(pool, { ...users.bySignInName(pool, 'grace@example.com')!, enabled: false });
+    const codes = countRows('cognito_oauth_codes');
+    const answer = await browser.send('POST', formAction(page.body), { form: { username: 'grace@example.com', password: PASSWORD, _csrf: csrfOf(page.body) } });
+    expect(answer.status).toBe(200);
+    expect(answer.location).toBeUndefined();
+    expect(answer.body).toMatch(/User is disabled\./);
+    expect(countRows('cognito_oauth_codes')).toBe(codes);
+  });
+
   test('a wrong password shows Cognito\'s message on the page and counts toward lockout', async () => {
     const answer = await signInThroughForm(new Browser(), {}, 'ada@example.com', 'Wrong-password-9');
     expect(answer.status).toBe(200);
     expect(answer.location).toBeUndefined();
     expect(answer.body).toMatch(/Incorrect username or password\./);
+    const pool = t.cloud.cognitoIdp.pools.byId(t.poolId)!;
+    expect(t.cloud.cognitoIdp.users.bySignInName(pool, 'ada@example.com')!.failedSignIns).toBeGreaterThan(0);
   });
 
   test('the token endpoint refuses a missing or wrong verifier, another redirect_uri, and spends the code on the first try', async () => {

@@ -58,7 +58,7 @@ describe('SignInPage', () => {
     vi.mocked(auth.signIn).mockRejectedValueOnce(
       Object.assign(new Error('Incorrect username or password.'), { name: 'NotAuthorizedException' }),
     );
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null }); // no timer between keystrokes: typing is fast, and nothing is left typing once the test ends
     await user.type(username, '+1 555 010 0199');
     await user.type(screen.getByLabelText('Password'), PASSWORD);
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
@@ -73,7 +73,7 @@ describe('SignInPage', () => {
   });
 
   it('asks for email, phone, preferred username, a birthdate date and the beta opt-in; shows trigger errors plainly', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null }); // no timer between keystrokes: typing is fast, and nothing is left typing once the test ends
     render(<SignInPage local />);
     await user.click(await screen.findByRole('tab', { name: 'Create Account' }));
 
@@ -105,5 +105,5 @@ describe('SignInPage', () => {
     });
     expect(await screen.findByText('You must be at least 13 years old to create an account.')).toBeInTheDocument();
     expect(screen.queryByText(/PreSignUp failed/)).not.toBeInTheDocument();
-  });
+  }, 30_000); // seven fields typed through the Authenticator's form: seconds of CPU on a shared machine
 });
