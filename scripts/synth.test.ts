@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { synthesize, synthInputHash } from './synth';
+import { switchAssembly, synthesize, synthInputHash } from './synth';
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -70,5 +70,23 @@ describe('offline synthesis', () => {
     const outputs = JSON.parse(readFileSync('amplify_outputs.json', 'utf8'));
     expect(Number(outputs.version)).toBeGreaterThanOrEqual(1.4);
     expect(outputs.custom.local_cloud.endpoint).toBe('http://localhost:20005');
+  });
+
+  it("keeps another input's assembly aside: the browser tests' synthesis never invalidates the developer's", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'synth-switch-'));
+    const assembly = (tag: string) => {
+      mkdirSync(join(dir, 'cdk.out'), { recursive: true });
+      writeFileSync(join(dir, 'cdk.out', 'manifest.json'), tag);
+      writeFileSync(join(dir, 'input-hash'), tag);
+    };
+    const current = () => [readFileSync(join(dir, 'cdk.out', 'manifest.json'), 'utf8'), readFileSync(join(dir, 'input-hash'), 'utf8')];
+    expect(switchAssembly(dir, 'developer')).toBe(false); // nothing yet: synthesize
+    assembly('developer');
+    expect(switchAssembly(dir, 'e2e')).toBe(false); // the developer's is kept aside; the tests synthesize theirs
+    assembly('e2e');
+    expect(switchAssembly(dir, 'developer')).toBe(true); // back without synthesizing
+    expect(current()).toEqual(['developer', 'developer']);
+    expect(switchAssembly(dir, 'e2e')).toBe(true);
+    expect(current()).toEqual(['e2e', 'e2e']);
   });
 });

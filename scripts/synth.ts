@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -87,6 +87,43 @@ function staleLocalOutputs(file: string): boolean {
   }
 }
 
+/** Assemblies kept per input besides the current one (another ADMIN_EMAILS, e.g. the browser tests'). */
+export const KEPT_ASSEMBLIES = 3;
+
+/**
+ * Moves the current assembly (`<synthDir>/cdk.out`, of the input its
+ * `input-hash` names) aside to `<synthDir>/by-input/<hash>`, and brings back
+ * the one kept for `hash` if there is one (true). Renames only: switching
+ * between the developer's synthesis and the browser tests' (their own
+ * ADMIN_EMAILS) costs nothing and never invalidates either.
+ */
+export function switchAssembly(synthDir: string, hash: string): boolean {
+  const current = join(synthDir, 'cdk.out');
+  const hashFile = join(synthDir, 'input-hash');
+  const kept = join(synthDir, 'by-input');
+  const keptFor = (h: string) => join(kept, h.slice(0, 32));
+  if (existsSync(join(current, 'manifest.json')) && existsSync(hashFile)) {
+    const previous = readFileSync(hashFile, 'utf8');
+    if (previous !== hash) {
+      mkdirSync(kept, { recursive: true });
+      rmSync(keptFor(previous), { recursive: true, force: true });
+      renameSync(current, keptFor(previous));
+      rmSync(hashFile, { force: true });
+      // Keep the newest few.
+      const old = readdirSync(kept)
+        .map((name) => ({ name, at: statSync(join(kept, name)).mtimeMs }))
+        .sort((a, b) => b.at - a.at)
+        .slice(KEPT_ASSEMBLIES);
+      for (const { name } of old) rmSync(join(kept, name), { recursive: true, force: true });
+    }
+  }
+  if (!existsSync(join(keptFor(hash), 'manifest.json'))) return false;
+  rmSync(current, { recursive: true, force: true });
+  renameSync(keptFor(hash), current);
+  writeFileSync(hashFile, hash);
+  return true;
+}
+
 export async function ensureSynth(options: { force?: boolean; log?: (line: string) => void } = {}) {
   const log = options.log ?? (() => {});
   const hash = synthInputHash();
@@ -102,9 +139,13 @@ export async function ensureSynth(options: { force?: boolean; log?: (line: strin
   if (!upToDate) {
     const started = performance.now();
     mkdirSync(join(ROOT, SYNTH_DIR), { recursive: true });
-    synthesize(join(ROOT, ASSEMBLY_DIR));
-    writeFileSync(HASH_FILE, hash);
-    log(`synth: synthesized amplify/ into ${ASSEMBLY_DIR} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (!options.force && switchAssembly(join(ROOT, SYNTH_DIR), hash)) {
+      log(`synth: restored the assembly synthesized earlier from the same input into ${ASSEMBLY_DIR}`);
+    } else {
+      synthesize(join(ROOT, ASSEMBLY_DIR));
+      writeFileSync(HASH_FILE, hash);
+      log(`synth: synthesized amplify/ into ${ASSEMBLY_DIR} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
   }
   const outputs = await writeLocalOutputs();
   log(

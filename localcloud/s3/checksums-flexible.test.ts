@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -105,5 +106,24 @@ describe('flexible checksums', () => {
     const head = await me.s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key, ChecksumMode: 'ENABLED' }));
     expect(head.ChecksumSHA256).toBe(composite);
     expect(head.ChecksumType).toBe('COMPOSITE');
+  });
+  it('DeleteObjects: the body checksum of any algorithm is verified (the SDK sends one)', async () => {
+    const Key = `private/${me.identityId}/to-delete.txt`;
+    await me.s3.send(new PutObjectCommand({ Bucket: env.bucket, Key, Body: 'bye' }));
+    const done = await me.s3.send(new DeleteObjectsCommand({ Bucket: env.bucket, Delete: { Objects: [{ Key }] }, ChecksumAlgorithm: 'CRC32C' }));
+    expect(done.Deleted?.map((d) => d.Key)).toEqual([Key]);
+    const body = `<Delete><Object><Key>${Key}</Key></Object></Delete>`;
+    const path = `/${env.bucket}?delete=`;
+    const c = new RawConnection(env.cloud.port);
+    try {
+      const headers = await signedHeaders({ port: env.cloud.port, region: env.region, credentials: me.credentials }, 'POST', path, body, {
+        'x-amz-checksum-sha256': expected('SHA256', Buffer.from('another body')),
+      });
+      const res = await c.request(rawRequest('POST', path, headers, body));
+      expect(res.status).toBe(400);
+      expect(code(res.body)).toBe('BadDigest');
+    } finally {
+      c.close();
+    }
   });
 });

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
 import { authorize, objectArn, type S3Context, sendXml, tag, XML_NS } from './context';
+import { checkChecksum, checksummer, declaredChecksum } from './checksums';
 import { S3Error } from './errors';
-import { crc32Base64 } from './payload';
 import { parseXmlBody, readSmallBody } from './xml';
 
 /**
@@ -20,9 +19,12 @@ export async function deleteObjects(ctx: S3Context): Promise<void> {
   if (typeof md5 === 'string' && createHash('md5').update(body).digest('base64') !== md5) {
     throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
   }
-  const sentCrc = ctx.req.headers['x-amz-checksum-crc32'];
-  if (typeof sentCrc === 'string' && crc32Base64(crc32(body)) !== sentCrc) {
-    throw new S3Error('BadDigest', 'The CRC32 you specified did not match the calculated checksum.');
+  // The flexible checksum of the request body (the SDK sends one: CRC32 by default).
+  const sent = declaredChecksum(ctx.req.headers);
+  if (sent?.value !== undefined) {
+    const c = checksummer(sent.algorithm);
+    c.update(body);
+    checkChecksum(sent.algorithm, sent.value, c.digest());
   }
   const doc = parseXmlBody(body);
   const objects = doc?.Delete?.Object;
