@@ -2,6 +2,9 @@ import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
+/** Every run in a new order (vitest prints the seed): a test that leans on another's leftovers fails. */
+const SHUFFLED = { shuffle: true } as const;
+
 export default defineConfig({
   plugins: [react()],
   server: { host: 'localhost', port: 5173, strictPort: true },
@@ -24,6 +27,9 @@ export default defineConfig({
           environment: 'jsdom',
           include: ['src/**/*.test.{ts,tsx}'],
           setupFiles: ['src/testing/setup.ts'],
+          sequence: SHUFFLED,
+          // Typing into a form with user-event is slow on a loaded 2-core machine.
+          testTimeout: 15_000,
         },
       },
       {
@@ -31,6 +37,7 @@ export default defineConfig({
           name: 'backend',
           environment: 'node',
           include: ['amplify/**/*.test.ts', 'scripts/**/*.test.ts'],
+          sequence: SHUFFLED,
           alias: { '$amplify': fileURLToPath(new URL('.amplify/generated', import.meta.url)) },
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -41,6 +48,7 @@ export default defineConfig({
           name: 'localcloud',
           environment: 'node',
           include: ['localcloud/**/*.test.ts'],
+          sequence: SHUFFLED,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -7,8 +7,10 @@ import {
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetObjectAclCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsCommand,
   ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
@@ -70,6 +72,24 @@ describe('S3 operations through @aws-sdk/client-s3', () => {
     const refused = await preflight('PATCH');
     expect(refused.status).toBe(403);
     expect(await refused.text()).toContain('<Code>AccessForbidden</Code>');
+  });
+
+  it('answers what it does not emulate with 501 UnsupportedOperationException naming it, as every service does', async () => {
+    const refusal = async (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: { name: string; message: string; $metadata: { httpStatusCode?: number } }) => [e.name, e.$metadata.httpStatusCode, e.message],
+      );
+    expect(await refusal(s3.send(new ListObjectsCommand({ Bucket: cloud.bucket, Prefix: `private/${id}/` })))).toEqual([
+      'UnsupportedOperationException',
+      501,
+      'The local cloud does not implement S3 ListObjects (version 1); use ListObjectsV2 (list-type=2).',
+    ]);
+    expect(await refusal(s3.send(new GetObjectAclCommand({ Bucket: cloud.bucket, Key: `private/${id}/x.txt` })))).toEqual([
+      'UnsupportedOperationException',
+      501,
+      'The local cloud does not implement the S3 object operation GET ?acl.',
+    ]);
   });
 
   it('checks x-amz-expected-bucket-owner', async () => {

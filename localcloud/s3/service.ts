@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CredentialsStore } from '../iam/credentials';
+import { notEmulatedMessage } from '../http/dispatch';
 import { pairs } from '../sigv4/canonical';
 import { SigV4Error } from '../sigv4/errors';
 import { verifySigV4 } from '../sigv4/verify';
@@ -195,6 +196,13 @@ function hoistedHeaders(req: IncomingMessage, query: Map<string, string>): void 
 
 const PRESIGN_AUTH_PARAMS = new Set(['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-expires', 'x-amz-signedheaders', 'x-amz-signature', 'x-amz-security-token', 'x-amz-content-sha256']);
 
+const LIST_OBJECTS_V1_PARAMS = new Set(['prefix', 'delimiter', 'marker', 'max-keys', 'encoding-type']);
+
+/** 501 UnsupportedOperationException in the one wording every service uses for what is not emulated. */
+function notEmulated(what: string): S3Error {
+  return new S3Error('UnsupportedOperationException', notEmulatedMessage(what), 501);
+}
+
 function route(req: IncomingMessage, key: string, allQuery: Map<string, string>, _rawKey: string): Operation {
   const method = req.method;
   const query = new Map([...allQuery].filter(([k]) => !notASubresource(k)));
@@ -203,24 +211,24 @@ function route(req: IncomingMessage, key: string, allQuery: Map<string, string>,
     if (method === 'POST' && query.has('delete')) return deleteObjects;
     if (method === 'HEAD') return headBucket;
     if (method === 'GET' && query.has('location')) return getBucketLocation;
-    if (method === 'GET' && query.size === 0) {
-      throw new S3Error('NotImplemented', 'ListObjects (version 1) is not implemented by the local cloud; use ListObjectsV2 (list-type=2).', 501);
+    if (method === 'GET' && [...query.keys()].every((k) => LIST_OBJECTS_V1_PARAMS.has(k))) {
+      throw notEmulated('S3 ListObjects (version 1); use ListObjectsV2 (list-type=2)');
     }
-    throw new S3Error('NotImplemented', `This bucket operation (${method} ?${[...query.keys()].join('&')}) is not implemented by the local cloud.`, 501);
+    throw notEmulated(`the S3 bucket operation ${method} ?${[...query.keys()].join('&')}`);
   }
   switch (method) {
     case 'PUT':
       if (query.has('uploadId') || query.has('partNumber')) {
-        if (req.headers['x-amz-copy-source']) throw new S3Error('NotImplemented', 'UploadPartCopy is not implemented by the local cloud.', 501);
+        if (req.headers['x-amz-copy-source']) throw notEmulated('S3 UploadPartCopy');
         return uploadPart;
       }
-      if (query.size > 0) throw new S3Error('NotImplemented', `This object operation (PUT ?${[...query.keys()].join('&')}) is not implemented by the local cloud.`, 501);
+      if (query.size > 0) throw notEmulated(`the S3 object operation PUT ?${[...query.keys()].join('&')}`);
       if (req.headers['x-amz-copy-source']) return copyObject;
       return putObject;
     case 'GET':
       if (query.has('uploadId')) return listParts;
       if (['acl', 'tagging', 'attributes', 'retention', 'legal-hold', 'torrent'].some((k) => query.has(k))) {
-        throw new S3Error('NotImplemented', 'This object sub-resource is not implemented by the local cloud.', 501);
+        throw notEmulated(`the S3 object operation GET ?${[...query.keys()].join('&')}`);
       }
       return (ctx) => getObject(ctx, false);
     case 'HEAD':
@@ -231,7 +239,7 @@ function route(req: IncomingMessage, key: string, allQuery: Map<string, string>,
     case 'POST':
       if (query.has('uploads')) return createMultipartUpload;
       if (query.has('uploadId')) return completeMultipartUpload;
-      throw new S3Error('NotImplemented', `This object operation (POST ?${[...query.keys()].join('&')}) is not implemented by the local cloud; browser form uploads POST to the bucket.`, 501);
+      throw notEmulated(`the S3 object operation POST ?${[...query.keys()].join('&')} (browser form uploads POST to the bucket)`);
   }
   throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405, { Method: String(method), ResourceType: 'OBJECT' });
 }
