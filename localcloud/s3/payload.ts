@@ -220,7 +220,8 @@ async function* decodeAwsChunked(req: IncomingMessage, declared: string, sig: Ve
 
   for (;;) {
     const header = (await readLine())!;
-    const m = /^([0-9a-fA-F]{1,16})(?:;chunk-signature=([0-9a-f]{64}))?$/.exec(header);
+    // Any signature text is compared, so a changed byte anywhere in it is a signature mismatch, not a framing error.
+    const m = /^([0-9a-fA-F]{1,16})(?:;chunk-signature=([^;]*))?$/.exec(header);
     if (!m) throw new S3Error('InvalidChunkSizeError', 'Malformed aws-chunked chunk header.');
     const size = parseInt(m[1], 16);
     if (size > MAX_CHUNK) throw new S3Error('InvalidChunkSizeError', 'aws-chunked chunk too large.');
