@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { type ApiGatewayService, localExecuteApiUrl } from './apigateway';
 import { consoleLog } from './lambda/runtime';
 import { DEFAULT_OAUTH_PORT, DEFAULT_PORT, type LocalCloudService, startLocalCloud } from './server';
+import { placeholderNotice } from './identity-providers';
 import { formatActivity } from './services/activity';
 import { LOCALCLOUD_HELP } from './main-help';
 import { CertutilMissingError, defaultNssDb, isCaTrusted } from './tls/nss-trust';
@@ -55,6 +56,11 @@ try {
   for (const line of apiGateway?.unsupported ?? []) console.log(`localcloud: REST API ${line}`);
   console.log(`localcloud: outbox (codes sent by email and SMS) at ${cloud.url}/_localcloud/outbox`);
   if (cloud.oauthUrl && cloud.tls) console.log(`localcloud: hosted UI (the user pool's domain) at ${cloud.oauthUrl}; ${trustStatus(cloud.tls.caCertificate)}`);
+  if (cloud.identityProviders) {
+    console.log(`localcloud: emulated Google, Apple, Amazon and Facebook at ${cloud.oauthUrl}/_providers/ (login_hint=<email> signs in without the page)`);
+    const notice = placeholderNotice(cloud.context.providerRegistrations);
+    if (notice) console.log(notice);
+  }
 
   let closing = false;
   const stop = async (signal: string) => {
