@@ -9,6 +9,7 @@ import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
 import { createHostedUi } from './cognito-idp/hosted-ui';
 import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
+import { createProviderRegistrations, type ProviderRegistrations } from './identity-providers/registrations';
 import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
 import { createStsService } from './sts';
@@ -25,6 +26,7 @@ import { systemClock, type Clock } from './services/clock';
 import { loadKeys, type Keys } from './services/keys';
 import { createOutbox, type Outbox } from './services/outbox';
 import type { Triggers } from './services/triggers';
+import { SecretStore } from './secrets/secret-store';
 import { openStore, type Store } from './store/store';
 import { loadLoopbackTls, type LoopbackTls } from './tls/local-ca';
 
@@ -67,6 +69,8 @@ export interface ServiceContext {
   iam: IamServices;
   /** The backend's Lambda functions (user-pool triggers run on them). */
   functions: FunctionsService;
+  /** The pools' social identity providers as registered apps, secrets from `npm run secret` (localcloud/identity-providers). */
+  providerRegistrations: ProviderRegistrations;
 }
 
 /**
@@ -156,6 +160,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   ctx.triggers = options.triggers ?? ctx.functions.triggers;
   // Triggers are looked up at call time, so a service registered later can replace them.
   const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };
+  ctx.providerRegistrations = createProviderRegistrations({ assembly, secrets: new SecretStore(stateDir), stateDir });
   ctx.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url, oauthUrl: () => oauthUrl });
   let services: LocalCloudService[] = [];
   services = registerServices(ctx, () => services);
@@ -180,7 +185,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   const oauthPort = options.oauthPort ?? (options.port === 0 ? 0 : DEFAULT_OAUTH_PORT);
   if (oauthPort !== false && ctx.cognitoIdp.pools.all().some((pool) => pool.domain)) {
     tls = loadLoopbackTls(stateDir, clock.now());
-    const hostedUi = [createHostedUi({ services: ctx.cognitoIdp.services })];
+    const hostedUi = [createHostedUi({ services: ctx.cognitoIdp.services, registrations: ctx.providerRegistrations, origin: () => oauthUrl, ca: tls.caCertificate })];
     const secure = dispatcher({ listenHost: options.host, activity, services: () => hostedUi, protocolOf: () => 'json', servicePreflight: () => false });
     const serveSecure = () =>
       createHttpsServer({ key: tls!.key, cert: tls!.cert }, secure).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
