@@ -9,6 +9,7 @@ import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
 import { createHostedUi } from './cognito-idp/hosted-ui';
 import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
+import { createIdentityProviders, type IdentityProvidersService } from './identity-providers';
 import { createProviderRegistrations, type ProviderRegistrations } from './identity-providers/registrations';
 import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
@@ -125,6 +126,8 @@ export interface LocalCloud {
   oauthUrl: string;
   /** The local CA and the hosted UI's certificate, when it is served. */
   tls?: LoopbackTls;
+  /** The emulated Google, Apple, Amazon and Facebook under `/_providers/`, when the HTTPS listener is served. */
+  identityProviders?: IdentityProvidersService;
   context: ServiceContext;
   cognitoIdp: CognitoIdp;
   outbox: Outbox;
@@ -182,10 +185,16 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 
   // The pools' domain: HTTPS with the state folder's local CA, behind the same front-door checks.
   let tls: LoopbackTls | undefined;
+  let identityProviders: IdentityProvidersService | undefined;
   const oauthPort = options.oauthPort ?? (options.port === 0 ? 0 : DEFAULT_OAUTH_PORT);
   if (oauthPort !== false && ctx.cognitoIdp.pools.all().some((pool) => pool.domain)) {
     tls = loadLoopbackTls(stateDir, clock.now());
-    const hostedUi = [createHostedUi({ services: ctx.cognitoIdp.services, registrations: ctx.providerRegistrations, origin: () => oauthUrl, ca: tls.caCertificate })];
+    identityProviders = createIdentityProviders({ registrations: ctx.providerRegistrations, store, clock, oauthUrl: () => oauthUrl });
+    // The emulated providers first: the hosted UI answers every other path.
+    const hostedUi = [
+      identityProviders,
+      createHostedUi({ services: ctx.cognitoIdp.services, registrations: ctx.providerRegistrations, origin: () => oauthUrl, ca: tls.caCertificate }),
+    ];
     const secure = dispatcher({ listenHost: options.host, activity, services: () => hostedUi, protocolOf: () => 'json', servicePreflight: () => false });
     const serveSecure = () =>
       createHttpsServer({ key: tls!.key, cert: tls!.cert }, secure).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
@@ -205,6 +214,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     port,
     oauthUrl,
     tls,
+    identityProviders,
     context: ctx,
     cognitoIdp: ctx.cognitoIdp,
     outbox,
