@@ -164,3 +164,50 @@ export async function passwordVerifierAnswer(
     ChallengeResponses: { USERNAME: p.USERNAME, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
   };
 }
+
+/**
+ * An SDK client signed with credentials of an operator role the local cloud
+ * issued, allowed every `cognito-idp:*` action on the pool (the Admin* operations).
+ */
+export function operatorSdk(cloud: LocalCloud, poolId: string, region = 'us-east-1'): CognitoIdentityProviderClient {
+  const arn = 'arn:aws:iam::000000000000:role/test-pool-operator';
+  const roles = cloud.context.iam.account.roles;
+  if (!roles.get(arn)) {
+    roles.set(arn, {
+      name: 'test-pool-operator',
+      arn,
+      roleId: 'AROATESTPOOLOPERATOR',
+      logicalId: 'TestPoolOperator',
+      trustPolicy: { Statement: [] },
+      policies: [{ name: 'all', document: { Statement: [{ Effect: 'Allow', Action: 'cognito-idp:*', Resource: `arn:aws:cognito-idp:${region}:000000000000:userpool/${poolId}` }] } }],
+      unknownManagedPolicies: [],
+    });
+  }
+  const role = roles.get(arn)!;
+  const c = cloud.context.iam.credentials.issue({ roleArn: arn, roleId: role.roleId, sessionName: 'operator', durationSeconds: 3600 });
+  return new CognitoIdentityProviderClient({
+    region,
+    endpoint: cloud.url,
+    maxAttempts: 1,
+    credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken },
+  });
+}
+
+/** AWS::Cognito::UserPoolIdentityProvider resources for the test pool (plain client ids and secrets). */
+export function socialProviders(...types: ('Google' | 'Facebook' | 'LoginWithAmazon' | 'SignInWithApple')[]): Record<string, unknown> {
+  return Object.fromEntries(
+    types.map((type) => [
+      `${type}Provider`,
+      {
+        Type: 'AWS::Cognito::UserPoolIdentityProvider',
+        Properties: {
+          UserPoolId: { Ref: 'Pool' },
+          ProviderName: type,
+          ProviderType: type,
+          ProviderDetails: { client_id: `${type.toLowerCase()}-client`, client_secret: `${type.toLowerCase()}-secret`, authorize_scopes: 'openid email profile' },
+          AttributeMapping: { email: 'email' },
+        },
+      },
+    ]),
+  );
+}

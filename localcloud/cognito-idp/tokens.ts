@@ -9,6 +9,7 @@ import type { Triggers } from '../services/triggers';
 import type { Store } from '../store/store';
 import { isReadable } from './attributes';
 import { NotAuthorized, messages } from './errors';
+import { identitiesClaim } from './identities';
 import { invokeTrigger } from './trigger-events';
 import type { User, UserStore } from './users';
 
@@ -194,7 +195,7 @@ export function createTokens(deps: {
     for (const [name, value] of Object.entries(user.attributes)) {
       // Only what the app client may read (its ReadAttributes, when the template lists them).
       if (name === 'sub' || !isReadable(client, name)) continue;
-      idClaims[name] = name.endsWith('_verified') ? value === 'true' : value;
+      idClaims[name] = name.endsWith('_verified') ? value === 'true' : name === 'identities' ? identitiesClaim(value) : value;
     }
     let suppressed: string[] = [];
     if (pool.lambdaConfig.PreTokenGeneration) {

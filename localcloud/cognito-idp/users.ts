@@ -1,5 +1,6 @@
 import type { Store } from '../store/store';
 import type { UserPoolConfig } from '../provisioning/user-pools';
+import { identitiesAttribute, type Identity } from './identities';
 import { passwordVerifier } from './passwords';
 
 /**
@@ -8,7 +9,7 @@ import { passwordVerifier } from './passwords';
  * username, by sub, by sign-in name (username, email or phone as the pool
  * allows), and a user's groups.
  */
-export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED' | 'EXTERNAL_PROVIDER';
 export type MfaType = 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA';
 
 export interface User {
@@ -89,6 +90,11 @@ export const usersMigrations = [
   `CREATE TABLE cognito_group_members (
      pool_id TEXT NOT NULL, group_name TEXT NOT NULL, username TEXT NOT NULL,
      PRIMARY KEY (pool_id, group_name, username))`,
+  // External identities (provider name + the provider's user id) and the user each signs in as.
+  `CREATE TABLE cognito_user_identities (
+     pool_id TEXT NOT NULL, provider_name TEXT NOT NULL, user_id TEXT NOT NULL, username TEXT NOT NULL, data TEXT NOT NULL,
+     PRIMARY KEY (pool_id, provider_name, user_id))`,
+  'CREATE INDEX cognito_user_identities_username ON cognito_user_identities (pool_id, username)',
 ];
 
 export interface UserStore {
@@ -109,6 +115,14 @@ export interface UserStore {
   all(poolId: string): User[];
   /** The members of a group (ListUsersInGroup). */
   membersOf(poolId: string, groupName: string): User[];
+  /** The username an external identity signs in as (its own federated user, or the user it is linked to). */
+  identityOwner(poolId: string, providerName: string, userId: string): string | undefined;
+  /** The identities that sign in as this user, oldest first. */
+  identitiesOf(poolId: string, username: string): Identity[];
+  /** Records that the identity signs in as `user` and rewrites the user's `identities` attribute (the caller stores the user). */
+  addIdentity(user: User, identity: Identity): void;
+  /** Forgets an identity; the user it signed in as, with its `identities` attribute rewritten (the caller stores it). */
+  removeIdentity(poolId: string, providerName: string, userId: string): User | undefined;
 }
 
 export function createUserStore(store: Store): UserStore {
@@ -128,8 +142,9 @@ export function createUserStore(store: Store): UserStore {
   const parse = (data: unknown) => (typeof data === 'string' ? (JSON.parse(data) as User) : undefined);
   const usernameKey = (pool: UserPoolConfig, username: string) =>
     pool.caseSensitiveUsernames ? username : username.toLowerCase();
-  const emailKey = (user: User) => user.attributes.email?.toLowerCase() ?? null;
-  const phoneKey = (user: User) => user.attributes.phone_number ?? null;
+  // A federated user's email or phone is the provider's: never a sign-in name, never in the way of one.
+  const emailKey = (user: User) => (user.status === 'EXTERNAL_PROVIDER' ? null : user.attributes.email?.toLowerCase() ?? null);
+  const phoneKey = (user: User) => (user.status === 'EXTERNAL_PROVIDER' ? null : user.attributes.phone_number ?? null);
   const byExactUsername = row('pool_id = ? AND username = ?');
   // Read on every sign-in and token refresh: prepared once.
   const groupNames = db.prepare('SELECT group_name FROM cognito_group_members WHERE pool_id = ? AND username = ?').pluck();
@@ -164,6 +179,7 @@ export function createUserStore(store: Store): UserStore {
     delete(poolId, username) {
       store.transaction(() => {
         db.prepare('DELETE FROM cognito_group_members WHERE pool_id = ? AND username = ?').run(poolId, username);
+        db.prepare('DELETE FROM cognito_user_identities WHERE pool_id = ? AND username = ?').run(poolId, username);
         db.prepare('DELETE FROM cognito_users WHERE pool_id = ? AND username = ?').run(poolId, username);
       });
     },
@@ -188,6 +204,31 @@ export function createUserStore(store: Store): UserStore {
         .pluck()
         .all(poolId, groupName) as string[];
       return rows.map((data) => JSON.parse(data) as User);
+    },
+    identityOwner: (poolId, providerName, userId) =>
+      db.prepare('SELECT username FROM cognito_user_identities WHERE pool_id = ? AND provider_name = ? AND user_id = ?').pluck().get(poolId, providerName, userId) as
+        | string
+        | undefined,
+    identitiesOf: (poolId, username) =>
+      (db.prepare('SELECT data FROM cognito_user_identities WHERE pool_id = ? AND username = ? ORDER BY rowid').pluck().all(poolId, username) as string[]).map(
+        (data) => JSON.parse(data) as Identity,
+      ),
+    addIdentity(user, identity) {
+      db.prepare('INSERT INTO cognito_user_identities (pool_id, provider_name, user_id, username, data) VALUES (?, ?, ?, ?, ?)').run(
+        user.poolId, identity.providerName, identity.userId, user.username, JSON.stringify(identity),
+      );
+      user.attributes.identities = identitiesAttribute(users.identitiesOf(user.poolId, user.username));
+    },
+    removeIdentity(poolId, providerName, userId) {
+      const username = users.identityOwner(poolId, providerName, userId);
+      if (username === undefined) return undefined;
+      db.prepare('DELETE FROM cognito_user_identities WHERE pool_id = ? AND provider_name = ? AND user_id = ?').run(poolId, providerName, userId);
+      const user = users.byUsername(poolId, username);
+      if (!user) return undefined;
+      const left = users.identitiesOf(poolId, username);
+      if (left.length) user.attributes.identities = identitiesAttribute(left);
+      else delete user.attributes.identities;
+      return user;
     },
   };
   return users;

@@ -91,6 +91,14 @@ export interface UserPoolConfig {
   clients: UserPoolClientConfig[];
   groups: UserPoolGroupConfig[];
   domain?: string;
+  /** The pool's external identity providers (AWS::Cognito::UserPoolIdentityProvider): name, type and attribute mapping (pool attribute → provider attribute). */
+  identityProviders: UserPoolIdentityProviderConfig[];
+}
+
+export interface UserPoolIdentityProviderConfig {
+  name: string;
+  type: string;
+  attributeMapping: Record<string, string>;
 }
 
 /** Cognito's standard attributes, all Strings except these. */
@@ -122,6 +130,7 @@ export function buildUserPools(assembly: ProvisionedAssembly): UserPoolConfig[] 
   const clients = assembly.ofType('AWS::Cognito::UserPoolClient');
   const groups = assembly.ofType('AWS::Cognito::UserPoolGroup');
   const domains = assembly.ofType('AWS::Cognito::UserPoolDomain');
+  const providers = assembly.ofType('AWS::Cognito::UserPoolIdentityProvider');
   return assembly.ofType('AWS::Cognito::UserPool').map((pool) => {
     const p = pool.properties;
     const belongs = (r: ProvisionedResource) => r.properties.UserPoolId === pool.ref;
@@ -176,6 +185,11 @@ export function buildUserPools(assembly: ProvisionedAssembly): UserPoolConfig[] 
         description: g.properties.Description,
       })),
       domain: domains.find(belongs)?.properties.Domain,
+      identityProviders: providers.filter(belongs).map((r) => ({
+        name: r.properties.ProviderName,
+        type: r.properties.ProviderType,
+        attributeMapping: { ...(r.properties.AttributeMapping ?? {}) },
+      })),
     };
   });
 }

@@ -9,9 +9,11 @@ import { AdminAddUserToGroup } from './admin-add-user-to-group';
 import { AdminConfirmSignUp } from './admin-confirm-sign-up';
 import { AdminCreateUser } from './admin-create-user';
 import { AdminDeleteUser } from './admin-delete-user';
+import { AdminDisableProviderForUser } from './admin-disable-provider-for-user';
 import { AdminDisableUser } from './admin-disable-user';
 import { AdminEnableUser } from './admin-enable-user';
 import { AdminGetUser } from './admin-get-user';
+import { AdminLinkProviderForUser } from './admin-link-provider-for-user';
 import { AdminListGroupsForUser } from './admin-list-groups-for-user';
 import { AdminRemoveUserFromGroup } from './admin-remove-user-from-group';
 import { AdminSetUserPassword } from './admin-set-user-password';
@@ -33,9 +35,11 @@ export const ADMIN_TARGETS: Record<string, Target> = {
   AdminConfirmSignUp,
   AdminCreateUser,
   AdminDeleteUser,
+  AdminDisableProviderForUser,
   AdminDisableUser,
   AdminEnableUser,
   AdminGetUser,
+  AdminLinkProviderForUser,
   AdminListGroupsForUser,
   AdminRemoveUserFromGroup,
   AdminSetUserPassword,
