@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { consoleLog } from './lambda/runtime';
 import { DEFAULT_OAUTH_PORT, DEFAULT_PORT, startLocalCloud } from './server';
+import { placeholderNotice } from './identity-providers';
 import { formatActivity } from './services/activity';
 import { LOCALCLOUD_HELP } from './main-help';
 import { CertutilMissingError, defaultNssDb, isCaTrusted } from './tls/nss-trust';
@@ -49,6 +50,11 @@ try {
   for (const pool of pools) console.log(`localcloud: user pool ${pool.id}, clients ${pool.clients.map((c) => c.clientId).join(', ')}`);
   console.log(`localcloud: outbox (codes sent by email and SMS) at ${cloud.url}/_localcloud/outbox`);
   if (cloud.oauthUrl && cloud.tls) console.log(`localcloud: hosted UI (the user pool's domain) at ${cloud.oauthUrl}; ${trustStatus(cloud.tls.caCertificate)}`);
+  if (cloud.identityProviders) {
+    console.log(`localcloud: emulated Google, Apple, Amazon and Facebook at ${cloud.oauthUrl}/_providers/ (login_hint=<email> signs in without the page)`);
+    const notice = placeholderNotice(cloud.context.providerRegistrations);
+    if (notice) console.log(notice);
+  }
 
   let closing = false;
   const stop = async (signal: string) => {

@@ -9,6 +9,8 @@ import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
 import { createHostedUi } from './cognito-idp/hosted-ui';
 import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
+import { createIdentityProviders, type IdentityProvidersService } from './identity-providers';
+import { createProviderRegistrations, type ProviderRegistrations } from './identity-providers/registrations';
 import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
 import { createStsService } from './sts';
@@ -25,6 +27,7 @@ import { systemClock, type Clock } from './services/clock';
 import { loadKeys, type Keys } from './services/keys';
 import { createOutbox, type Outbox } from './services/outbox';
 import type { Triggers } from './services/triggers';
+import { SecretStore } from './secrets/secret-store';
 import { openStore, type Store } from './store/store';
 import { loadLoopbackTls, type LoopbackTls } from './tls/local-ca';
 
@@ -67,6 +70,8 @@ export interface ServiceContext {
   iam: IamServices;
   /** The backend's Lambda functions (user-pool triggers run on them). */
   functions: FunctionsService;
+  /** The pools' social identity providers as registered apps, secrets from `npm run secret` (localcloud/identity-providers). */
+  providerRegistrations: ProviderRegistrations;
 }
 
 /**
@@ -121,6 +126,8 @@ export interface LocalCloud {
   oauthUrl: string;
   /** The local CA and the hosted UI's certificate, when it is served. */
   tls?: LoopbackTls;
+  /** The emulated Google, Apple, Amazon and Facebook under `/_providers/`, when the HTTPS listener is served. */
+  identityProviders?: IdentityProvidersService;
   context: ServiceContext;
   cognitoIdp: CognitoIdp;
   outbox: Outbox;
@@ -156,6 +163,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   ctx.triggers = options.triggers ?? ctx.functions.triggers;
   // Triggers are looked up at call time, so a service registered later can replace them.
   const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };
+  ctx.providerRegistrations = createProviderRegistrations({ assembly, secrets: new SecretStore(stateDir), stateDir });
   ctx.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url, oauthUrl: () => oauthUrl });
   let services: LocalCloudService[] = [];
   services = registerServices(ctx, () => services);
@@ -177,10 +185,13 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 
   // The pools' domain: HTTPS with the state folder's local CA, behind the same front-door checks.
   let tls: LoopbackTls | undefined;
+  let identityProviders: IdentityProvidersService | undefined;
   const oauthPort = options.oauthPort ?? (options.port === 0 ? 0 : DEFAULT_OAUTH_PORT);
   if (oauthPort !== false && ctx.cognitoIdp.pools.all().some((pool) => pool.domain)) {
     tls = loadLoopbackTls(stateDir, clock.now());
-    const hostedUi = [createHostedUi({ services: ctx.cognitoIdp.services })];
+    identityProviders = createIdentityProviders({ registrations: ctx.providerRegistrations, store, clock, oauthUrl: () => oauthUrl });
+    // The emulated providers first: the hosted UI answers every other path.
+    const hostedUi = [identityProviders, createHostedUi({ services: ctx.cognitoIdp.services })];
     const secure = dispatcher({ listenHost: options.host, activity, services: () => hostedUi, protocolOf: () => 'json', servicePreflight: () => false });
     const serveSecure = () =>
       createHttpsServer({ key: tls!.key, cert: tls!.cert }, secure).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
@@ -200,6 +211,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     port,
     oauthUrl,
     tls,
+    identityProviders,
     context: ctx,
     cognitoIdp: ctx.cognitoIdp,
     outbox,
