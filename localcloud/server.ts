@@ -191,7 +191,10 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     tls = loadLoopbackTls(stateDir, clock.now());
     identityProviders = createIdentityProviders({ registrations: ctx.providerRegistrations, store, clock, oauthUrl: () => oauthUrl });
     // The emulated providers first: the hosted UI answers every other path.
-    const hostedUi = [identityProviders, createHostedUi({ services: ctx.cognitoIdp.services })];
+    const hostedUi = [
+      identityProviders,
+      createHostedUi({ services: ctx.cognitoIdp.services, registrations: ctx.providerRegistrations, origin: () => oauthUrl, ca: tls.caCertificate }),
+    ];
     const secure = dispatcher({ listenHost: options.host, activity, services: () => hostedUi, protocolOf: () => 'json', servicePreflight: () => false });
     const serveSecure = () =>
       createHttpsServer({ key: tls!.key, cert: tls!.cert }, secure).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));

@@ -254,10 +254,12 @@ describe('bad input is refused as Cognito refuses it, and creates nothing', () =
     expect(await errorOf({ code_challenge: pkce().challenge, code_challenge_method: 'plain' })).toBe('invalid_request');
   });
 
-  test('an external identity provider says it is not emulated yet', async () => {
-    const answer = await new Browser().send('GET', authorizeUrl({ identity_provider: 'Google' }));
-    expect(answer.status).toBe(501);
-    expect(answer.body).toMatch(/Google is not emulated yet/);
+  test('an identity provider the client names but the pool does not have goes back to the app as invalid_request', async () => {
+    const answer = await new Browser().send('GET', authorizeUrl({ identity_provider: 'Google', state: 'g' }));
+    expect(answer.status).toBe(302);
+    const url = new URL(answer.location!);
+    expect(`${url.origin}${url.pathname}`).toBe(CALLBACK);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ error: 'invalid_request', state: 'g' });
   });
 
   test('the login form without its CSRF token is refused before the password is looked at', async () => {
