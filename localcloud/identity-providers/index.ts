@@ -6,6 +6,7 @@ import type { Clock } from '../services/clock';
 import type { Store } from '../store/store';
 import { createProviderAccounts, type ProviderAccounts, type ProviderSlug } from './accounts';
 import { authorize, submitSignIn } from './authorize';
+import { createApple } from './apple';
 import { createGoogle } from './google';
 import { createProviderGrants } from './grants';
 import { readForm } from './http';
@@ -36,7 +37,10 @@ export function createIdentityProviders(deps: { registrations: ProviderRegistrat
     clock: deps.clock,
     oauthUrl: deps.oauthUrl,
   };
-  const providers = new Map<ProviderSlug, ProviderProtocol>([['google', createGoogle(ctx, deps.store)]]);
+  const providers = new Map<ProviderSlug, ProviderProtocol>([
+    ['google', createGoogle(ctx, deps.store)],
+    ['apple', createApple(ctx, deps.store)],
+  ]);
 
   async function route(provider: ProviderProtocol, req: IncomingMessage, res: ServerResponse, url: URL, rest: string): Promise<void> {
     const method = req.method ?? 'GET';

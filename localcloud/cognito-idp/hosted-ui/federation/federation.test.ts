@@ -9,6 +9,7 @@ import {
   AdminGetUserCommand,
   AdminLinkProviderForUserCommand,
   AdminSetUserPasswordCommand,
+  AdminUpdateUserAttributesCommand,
   type CognitoIdentityProviderClient,
   ListUsersCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -53,6 +54,10 @@ function patchedAssembly(patch: (pool: Record<string, any>) => void): string {
     const pools = Object.values(template.Resources ?? {}).filter((r: any) => r.Type === 'AWS::Cognito::UserPool') as any[];
     if (!pools.length) continue;
     for (const pool of pools) patch(pool.Properties);
+    // Google's email_verified mapped too (the backend's intended mapping), so the provider's flag reaches the pool.
+    for (const r of Object.values(template.Resources) as any[]) {
+      if (r.Type === 'AWS::Cognito::UserPoolIdentityProvider' && r.Properties.ProviderType === 'Google') r.Properties.AttributeMapping.email_verified = 'email_verified';
+    }
     writeFileSync(join(dir, file), JSON.stringify(template));
   }
   return dir;
@@ -245,6 +250,8 @@ describe('linking', () => {
   test('an identity linked by AdminLinkProviderForUser signs in as the existing user (same sub); the user lists it', async () => {
     const email = 'dorothy.vaughan@example.com';
     const native = await nativeUser(email);
+    // Unverified at Google: the backend's PreSignUp trigger never links it by itself.
+    s.cloud.identityProviders!.accounts.create('google', { email, name: 'Dorothy Vaughan', emailVerified: false });
     // The provider's id of the person: from a first trip to the provider, not completed.
     const browser = new HttpsBrowser(s.cloud.oauthUrl, s.cloud.tls!.caCertificate);
     const toProvider = await authorize(s, browser, 'Google', { login_hint: email });
@@ -311,6 +318,40 @@ describe('linking', () => {
     } finally {
       s.cloud.context.triggers = saved;
     }
+  });
+});
+
+test("the backend's PreSignUp trigger links a provider's verified email to the native user with it, never an unverified one", async () => {
+  const email = 'evelyn.boyd@example.com';
+  const native = await nativeUser(email);
+  const linked = await socialSignIn(s, 'Google', email);
+  const { id } = await tokensFor(s, linked.browser, linked.callback, linked.verifier);
+  expect(id.sub).toBe(native.sub);
+  expect(id['cognito:username']).toBe(native.username);
+
+  const other = 'christine.darden@example.com';
+  const nativeOther = await nativeUser(other);
+  s.cloud.identityProviders!.accounts.create('google', { email: other, name: 'Not Christine', emailVerified: false });
+  const separate = await socialSignIn(s, 'Google', other);
+  const { id: own } = await tokensFor(s, separate.browser, separate.callback, separate.verifier);
+  expect(own.sub).not.toBe(nativeOther.sub);
+  expect(own['cognito:username']).toMatch(/^Google_/);
+});
+
+describe('attributes', () => {
+  test("email_verified follows the provider's flag where it is mapped; later sign-ins write the mapped attributes again", async () => {
+    s.cloud.identityProviders!.accounts.create('google', { email: 'unverified@example.com', name: 'Una Verified', emailVerified: false });
+    const first = await socialSignIn(s, 'Google', 'unverified@example.com');
+    const { id } = await tokensFor(s, first.browser, first.callback, first.verifier);
+    expect(id).toMatchObject({ email: 'unverified@example.com', email_verified: false, name: 'Una Verified' });
+    const verified = await socialSignIn(s, 'Google', 'verified@example.com');
+    expect((await tokensFor(s, verified.browser, verified.callback, verified.verifier)).id).toMatchObject({ email_verified: true });
+
+    const username = String(id['cognito:username']);
+    await s.admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: s.poolId, Username: username, UserAttributes: [{ Name: 'name', Value: 'Changed Locally' }] }));
+    const again = await socialSignIn(s, 'Google', 'unverified@example.com');
+    await tokensFor(s, again.browser, again.callback, again.verifier);
+    expect(attribute(await getUser(s, username), 'name')).toBe('Una Verified');
   });
 });
 
