@@ -338,6 +338,19 @@ test("the backend's PreSignUp trigger links a provider's verified email to the n
   expect(own['cognito:username']).toMatch(/^Google_/);
 });
 
+describe('the other providers', () => {
+  test.each(['SignInWithApple'])('%s: a new person becomes <ProviderName>_<id> with the mapped email, and signs in again as the same user', async (provider) => {
+    const email = `someone.${provider.toLowerCase()}@example.com`;
+    const first = await socialSignIn(s, provider, email);
+    const { id } = await tokensFor(s, first.browser, first.callback, first.verifier);
+    expect(id['cognito:username']).toMatch(new RegExp(`^${provider}_.+`));
+    expect(id).toMatchObject({ email, identities: [expect.objectContaining({ providerName: provider, providerType: provider, primary: 'true' })] });
+    expect((await getUser(s, String(id['cognito:username']))).UserStatus).toBe('EXTERNAL_PROVIDER');
+    const again = await socialSignIn(s, provider, email);
+    expect((await tokensFor(s, again.browser, again.callback, again.verifier)).id.sub).toBe(id.sub);
+  });
+});
+
 describe('attributes', () => {
   test("email_verified follows the provider's flag where it is mapped; later sign-ins write the mapped attributes again", async () => {
     s.cloud.identityProviders!.accounts.create('google', { email: 'unverified@example.com', name: 'Una Verified', emailVerified: false });
@@ -362,6 +375,9 @@ describe('refusals', () => {
     expect(unknown.status).toBe(302);
     expect(Object.fromEntries(params(unknown.location))).toMatchObject({ error: 'invalid_request', state: 'app-state' });
     expect(unknown.location!.startsWith(CALLBACK)).toBe(true);
+    // idp_identifier names a provider only by one of its IdpIdentifiers (the template gives none).
+    const byIdentifier = await browser.send('GET', `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: s.clientId, redirect_uri: CALLBACK, idp_identifier: 'example.com', state: 'app-state' })}`);
+    expect(Object.fromEntries(params(byIdentifier.location))).toMatchObject({ error: 'invalid_request', state: 'app-state' });
   });
 
   test('a missing, forged or reused state is refused on an error page; nothing is created', async () => {
