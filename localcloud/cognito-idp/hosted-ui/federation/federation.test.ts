@@ -20,7 +20,7 @@ import { synthesizedAssembly } from '../../../lambda/testing/synthesized';
 import { ManualClock } from '../../../services/clock';
 import { startLocalCloud, type LocalCloud } from '../../../server';
 import { hiddenField, HttpsBrowser, type HttpsAnswer } from '../../../testing/https-browser';
-import type { Triggers } from '../../../services/triggers';
+import { TriggerError, type Triggers } from '../../../services/triggers';
 import { operatorSdk } from '../../testing';
 
 /**
@@ -351,6 +351,28 @@ describe('the other providers', () => {
     const again = await socialSignIn(s, provider, email);
     expect((await tokensFor(s, again.browser, again.callback, again.verifier)).id.sub).toBe(id.sub);
   });
+});
+
+test("a PreSignUp trigger that refuses: its message goes back to the app as Cognito words it, and nobody is created", async () => {
+  const saved = s.cloud.context.triggers;
+  s.cloud.context.triggers = {
+    async invoke(poolId, trigger, arn, event) {
+      if (trigger === 'PreSignUp') throw new TriggerError('Social sign-up is closed');
+      return saved.invoke(poolId, trigger, arn, event);
+    },
+  };
+  try {
+    const before = s.cloud.cognitoIdp.users.all(s.poolId).length;
+    const { callback } = await socialSignIn(s, 'Google', 'refused@example.com');
+    expect(Object.fromEntries(params(callback.location))).toEqual({
+      error: 'invalid_request',
+      error_description: 'PreSignUp failed with error Social sign-up is closed.',
+      state: 'app-state',
+    });
+    expect(s.cloud.cognitoIdp.users.all(s.poolId).length).toBe(before);
+  } finally {
+    s.cloud.context.triggers = saved;
+  }
 });
 
 describe('attributes', () => {
