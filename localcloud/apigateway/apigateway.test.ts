@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadCloudAssembly } from '../provisioning/cloud-assembly';
 import { localExecuteApiUrls } from '../provisioning/client-outputs';
+import { type Activity, formatActivity } from '../services/activity';
 import { ALLOWED_ORIGINS, startApiTestCloud, type ApiTestCloud, type Tokens } from './testing';
 
 /**
@@ -130,6 +131,19 @@ describe('the proxy response', () => {
     const teapot = await call('/open/x?mode=string-status');
     expect(teapot.status).toBe(418);
     expect(teapot.text).toBe('teapot');
+  });
+
+  test('the console tells why: one line per call, with the reason of a 502', async () => {
+    const seen: Activity[] = [];
+    const stop = t.cloud.activity.on((a) => seen.push(a));
+    try {
+      await call('/open/x?mode=body-object');
+    } finally {
+      stop();
+    }
+    const line = seen.find((a) => a.kind === 'api');
+    expect(line).toMatchObject({ kind: 'api', api: 'TestApi', route: 'GET /open/{proxy+}', functionName: 'echo', status: 502 });
+    expect(formatActivity(line!)).toMatch(/^api {6}GET \/open\/\{proxy\+\} \(TestApi → echo\): 502 in \d+ ms: Malformed Lambda proxy response: body is not a string$/);
   });
 
   test.each(['body-object', 'extra-field', 'no-status', 'nothing', 'throw'])('%s: 502 Internal server error', async (mode) => {
