@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
+import { createApiGatewayService } from './apigateway';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
 import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
 import { createHostedUi } from './cognito-idp/hosted-ui';
@@ -47,6 +48,13 @@ export interface LocalCloudService {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
   /** Forgets the service's state outside SQLite (files), on POST /_localcloud/reset. */
   reset?(): void | Promise<void>;
+  /**
+   * Requests the service answers whatever page sent them, CORS included
+   * (API Gateway: each API's own CORS configuration; its authorizer's token
+   * is the protection, as on AWS). The front door's cross-site refusal and
+   * generic CORS do not apply to them; the Host check does.
+   */
+  answersAnyOrigin?(req: IncomingMessage): boolean;
 }
 
 /** What services are built from: shared state, the provisioned backend, and each other's in-process APIs. */
@@ -70,6 +78,8 @@ export interface ServiceContext {
   iam: IamServices;
   /** The backend's Lambda functions (user-pool triggers run on them). */
   functions: FunctionsService;
+  /** API Gateway's integration timeout, when a test shortens it (default 29 s). */
+  apiIntegrationTimeoutMs?: number;
   /** The pools' social identity providers as registered apps, secrets from `npm run secret` (localcloud/identity-providers). */
   providerRegistrations: ProviderRegistrations;
 }
@@ -96,6 +106,14 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
     cognitoIdentity, // AWSCognitoIdentityService.*
     createStsService({ iam: ctx.iam, now: () => ctx.clock.now(), verifyWebIdentityToken: cognitoIdentity.verifyOpenIdToken }), // query protocol (Action=...), signed for sts or unsigned
     createQueryProtocolFallback(), // Action=...&Version=... no service above claims (IAM, CloudFormation): XML 501
+    createApiGatewayService({
+      assembly: ctx.assembly,
+      verifyToken: (token, use) => ctx.cognitoIdp.verifyToken(token, use),
+      runtime: ctx.functions.runtime,
+      now: () => ctx.clock.now(),
+      activity: ctx.activity,
+      integrationTimeoutMs: ctx.apiIntegrationTimeoutMs,
+    }), // /_aws/execute-api/<apiId>/<stage>/<path>: the REST APIs
     createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
   ];
 }
@@ -117,6 +135,8 @@ export interface StartOptions {
   triggers?: Triggers;
   /** Where the functions' log lines go (default: the console, tagged with each function's name). */
   functionLog?: LogSink;
+  /** API Gateway's integration timeout (default 29 s; tests shorten it). */
+  apiIntegrationTimeoutMs?: number;
 }
 
 export interface LocalCloud {
@@ -154,7 +174,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 
   const activity = createActivityLog();
   outbox.onMessage((message) => activity.emit({ kind: 'code', message }));
-  const ctx = { stateDir, store, clock, keys, assembly, outbox, activity, url: () => url, oauthUrl: () => oauthUrl } as ServiceContext;
+  const ctx = { stateDir, store, clock, keys, assembly, outbox, activity, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs } as ServiceContext;
   ctx.iam = createIamServices(assembly, store.db, () => clock.now());
   ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input),
     log: options.functionLog,
@@ -266,6 +286,9 @@ function dispatcher(options: {
       if (!isLoopbackHost(req.headers.host, options.listenHost)) {
         return refuse(`The local cloud only answers requests addressed to localhost, not ${String(req.headers.host).slice(0, 200)}.`);
       }
+      // API Gateway answers every site, with each API's own CORS; its authorizer's token is the protection.
+      const open = options.services().find((s) => s.answersAnyOrigin?.(req));
+      if (open) return await open.handle(req, res);
       // Before anything acts: a page of another site may neither change nor read the local cloud.
       const crossSite = crossSiteRefusal(req, options.listenHost);
       if (crossSite) return refuse(crossSite);

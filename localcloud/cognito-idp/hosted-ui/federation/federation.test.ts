@@ -17,9 +17,10 @@ import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand }
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { synthesizedAssembly } from '../../../lambda/testing/synthesized';
+import { ManualClock } from '../../../services/clock';
 import { startLocalCloud, type LocalCloud } from '../../../server';
 import { hiddenField, HttpsBrowser, type HttpsAnswer } from '../../../testing/https-browser';
-import type { Triggers } from '../../../services/triggers';
+import { TriggerError, type Triggers } from '../../../services/triggers';
 import { operatorSdk } from '../../testing';
 
 /**
@@ -45,7 +46,7 @@ interface Started {
 }
 
 /** A copy of the synthesized assembly with the user pool's properties changed. */
-function patchedAssembly(patch: (pool: Record<string, any>) => void): string {
+function patchedAssembly(patch: (pool: Record<string, any>) => void, patchClient: (client: Record<string, any>) => void = () => {}): string {
   const source = synthesizedAssembly(BOSS).directory;
   const dir = mkdtempSync(join(tmpdir(), 'federation-assembly-'));
   cpSync(source, dir, { recursive: true });
@@ -54,6 +55,7 @@ function patchedAssembly(patch: (pool: Record<string, any>) => void): string {
     const pools = Object.values(template.Resources ?? {}).filter((r: any) => r.Type === 'AWS::Cognito::UserPool') as any[];
     if (!pools.length) continue;
     for (const pool of pools) patch(pool.Properties);
+    for (const r of Object.values(template.Resources) as any[]) if (r.Type === 'AWS::Cognito::UserPoolClient') patchClient(r.Properties);
     // Google's email_verified mapped too (the backend's intended mapping), so the provider's flag reaches the pool.
     for (const r of Object.values(template.Resources) as any[]) {
       if (r.Type === 'AWS::Cognito::UserPoolIdentityProvider' && r.Properties.ProviderType === 'Google') r.Properties.AttributeMapping.email_verified = 'email_verified';
@@ -67,10 +69,10 @@ const requirePhone = (required: boolean) => (pool: Record<string, any>) => {
   for (const attribute of pool.Schema ?? []) if (attribute.Name === 'phone_number') attribute.Required = required;
 };
 
-async function start(patch: (pool: Record<string, any>) => void): Promise<Started> {
-  const assemblyDir = patchedAssembly(patch);
+async function start(patch: (pool: Record<string, any>) => void, clock?: ManualClock, patchClient?: (client: Record<string, any>) => void): Promise<Started> {
+  const assemblyDir = patchedAssembly(patch, patchClient);
   const root = mkdtempSync(join(tmpdir(), 'federation-'));
-  const cloud = await startLocalCloud({ stateDir: join(root, 'state'), assemblyDir, port: 0, oauthPort: 0, functionLog: () => {} });
+  const cloud = await startLocalCloud({ stateDir: join(root, 'state'), assemblyDir, port: 0, oauthPort: 0, clock, functionLog: () => {} });
   const pool = cloud.cognitoIdp.pools.all()[0];
   const identityPoolId = cloud.context.assembly.ofType('AWS::Cognito::IdentityPool')[0].ref;
   const admin = operatorSdk(cloud, pool.id, cloud.context.assembly.region);
@@ -338,6 +340,41 @@ test("the backend's PreSignUp trigger links a provider's verified email to the n
   expect(own['cognito:username']).toMatch(/^Google_/);
 });
 
+describe('the other providers', () => {
+  test.each(['SignInWithApple'])('%s: a new person becomes <ProviderName>_<id> with the mapped email, and signs in again as the same user', async (provider) => {
+    const email = `someone.${provider.toLowerCase()}@example.com`;
+    const first = await socialSignIn(s, provider, email);
+    const { id } = await tokensFor(s, first.browser, first.callback, first.verifier);
+    expect(id['cognito:username']).toMatch(new RegExp(`^${provider}_.+`));
+    expect(id).toMatchObject({ email, identities: [expect.objectContaining({ providerName: provider, providerType: provider, primary: 'true' })] });
+    expect((await getUser(s, String(id['cognito:username']))).UserStatus).toBe('EXTERNAL_PROVIDER');
+    const again = await socialSignIn(s, provider, email);
+    expect((await tokensFor(s, again.browser, again.callback, again.verifier)).id.sub).toBe(id.sub);
+  });
+});
+
+test("a PreSignUp trigger that refuses: its message goes back to the app as Cognito words it, and nobody is created", async () => {
+  const saved = s.cloud.context.triggers;
+  s.cloud.context.triggers = {
+    async invoke(poolId, trigger, arn, event) {
+      if (trigger === 'PreSignUp') throw new TriggerError('Social sign-up is closed');
+      return saved.invoke(poolId, trigger, arn, event);
+    },
+  };
+  try {
+    const before = s.cloud.cognitoIdp.users.all(s.poolId).length;
+    const { callback } = await socialSignIn(s, 'Google', 'refused@example.com');
+    expect(Object.fromEntries(params(callback.location))).toEqual({
+      error: 'invalid_request',
+      error_description: 'PreSignUp failed with error Social sign-up is closed.',
+      state: 'app-state',
+    });
+    expect(s.cloud.cognitoIdp.users.all(s.poolId).length).toBe(before);
+  } finally {
+    s.cloud.context.triggers = saved;
+  }
+});
+
 describe('attributes', () => {
   test("email_verified follows the provider's flag where it is mapped; later sign-ins write the mapped attributes again", async () => {
     s.cloud.identityProviders!.accounts.create('google', { email: 'unverified@example.com', name: 'Una Verified', emailVerified: false });
@@ -362,6 +399,9 @@ describe('refusals', () => {
     expect(unknown.status).toBe(302);
     expect(Object.fromEntries(params(unknown.location))).toMatchObject({ error: 'invalid_request', state: 'app-state' });
     expect(unknown.location!.startsWith(CALLBACK)).toBe(true);
+    // idp_identifier names a provider only by one of its IdpIdentifiers (the template gives none).
+    const byIdentifier = await browser.send('GET', `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: s.clientId, redirect_uri: CALLBACK, idp_identifier: 'example.com', state: 'app-state' })}`);
+    expect(Object.fromEntries(params(byIdentifier.location))).toMatchObject({ error: 'invalid_request', state: 'app-state' });
   });
 
   test('a missing, forged or reused state is refused on an error page; nothing is created', async () => {
@@ -427,10 +467,34 @@ describe('refusals', () => {
   });
 });
 
+test("an expired provider code (Apple's last 5 minutes) is refused by the provider, and so by Cognito; nothing is created", async () => {
+  const clock = new ManualClock();
+  const slow = await start(requirePhone(false), clock);
+  try {
+    const browser = new HttpsBrowser(slow.cloud.oauthUrl, slow.cloud.tls!.caCertificate);
+    const toProvider = await authorize(slow, browser, 'SignInWithApple', { login_hint: 'late@example.com' });
+    const formPost = await browser.send('GET', toProvider.location!);
+    clock.advance(6 * 60 * 1000);
+    const callback = await backToCognito(browser, formPost);
+    expect(Object.fromEntries(params(callback.location))).toMatchObject({ error: 'invalid_request', state: 'app-state' });
+    expect(slow.cloud.cognitoIdp.users.all(slow.poolId)).toEqual([]);
+  } finally {
+    await slow.stop();
+  }
+});
+
 describe('required attributes', () => {
-  test("today's schema (phone_number required) refuses every social sign-in as Cognito does: attributes required", async () => {
-    const strict = await start(requirePhone(true));
+  test("today's schema (phone_number required) refuses every social sign-in as Cognito does: attributes required; a provider the client does not support is refused", async () => {
+    // This app client also leaves Facebook out of its SupportedIdentityProviders.
+    const withoutFacebook = (client: Record<string, any>) => {
+      client.SupportedIdentityProviders = client.SupportedIdentityProviders.filter((p: unknown) => !JSON.stringify(p).includes('Facebook'));
+    };
+    const strict = await start(requirePhone(true), undefined, withoutFacebook);
     try {
+      const notEnabled = await authorize(strict, new HttpsBrowser(strict.cloud.oauthUrl, strict.cloud.tls!.caCertificate), 'Facebook');
+      expect(Object.fromEntries(params(notEnabled.location))).toMatchObject({ error: 'invalid_request', state: 'app-state' });
+      expect(notEnabled.location!.startsWith(CALLBACK)).toBe(true);
+
       const { callback } = await socialSignIn(strict, 'Google', 'no.phone@example.com');
       expect(callback.status).toBe(302);
       expect(Object.fromEntries(params(callback.location))).toEqual({ error: 'invalid_request', error_description: 'attributes required: [phone_number]', state: 'app-state' });
