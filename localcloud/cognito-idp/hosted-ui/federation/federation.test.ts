@@ -341,7 +341,7 @@ test("the backend's PreSignUp trigger links a provider's verified email to the n
 });
 
 describe('the other providers', () => {
-  test.each(['SignInWithApple'])('%s: a new person becomes <ProviderName>_<id> with the mapped email, and signs in again as the same user', async (provider) => {
+  test.each(['SignInWithApple', 'LoginWithAmazon'])('%s: a new person becomes <ProviderName>_<id> with the mapped email, and signs in again as the same user', async (provider) => {
     const email = `someone.${provider.toLowerCase()}@example.com`;
     const first = await socialSignIn(s, provider, email);
     const { id } = await tokensFor(s, first.browser, first.callback, first.verifier);
