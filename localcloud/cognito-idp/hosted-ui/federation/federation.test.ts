@@ -341,7 +341,7 @@ test("the backend's PreSignUp trigger links a provider's verified email to the n
 });
 
 describe('the other providers', () => {
-  test.each(['SignInWithApple', 'LoginWithAmazon'])('%s: a new person becomes <ProviderName>_<id> with the mapped email, and signs in again as the same user', async (provider) => {
+  test.each(['SignInWithApple', 'LoginWithAmazon', 'Facebook'])('%s: a new person becomes <ProviderName>_<id> with the mapped email, and signs in again as the same user', async (provider) => {
     const email = `someone.${provider.toLowerCase()}@example.com`;
     const first = await socialSignIn(s, provider, email);
     const { id } = await tokensFor(s, first.browser, first.callback, first.verifier);
@@ -402,6 +402,21 @@ describe('refusals', () => {
     // idp_identifier names a provider only by one of its IdpIdentifiers (the template gives none).
     const byIdentifier = await browser.send('GET', `/oauth2/authorize?${new URLSearchParams({ response_type: 'code', client_id: s.clientId, redirect_uri: CALLBACK, idp_identifier: 'example.com', state: 'app-state' })}`);
     expect(Object.fromEntries(params(byIdentifier.location))).toMatchObject({ error: 'invalid_request', state: 'app-state' });
+  });
+
+  test.each(['Google', 'Facebook'])('%s: Cancel on the provider page comes back to the app as access_denied with its state; nothing is created', async (provider) => {
+    const browser = new HttpsBrowser(s.cloud.oauthUrl, s.cloud.tls!.caCertificate);
+    const before = s.cloud.cognitoIdp.users.all(s.poolId).length;
+    const toProvider = await authorize(s, browser, provider);
+    const page = await browser.send('GET', toProvider.location!);
+    expect(page.status).toBe(200);
+    const cancelForm = page.body.split('<form').find((f) => f.includes('name="intent" value="cancel"'))!;
+    const action = /action="([^"]+)"/.exec(cancelForm)![1].replace(/&amp;/g, '&');
+    const cancelled = await browser.send('POST', action, { form: { _csrf: hiddenField(cancelForm, '_csrf')!, intent: 'cancel' } });
+    const callback = await browser.send('GET', cancelled.location!);
+    expect(callback.location!.startsWith(CALLBACK)).toBe(true);
+    expect(Object.fromEntries(params(callback.location))).toMatchObject({ error: 'access_denied', state: 'app-state' });
+    expect(s.cloud.cognitoIdp.users.all(s.poolId).length).toBe(before);
   });
 
   test('a missing, forged or reused state is refused on an error page; nothing is created', async () => {
