@@ -8,6 +8,7 @@ import { createProviderAccounts, type ProviderAccounts, type ProviderSlug } from
 import { authorize, submitSignIn } from './authorize';
 import { createAmazon } from './amazon';
 import { createApple } from './apple';
+import { createFacebook } from './facebook';
 import { createGoogle } from './google';
 import { createProviderGrants } from './grants';
 import { readForm } from './http';
@@ -42,6 +43,7 @@ export function createIdentityProviders(deps: { registrations: ProviderRegistrat
     ['google', createGoogle(ctx, deps.store)],
     ['apple', createApple(ctx, deps.store)],
     ['amazon', createAmazon(ctx)],
+    ['facebook', createFacebook(ctx)],
   ]);
 
   async function route(provider: ProviderProtocol, req: IncomingMessage, res: ServerResponse, url: URL, rest: string): Promise<void> {
