@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadCloudAssembly } from '../provisioning/cloud-assembly';
 import { localExecuteApiUrls } from '../provisioning/client-outputs';
+import { type Activity, formatActivity } from '../services/activity';
 import { ALLOWED_ORIGINS, startApiTestCloud, type ApiTestCloud, type Tokens } from './testing';
 
 /**
@@ -132,6 +133,19 @@ describe('the proxy response', () => {
     expect(teapot.text).toBe('teapot');
   });
 
+  test('the console tells why: one line per call, with the reason of a 502', async () => {
+    const seen: Activity[] = [];
+    const stop = t.cloud.activity.on((a) => seen.push(a));
+    try {
+      await call('/open/x?mode=body-object');
+    } finally {
+      stop();
+    }
+    const line = seen.find((a) => a.kind === 'api');
+    expect(line).toMatchObject({ kind: 'api', api: 'TestApi', route: 'GET /open/{proxy+}', functionName: 'echo', status: 502 });
+    expect(formatActivity(line!)).toMatch(/^api {6}GET \/open\/\{proxy\+\} \(TestApi → echo\): 502 in \d+ ms: Malformed Lambda proxy response: body is not a string$/);
+  });
+
   test.each(['body-object', 'extra-field', 'no-status', 'nothing', 'throw'])('%s: 502 Internal server error', async (mode) => {
     const res = await call(`/open/x?mode=${mode}`);
     expect(res.status).toBe(502);
@@ -150,6 +164,16 @@ describe('the proxy response', () => {
     expect(res.status).toBe(500);
     expect(res.json).toEqual({ message: 'Internal server error' });
     expect(t.invocations()).toBe(before);
+  });
+
+  test('a method using what is not emulated (AWS_IAM authorization) is 500, never served unchecked, and listed', async () => {
+    const before = t.invocations();
+    const res = await call('/iam');
+    expect(res.status).toBe(500);
+    expect(res.json).toEqual({ message: 'Internal server error' });
+    expect(t.invocations()).toBe(before);
+    const service = t.cloud.services.find((s) => s.name === 'apigateway') as unknown as { unsupported: string[] };
+    expect(service.unsupported).toEqual([`TestApi (${t.api.id}) GET /iam: AWS_IAM authorization is not emulated; it answers 500.`]);
   });
 
   test('a MOCK integration without a matching integration response: 500', async () => {

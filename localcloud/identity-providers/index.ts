@@ -6,7 +6,9 @@ import type { Clock } from '../services/clock';
 import type { Store } from '../store/store';
 import { createProviderAccounts, type ProviderAccounts, type ProviderSlug } from './accounts';
 import { authorize, submitSignIn } from './authorize';
+import { createAmazon } from './amazon';
 import { createApple } from './apple';
+import { createFacebook } from './facebook';
 import { createGoogle } from './google';
 import { createProviderGrants } from './grants';
 import { readForm } from './http';
@@ -42,6 +44,8 @@ export function createIdentityProviders(deps: { registrations: ProviderRegistrat
   const providers = new Map<ProviderSlug, ProviderProtocol>([
     ['google', createGoogle(ctx, deps.store)],
     ['apple', createApple(ctx, deps.store)],
+    ['amazon', createAmazon(ctx)],
+    ['facebook', createFacebook(ctx)],
   ]);
 
   async function route(provider: ProviderProtocol, req: IncomingMessage, res: ServerResponse, url: URL, rest: string): Promise<void> {
