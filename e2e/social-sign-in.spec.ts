@@ -84,8 +84,7 @@ const account = (who: string, emailVerified = true): ProviderAccount => ({
   emailVerified,
 });
 
-// Amazon and Facebook join as their emulated providers land (providers worktree).
-for (const provider of ['Google', 'Apple'] as const) {
+for (const provider of ['Google', 'Apple', 'Amazon', 'Facebook'] as const) {
   test(`${provider}: a new person signs in through the provider's page, keeps a private file, signs out through Cognito`, async () => {
     const { page, visited } = await newPage();
     const who = account(provider.toLowerCase());
