@@ -44,6 +44,10 @@ const ID_TOKEN_SECONDS = 600;
 const SCOPES = ['name', 'email', 'openid'];
 const RESPONSE_MODES = ['query', 'fragment', 'form_post'];
 
+/** Hide My Email: an address of Apple's private relay (create the account with one to get is_private_email "true"). */
+export const PRIVATE_RELAY_DOMAIN = 'privaterelay.appleid.com';
+const isPrivateRelay = (email: string) => email.toLowerCase().endsWith(`@${PRIVATE_RELAY_DOMAIN}`);
+
 const appleError = (error: string, description?: string) => new ProviderError(400, description ? { error, error_description: description } : { error });
 
 function checkAuthorize(params: URLSearchParams): AuthorizeCheck {
@@ -84,7 +88,7 @@ export function createApple(ctx: ProviderContext, store: Store): ProviderProtoco
       sub: account.sub,
       ...extra,
       ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
-      ...(grant.scopes.includes('email') ? { email: account.email, email_verified: String(account.emailVerified), is_private_email: 'false' } : {}),
+      ...(grant.scopes.includes('email') ? { email: account.email, email_verified: String(account.emailVerified), is_private_email: String(isPrivateRelay(account.email)) } : {}),
       auth_time: grant.authTime,
       nonce_supported: true,
     });
@@ -180,6 +184,7 @@ export function createApple(ctx: ProviderContext, store: Store): ProviderProtoco
     checkAuthorize,
     assertsEmailVerified: true,
     cancelled: { error: 'user_cancelled_authorize' },
+    pageNote: `For Hide My Email, create an account whose email is at ${PRIVATE_RELAY_DOMAIN}.`,
     deliver,
     refusalPage: (_status, error) => `Your request could not be completed: ${error}`,
     routes: {

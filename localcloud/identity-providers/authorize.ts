@@ -152,7 +152,9 @@ function sendSignInPage(ctx: ProviderContext, provider: ProviderProtocol, res: S
   const body =
     (state.error ? `<p class="error" role="alert">${escapeHtml(state.error)}</p>` : '') +
     `<p class="note">The local cloud's stand-in for ${escapeHtml(provider.title)}: no real account is used. ` +
-    `App ${escapeHtml(request.clientId)} asks to know who you are.</p>${chooser}${create}${cancel}`;
+    `App ${escapeHtml(request.clientId)} asks to know who you are.</p>` +
+    (provider.pageNote ? `<p class="note">${escapeHtml(provider.pageNote)}</p>` : '') +
+    `${chooser}${create}${cancel}`;
   sendPage(res, pageTitle(provider), body, {
     status,
     formTargets: formTargetsAfter(request.redirectUri),

@@ -62,6 +62,8 @@ export interface ProviderProtocol {
   checkAuthorize(params: URLSearchParams): AuthorizeCheck;
   /** Whether the provider tells whether the email is verified (Google, Apple): the page then asks. */
   assertsEmailVerified: boolean;
+  /** A hint the sign-in page gives about this provider's accounts. */
+  pageNote?: string;
   /** prompt=none and nobody to pick without a click: the provider's error. */
   interactionRequired?: string;
   /** The person cancelled on the page: the provider's error. */
