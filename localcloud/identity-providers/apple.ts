@@ -11,6 +11,7 @@ import { isGrant, type ProviderGrant } from './grants';
 import { readForm } from './http';
 import {
   findRegistration,
+  formTargetsAfter,
   isFormEncoded,
   pageTitle,
   ProviderError,
@@ -170,7 +171,7 @@ export function createApple(ctx: ProviderContext, store: Store): ProviderProtoco
     const body = `<p>Returning you to the app…</p><form method="post" action="${escapeHtml(request.redirectUri)}">` +
       Object.entries(fields).map(([name, value]) => hidden(name, value)).join('') +
       '<noscript><p>Scripts are off: continue by hand.</p></noscript><button type="submit">Continue</button></form>';
-    sendPage(res, pageTitle(protocol), body, { formTargets: [new URL(request.redirectUri).origin], script: 'document.forms[0].submit();' });
+    sendPage(res, pageTitle(protocol), body, { formTargets: formTargetsAfter(request.redirectUri), script: 'document.forms[0].submit();' });
   }
 
   const protocol: ProviderProtocol = {

@@ -4,6 +4,7 @@ import { epochSeconds } from '../services/clock';
 import { invalidAccount, EMAIL_MAX, NAME_MAX, type ProviderAccount } from './accounts';
 import {
   findRegistration,
+  formTargetsAfter,
   isCognitoRedirectUri,
   pageTitle,
   providerBase,
@@ -156,7 +157,7 @@ function sendSignInPage(ctx: ProviderContext, provider: ProviderProtocol, res: S
     `${chooser}${create}${cancel}`;
   sendPage(res, pageTitle(provider), body, {
     status,
-    formTargets: [new URL(request.redirectUri).origin],
+    formTargets: formTargetsAfter(request.redirectUri),
     cookies: [cookie(CSRF_COOKIE, csrf, undefined, providerBase(provider.slug))],
   });
 }
