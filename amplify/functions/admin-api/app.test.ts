@@ -159,7 +159,8 @@ describe('listing and searching users', () => {
   });
 
   it('refuses bad paging and search input in plain words', async () => {
-    for (const query of [{ limit: '0' }, { limit: '61' }, { limit: 'ten' }, { search: 'a"b' }, { search: 'x'.repeat(101) }]) {
+    const queries: Record<string, string>[] = [{ limit: '0' }, { limit: '61' }, { limit: 'ten' }, { search: 'a"b' }, { search: 'x'.repeat(101) }];
+    for (const query of queries) {
       const answer = await call(boss, 'listUsers', { query });
       expect(answer.statusCode).toBe(400);
       expect(answer.json.message).toMatch(/limit must be|Search for the start/);
