@@ -1,41 +1,29 @@
 /**
  * The hosted UI (the user pool's domain, https://localhost:20443) in Debian's
- * Chromium, trusting the local CA exactly as the README tells a person:
- * `npm run trust-cert` into the NSS database of the browser's HOME (a
- * temporary one here, never the real ~/.pki). Certificate errors are not
- * ignored: a CA that is not trusted fails the navigation.
+ * Chromium, trusting the local CA exactly as the README tells a person
+ * (e2e/trusting-browser.ts). Certificate errors are not ignored: a CA that is
+ * not trusted fails the navigation.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, expect, test, type Browser } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { person, screenshot, signOut, signUp } from './helpers';
-import { E2E_STATE_DIR } from './stack';
+import { launchTrustingBrowser, type TrustingBrowser } from './trusting-browser';
 
 const HOSTED_UI = 'https://localhost:20443';
 const APP = 'http://localhost:5173/';
 const clientId: string = JSON.parse(readFileSync('amplify_outputs.json', 'utf8')).auth.user_pool_client_id;
 
-let home: string;
-let trusting: Browser;
+let trusting: TrustingBrowser;
 
 test.beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'e2e-home-'));
-  const trust = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/trust-cert.ts'], {
-    encoding: 'utf8',
-    env: { ...process.env, HOME: home, LOCALCLOUD_STATE: E2E_STATE_DIR, VAULT_NSSDB: join(home, '.pki', 'nssdb') },
-  });
-  expect(trust.status, trust.stderr).toBe(0);
-  // Chromium on Linux reads the user's trust from $HOME/.pki/nssdb.
-  trusting = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, env: { ...process.env, HOME: home } });
+  trusting = await launchTrustingBrowser();
 });
 
 test.afterAll(async () => {
   await trusting?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 test('a person who signed up in the app signs in on the hosted UI and comes back with a code that becomes tokens', async ({ page }) => {
@@ -43,7 +31,7 @@ test('a person who signed up in the app signs in on the hosted UI and comes back
   await signUp(page, ada);
   await signOut(page);
 
-  const context = await trusting.newContext();
+  const context = await trusting.browser.newContext();
   const browserPage = await context.newPage();
   const verifier = randomBytes(48).toString('base64url');
   const challenge = createHash('sha256').update(verifier).digest('base64url');
@@ -81,7 +69,7 @@ test('a person who signed up in the app signs in on the hosted UI and comes back
 });
 
 test('without the CA trusted, Chromium refuses the hosted UI (certificate checks stay on)', async () => {
-  const emptyHome = join(home, 'untrusting');
+  const emptyHome = join(trusting.home, 'untrusting');
   mkdirSync(emptyHome);
   const untrusting = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, env: { ...process.env, HOME: emptyHome } });
   try {

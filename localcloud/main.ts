@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type ApiGatewayService, localExecuteApiUrl } from './apigateway';
 import { consoleLog } from './lambda/runtime';
-import { DEFAULT_OAUTH_PORT, DEFAULT_PORT, startLocalCloud } from './server';
+import { DEFAULT_OAUTH_PORT, DEFAULT_PORT, type LocalCloudService, startLocalCloud } from './server';
+import { placeholderNotice } from './identity-providers';
 import { formatActivity } from './services/activity';
 import { LOCALCLOUD_HELP } from './main-help';
 import { CertutilMissingError, defaultNssDb, isCaTrusted } from './tls/nss-trust';
@@ -47,8 +49,18 @@ try {
   const pools = cloud.cognitoIdp.pools.all();
   console.log(`localcloud: listening on ${cloud.url} (state in ${stateDir})`);
   for (const pool of pools) console.log(`localcloud: user pool ${pool.id}, clients ${pool.clients.map((c) => c.clientId).join(', ')}`);
+  const apiGateway = cloud.services.find((s): s is LocalCloudService & ApiGatewayService => s.name === 'apigateway');
+  for (const api of apiGateway?.apis ?? []) {
+    for (const stage of api.stages.keys()) console.log(`localcloud: REST API ${api.name} at ${localExecuteApiUrl(cloud.url, api.id, stage)}/`);
+  }
+  for (const line of apiGateway?.unsupported ?? []) console.log(`localcloud: REST API ${line}`);
   console.log(`localcloud: outbox (codes sent by email and SMS) at ${cloud.url}/_localcloud/outbox`);
   if (cloud.oauthUrl && cloud.tls) console.log(`localcloud: hosted UI (the user pool's domain) at ${cloud.oauthUrl}; ${trustStatus(cloud.tls.caCertificate)}`);
+  if (cloud.identityProviders) {
+    console.log(`localcloud: emulated Google, Apple, Amazon and Facebook at ${cloud.oauthUrl}/_providers/ (login_hint=<email> signs in without the page)`);
+    const notice = placeholderNotice(cloud.context.providerRegistrations);
+    if (notice) console.log(notice);
+  }
 
   let closing = false;
   const stop = async (signal: string) => {

@@ -4,11 +4,14 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
+import { createApiGatewayService } from './apigateway';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
 import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
 import { createHostedUi } from './cognito-idp/hosted-ui';
 import { createCognitoIdentityService } from './cognito-identity';
 import { createIamServices, type IamServices } from './iam';
+import { createIdentityProviders, type IdentityProvidersService } from './identity-providers';
+import { createProviderRegistrations, type ProviderRegistrations } from './identity-providers/registrations';
 import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
 import { createStsService } from './sts';
@@ -25,6 +28,7 @@ import { systemClock, type Clock } from './services/clock';
 import { loadKeys, type Keys } from './services/keys';
 import { createOutbox, type Outbox } from './services/outbox';
 import type { Triggers } from './services/triggers';
+import { SecretStore } from './secrets/secret-store';
 import { openStore, type Store } from './store/store';
 import { loadLoopbackTls, type LoopbackTls } from './tls/local-ca';
 
@@ -44,6 +48,13 @@ export interface LocalCloudService {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void> | void;
   /** Forgets the service's state outside SQLite (files), on POST /_localcloud/reset. */
   reset?(): void | Promise<void>;
+  /**
+   * Requests the service answers whatever page sent them, CORS included
+   * (API Gateway: each API's own CORS configuration; its authorizer's token
+   * is the protection, as on AWS). The front door's cross-site refusal and
+   * generic CORS do not apply to them; the Host check does.
+   */
+  answersAnyOrigin?(req: IncomingMessage): boolean;
 }
 
 /** What services are built from: shared state, the provisioned backend, and each other's in-process APIs. */
@@ -67,6 +78,10 @@ export interface ServiceContext {
   iam: IamServices;
   /** The backend's Lambda functions (user-pool triggers run on them). */
   functions: FunctionsService;
+  /** API Gateway's integration timeout, when a test shortens it (default 29 s). */
+  apiIntegrationTimeoutMs?: number;
+  /** The pools' social identity providers as registered apps, secrets from `npm run secret` (localcloud/identity-providers). */
+  providerRegistrations: ProviderRegistrations;
 }
 
 /**
@@ -91,6 +106,14 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
     cognitoIdentity, // AWSCognitoIdentityService.*
     createStsService({ iam: ctx.iam, now: () => ctx.clock.now(), verifyWebIdentityToken: cognitoIdentity.verifyOpenIdToken }), // query protocol (Action=...), signed for sts or unsigned
     createQueryProtocolFallback(), // Action=...&Version=... no service above claims (IAM, CloudFormation): XML 501
+    createApiGatewayService({
+      assembly: ctx.assembly,
+      verifyToken: (token, use) => ctx.cognitoIdp.verifyToken(token, use),
+      runtime: ctx.functions.runtime,
+      now: () => ctx.clock.now(),
+      activity: ctx.activity,
+      integrationTimeoutMs: ctx.apiIntegrationTimeoutMs,
+    }), // /_aws/execute-api/<apiId>/<stage>/<path>: the REST APIs
     createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
   ];
 }
@@ -112,6 +135,8 @@ export interface StartOptions {
   triggers?: Triggers;
   /** Where the functions' log lines go (default: the console, tagged with each function's name). */
   functionLog?: LogSink;
+  /** API Gateway's integration timeout (default 29 s; tests shorten it). */
+  apiIntegrationTimeoutMs?: number;
 }
 
 export interface LocalCloud {
@@ -121,6 +146,8 @@ export interface LocalCloud {
   oauthUrl: string;
   /** The local CA and the hosted UI's certificate, when it is served. */
   tls?: LoopbackTls;
+  /** The emulated Google, Apple, Amazon and Facebook under `/_providers/`, when the HTTPS listener is served. */
+  identityProviders?: IdentityProvidersService;
   context: ServiceContext;
   cognitoIdp: CognitoIdp;
   outbox: Outbox;
@@ -147,7 +174,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 
   const activity = createActivityLog();
   outbox.onMessage((message) => activity.emit({ kind: 'code', message }));
-  const ctx = { stateDir, store, clock, keys, assembly, outbox, activity, url: () => url, oauthUrl: () => oauthUrl } as ServiceContext;
+  const ctx = { stateDir, store, clock, keys, assembly, outbox, activity, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs } as ServiceContext;
   ctx.iam = createIamServices(assembly, store.db, () => clock.now());
   ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input),
     log: options.functionLog,
@@ -156,6 +183,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   ctx.triggers = options.triggers ?? ctx.functions.triggers;
   // Triggers are looked up at call time, so a service registered later can replace them.
   const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };
+  ctx.providerRegistrations = createProviderRegistrations({ assembly, secrets: new SecretStore(stateDir), stateDir });
   ctx.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url, oauthUrl: () => oauthUrl });
   let services: LocalCloudService[] = [];
   services = registerServices(ctx, () => services);
@@ -177,10 +205,16 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 
   // The pools' domain: HTTPS with the state folder's local CA, behind the same front-door checks.
   let tls: LoopbackTls | undefined;
+  let identityProviders: IdentityProvidersService | undefined;
   const oauthPort = options.oauthPort ?? (options.port === 0 ? 0 : DEFAULT_OAUTH_PORT);
   if (oauthPort !== false && ctx.cognitoIdp.pools.all().some((pool) => pool.domain)) {
     tls = loadLoopbackTls(stateDir, clock.now());
-    const hostedUi = [createHostedUi({ services: ctx.cognitoIdp.services })];
+    identityProviders = createIdentityProviders({ registrations: ctx.providerRegistrations, store, clock, oauthUrl: () => oauthUrl });
+    // The emulated providers first: the hosted UI answers every other path.
+    const hostedUi = [
+      identityProviders,
+      createHostedUi({ services: ctx.cognitoIdp.services, registrations: ctx.providerRegistrations, origin: () => oauthUrl, ca: tls.caCertificate }),
+    ];
     const secure = dispatcher({ listenHost: options.host, activity, services: () => hostedUi, protocolOf: () => 'json', servicePreflight: () => false });
     const serveSecure = () =>
       createHttpsServer({ key: tls!.key, cert: tls!.cert }, secure).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
@@ -200,6 +234,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     port,
     oauthUrl,
     tls,
+    identityProviders,
     context: ctx,
     cognitoIdp: ctx.cognitoIdp,
     outbox,
@@ -251,6 +286,9 @@ function dispatcher(options: {
       if (!isLoopbackHost(req.headers.host, options.listenHost)) {
         return refuse(`The local cloud only answers requests addressed to localhost, not ${String(req.headers.host).slice(0, 200)}.`);
       }
+      // API Gateway answers every site, with each API's own CORS; its authorizer's token is the protection.
+      const open = options.services().find((s) => s.answersAnyOrigin?.(req));
+      if (open) return await open.handle(req, res);
       // Before anything acts: a page of another site may neither change nor read the local cloud.
       const crossSite = crossSiteRefusal(req, options.listenHost);
       if (crossSite) return refuse(crossSite);

@@ -77,11 +77,16 @@ export async function writeLocalOutputs(root = ROOT): Promise<'written' | 'kept-
   return 'written';
 }
 
-/** A local outputs file written before the hosted UI was served locally (its OAuth domain is Cognito's). */
+/**
+ * A local outputs file written before the hosted UI was served locally (its OAuth domain is Cognito's),
+ * or before REST APIs were (an endpoint at AWS's execute-api domain).
+ */
 function staleLocalOutputs(file: string): boolean {
   try {
-    const outputs = JSON.parse(readFileSync(file, 'utf8'));
-    return !!outputs.custom?.local_cloud && !!outputs.auth?.oauth && outputs.auth.oauth.domain !== LOCAL_OAUTH_DOMAIN;
+    const text = readFileSync(file, 'utf8');
+    const outputs = JSON.parse(text);
+    if (!outputs.custom?.local_cloud) return false;
+    return (!!outputs.auth?.oauth && outputs.auth.oauth.domain !== LOCAL_OAUTH_DOMAIN) || /https:\/\/[a-z0-9]+\.execute-api\./.test(text);
   } catch {
     return true;
   }

@@ -33,7 +33,7 @@ describe('App routing', () => {
   });
 
   it('shows the sign-in form to visitors without loading any signed-in page', async () => {
-    renderWithUser(<App local />, fakeUser({ status: 'signedOut', user: null }));
+    renderWithUser(<App />, fakeUser({ status: 'signedOut', user: null }));
     expect(screen.getByRole('heading', { name: 'Sign-in form' })).toBeInTheDocument();
     await new Promise((r) => setTimeout(r, 20));
     expect([...loaded]).toEqual([]);
@@ -41,24 +41,24 @@ describe('App routing', () => {
 
   it('lets guests browse public files at /public', async () => {
     act(() => navigate('/public'));
-    renderWithUser(<App local />, fakeUser({ status: 'signedOut', user: null }));
+    renderWithUser(<App />, fakeUser({ status: 'signedOut', user: null }));
     expect(await screen.findByRole('heading', { name: 'Public files page' })).toBeInTheDocument();
     expect([...loaded]).toEqual(['public']);
   });
 
   it('shows the session error after a failed token refresh', () => {
-    renderWithUser(<App local />, fakeUser({ status: 'signedOut', user: null, error: 'Your session has expired. Please sign in again.' }));
+    renderWithUser(<App />, fakeUser({ status: 'signedOut', user: null, error: 'Your session has expired. Please sign in again.' }));
     expect(screen.getByRole('alert')).toHaveTextContent('session has expired');
   });
 
   it('shows a loading state first', () => {
-    renderWithUser(<App local />, fakeUser({ status: 'loading', user: null }));
+    renderWithUser(<App />, fakeUser({ status: 'loading', user: null }));
     expect(screen.getByRole('status')).toHaveTextContent('Loading your vault');
   });
 
   it('routes signed-in people between files and profile; no admin link outside ADMINS', async () => {
     const user = userEvent.setup();
-    renderWithUser(<App local />, fakeUser({ groups: ['EDITORS'] }));
+    renderWithUser(<App />, fakeUser({ groups: ['EDITORS'] }));
     expect(await screen.findByRole('heading', { name: 'Files page' })).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Admin' })).not.toBeInTheDocument();
     await user.click(screen.getByRole('link', { name: 'Profile' }));
@@ -74,7 +74,7 @@ describe('App routing', () => {
   it('gives ADMINS the admin page and signs out', async () => {
     const user = userEvent.setup();
     const me = fakeUser({ groups: ['ADMINS'] });
-    renderWithUser(<App local />, me);
+    renderWithUser(<App />, me);
     await user.click(screen.getByRole('link', { name: 'Admin' }));
     expect(await screen.findByRole('heading', { name: 'Admin page' })).toBeInTheDocument();
     expect(loaded.has('admin')).toBe(true);

@@ -14,7 +14,7 @@ const AdminPage = lazy(() => import('./features/admin/AdminPage'));
 
 export const ADMIN_GROUP = 'ADMINS';
 
-export function App({ local }: { local: boolean }) {
+export function App() {
   const user = useUser();
   const path = usePath();
 
@@ -37,8 +37,8 @@ export function App({ local }: { local: boolean }) {
     }
     return (
       <>
-        {user.error && <ErrorMessage>{user.error}</ErrorMessage>}
-        <SignInPage local={local} />
+        {user.error && <ErrorMessage onDismiss={user.dismissError}>{user.error}</ErrorMessage>}
+        <SignInPage />
       </>
     );
   }

@@ -7,12 +7,12 @@ import { configureAmplify, type VaultOutputs } from './amplify-config';
 import { App } from './App';
 import { UserProvider } from './hooks/useUser';
 
-const backend = configureAmplify(outputs as VaultOutputs);
+configureAmplify(outputs as VaultOutputs);
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <UserProvider>
-      <App local={backend.mode === 'local'} />
+      <App />
     </UserProvider>
   </StrictMode>,
 );

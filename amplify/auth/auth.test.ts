@@ -15,16 +15,29 @@ beforeAll(async () => {
 const userPool = () => resourcesOf(auth, 'AWS::Cognito::UserPool')[0][1];
 
 describe('user pool', () => {
-  it('signs in with email or phone, case-insensitively, both required at sign-up', () => {
+  it('signs in with email or phone, case-insensitively', () => {
     const pool = userPool();
     expect(pool.UsernameAttributes).toEqual(['email', 'phone_number']);
     expect(pool.UsernameConfiguration).toEqual({ CaseSensitive: false });
-    expect(pool.Schema).toEqual(
-      expect.arrayContaining([
-        { Name: 'email', Required: true, Mutable: true },
-        { Name: 'phone_number', Required: true, Mutable: true },
-      ]),
-    );
+  });
+
+  it('requires only the email, which all four providers map: a federated user can always be created', () => {
+    const required = userPool().Schema.filter((a: any) => a.Required).map((a: any) => a.Name);
+    expect(required).toEqual(['email']);
+    expect(userPool().Schema).toEqual(expect.arrayContaining([{ Name: 'phone_number', Required: false, Mutable: true }]));
+    for (const [, provider] of resourcesOf(auth, 'AWS::Cognito::UserPoolIdentityProvider')) {
+      expect(Object.keys(provider.AttributeMapping)).toEqual(expect.arrayContaining(required));
+    }
+  });
+
+  it('attributes mapped from a provider are mutable (Cognito updates them at every sign-in)', () => {
+    const mutable = new Map(userPool().Schema.map((a: any) => [a.Name, a.Mutable]));
+    for (const [, provider] of resourcesOf(auth, 'AWS::Cognito::UserPoolIdentityProvider')) {
+      for (const attribute of Object.keys(provider.AttributeMapping)) {
+        if (attribute === 'email_verified') continue; // not a schema attribute of its own
+        expect(mutable.get(attribute), attribute).not.toBe(false);
+      }
+    }
   });
 
   it('has the product attributes: preferred_username, birthdate, custom:is_beta_user', () => {
@@ -98,6 +111,23 @@ describe('external identity providers', () => {
     auth.resourceCountIs('Custom::AmplifySecretFetcherResource', 1);
   });
 
+  it('Google and Apple pass on whether they verified the email (the pre sign-up trigger links only then)', () => {
+    const mapping = Object.fromEntries(
+      resourcesOf(auth, 'AWS::Cognito::UserPoolIdentityProvider').map(([, p]) => [p.ProviderName, p.AttributeMapping]),
+    );
+    expect(mapping).toEqual({
+      Google: { email: 'email', email_verified: 'email_verified', name: 'name' },
+      SignInWithApple: { email: 'email', email_verified: 'email_verified' },
+      LoginWithAmazon: { email: 'email' },
+      Facebook: { email: 'email' },
+    });
+  });
+
+  it('the web client grants aws.cognito.signin.user.admin, so hosted-UI sign-ins may read and edit their profile', () => {
+    const [[, client]] = resourcesOf(auth, 'AWS::Cognito::UserPoolClient');
+    expect(client.AllowedOAuthScopes).toEqual(['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin']);
+  });
+
   it('the web client allows all four providers with local and deployed callback and logout URLs', () => {
     const [[, client]] = resourcesOf(auth, 'AWS::Cognito::UserPoolClient');
     const urls = ['http://localhost:5173/', 'https://vault.example.com/'];
@@ -157,14 +187,16 @@ describe('groups and the identity pool', () => {
     });
   });
 
-  it('no identity-pool role may call a user-pool API: administration goes through the admin REST API', () => {
+  it('no identity-pool role may call a user-pool API (administration goes through the admin REST API); in this stack only the two triggers may', () => {
     const roles = ['ADMINSGroupRole', 'EDITORSGroupRole', 'authenticatedUserRole', 'unauthenticatedUserRole'].map((r) =>
       logicalId(auth, 'AWS::IAM::Role', `amplifyAuth${r}`),
     );
-    const grants = resourcesOf(auth, 'AWS::IAM::Policy').filter(
-      ([, p]) => roles.some((r) => JSON.stringify(p.Roles).includes(`"${r}"`)) && JSON.stringify(p.PolicyDocument).includes('cognito-idp:'),
+    const triggerRoles = ['presignuplambda', 'postconfirmationlambda'].map(
+      (prefix) => auth.toJSON().Resources[logicalId(auth, 'AWS::Lambda::Function', prefix)].Properties.Role['Fn::GetAtt'][0],
     );
-    expect(grants).toEqual([]);
+    const grants = resourcesOf(auth, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.PolicyDocument).includes('cognito-idp:'));
+    const holders = grants.map(([, p]) => p.Roles.map((r: { Ref: string }) => r.Ref)).flat();
+    expect(holders.sort()).toEqual(triggerRoles.sort());
     for (const role of roles) {
       const properties = auth.toJSON().Resources[role].Properties;
       expect(JSON.stringify(properties.Policies ?? [])).not.toContain('cognito-idp');
@@ -188,9 +220,18 @@ describe('triggers', () => {
     });
   });
 
-  it('pre sign-up can write logs and nothing else', () => {
+  it('pre sign-up may only find users and link a provider identity to one, on this pool (and read its own pool id)', () => {
     const roleId = roleOf(fn('presignuplambda'));
-    expect(policiesOf(roleId)).toEqual([]);
+    const statements = policiesOf(roleId);
+    expect(statements).toHaveLength(2);
+    expect(statements).toContainEqual({
+      Action: ['cognito-idp:ListUsers', 'cognito-idp:AdminLinkProviderForUser'],
+      Effect: 'Allow',
+      Resource: 'USER_POOL',
+    });
+    const other = statements.find((s: any) => s.Resource !== 'USER_POOL');
+    expect(other.Action).toBe('ssm:GetParameters');
+    expect(other.Resource).toMatch(/:parameter\/amplify\/resource_reference\/.*\/AMPLIFY_AUTH_USERPOOL_ID$/);
     expect(readable(auth.toJSON().Resources[roleId].Properties.ManagedPolicyArns, { 'AWS::Partition': 'aws' })).toEqual([
       'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
     ]);

@@ -16,6 +16,8 @@ export type WireProtocol = 'localcloud' | 'json' | 'query' | 's3';
 export function wireProtocol(req: IncomingMessage): WireProtocol {
   const path = requestPath(req);
   if (path.startsWith('/_localcloud/')) return 'localcloud';
+  // API Gateway's answers are JSON (`{"message"}`), with an x-amzn-RequestId.
+  if (path.startsWith('/_aws/execute-api/')) return 'json';
   if (req.headers['x-amz-target'] !== undefined || /^\/[^/]+\/\.well-known\//.test(path)) return 'json';
   if (isQueryProtocolRequest(req)) return 'query';
   return 's3';

@@ -178,6 +178,11 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/** A case-sensitive wildcard match (`*` any run, `?` one character), as ArnLike / StringLike compare. */
+export function globMatches(pattern: string, value: string): boolean {
+  return globToRegex(pattern, '').test(value);
+}
+
 export function actionMatches(pattern: string, action: string): boolean {
   if (pattern === '*') return true;
   return globToRegex(pattern, 'i').test(action);

@@ -27,6 +27,8 @@ let triggers: Triggers;
 let server: Server;
 let poolId: string;
 const recorded: Recorded[] = [];
+/** What the stand-in answers to ListUsers. */
+let listUsersAnswer: unknown[] = [];
 const logs: string[] = [];
 const log: LogSink = (fn, line) => logs.push(`[${fn.friendlyName}] ${line}`);
 
@@ -60,6 +62,8 @@ beforeAll(async () => {
           InvalidParameters: [],
         }),
       );
+    } else if (target === 'AWSCognitoIdentityProviderService.ListUsers') {
+      res.end(JSON.stringify({ Users: listUsersAnswer }));
     } else res.end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -113,6 +117,7 @@ afterAll(async () => {
   server?.close();
 });
 
+const PHONE = '+15551234567';
 const signUpEvent = (userAttributes: Record<string, string>, pool = poolId) =>
   triggerEvent({
     region: 'us-east-1',
@@ -145,7 +150,7 @@ describe('the synthesized pre sign-up function', () => {
 
   it('refuses an under-13 birthdate with the function message, worded as Cognito words it', async () => {
     const year = new Date().getUTCFullYear() - 10;
-    const error = await failure(triggers.invoke(poolId, 'PreSignUp', signUpEvent({ birthdate: `${year}-01-01` })));
+    const error = await failure(triggers.invoke(poolId, 'PreSignUp', signUpEvent({ birthdate: `${year}-01-01`, phone_number: PHONE })));
     expect(error.code).toBe('UserLambdaValidationException');
     expect(error.cognitoMessage).toBe(
       'PreSignUp failed with error You must be at least 13 years old to create an account..',
@@ -154,15 +159,65 @@ describe('the synthesized pre sign-up function', () => {
   });
 
   it('refuses an impossible date, and passes an adult through unchanged', async () => {
-    const impossible = await failure(triggers.invoke(poolId, 'PreSignUp', signUpEvent({ birthdate: '2001-02-30' })));
+    const impossible = await failure(triggers.invoke(poolId, 'PreSignUp', signUpEvent({ birthdate: '2001-02-30', phone_number: PHONE })));
     expect(impossible.cognitoMessage).toBe(
       'PreSignUp failed with error Please enter your birth date as YYYY-MM-DD, for example 1990-04-23..',
     );
-    const event = signUpEvent({ birthdate: '1990-04-23', email: 'a@example.com' });
+    const event = signUpEvent({ birthdate: '1990-04-23', email: 'a@example.com', phone_number: PHONE });
     const functionArn = poolTriggersFromAssembly(assembly)[0].functions.PreSignUp!;
     const returned = await triggers.invoke(poolId, 'PreSignUp', functionArn, event);
     expect(returned).toEqual(event);
     expect(returned.response).toEqual({ autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false });
+  });
+});
+
+describe('the synthesized pre sign-up function, first social sign-in (PreSignUp_ExternalProvider)', () => {
+  const externalEvent = (userAttributes: Record<string, string>) =>
+    triggerEvent({
+      region: 'us-east-1',
+      userPoolId: poolId,
+      userName: 'Google_117328463928',
+      triggerSource: 'PreSignUp_ExternalProvider',
+      clientId: 'client123',
+      request: { userAttributes, validationData: null },
+    });
+  const nativeUser = {
+    Username: 'native-sub-1',
+    UserStatus: 'CONFIRMED',
+    Enabled: true,
+    Attributes: [
+      { Name: 'sub', Value: 'native-sub-1' },
+      { Name: 'email', Value: 'ada@example.com' },
+      { Name: 'email_verified', Value: 'true' },
+    ],
+  };
+  const callsSince = (from: number, operation: string) =>
+    recorded.slice(from).filter((r) => r.target === `AWSCognitoIdentityProviderService.${operation}`);
+
+  it("links a verified Google email to the native user, signed with the function role's credentials", async () => {
+    listUsersAnswer = [nativeUser];
+    const from = recorded.length;
+    const event = externalEvent({ email: 'ada@example.com', email_verified: 'true', name: 'Ada' });
+    await expect(triggers.invoke(poolId, 'PreSignUp', event)).resolves.toEqual(event);
+    expect(callsSince(from, 'ListUsers').map((r) => r.body)).toEqual([{ UserPoolId: poolId, Filter: 'email = "ada@example.com"' }]);
+    const [link] = callsSince(from, 'AdminLinkProviderForUser');
+    expect(link.body).toEqual({
+      UserPoolId: poolId,
+      DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'native-sub-1' },
+      SourceUser: { ProviderName: 'Google', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: '117328463928' },
+    });
+    const role = runtime.find(poolTriggersFromAssembly(assembly)[0].functions.PreSignUp!)!.roleArn;
+    expect(link.securityToken).toBe(`session-of-${role}`);
+    expect(logs.some((l) => l.startsWith('[pre-sign-up]') && l.includes('linked Google identity 117328463928 to native-sub-1'))).toBe(true);
+  });
+
+  it('never links on an unverified email, and lets the sign-in through (no phone, no birthdate needed)', async () => {
+    listUsersAnswer = [nativeUser];
+    const from = recorded.length;
+    const event = externalEvent({ email: 'ada@example.com', email_verified: 'false' });
+    await expect(triggers.invoke(poolId, 'PreSignUp', event)).resolves.toEqual(event);
+    expect(callsSince(from, 'ListUsers')).toEqual([]);
+    expect(callsSince(from, 'AdminLinkProviderForUser')).toEqual([]);
   });
 });
 
@@ -183,7 +238,7 @@ describe('the synthesized post confirmation function', () => {
     expect(out.triggerSource).toBe('PostConfirmation_ConfirmSignUp');
     const role = runtime.find(poolTriggersFromAssembly(assembly)[0].functions.PostConfirmation!)!.roleArn;
     // The function reads its config once per process, at its first invocation: in this test or an earlier one.
-    const ssm = recorded.find((r) => r.target === 'AmazonSSM.GetParameters');
+    const ssm = recorded.find((r) => r.target === 'AmazonSSM.GetParameters' && r.securityToken === `session-of-${role}`);
     expect(ssm?.body).toEqual({
       Names: ['/amplify/resource_reference/amplifyvault/local-sandbox-b1bf32956d/AMPLIFY_AUTH_USERPOOL_ID'],
       WithDecryption: true,

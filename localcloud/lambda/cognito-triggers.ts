@@ -1,4 +1,5 @@
 import type { ProvisionedAssembly } from '../provisioning/types';
+import { invokePermissionsFromAssembly } from './permissions';
 import type { FunctionRuntime } from './runtime';
 import { LambdaServiceError } from './runtime';
 import { TRIGGER_NAMES, type TriggerName } from './trigger-events';
@@ -61,10 +62,7 @@ export interface PoolTriggerConfig {
 
 /** Reads each user pool's LambdaConfig and the functions' invoke permissions. */
 export function poolTriggersFromAssembly(assembly: ProvisionedAssembly): PoolTriggerConfig[] {
-  const permissions = assembly
-    .ofType('AWS::Lambda::Permission')
-    .map((p) => p.properties)
-    .filter((p) => p.Principal === 'cognito-idp.amazonaws.com' && String(p.Action).startsWith('lambda:Invoke'));
+  const permitted = invokePermissionsFromAssembly(assembly);
   return assembly.ofType('AWS::Cognito::UserPool').map((pool) => {
     const config = pool.properties.LambdaConfig ?? {};
     const functions: Partial<Record<TriggerName, string>> = {};
@@ -79,14 +77,7 @@ export function poolTriggersFromAssembly(assembly: ProvisionedAssembly): PoolTri
       poolId: pool.ref,
       poolArn,
       functions,
-      invokable: (functionArn: string) => {
-        const fn = assembly.find(functionArn);
-        return permissions.some(
-          (p) =>
-            (p.FunctionName === functionArn || (fn && (p.FunctionName === fn.ref || p.FunctionName === fn.arn))) &&
-            (p.SourceArn === undefined || p.SourceArn === poolArn),
-        );
-      },
+      invokable: (functionArn: string) => permitted(functionArn, 'cognito-idp.amazonaws.com', poolArn),
     };
   });
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_CLIENT_CONFIG_VERSION, generateClientConfig } from '@aws-amplify/client-config';
+import { localExecuteApiUrl } from '../apigateway/url';
 import type { ProvisionedAssembly } from './types';
 
 /** Endpoints the web app's config module points aws-amplify at in local mode. */
@@ -68,7 +69,27 @@ export async function generateLocalClientOutputs(
   });
   const auth = (config as { auth?: { oauth?: { domain?: string } } }).auth;
   if (auth?.oauth && oauthDomain) auth.oauth.domain = oauthDomain;
-  return { ...config, custom: { ...(config as { custom?: object }).custom, local_cloud: localCloudEndpoints(endpoint) } };
+  const local = localExecuteApiUrls(assembly, endpoint, { ...config, custom: { ...(config as { custom?: object }).custom, local_cloud: localCloudEndpoints(endpoint) } });
+  return local as Record<string, unknown>;
+}
+
+/**
+ * Every execute-api URL of a REST API of the assembly, wherever the backend
+ * put it (`custom`, `API.REST`, ...): `https://<apiId>.execute-api.<region>.amazonaws.com/<stage>/...`
+ * becomes the local cloud's `<endpoint>/_aws/execute-api/<apiId>/<stage>/...`.
+ */
+export function localExecuteApiUrls(assembly: ProvisionedAssembly, endpoint: string, value: unknown): unknown {
+  const ids = new Set(assembly.ofType('AWS::ApiGateway::RestApi').map((api) => api.ref));
+  if (ids.size === 0) return value;
+  const suffix = `.execute-api.${assembly.region}.amazonaws.com`.replace(/\./g, '\\.');
+  const url = new RegExp(`https://([a-z0-9]+)${suffix}(?=/|$|[^A-Za-z0-9.-])`, 'g');
+  const rewrite = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(url, (whole, id: string) => (ids.has(id) ? localExecuteApiUrl(endpoint, id, '').slice(0, -1) : whole));
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewrite(x)]));
+    return v;
+  };
+  return rewrite(value);
 }
 
 /** amplify-<namespace>-<name>-<type>-<hash> → the backend identifier. */

@@ -158,6 +158,27 @@ export function loadCloudAssembly(dir: string, options: LoadOptions = {}): Provi
       case 'AWS::SSM::Parameter':
         r.ref = prop('Name') ?? generatedName('CFN', r.logicalId, seed, 128);
         break;
+      // API Gateway: ids shaped as AWS's (10 characters for an API, 6 for its parts); a Stage's Ref is its name.
+      case 'AWS::ApiGateway::RestApi':
+        r.ref = lower36(seed, 10);
+        r.attributes.RestApiId = r.ref;
+        r.attributes.RootResourceId = lower36(`${seed}/root`, 10);
+        break;
+      case 'AWS::ApiGateway::Resource':
+        r.ref = lower36(seed, 6);
+        r.attributes.ResourceId = r.ref;
+        break;
+      case 'AWS::ApiGateway::Deployment':
+        r.ref = lower36(seed, 6);
+        r.attributes.DeploymentId = r.ref;
+        break;
+      case 'AWS::ApiGateway::Authorizer':
+        r.ref = lower36(seed, 6);
+        r.attributes.AuthorizerId = r.ref;
+        break;
+      case 'AWS::ApiGateway::Stage':
+        r.ref = prop('StageName') ?? r.logicalId;
+        break;
       case 'AWS::CloudFormation::Stack': {
         const nestedName = generatedName(stack.name, r.logicalId, seed, 128);
         r.ref = `${arnPrefix}:cloudformation:${region}:${accountId}:stack/${nestedName}/${uuidFrom(seed)}`;

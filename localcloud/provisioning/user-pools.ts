@@ -99,6 +99,8 @@ export interface UserPoolIdentityProviderConfig {
   name: string;
   type: string;
   attributeMapping: Record<string, string>;
+  /** IdpIdentifiers: other names `idp_identifier` may give. */
+  identifiers: string[];
 }
 
 /** Cognito's standard attributes, all Strings except these. */
@@ -189,6 +191,7 @@ export function buildUserPools(assembly: ProvisionedAssembly): UserPoolConfig[] 
         name: r.properties.ProviderName,
         type: r.properties.ProviderType,
         attributeMapping: { ...(r.properties.AttributeMapping ?? {}) },
+        identifiers: r.properties.IdpIdentifiers ?? [],
       })),
     };
   });

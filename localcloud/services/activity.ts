@@ -20,6 +20,18 @@ export type Activity =
       durationMs: number;
     }
   | { kind: 'code'; message: OutboxMessage }
+  | {
+      kind: 'api';
+      /** The REST API's name. */
+      api: string;
+      /** The HTTP method and the resource's path, e.g. `GET /items/{id}`. */
+      route: string;
+      functionName: string;
+      /** What the caller got: the function's status, or API Gateway's 502/504/500 when it failed. */
+      status: number;
+      reason?: string;
+      durationMs: number;
+    }
   | { kind: 'refused'; operation: string; status: number; errorType: string; message: string };
 
 export interface ActivityLog {
@@ -52,6 +64,10 @@ export function formatActivity(activity: Activity): string {
     case 'code': {
       const m = activity.message;
       return `code     ${m.code} sent by ${m.channel === 'sms' ? 'SMS' : 'email'} to ${m.to}${m.subject ? ` ("${oneLine(m.subject)}")` : ''}`;
+    }
+    case 'api': {
+      const head = `api      ${activity.route} (${activity.api} → ${activity.functionName}): ${activity.status} in ${Math.round(activity.durationMs)} ms`;
+      return activity.reason ? `${head}: ${oneLine(activity.reason)}` : head;
     }
     case 'refused':
       return `refused  ${activity.operation}: ${activity.status} ${activity.errorType}: ${oneLine(activity.message)}`;

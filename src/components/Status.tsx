@@ -10,14 +10,19 @@ export function Loading({ label = 'Loading…' }: { label?: string }) {
   );
 }
 
-/** An error shown to the person, announced by screen readers. */
-export function ErrorMessage({ children, onRetry }: { children: ReactNode; onRetry?: () => void }) {
+/** An error shown to the person, announced by screen readers; optionally retried or dismissed. */
+export function ErrorMessage({ children, onRetry, onDismiss }: { children: ReactNode; onRetry?: () => void; onDismiss?: () => void }) {
   return (
     <div role="alert" className="status status-error">
       <span>{children}</span>
       {onRetry && (
         <button type="button" className="link-button" onClick={onRetry}>
           Try again
+        </button>
+      )}
+      {onDismiss && (
+        <button type="button" className="link-button" onClick={onDismiss}>
+          Dismiss
         </button>
       )}
     </div>

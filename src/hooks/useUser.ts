@@ -10,6 +10,7 @@ import {
   type UpdateUserAttributesOutput,
 } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
+import { friendlyRedirectMessage } from '../features/auth/auth-errors';
 
 export type UserStatus = 'loading' | 'signedOut' | 'signedIn';
 
@@ -33,6 +34,8 @@ export interface UserActions {
   updateAttributes: (attributes: Record<string, string>) => Promise<UpdateUserAttributesOutput>;
   /** Signs out this browser, or every device with `{ global: true }`. */
   signOut: (options?: { global?: boolean }) => Promise<void>;
+  /** Forgets the error shown (the person dismissed it). */
+  dismissError: () => void;
 }
 
 export type UseUser = UserSnapshot & UserActions;
@@ -100,6 +103,17 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The parameters Cognito's redirect back to the app carries; none of them means anything once handled. */
+const REDIRECT_PARAMS = ['code', 'state', 'error', 'error_description'];
+
+/** Takes a failed redirect's `?error=…&error_description=…` out of the address bar (a reload must not show it again). */
+function forgetRedirectParams(): void {
+  const url = new URL(window.location.href);
+  if (!REDIRECT_PARAMS.some((p) => url.searchParams.has(p))) return;
+  for (const p of REDIRECT_PARAMS) url.searchParams.delete(p);
+  window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}${url.hash}`);
+}
+
 /**
  * The signed-in user's state, loaded once and then kept current by the auth Hub.
  * Results that arrive after unmount, or after a newer load started, are dropped.
@@ -151,10 +165,13 @@ export function useUserSession(): UseUser {
           generation.current++;
           if (mounted.current) setSnapshot({ ...SIGNED_OUT, error: SESSION_EXPIRED_MESSAGE });
           break;
-        case 'signInWithRedirect_failure':
+        case 'signInWithRedirect_failure': {
           generation.current++;
-          if (mounted.current) setSnapshot({ ...SIGNED_OUT, error: 'Signing in with that provider failed. Please try again.' });
+          forgetRedirectParams();
+          const error = (payload.data as { error?: unknown } | undefined)?.error;
+          if (mounted.current) setSnapshot({ ...SIGNED_OUT, error: friendlyRedirectMessage(error) });
           break;
+        }
       }
     });
     return () => {
@@ -179,7 +196,14 @@ export function useUserSession(): UseUser {
     // The Hub's signedOut event updates the state.
   }, []);
 
-  return useMemo(() => ({ ...snapshot, refresh, updateAttributes, signOut }), [snapshot, refresh, updateAttributes, signOut]);
+  const dismissError = useCallback(() => {
+    if (mounted.current) setSnapshot((current) => (current.error === undefined ? current : { ...current, error: undefined }));
+  }, []);
+
+  return useMemo(
+    () => ({ ...snapshot, refresh, updateAttributes, signOut, dismissError }),
+    [snapshot, refresh, updateAttributes, signOut, dismissError],
+  );
 }
 
 /** Exported for tests, which provide a fixed user; the app uses UserProvider. */

@@ -43,3 +43,18 @@ export function fakeOutputs(local = true): VaultOutputs {
       : {}),
   };
 }
+
+/** The backend's four social providers in `auth.oauth`, as `npm run synth` (domain localhost:20443) or ampx (the pool's domain) writes them. */
+export function withSocialProviders(outputs: VaultOutputs, domain = 'localhost:20443', appUrl = 'http://localhost:5173/'): VaultOutputs {
+  Object.assign(outputs.auth!, {
+    oauth: {
+      identity_providers: ['GOOGLE', 'FACEBOOK', 'LOGIN_WITH_AMAZON', 'SIGN_IN_WITH_APPLE'],
+      redirect_sign_in_uri: [appUrl],
+      redirect_sign_out_uri: [appUrl],
+      response_type: 'code',
+      scopes: ['openid', 'email', 'phone', 'profile'],
+      domain,
+    },
+  });
+  return outputs;
+}

@@ -16,6 +16,7 @@ export function fakeUser(overrides: Partial<UseUser> = {}): UseUser {
     refresh: vi.fn(async () => {}),
     updateAttributes: vi.fn(async () => ({}) as Awaited<ReturnType<UseUser['updateAttributes']>>),
     signOut: vi.fn(async () => {}),
+    dismissError: vi.fn(),
     ...overrides,
   };
 }

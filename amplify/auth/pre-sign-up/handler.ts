@@ -1,13 +1,36 @@
 import type { PreSignUpTriggerHandler } from 'aws-lambda';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { birthdateProblem } from './birthdate';
+import { linkToNativeUser, type Send } from './link-provider';
+
+export const PHONE_REQUIRED_MESSAGE = 'Please enter your phone number: it protects your account with SMS codes.';
+
+const client = new CognitoIdentityProviderClient({ region: process.env.AWS_REGION });
+const send: Send = (command) => client.send(command as never);
 
 /**
- * Refuses sign-ups whose birthdate is not a real YYYY-MM-DD date or belongs to
- * someone younger than 13. Cognito shows the thrown message to the person as
- * "PreSignUp failed with error <message>".
+ * Cognito shows a thrown message to the person as "PreSignUp failed with error
+ * <message>".
+ *
+ * - Sign-up with a password (PreSignUp_SignUp) needs a phone number: the schema
+ *   cannot require it, since no social provider sends one.
+ * - A birthdate, when given, must be a real YYYY-MM-DD date of someone 13 or older.
+ * - A first social sign-in (PreSignUp_ExternalProvider) is linked to the native
+ *   user with the same verified email, if there is one (./link-provider.ts);
+ *   nothing else is checked, so no rule for password sign-ups refuses it.
  */
 export const handler: PreSignUpTriggerHandler = async (event) => {
-  const birthdate = event.request.userAttributes.birthdate;
+  if (event.triggerSource === 'PreSignUp_ExternalProvider') {
+    const outcome = await linkToNativeUser(send, event);
+    console.log(
+      outcome.linked
+        ? `linked ${outcome.provider.providerName} identity ${outcome.provider.providerUserId} to ${outcome.username}`
+        : `not linked: ${outcome.reason}`,
+    );
+    return event;
+  }
+  const { birthdate, phone_number: phoneNumber } = event.request.userAttributes;
+  if (event.triggerSource === 'PreSignUp_SignUp' && !phoneNumber?.trim()) throw new Error(PHONE_REQUIRED_MESSAGE);
   if (birthdate !== undefined) {
     const problem = birthdateProblem(birthdate, new Date());
     if (problem) throw new Error(problem);

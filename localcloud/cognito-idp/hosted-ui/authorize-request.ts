@@ -95,7 +95,9 @@ export function checkAuthorizeRequest(pools: Pools, params: URLSearchParams): Ch
     if (!client.oauth.identityProviders.includes(provider)) return fail('invalid_request', `${provider} is not an identity provider of this client.`);
     externalProvider = provider;
   } else if (provider === undefined && idpIdentifier !== undefined) {
-    externalProvider = idpIdentifier;
+    const named = pool.identityProviders.find((p) => p.identifiers.includes(idpIdentifier));
+    if (!named || !client.oauth.identityProviders.includes(named.name)) return fail('invalid_request', `${idpIdentifier} is not an identifier of an identity provider of this client.`);
+    externalProvider = named.name;
   } else if (!client.oauth.identityProviders.includes('COGNITO')) {
     // Nothing to sign in with on the managed login page: the client has no local users.
     if (provider === 'COGNITO') return fail('invalid_request', 'COGNITO is not an identity provider of this client.');

@@ -1,5 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:https';
 import {
   AssociateSoftwareTokenCommand,
   ConfirmSignUpCommand,
@@ -15,6 +14,7 @@ import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ManualClock } from '../../services/clock';
 import { PASSWORD, startTestCloud, type TestCloud } from '../testing';
+import { HttpsBrowser } from '../../testing/https-browser';
 
 /**
  * The hosted UI over HTTPS on loopback, driven as a browser drives it (GET
@@ -71,42 +71,10 @@ async function createUser(email: string) {
   await t.sdk.send(new ConfirmSignUpCommand({ ClientId: t.clientId, Username: email, ConfirmationCode: t.lastCode(email) }));
 }
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  location?: string;
-}
-
 /** A minimal browser: one cookie jar, the local CA trusted through `ca`. */
-class Browser {
-  cookies = new Map<string, string>();
-  send(method: string, path: string, options: { form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Answer> {
-    const url = new URL(path, t.cloud.oauthUrl);
-    const body = options.form ? new URLSearchParams(options.form).toString() : undefined;
-    const headers: Record<string, string> = { ...options.headers };
-    if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    if (body !== undefined) headers['content-type'] ??= 'application/x-www-form-urlencoded';
-    // Browsers send Origin on every POST (the login forms post to their own origin).
-    if (method === 'POST') headers.origin ??= t.cloud.oauthUrl;
-    return new Promise((resolve, reject) => {
-      const req = request(url, { method, headers, ca: t.cloud.tls!.caCertificate, servername: 'localhost' }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => {
-          for (const line of [res.headers['set-cookie'] ?? []].flat()) {
-            const [pair, ...attributes] = line.split(';');
-            const [name, value] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
-            if (attributes.some((a) => a.trim() === 'Max-Age=0')) this.cookies.delete(name);
-            else this.cookies.set(name, value);
-          }
-          resolve({ status: res.statusCode!, headers: res.headers, body: text, location: res.headers.location });
-        });
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
+class Browser extends HttpsBrowser {
+  constructor() {
+    super(t.cloud.oauthUrl, t.cloud.tls!.caCertificate);
   }
 }
 
@@ -286,10 +254,12 @@ describe('bad input is refused as Cognito refuses it, and creates nothing', () =
     expect(await errorOf({ code_challenge: pkce().challenge, code_challenge_method: 'plain' })).toBe('invalid_request');
   });
 
-  test('an external identity provider says it is not emulated yet', async () => {
-    const answer = await new Browser().send('GET', authorizeUrl({ identity_provider: 'Google' }));
-    expect(answer.status).toBe(501);
-    expect(answer.body).toMatch(/Google is not emulated yet/);
+  test('an identity provider the client names but the pool does not have goes back to the app as invalid_request', async () => {
+    const answer = await new Browser().send('GET', authorizeUrl({ identity_provider: 'Google', state: 'g' }));
+    expect(answer.status).toBe(302);
+    const url = new URL(answer.location!);
+    expect(`${url.origin}${url.pathname}`).toBe(CALLBACK);
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ error: 'invalid_request', state: 'g' });
   });
 
   test('the login form without its CSRF token is refused before the password is looked at', async () => {

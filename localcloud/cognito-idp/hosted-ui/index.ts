@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, readBody } from '../../http/http';
+import type { ProviderRegistrations } from '../../identity-providers/registrations';
 import type { Services } from '../services';
 import { checkAuthorizeRequest, callbackUrl, sendRedirectMismatch, type AuthorizeRequest } from './authorize-request';
 import { createAuthorizationCodes } from './codes';
+import { createFederation, IDP_RESPONSE_PATH } from './federation';
 import { clearSessionCookie, currentSession, grantCode, sendLoginPage, submitLogin, submitMfa, type LoginDeps } from './login';
 import { OAuthError, sendOAuthError, sendOAuthJson } from './oauth-errors';
 import { csrfMatches, redirect, sendErrorPage } from './pages';
@@ -14,8 +16,8 @@ import { userInfo } from './user-info';
  * The user pools' domain (Cognito's hosted UI and OAuth 2.0 endpoints), as
  * served on the HTTPS listener: /oauth2/authorize, the managed login page
  * (/login, /mfa), /oauth2/token, /oauth2/userInfo, /oauth2/revoke, /logout
- * and /error. Sign-in with an external identity provider is not emulated
- * yet and says so. The listener (server.ts) has already refused non-loopback
+ * /error, and sign-in through the pools' external identity providers
+ * (`identity_provider=`, /oauth2/idpresponse: ./federation). The listener (server.ts) has already refused non-loopback
  * hosts and applied CORS for loopback origins.
  */
 export const HOSTED_UI_PATHS = {
@@ -28,9 +30,18 @@ export const HOSTED_UI_PATHS = {
 
 const FORM_LIMIT = 16 * 1024;
 
-export function createHostedUi(deps: { services: Services }) {
+export function createHostedUi(deps: {
+  services: Services;
+  /** The pools' social providers as registered apps (secrets resolved). */
+  registrations?: ProviderRegistrations;
+  /** `https://localhost:<port>`, once listening. */
+  origin?: () => string;
+  /** The local CA (PEM) that calls to the emulated providers trust. */
+  ca?: string;
+}) {
   const { services } = deps;
   const login: LoginDeps = { services, codes: createAuthorizationCodes(services.store, services.clock) };
+  const federation = createFederation({ login, registrations: deps.registrations, origin: deps.origin ?? (() => 'https://localhost'), ca: deps.ca });
 
   const readForm = async (req: IncomingMessage) => new URLSearchParams((await readBody(req, FORM_LIMIT)).toString('utf8'));
 
@@ -45,14 +56,7 @@ export function createHostedUi(deps: { services: Services }) {
   async function authorize(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const request = authorizeRequest(res, url);
     if (!request) return;
-    if (request.externalProvider) {
-      return sendErrorPage(
-        res,
-        501,
-        'not_emulated',
-        `Signing in with ${request.externalProvider} is not emulated yet: the local cloud does not serve that provider. Sign in with a username and password instead (identity_provider=COGNITO).`,
-      );
-    }
+    if (request.externalProvider) return federation.start(res, request);
     const signedIn = currentSession(login, req, request);
     if (request.prompt.includes('none')) {
       if (!signedIn) return redirect(res, callbackUrl(request.redirectUri, { error: 'login_required', state: request.state }));
@@ -126,8 +130,10 @@ export function createHostedUi(deps: { services: Services }) {
         return only('GET') ? logout(res, url) : undefined;
       case '/error':
         return sendErrorPage(res, 400, url.searchParams.get('error') ?? 'error', 'The request was refused; see the error above.');
-      case '/oauth2/idpresponse':
-        return sendErrorPage(res, 501, 'not_emulated', 'Federated sign-in (external identity providers) is not emulated yet.');
+      case IDP_RESPONSE_PATH:
+        // Apple answers by form_post; the others by redirect.
+        if (!only('GET', 'POST')) return;
+        return federation.respond(res, method === 'POST' ? await readForm(req) : url.searchParams);
       default:
         return sendErrorPage(res, 404, 'not_found', `There is no page at ${path}.`);
     }

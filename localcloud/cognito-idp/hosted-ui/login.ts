@@ -44,7 +44,7 @@ export function currentSession(deps: LoginDeps, req: IncomingMessage, request: A
   const session = sealed ? deps.services.sealer.unseal<HostedSession>(SESSION_PURPOSE, sealed) : undefined;
   if (!session || session.poolId !== request.pool.id) return undefined;
   const user = deps.services.users.byUsername(session.poolId, session.username);
-  return user?.enabled && user.status === 'CONFIRMED' ? { user, session } : undefined;
+  return user?.enabled && (user.status === 'CONFIRMED' || user.status === 'EXTERNAL_PROVIDER') ? { user, session } : undefined;
 }
 
 export const clearSessionCookie = () => cookie(SESSION_COOKIE, '', 0);

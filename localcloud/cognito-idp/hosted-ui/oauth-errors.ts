@@ -45,22 +45,12 @@ export function assertFormEncoded(req: IncomingMessage): void {
 export function authenticateClient(pools: Pools, req: IncomingMessage, form: URLSearchParams): { pool: UserPoolConfig; client: UserPoolClientConfig } {
   let clientId = form.get('client_id') ?? undefined;
   let secret = form.get('client_secret') ?? undefined;
-  const authorization = String(req.headers.authorization ?? '');
-  if (authorization) {
-    const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
-    const decoded = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    if (colon < 0 || secret !== undefined) throw new OAuthError('invalid_client');
-    const [id, key] = [decoded.slice(0, colon), decoded.slice(colon + 1)].map((part) => {
-      try {
-        return decodeURIComponent(part.replace(/\+/g, ' '));
-      } catch {
-        return part;
-      }
-    });
-    if (clientId !== undefined && clientId !== id) throw new OAuthError('invalid_client');
-    clientId = id;
-    secret = key;
+  const basic = basicCredentials(req);
+  if (basic) {
+    if (basic === 'malformed' || secret !== undefined) throw new OAuthError('invalid_client');
+    if (clientId !== undefined && clientId !== basic.id) throw new OAuthError('invalid_client');
+    clientId = basic.id;
+    secret = basic.secret;
   }
   if (!clientId) throw new OAuthError('invalid_request', 'client_id is required.');
   let found: { pool: UserPoolConfig; client: UserPoolClientConfig };
@@ -75,8 +65,28 @@ export function authenticateClient(pools: Pools, req: IncomingMessage, form: URL
   return found;
 }
 
-function sameSecret(given: string, expected: string): boolean {
+/** Compares a presented secret with the expected one in constant time. */
+export function sameSecret(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** client id and secret from HTTP Basic (client_secret_basic), when the request has an Authorization header; `malformed` when it is not Basic credentials. */
+export function basicCredentials(req: IncomingMessage): { id: string; secret: string } | 'malformed' | undefined {
+  const authorization = String(req.headers.authorization ?? '');
+  if (!authorization) return undefined;
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization);
+  const decoded = basic ? Buffer.from(basic[1], 'base64').toString('utf8') : '';
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return 'malformed';
+  const [id, secret] = [decoded.slice(0, colon), decoded.slice(colon + 1)].map((part) => {
+    try {
+      return decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      return part;
+    }
+  });
+  return { id, secret };
 }

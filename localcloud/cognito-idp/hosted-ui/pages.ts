@@ -17,10 +17,11 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function securityHeaders(formTargets: string[] = []): Record<string, string> {
+function securityHeaders(formTargets: string[] = [], script?: string): Record<string, string> {
   const formAction = ["'self'", ...formTargets].join(' ');
+  const scriptSrc = script === undefined ? '' : `; script-src 'sha256-${createHash('sha256').update(script).digest('base64')}'`;
   return {
-    'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${STYLE_HASH}'${scriptSrc}; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'X-Frame-Options': 'DENY',
     'X-Content-Type-Options': 'nosniff',
     // Not no-referrer: that would make the form posts' Origin "null", which the front door refuses.
@@ -35,13 +36,16 @@ export interface PageOptions {
   /** Origins a form on the page may end up at (the callback URL a sign-in redirects to). */
   formTargets?: string[];
   cookies?: string[];
+  /** One inline script the page may run (allowed by its hash alone), e.g. to submit a form_post response. */
+  script?: string;
 }
 
 export function sendPage(res: ServerResponse, title: string, body: string, options: PageOptions = {}): void {
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
-    `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+    `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main>` +
+    `${options.script === undefined ? '' : `<script>${options.script}</script>`}</body></html>`;
   const headers: Record<string, string | string[]> = {
-    ...securityHeaders(options.formTargets),
+    ...securityHeaders(options.formTargets, options.script),
     'Content-Type': 'text/html; charset=utf-8',
     'Content-Length': String(Buffer.byteLength(html)),
   };
@@ -78,9 +82,9 @@ export function readCookies(req: IncomingMessage): Record<string, string> {
 }
 
 /** A cookie of the pool's domain: HTTPS only, out of scripts' reach, not sent on cross-site posts. */
-export function cookie(name: string, value: string, maxAgeSeconds?: number): string {
+export function cookie(name: string, value: string, maxAgeSeconds?: number, path = '/'): string {
   const age = maxAgeSeconds === undefined ? '' : `; Max-Age=${maxAgeSeconds}`;
-  return `${name}=${value}; Path=/; Secure; HttpOnly; SameSite=Lax${age}`;
+  return `${name}=${value}; Path=${path}; Secure; HttpOnly; SameSite=Lax${age}`;
 }
 
 /**
@@ -94,8 +98,8 @@ export function newCsrfToken(): string {
   return randomBytes(32).toString('base64url');
 }
 
-export function csrfMatches(req: IncomingMessage, form: URLSearchParams): boolean {
-  const fromCookie = Buffer.from(readCookies(req)[CSRF_COOKIE] ?? '');
+export function csrfMatches(req: IncomingMessage, form: URLSearchParams, cookieName = CSRF_COOKIE): boolean {
+  const fromCookie = Buffer.from(readCookies(req)[cookieName] ?? '');
   const fromForm = Buffer.from(form.get('_csrf') ?? '');
   return fromCookie.length >= 32 && fromCookie.length === fromForm.length && timingSafeEqual(fromCookie, fromForm);
 }

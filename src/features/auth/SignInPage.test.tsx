@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { Amplify } from 'aws-amplify';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildAmplifyConfig } from '../../amplify-config';
-import { fakeOutputs } from '../../testing/fake-outputs';
+import { fakeOutputs, withSocialProviders } from '../../testing/fake-outputs';
 
 vi.mock('aws-amplify/auth', async (importOriginal) => {
   const actual = await importOriginal<typeof import('aws-amplify/auth')>();
@@ -22,6 +22,9 @@ import { SignInPage } from './SignInPage';
 
 const PASSWORD = 'Correct-Horse-9!';
 
+/** Amplify UI names each button by its icon's label and its text ("Google icon" + "Sign In with Google"). */
+const SOCIAL_BUTTONS = ['Google', 'Apple', 'Amazon', 'Facebook'].map((p) => new RegExp(`^${p} icon ?Sign In with ${p}$`));
+
 describe('SignInPage', () => {
   beforeAll(() => {
     // jsdom lacks a form's named-element properties (form.__authMethod), which the
@@ -32,28 +35,15 @@ describe('SignInPage', () => {
         return this.elements.namedItem('__authMethod') ?? undefined;
       },
     });
-    const outputs = fakeOutputs(true);
-    // The backend configures social providers; the local cloud has no hosted UI.
-    Object.assign(outputs.auth!, {
-      oauth: {
-        identity_providers: ['GOOGLE'],
-        redirect_sign_in_uri: ['http://localhost:5173/'],
-        redirect_sign_out_uri: ['http://localhost:5173/'],
-        response_type: 'code',
-        scopes: ['openid'],
-        domain: 'example.auth.us-east-1.amazoncognito.com',
-      },
-    });
-    Amplify.configure(buildAmplifyConfig(outputs));
+    Amplify.configure(buildAmplifyConfig(withSocialProviders(fakeOutputs(true))));
   });
   beforeEach(() => vi.mocked(auth.signUp).mockReset());
 
   it('signs in with email or phone', async () => {
-    render(<SignInPage local />);
+    render(<SignInPage />);
     const username = await screen.findByLabelText('Email or phone number');
     expect(username).toHaveAttribute('type', 'text');
     expect(screen.getByRole('link', { name: /Browse public files/ })).toHaveAttribute('href', '/public');
-    expect(screen.queryByRole('button', { name: /Google/ })).not.toBeInTheDocument();
 
     vi.mocked(auth.signIn).mockRejectedValueOnce(
       Object.assign(new Error('Incorrect username or password.'), { name: 'NotAuthorizedException' }),
@@ -67,14 +57,19 @@ describe('SignInPage', () => {
     expect(await screen.findByText('Incorrect username or password.')).toBeInTheDocument();
   });
 
-  it('shows the social buttons the backend configures when running on AWS', async () => {
-    render(<SignInPage local={false} />);
-    expect(await screen.findByRole('button', { name: /Google/ })).toBeInTheDocument();
+  it('shows a button for each of the four social providers, on the local cloud and on AWS alike', async () => {
+    for (const outputs of [withSocialProviders(fakeOutputs(true)), withSocialProviders(fakeOutputs(false), 'vault.auth.us-east-1.amazoncognito.com')]) {
+      Amplify.configure(buildAmplifyConfig(outputs));
+      const { unmount } = render(<SignInPage />);
+      for (const name of SOCIAL_BUTTONS) expect(await screen.findByRole('button', { name })).toBeEnabled();
+      unmount();
+    }
+    Amplify.configure(buildAmplifyConfig(withSocialProviders(fakeOutputs(true))));
   });
 
   it('asks for email, phone, preferred username, a birthdate date and the beta opt-in; shows trigger errors plainly', async () => {
     const user = userEvent.setup({ delay: null }); // no timer between keystrokes: typing is fast, and nothing is left typing once the test ends
-    render(<SignInPage local />);
+    render(<SignInPage />);
     await user.click(await screen.findByRole('tab', { name: 'Create Account' }));
 
     const birthdate = await screen.findByLabelText('Birthdate');

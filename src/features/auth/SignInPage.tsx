@@ -59,18 +59,18 @@ const components = {
 };
 
 /**
- * The sign-in, sign-up, confirmation, MFA and password-reset screens.
- * Social sign-in goes through Cognito's hosted UI, which exists only in AWS:
- * the local cloud gets no social buttons.
+ * The sign-in, sign-up, confirmation, MFA and password-reset screens, with a
+ * button for each social provider in amplify_outputs.json (`oauth.identity_providers`):
+ * the Authenticator's signInWithRedirect goes through Cognito's hosted UI, on AWS
+ * or on the local cloud (https://localhost:20443 and its emulated providers).
  */
-export function SignInPage({ local }: { local: boolean }) {
+export function SignInPage() {
   return (
     <main className="auth-page">
       <Authenticator
         formFields={formFields}
         components={components}
         services={authServices as unknown as ComponentProps<typeof Authenticator>['services']}
-        {...(local ? { socialProviders: [] } : {})}
       />
     </main>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { friendlyAuthMessage, toFriendlyError, withFriendlyErrors } from './auth-errors';
+import { REDIRECT_FAILED_MESSAGE, friendlyAuthMessage, friendlyRedirectMessage, toFriendlyError, withFriendlyErrors } from './auth-errors';
 
 function cognitoError(name: string, message: string) {
   const error = new Error(message);
@@ -46,5 +46,52 @@ describe('friendlyAuthMessage', () => {
     expect(toFriendlyError(original).name).toBe('UserLambdaValidationException');
     await expect(withFriendlyErrors(() => Promise.reject(original))).rejects.toThrow(/^Nope\.$/);
     await expect(withFriendlyErrors(() => Promise.resolve(7))).resolves.toBe(7);
+  });
+});
+
+describe('friendlyRedirectMessage', () => {
+  // What aws-amplify raises on signInWithRedirect_failure: an OAuthSignInError whose message is
+  // Cognito's error_description, or the bare error code when there is none.
+  const redirectError = (message: string) => cognitoError('OAuthSignInError', message);
+
+  it('says the person cancelled, whatever the provider or Amplify called it', () => {
+    for (const message of ['access_denied', 'Google Error - 400 access_denied The user denied access', 'User cancelled OAuth flow.']) {
+      expect(friendlyRedirectMessage(redirectError(message))).toBe('Signing in was cancelled. Choose a way to sign in to try again.');
+    }
+  });
+
+  it('names the attributes a provider did not share, in words', () => {
+    expect(friendlyRedirectMessage(redirectError('attributes required: [email]'))).toBe(
+      'The provider did not share your email address, which Amplify Vault needs. Allow sharing it and try again, or create an account with your email.',
+    );
+    expect(friendlyRedirectMessage(redirectError('attributes required: [email, phone_number, custom:team_name]'))).toMatch(
+      /did not share your email address, phone number and team name,/,
+    );
+  });
+
+  it("says a disabled user is disabled, and a provider's own error in the provider's name", () => {
+    expect(friendlyRedirectMessage(redirectError('User is disabled.'))).toBe(
+      'Your account has been disabled. Contact an administrator if you think this is a mistake.',
+    );
+    expect(
+      friendlyRedirectMessage(redirectError('LoginWithAmazon Error - 400 invalid_request The request is missing a required parameter : client_secret')),
+    ).toBe('Amazon could not sign you in. Please try again, or choose another way to sign in.');
+    expect(friendlyRedirectMessage(redirectError('SignInWithApple Error - 500 server_error'))).toMatch(/^Apple could not sign you in/);
+    // A provider that says its client was disabled is not the person's account being disabled.
+    expect(friendlyRedirectMessage(redirectError('Google Error - 401 disabled_client The OAuth client was disabled.'))).toMatch(/^Google could not/);
+  });
+
+  it("shows a trigger's own message, Cognito's wrapper and trailing period and space removed", () => {
+    expect(friendlyRedirectMessage(redirectError('PreSignUp failed with error Sign in with your password once to link Google. '))).toBe(
+      'Sign in with your password once to link Google.',
+    );
+    expect(friendlyRedirectMessage(redirectError('PreSignUp failed with error Not today..'))).toBe('Not today.');
+  });
+
+  it('never shows codes or unknown texts: a plain sentence instead', () => {
+    for (const message of ['invalid_request', 'server_error', 'Bad id_token issuer https://accounts.google.com', '']) {
+      expect(friendlyRedirectMessage(redirectError(message))).toBe(REDIRECT_FAILED_MESSAGE);
+    }
+    expect(friendlyRedirectMessage(undefined)).toBe(REDIRECT_FAILED_MESSAGE);
   });
 });

@@ -14,13 +14,21 @@ const BY_NAME: Record<string, string> = {
   NetworkError: 'We could not reach the sign-in service. Check your connection and try again.',
 };
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : typeof error === 'string' ? error : '';
+}
+
+/** A trigger's own message (already written for people) without Cognito's wrapper and appended period. */
+function triggerMessage(raw: string): string | undefined {
+  if (!TRIGGER_PREFIX.test(raw)) return undefined;
+  return raw.replace(TRIGGER_PREFIX, '').trim().replace(/\.\.$/, '.');
+}
+
 export function friendlyAuthMessage(error: unknown): string {
   const name = error instanceof Error ? error.name : '';
-  const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
-  if (TRIGGER_PREFIX.test(raw)) {
-    // The trigger's own message is already written for people; Cognito appends a period.
-    return raw.replace(TRIGGER_PREFIX, '').replace(/\.\.$/, '.').trim();
-  }
+  const raw = messageOf(error);
+  const fromTrigger = triggerMessage(raw);
+  if (fromTrigger) return fromTrigger;
   if (BY_NAME[name]) return BY_NAME[name];
   if (/^Failed to fetch|NetworkError|Network error/i.test(raw)) return BY_NAME.NetworkError;
   if (name === 'InvalidPasswordException') {
@@ -47,4 +55,63 @@ export async function withFriendlyErrors<T>(call: () => Promise<T>): Promise<T> 
   } catch (error) {
     throw toFriendlyError(error);
   }
+}
+
+/** The social providers as Cognito names them (`identity_provider=`, error prefixes), as people know them. */
+const PROVIDER_NAMES: Record<string, string> = {
+  Google: 'Google',
+  SignInWithApple: 'Apple',
+  LoginWithAmazon: 'Amazon',
+  Facebook: 'Facebook',
+};
+
+/** User-pool attributes a provider may fail to share, in words. */
+const ATTRIBUTE_WORDS: Record<string, string> = {
+  email: 'email address',
+  phone_number: 'phone number',
+  given_name: 'first name',
+  family_name: 'last name',
+  preferred_username: 'preferred username',
+};
+
+function listInWords(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+export const REDIRECT_FAILED_MESSAGE = 'Signing in with that provider did not work. Please try again, or choose another way to sign in.';
+
+/**
+ * What a person reads when a social sign-in comes back failed. Cognito returns
+ * to the app with `?error=…&error_description=…` and aws-amplify raises
+ * `signInWithRedirect_failure` with the description (or the bare error code) as
+ * the message. Cognito's descriptions are not fixed strings, so this looks for
+ * the documented kinds — the person cancelled at the provider, the provider
+ * shared too little (`attributes required: [email]`), the user is disabled, a
+ * trigger refused (`PreSignUp failed with error …`), the provider reported an
+ * error (`LoginWithAmazon Error - 400 …`) — and never shows codes.
+ */
+export function friendlyRedirectMessage(error: unknown): string {
+  const raw = messageOf(error).trim();
+  const fromTrigger = triggerMessage(raw);
+  if (fromTrigger) return fromTrigger;
+  if (/access_denied|\bdenied\b|\bcancel/i.test(raw)) {
+    return 'Signing in was cancelled. Choose a way to sign in to try again.';
+  }
+  const provider = PROVIDER_NAMES[/^(\w+) Error\b/.exec(raw)?.[1] ?? ''];
+  const required = /attributes? required:?\s*\[([^\]]*)\]/i.exec(raw);
+  if (required) {
+    const names = required[1].split(',').map((n) => n.trim()).filter(Boolean);
+    const words = listInWords(names.map((n) => ATTRIBUTE_WORDS[n] ?? n.replace(/^custom:/, '').replace(/_/g, ' ')));
+    return `${provider ?? 'The provider'} did not share your ${words || 'details'}, which Amplify Vault needs. Allow sharing it and try again, or create an account with your email.`;
+  }
+  // "<Provider> Error - <status> <error> <description>": what the provider itself answered.
+  if (provider) return `${provider} could not sign you in. Please try again, or choose another way to sign in.`;
+  if (/\buser is disabled\b/i.test(raw)) {
+    return 'Your account has been disabled. Contact an administrator if you think this is a mistake.';
+  }
+  if (/already found an entry for username/i.test(raw)) {
+    return 'Your account is now linked to this provider. Choose the provider again to sign in.';
+  }
+  if (/^Failed to fetch|NetworkError|Network error/i.test(raw)) return BY_NAME.NetworkError;
+  return REDIRECT_FAILED_MESSAGE;
 }
