@@ -166,6 +166,16 @@ describe('the proxy response', () => {
     expect(t.invocations()).toBe(before);
   });
 
+  test('a method using what is not emulated (AWS_IAM authorization) is 500, never served unchecked, and listed', async () => {
+    const before = t.invocations();
+    const res = await call('/iam');
+    expect(res.status).toBe(500);
+    expect(res.json).toEqual({ message: 'Internal server error' });
+    expect(t.invocations()).toBe(before);
+    const service = t.cloud.services.find((s) => s.name === 'apigateway') as unknown as { unsupported: string[] };
+    expect(service.unsupported).toEqual([`TestApi (${t.api.id}) GET /iam: AWS_IAM authorization is not emulated; it answers 500.`]);
+  });
+
   test('a MOCK integration without a matching integration response: 500', async () => {
     const res = await call('/');
     expect(res.status).toBe(500);

@@ -44,10 +44,12 @@ describe('a real token', () => {
     const res = await get('/items', ada.idToken);
     expect(res.status).toBe(200);
     expect(res.body.requestContext.authorizer.claims.sub).toBe(payload(ada.idToken).sub);
+    // After a Bearer scheme too.
+    expect((await get('/items', `Bearer ${ada.idToken}`)).status).toBe(200);
     const scoped = await get('/scoped', ada.accessToken);
     expect(scoped.status).toBe(200);
     expect(scoped.body.requestContext.authorizer.claims).toMatchObject({ token_use: 'access', scope: 'aws.cognito.signin.user.admin', 'cognito:groups': '[ADMINS]' });
-    expect(t.invocations()).toBe(before + 2);
+    expect(t.invocations()).toBe(before + 3);
   });
 
   test('an access token without the scopes the method asks for: 403, the function not run', async () => {
@@ -60,11 +62,12 @@ describe('a real token', () => {
 });
 
 describe('refused: 401 and the function never invoked', () => {
-  test('no token, an empty one, garbage, a Bearer prefix', async () => {
+  test('no token, an empty one, garbage, a scheme alone, another scheme', async () => {
     await expectUnauthorized(undefined);
     await expectUnauthorized('');
     await expectUnauthorized('not-a-token');
-    await expectUnauthorized(`Bearer ${ada.idToken}`);
+    await expectUnauthorized('Bearer ');
+    await expectUnauthorized(`Basic ${ada.idToken}`);
   });
 
   test('alg "none" with the real payload', async () => {

@@ -4,8 +4,8 @@ import { MONTHS } from './proxy-integration';
 import { type Authorizer, fullMatch, type Method } from './rest-apis';
 
 /**
- * API Gateway's COGNITO_USER_POOLS authorizer. The token is the raw value of
- * the IdentitySource header (no `Bearer `), verified by cognito-idp's
+ * API Gateway's COGNITO_USER_POOLS authorizer. The token is the value of
+ * the IdentitySource header (optionally after `Bearer `), verified by cognito-idp's
  * `verifyToken` (RS256 signature with the pool's key, issuer, expiry,
  * revocation by RevokeToken / GlobalSignOut / DeleteUser, disabled user), then:
  * - its pool must be one of the authorizer's ProviderARNs;
@@ -28,7 +28,8 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export async function authorizeWithCognito(deps: CognitoAuthorizerDeps, req: IncomingMessage, authorizer: Authorizer, method: Method): Promise<Authorization> {
   const refuse = (reason: string): Authorization => ({ ok: false, type: 'UNAUTHORIZED', reason });
   const raw = req.headers[authorizer.identityHeader ?? 'authorization'];
-  const token = (Array.isArray(raw) ? raw[0] : raw ?? '').trim();
+  // The raw token; API Gateway also takes it after a `Bearer ` scheme (AWS's own workshop tests the authorizer that way).
+  const token = (Array.isArray(raw) ? raw[0] : raw ?? '').trim().replace(/^Bearer\s+/i, '');
   if (token === '') return refuse(`no token in the ${authorizer.identityHeader} header`);
   if (!JWT_SHAPE.test(token)) return refuse(`the ${authorizer.identityHeader} header is not a JSON Web Token`);
   let verified: VerifiedToken;

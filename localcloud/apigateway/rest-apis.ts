@@ -129,7 +129,11 @@ export function restApisFromAssembly(assembly: ProvisionedAssembly): RestApi[] {
       });
     }
     for (const resource of resources.values()) {
-      for (const method of resource.methods.values()) checkAuthorization(method, authorizers);
+      for (const method of resource.methods.values()) {
+        checkAuthorization(method, authorizers);
+        // A resource policy may deny what the method allows: not served rather than served without it.
+        if (p.Policy !== undefined && !method.unsupported) method.unsupported = 'resource policies (RestApi Policy) are not emulated';
+      }
     }
     const gatewayResponses = new Map<string, GatewayResponse>();
     for (const g of ofApi('AWS::ApiGateway::GatewayResponse', api.ref)) {

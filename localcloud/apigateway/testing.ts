@@ -20,7 +20,7 @@ import { localExecuteApiUrl } from './url';
  * pool), a Lambda function (test-functions/echo) with its role, a REST API
  * with a resource tree, a Cognito authorizer, a CORS preflight (MOCK, two
  * allowed origins), a throttled method, a method its function's permission
- * does not cover, a DEFAULT_4XX gateway response, and the stage `dev` —
+ * does not cover, an AWS_IAM method (not emulated), a DEFAULT_4XX gateway response, and the stage `dev` —
  * served by a real local cloud on port 0 with a manual clock. The function's
  * runs are counted from its log (`START` lines).
  */
@@ -111,6 +111,7 @@ export function writeApiAssembly(dir: string): void {
     Custom: resource(rootId, 'custom-scope'),
     Limited: resource(rootId, 'limited'),
     NoPermission: resource(rootId, 'no-permission'),
+    Iam: resource(rootId, 'iam'),
     RootGet: method(rootId, 'GET', { Integration: { Type: 'MOCK' } }),
     ItemsGet: method(ref('Items'), 'GET', { ...cognito(), Integration: proxy }),
     ItemsOptions: corsPreflight(ref('Items')),
@@ -121,12 +122,14 @@ export function writeApiAssembly(dir: string): void {
     CustomGet: method(ref('Custom'), 'GET', { ...cognito(['vault/admin']), Integration: proxy }),
     LimitedGet: method(ref('Limited'), 'GET', { Integration: proxy }),
     NoPermissionGet: method(ref('NoPermission'), 'GET', { Integration: proxy }),
+    IamGet: method(ref('Iam'), 'GET', { AuthorizationType: 'AWS_IAM', Integration: proxy }),
     PermitItems: permission('/GET/items'),
     PermitItemId: permission('/*/items/*'),
     PermitOpen: permission('/*/open/*'),
     PermitScoped: permission('/GET/scoped'),
     PermitCustom: permission('/GET/custom-scope'),
     PermitLimited: permission('/GET/limited'),
+    PermitIam: permission('/GET/iam'),
     Deployment: { Type: 'AWS::ApiGateway::Deployment', Properties: { RestApiId: ref('Api') } },
     Stage: {
       Type: 'AWS::ApiGateway::Stage',

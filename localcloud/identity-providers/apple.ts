@@ -7,7 +7,7 @@ import { escapeHtml, hidden, redirect, sendPage } from '../cognito-idp/hosted-ui
 import { epochSeconds } from '../services/clock';
 import type { Store } from '../store/store';
 import type { ProviderAccount } from './accounts';
-import type { ProviderGrant } from './grants';
+import { isGrant, type ProviderGrant } from './grants';
 import { readForm } from './http';
 import {
   findRegistration,
@@ -135,7 +135,7 @@ export function createApple(ctx: ProviderContext, store: Store): ProviderProtoco
     const code = form.get('code');
     if (!code) throw appleError('invalid_request');
     const grant = ctx.grants.redeemCode('apple', code);
-    if (!grant || grant.clientId !== clientId) throw appleError('invalid_grant', 'The code has expired or has been revoked.');
+    if (!isGrant(grant) || grant.clientId !== clientId) throw appleError('invalid_grant', 'The code has expired or has been revoked.');
     if (form.get('redirect_uri') !== grant.redirectUri) throw appleError('invalid_grant', 'The redirect_uri does not match the one of the authorization request.');
     const account = ctx.accounts.bySub('apple', grant.sub);
     if (!account) throw appleError('invalid_grant', 'The code has expired or has been revoked.');
@@ -177,6 +177,7 @@ export function createApple(ctx: ProviderContext, store: Store): ProviderProtoco
     codeTtlMs: 5 * 60 * 1000,
     codePrefix: 'c',
     checkAuthorize,
+    assertsEmailVerified: true,
     cancelled: { error: 'user_cancelled_authorize' },
     deliver,
     refusalPage: (_status, error) => `Your request could not be completed: ${error}`,

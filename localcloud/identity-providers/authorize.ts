@@ -105,7 +105,7 @@ export async function submitSignIn(
   const intent = form.get('intent');
   if (intent === 'cancel') return provider.deliver(res, request, provider.cancelled);
   if (intent === 'create') {
-    const account = { email: (form.get('email') ?? '').trim(), name: (form.get('name') ?? '').trim(), emailVerified: form.get('email_verified') !== 'false' };
+    const account = { email: (form.get('email') ?? '').trim(), name: (form.get('name') ?? '').trim(), emailVerified: !provider.assertsEmailVerified || form.get('email_verified') !== 'false' };
     const invalid = invalidAccount(account);
     if (invalid) return sendSignInPage(ctx, provider, res, request, { error: invalid, ...account }, 400);
     if (ctx.accounts.byEmail(provider.slug, account.email)) {
@@ -141,9 +141,11 @@ function sendSignInPage(ctx: ProviderContext, provider: ProviderProtocol, res: S
     `${open}${hidden('intent', 'create')}<fieldset><legend>Create an account</legend>` +
     `<label for="email">Email</label><input id="email" name="email" type="email" autocomplete="email" required maxlength="${EMAIL_MAX}" value="${escapeHtml(state.email ?? request.loginHint ?? '')}">` +
     `<label for="name">Name</label><input id="name" name="name" autocomplete="name" required maxlength="${NAME_MAX}" value="${escapeHtml(state.name ?? '')}">` +
-    `<fieldset><legend>Email verified by ${escapeHtml(provider.title)}?</legend>` +
-    `<label><input type="radio" name="email_verified" value="true"${verified ? ' checked' : ''}> Yes</label>` +
-    `<label><input type="radio" name="email_verified" value="false"${verified ? '' : ' checked'}> No</label></fieldset>` +
+    (provider.assertsEmailVerified
+      ? `<fieldset><legend>Email verified by ${escapeHtml(provider.title)}?</legend>` +
+        `<label><input type="radio" name="email_verified" value="true"${verified ? ' checked' : ''}> Yes</label>` +
+        `<label><input type="radio" name="email_verified" value="false"${verified ? '' : ' checked'}> No</label></fieldset>`
+      : '') +
     '<button type="submit">Create and continue</button></fieldset></form>';
   const cancel = `${open}${hidden('intent', 'cancel')}<button type="submit">Cancel</button></form>`;
   const body =

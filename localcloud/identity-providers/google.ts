@@ -4,7 +4,7 @@ import { basicCredentials, sameSecret, sendOAuthJson } from '../cognito-idp/host
 import { escapeHtml, redirect } from '../cognito-idp/hosted-ui/pages';
 import { epochSeconds } from '../services/clock';
 import type { ProviderAccount } from './accounts';
-import type { ProviderGrant } from './grants';
+import { isGrant, type ProviderGrant } from './grants';
 import { readForm } from './http';
 import {
   bearerToken,
@@ -104,7 +104,7 @@ export function createGoogle(ctx: ProviderContext, store: Store): ProviderProtoc
     const code = form.get('code');
     if (!code) throw googleError(400, 'invalid_request', 'Missing required parameter: code');
     const grant = ctx.grants.redeemCode('google', code);
-    if (!grant || grant.clientId !== clientId) throw googleError(400, 'invalid_grant', 'Bad Request');
+    if (!isGrant(grant) || grant.clientId !== clientId) throw googleError(400, 'invalid_grant', 'Bad Request');
     const redirectUri = form.get('redirect_uri');
     if (!redirectUri) throw googleError(400, 'invalid_request', 'Missing parameter: redirect_uri');
     if (redirectUri !== grant.redirectUri) throw googleError(400, 'redirect_uri_mismatch', 'Bad Request');
@@ -156,6 +156,7 @@ export function createGoogle(ctx: ProviderContext, store: Store): ProviderProtoc
     codeTtlMs: 10 * 60 * 1000,
     codePrefix: '4/0A',
     checkAuthorize,
+    assertsEmailVerified: true,
     interactionRequired: 'login_required',
     cancelled: { error: 'access_denied' },
     deliver(res, request, outcome) {

@@ -6,6 +6,7 @@ import type { Clock } from '../services/clock';
 import type { Store } from '../store/store';
 import { createProviderAccounts, type ProviderAccounts, type ProviderSlug } from './accounts';
 import { authorize, submitSignIn } from './authorize';
+import { createAmazon } from './amazon';
 import { createApple } from './apple';
 import { createGoogle } from './google';
 import { createProviderGrants } from './grants';
@@ -40,6 +41,7 @@ export function createIdentityProviders(deps: { registrations: ProviderRegistrat
   const providers = new Map<ProviderSlug, ProviderProtocol>([
     ['google', createGoogle(ctx, deps.store)],
     ['apple', createApple(ctx, deps.store)],
+    ['amazon', createAmazon(ctx)],
   ]);
 
   async function route(provider: ProviderProtocol, req: IncomingMessage, res: ServerResponse, url: URL, rest: string): Promise<void> {

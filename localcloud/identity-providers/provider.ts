@@ -60,6 +60,8 @@ export interface ProviderProtocol {
   /** What the provider's codes start with (Google's `4/0A`). */
   codePrefix?: string;
   checkAuthorize(params: URLSearchParams): AuthorizeCheck;
+  /** Whether the provider tells whether the email is verified (Google, Apple): the page then asks. */
+  assertsEmailVerified: boolean;
   /** prompt=none and nobody to pick without a click: the provider's error. */
   interactionRequired?: string;
   /** The person cancelled on the page: the provider's error. */

@@ -27,7 +27,7 @@ describe('provider registrations from the synthesized backend', () => {
     const google = registrations.find(pool, 'Google')!;
     expect(google.details).toMatchObject({ client_id: 'local-placeholder-google-client-id', authorize_scopes: 'openid email profile' });
     expect(google.placeholders).toEqual(['GOOGLE_CLIENT_ID', 'GOOGLE_CLIENT_SECRET']);
-    expect(google.attributeMapping).toEqual({ email: 'email', name: 'name' });
+    expect(google.attributeMapping).toEqual({ email: 'email', email_verified: 'email_verified', name: 'name' });
     const apple = registrations.find(pool, 'SignInWithApple')!;
     expect(createPrivateKey(apple.details.private_key).asymmetricKeyType).toBe('ec');
     expect(registrations.find(pool, 'SignInWithApple')!.details.private_key).toBe(apple.details.private_key); // made once

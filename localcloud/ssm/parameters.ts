@@ -23,6 +23,10 @@ export interface ParameterSource {
   get(name: string, version?: number): Parameter | undefined;
   /** Every parameter's latest version (for GetParametersByPath). */
   all(): Parameter[];
+  /** Whether `name` is one of the templates' parameters (provisioned, not writable). */
+  provisioned(name: string): boolean;
+  /** Stores a new version of a SecureString parameter (PutParameter); returns it. */
+  putSecureString(name: string, value: string): Parameter;
 }
 
 export function createParameterSource(assembly: ProvisionedAssembly | undefined, secrets: SecretStore): ParameterSource {
@@ -57,6 +61,11 @@ export function createParameterSource(assembly: ProvisionedAssembly | undefined,
       const out = new Map(fromTemplates);
       for (const s of secrets.all()) if (!out.has(s.name)) out.set(s.name, secret(s.name)!);
       return [...out.values()];
+    },
+    provisioned: (name) => fromTemplates.has(name),
+    putSecureString(name, value) {
+      const version = secrets.set(name, value);
+      return secret(name, version)!;
     },
   };
 }

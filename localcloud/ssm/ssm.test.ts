@@ -8,6 +8,7 @@ import {
   GetParameterCommand,
   GetParametersByPathCommand,
   GetParametersCommand,
+  PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -311,5 +312,92 @@ describe("Amplify's runtime shim resolving secret() environment variables", () =
     } finally {
       await runtime.close();
     }
+  });
+});
+
+describe('SSM PutParameter (ampx sandbox secret set)', () => {
+  const WRITER = 'arn:aws:iam::000000000000:role/secret-writer';
+  let counter = 0;
+  const newName = () => secretPath(BACKEND, `PUT_${Date.now()}_${++counter}`);
+
+  beforeAll(() => {
+    account.roles.set(WRITER, {
+      name: 'secret-writer',
+      arn: WRITER,
+      roleId: 'AROASECRETWRITER0001',
+      logicalId: 'SecretWriter',
+      trustPolicy: { Statement: [] },
+      policies: [
+        {
+          name: 'write-secrets',
+          document: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Action: ['ssm:PutParameter', 'ssm:GetParameter'],
+                Resource: ['arn:aws:ssm:us-east-1:000000000000:parameter/amplify/*', 'arn:aws:ssm:us-east-1:000000000000:parameter/x*'],
+              },
+            ],
+          },
+        },
+      ],
+      unknownManagedPolicies: [],
+    });
+  });
+
+  it('stores a SecureString as a new version each time, only with Overwrite once it exists, in the secret store', async () => {
+    const c = client(issueFor(WRITER));
+    const name = newName();
+    expect(await c.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: 'first', Description: 'Amplify Secret' }))).toMatchObject({
+      Version: 1,
+      Tier: 'Standard',
+    });
+    await expect(c.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: 'second' }))).rejects.toMatchObject({
+      name: 'ParameterAlreadyExists',
+      message: 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
+    });
+    expect(await c.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: 'second', Overwrite: true }))).toMatchObject({ Version: 2 });
+    const read = await c.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    expect(read.Parameter).toMatchObject({ Type: 'SecureString', Value: 'second', Version: 2 });
+    expect(secrets.get(name)).toMatchObject({ value: 'second', version: 2 });
+  });
+
+  it('is authorized by IAM: a role that may only read is denied', async () => {
+    const reader = client(issueFor('arn:aws:iam::000000000000:role/secret-reader', 'reader'));
+    const name = newName();
+    await expect(reader.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: 'v' }))).rejects.toThrow(
+      /is not authorized to perform: ssm:PutParameter on resource: "arn:aws:ssm:us-east-1:000000000000:parameter\/amplify\//,
+    );
+    expect(secrets.get(name)).toBeUndefined();
+  });
+
+  it('refuses bad input with AWS-shaped 400s, storing nothing', async () => {
+    const c = client(issueFor(WRITER));
+    const name = newName();
+    const refusal = (input: Record<string, unknown>) =>
+      c.send(new PutParameterCommand({ Name: name, Type: 'SecureString', Value: 'v', ...input } as never)).then(
+        () => undefined,
+        (e: Error & { $metadata: { httpStatusCode?: number } }) => ({ name: e.name, status: e.$metadata.httpStatusCode, message: e.message }),
+      );
+    expect(await refusal({ Value: undefined })).toMatchObject({ name: 'ValidationException', status: 400 });
+    expect(await refusal({ Value: '' })).toMatchObject({ name: 'ValidationException' });
+    expect(await refusal({ Value: 'x'.repeat(4097) })).toMatchObject({ name: 'ValidationException', message: expect.stringContaining('maximum parameter value of 4096') });
+    expect(await refusal({ Type: 'Bogus' })).toMatchObject({ name: 'ValidationException', message: expect.stringContaining('enum value set') });
+    expect(await refusal({ Name: '/aws/reserved' })).toMatchObject({ name: 'ValidationException', message: expect.stringContaining('prefixed with "aws"') });
+    expect(await refusal({ Name: 'x/no-leading-slash' })).toMatchObject({ name: 'ValidationException' });
+    expect(await refusal({ Name: `/x${'/a'.repeat(16)}` })).toMatchObject({ name: 'HierarchyLevelLimitExceededException' });
+    expect(await refusal({ Type: 'String' })).toMatchObject({ name: 'UnsupportedOperationException', message: expect.stringContaining('SecureString') });
+    expect(await refusal({ Tier: 'Advanced' })).toMatchObject({ name: 'UnsupportedOperationException' });
+    expect(secrets.get(name)).toBeUndefined();
+  });
+
+  it("never overwrites a template's parameter", async () => {
+    const c = client(issueFor(WRITER));
+    const put = (Overwrite: boolean) => c.send(new PutParameterCommand({ Name: REFERENCE, Type: 'String', Value: 'other', Overwrite }));
+    await expect(put(false)).rejects.toMatchObject({ name: 'ParameterAlreadyExists' });
+    await expect(put(true)).rejects.toMatchObject({ name: 'UnsupportedOperationException' });
+    const still = await client(issueFor(postConfirmationRole)).send(new GetParametersCommand({ Names: [REFERENCE] }));
+    expect(still.Parameters![0].Value).toBe(poolId);
   });
 });
