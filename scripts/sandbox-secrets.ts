@@ -89,7 +89,7 @@ export async function setPlaceholderSecrets(
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
-    console.log(`Usage: npm run sandbox-secrets [-- --identifier <name>] [-- --profile <profile>]
+    console.log(`Usage: npm run sandbox-secrets [-- [--identifier <name>] [--profile <profile>]]
 Sets a placeholder for every secret amplify/ needs that your sandbox does not have yet,
 with \`npx ampx sandbox secret set\`; secrets already set are never changed.`);
     return;

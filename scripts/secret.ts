@@ -1,8 +1,11 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadCloudAssembly } from '../localcloud/provisioning/cloud-assembly.ts';
 import { type BackendIdentifier, SECRET_NAME, secretPath, secretPrefix } from '../localcloud/secrets/parameter-paths.ts';
+import { requiredSecretNames } from '../localcloud/secrets/required-secrets.ts';
 import { SecretStore } from '../localcloud/secrets/secret-store.ts';
-import { SYNTH_CONTEXT } from './synth-context.ts';
+import { ASSEMBLY_DIR, SYNTH_CONTEXT } from './synth-context.ts';
 
 /**
  * `npm run secret -- set NAME | list | remove NAME | remove --all`: the local
@@ -26,9 +29,15 @@ export function stateDirectory(env = process.env): string {
 
 const USAGE = `Usage: npm run secret -- <command>
   set <name>       set a secret (value from a hidden prompt, or piped on stdin)
-  list             list the secrets' names
+  list             list the secrets' names, and those amplify/ needs that are not set
   remove <name>    remove a secret
   remove --all     remove every secret`;
+
+/** The secrets amplify/ names (its synthesized secret fetcher), when it has been synthesized. */
+export function neededSecretNames(root = ROOT): string[] {
+  const assemblyDir = resolve(root, ASSEMBLY_DIR);
+  return existsSync(join(assemblyDir, 'manifest.json')) ? requiredSecretNames(loadCloudAssembly(assemblyDir)) : [];
+}
 
 export class UsageError extends Error {}
 
@@ -38,7 +47,7 @@ export interface SecretCliIo {
   isTTY?: boolean;
 }
 
-export async function runSecretCommand(args: string[], io: SecretCliIo, store: SecretStore): Promise<void> {
+export async function runSecretCommand(args: string[], io: SecretCliIo, store: SecretStore, needed: string[] = []): Promise<void> {
   const [command, ...rest] = args;
   const name = rest[0];
   const requireName = () => {
@@ -64,6 +73,12 @@ export async function runSecretCommand(args: string[], io: SecretCliIo, store: S
         io.out('No sandbox secrets found. To create a secret use npm run secret -- set <secret-name>.');
       } else {
         for (const n of names) io.out(` - ${n}`);
+      }
+      const unset = needed.filter((n) => !names.includes(n));
+      if (unset.length > 0) {
+        io.out('');
+        io.out(`Needed by amplify/ but not set (the local cloud uses placeholders; for AWS see npm run sandbox-secrets):`);
+        for (const n of unset) io.out(` - ${n}`);
       }
       return;
     }
@@ -123,7 +138,7 @@ function promptHidden(stdin: NodeJS.ReadStream): Promise<string> {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const store = new SecretStore(stateDirectory());
-  runSecretCommand(process.argv.slice(2), { stdin: process.stdin, out: (line) => console.log(line) }, store).catch(
+  runSecretCommand(process.argv.slice(2), { stdin: process.stdin, out: (line) => console.log(line) }, store, neededSecretNames()).catch(
     (error: unknown) => {
       // Messages never contain the value.
       console.error(error instanceof Error ? error.message : String(error));

@@ -114,6 +114,17 @@ describe('refused: 401 and the function never invoked', () => {
     await expectUnauthorized(other.accessToken, '/scoped');
   });
 
+  test("a token signed with the pool's own key for an audience that is no app client of the pool", async () => {
+    const head = parts(ada.idToken)[0];
+    const body = b64url(JSON.stringify({ ...payload(ada.idToken), aud: 'not-a-client-of-this-pool' }));
+    const signature = sign('sha256', Buffer.from(`${head}.${body}`), t.cloud.context.keys.signing.privateKey).toString('base64url');
+    await expectUnauthorized(`${head}.${body}.${signature}`);
+    // The same re-signing with the real audience passes: the refusal was the audience.
+    const same = b64url(JSON.stringify(payload(ada.idToken)));
+    const good = sign('sha256', Buffer.from(`${head}.${same}`), t.cloud.context.keys.signing.privateKey).toString('base64url');
+    expect((await get('/items', `${head}.${same}.${good}`)).status).toBe(200);
+  });
+
   test('an expired token', async () => {
     const mine = await t.signIn('expiring@example.com');
     const exp = payload(mine.idToken).exp as number;

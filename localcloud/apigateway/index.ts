@@ -51,13 +51,15 @@ export interface ApiGatewayService {
    */
   answersAnyOrigin(req: IncomingMessage): boolean;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** POST /_localcloud/reset: the throttling buckets fill up again. */
+  reset(): void;
 }
 
 export function createApiGatewayService(options: ApiGatewayOptions): ApiGatewayService {
   const apis = restApisFromAssembly(options.assembly);
   const byId = new Map(apis.map((api) => [api.id, api]));
   const permitted = invokePermissionsFromAssembly(options.assembly);
-  const throttling = new Throttling();
+  let throttling = new Throttling();
   const timeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
   const { region, accountId } = options.assembly;
   const matches = (req: IncomingMessage) => requestPath(req).startsWith(EXECUTE_API_PREFIX);
@@ -68,6 +70,9 @@ export function createApiGatewayService(options: ApiGatewayOptions): ApiGatewayS
     unsupported: unsupportedMethods(apis),
     matches,
     answersAnyOrigin: matches,
+    reset() {
+      throttling = new Throttling();
+    },
     async handle(req, res) {
       const requestId = String(res.getHeader('x-amzn-RequestId') ?? '') || randomUUID();
       res.setHeader('x-amzn-RequestId', requestId);

@@ -19,6 +19,8 @@ export interface RestApi {
   gatewayResponses: Map<string, GatewayResponse>;
   /** Content types whose bodies reach the function base64-encoded. */
   binaryMediaTypes: string[];
+  /** Why part of the API is not served (an OpenAPI definition), for the console. */
+  unsupported?: string;
 }
 
 export interface ApiResource {
@@ -152,6 +154,10 @@ export function restApisFromAssembly(assembly: ProvisionedAssembly): RestApi[] {
       authorizers,
       gatewayResponses,
       binaryMediaTypes: Array.isArray(p.BinaryMediaTypes) ? p.BinaryMediaTypes.map((t: unknown) => String(t).replace(/~1/g, '/')) : [],
+      unsupported:
+        p.Body !== undefined || p.BodyS3Location !== undefined
+          ? 'its OpenAPI definition (Body / BodyS3Location) is not read; only AWS::ApiGateway::Resource and Method resources are served'
+          : undefined,
     };
   });
 }
@@ -259,7 +265,10 @@ export function unsupportedMethods(apis: RestApi[]): string[] {
     for (const m of r.methods.values()) if (m.unsupported) out.push(`${api.name} (${api.id}) ${m.httpMethod} ${r.path}: ${m.unsupported}; it answers 500.`);
     for (const c of r.children) walk(api, c);
   };
-  for (const api of apis) walk(api, api.root);
+  for (const api of apis) {
+    if (api.unsupported) out.push(`${api.name} (${api.id}): ${api.unsupported}.`);
+    walk(api, api.root);
+  }
   return out;
 }
 

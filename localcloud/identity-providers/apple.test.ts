@@ -94,6 +94,9 @@ describe('Sign in with Apple, end to end', () => {
     expect(claims.sub).toMatch(/^00\d{4}\.[0-9a-f]{32}\.\d{4}$/);
     expect(claims.sub).toBe(early.sub);
 
+    const hidden = postedFields(await p.browser().send('GET', authorizeUrl({ login_hint: 'x7k2p9@privaterelay.appleid.com' })));
+    expect(await verify(HttpsBrowser.json(await exchange(hidden.code!)).id_token as string)).toMatchObject({ email: 'x7k2p9@privaterelay.appleid.com', is_private_email: 'true' });
+
     const second = postedFields(await p.browser().send('GET', authorizeUrl({ login_hint: 'ada.lovelace@example.com' })));
     expect(second.code).toBeTruthy();
     expect(second.user).toBeUndefined();

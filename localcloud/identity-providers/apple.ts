@@ -11,6 +11,7 @@ import { isGrant, type ProviderGrant } from './grants';
 import { readForm } from './http';
 import {
   findRegistration,
+  formTargetsAfter,
   isFormEncoded,
   pageTitle,
   ProviderError,
@@ -42,6 +43,10 @@ const ACCESS_TOKEN_SECONDS = 3600;
 const ID_TOKEN_SECONDS = 600;
 const SCOPES = ['name', 'email', 'openid'];
 const RESPONSE_MODES = ['query', 'fragment', 'form_post'];
+
+/** Hide My Email: an address of Apple's private relay (create the account with one to get is_private_email "true"). */
+export const PRIVATE_RELAY_DOMAIN = 'privaterelay.appleid.com';
+const isPrivateRelay = (email: string) => email.toLowerCase().endsWith(`@${PRIVATE_RELAY_DOMAIN}`);
 
 const appleError = (error: string, description?: string) => new ProviderError(400, description ? { error, error_description: description } : { error });
 
@@ -83,7 +88,7 @@ export function createApple(ctx: ProviderContext, store: Store): ProviderProtoco
       sub: account.sub,
       ...extra,
       ...(grant.nonce !== undefined ? { nonce: grant.nonce } : {}),
-      ...(grant.scopes.includes('email') ? { email: account.email, email_verified: String(account.emailVerified), is_private_email: 'false' } : {}),
+      ...(grant.scopes.includes('email') ? { email: account.email, email_verified: String(account.emailVerified), is_private_email: String(isPrivateRelay(account.email)) } : {}),
       auth_time: grant.authTime,
       nonce_supported: true,
     });
@@ -166,7 +171,7 @@ export function createApple(ctx: ProviderContext, store: Store): ProviderProtoco
     const body = `<p>Returning you to the app…</p><form method="post" action="${escapeHtml(request.redirectUri)}">` +
       Object.entries(fields).map(([name, value]) => hidden(name, value)).join('') +
       '<noscript><p>Scripts are off: continue by hand.</p></noscript><button type="submit">Continue</button></form>';
-    sendPage(res, pageTitle(protocol), body, { formTargets: [new URL(request.redirectUri).origin], script: 'document.forms[0].submit();' });
+    sendPage(res, pageTitle(protocol), body, { formTargets: formTargetsAfter(request.redirectUri), script: 'document.forms[0].submit();' });
   }
 
   const protocol: ProviderProtocol = {
@@ -179,6 +184,7 @@ export function createApple(ctx: ProviderContext, store: Store): ProviderProtoco
     checkAuthorize,
     assertsEmailVerified: true,
     cancelled: { error: 'user_cancelled_authorize' },
+    pageNote: `For Hide My Email, create an account whose email is at ${PRIVATE_RELAY_DOMAIN}.`,
     deliver,
     refusalPage: (_status, error) => `Your request could not be completed: ${error}`,
     routes: {

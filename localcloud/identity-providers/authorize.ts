@@ -4,6 +4,7 @@ import { epochSeconds } from '../services/clock';
 import { invalidAccount, EMAIL_MAX, NAME_MAX, type ProviderAccount } from './accounts';
 import {
   findRegistration,
+  formTargetsAfter,
   isCognitoRedirectUri,
   pageTitle,
   providerBase,
@@ -151,10 +152,12 @@ function sendSignInPage(ctx: ProviderContext, provider: ProviderProtocol, res: S
   const body =
     (state.error ? `<p class="error" role="alert">${escapeHtml(state.error)}</p>` : '') +
     `<p class="note">The local cloud's stand-in for ${escapeHtml(provider.title)}: no real account is used. ` +
-    `App ${escapeHtml(request.clientId)} asks to know who you are.</p>${chooser}${create}${cancel}`;
+    `App ${escapeHtml(request.clientId)} asks to know who you are.</p>` +
+    (provider.pageNote ? `<p class="note">${escapeHtml(provider.pageNote)}</p>` : '') +
+    `${chooser}${create}${cancel}`;
   sendPage(res, pageTitle(provider), body, {
     status,
-    formTargets: [new URL(request.redirectUri).origin],
+    formTargets: formTargetsAfter(request.redirectUri),
     cookies: [cookie(CSRF_COOKIE, csrf, undefined, providerBase(provider.slug))],
   });
 }

@@ -8,6 +8,7 @@ import { createProviderAccounts, type ProviderAccounts, type ProviderSlug } from
 import { authorize, submitSignIn } from './authorize';
 import { createAmazon } from './amazon';
 import { createApple } from './apple';
+import { createFacebook } from './facebook';
 import { createGoogle } from './google';
 import { createProviderGrants } from './grants';
 import { readForm } from './http';
@@ -26,6 +27,8 @@ export interface IdentityProvidersService {
   name: string;
   matches(req: IncomingMessage): boolean;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** A browser's top-level navigation to a sign-in page, whichever site it came from (see below). */
+  answersAnyOrigin(req: IncomingMessage): boolean;
   /** The emulated people, for tests and tools. */
   accounts: ProviderAccounts;
 }
@@ -42,6 +45,7 @@ export function createIdentityProviders(deps: { registrations: ProviderRegistrat
     ['google', createGoogle(ctx, deps.store)],
     ['apple', createApple(ctx, deps.store)],
     ['amazon', createAmazon(ctx)],
+    ['facebook', createFacebook(ctx)],
   ]);
 
   async function route(provider: ProviderProtocol, req: IncomingMessage, res: ServerResponse, url: URL, rest: string): Promise<void> {
@@ -58,10 +62,26 @@ export function createIdentityProviders(deps: { registrations: ProviderRegistrat
     throw new ProviderError(404, { error: 'not_found', error_description: `The emulated ${provider.title} has no endpoint ${rest}.` });
   }
 
+  const signInPages = new Set([...providers.values()].map((p) => `${providerBase(p.slug)}${p.authorizePath}`));
+
   return {
     name: 'identity providers',
     accounts: ctx.accounts,
     matches: (req) => requestPath(req).startsWith(`${PROVIDER_PATH_PREFIX}/`),
+    /**
+     * A real provider's sign-in page is opened from any site: the browser
+     * arrives from the app's page through Cognito's redirect, so Chromium
+     * marks it `Sec-Fetch-Site: cross-site` and (the hosted UI's
+     * `Referrer-Policy: same-origin`) sends no Referer. Only that — a GET
+     * top-level navigation to an authorize path — skips the front door's
+     * cross-site refusal: nothing a page elsewhere could read, and the page's
+     * own form posts (same origin, CSRF token) are checked as usual.
+     */
+    answersAnyOrigin: (req) =>
+      req.method === 'GET' &&
+      req.headers['sec-fetch-mode'] === 'navigate' &&
+      req.headers['sec-fetch-dest'] === 'document' &&
+      signInPages.has(requestPath(req)),
     async handle(req, res) {
       const url = new URL(req.url ?? '/', 'https://localhost');
       const [slug] = url.pathname.slice(PROVIDER_PATH_PREFIX.length + 1).split('/');

@@ -62,6 +62,8 @@ export interface ProviderProtocol {
   checkAuthorize(params: URLSearchParams): AuthorizeCheck;
   /** Whether the provider tells whether the email is verified (Google, Apple): the page then asks. */
   assertsEmailVerified: boolean;
+  /** A hint the sign-in page gives about this provider's accounts. */
+  pageNote?: string;
   /** prompt=none and nobody to pick without a click: the provider's error. */
   interactionRequired?: string;
   /** The person cancelled on the page: the provider's error. */
@@ -92,6 +94,17 @@ export class ProviderError extends Error {
 }
 
 export const providerBase = (slug: ProviderSlug) => `${PROVIDER_PATH_PREFIX}/${slug}`;
+
+/**
+ * Where a provider page's forms may end up (CSP form-action, which Chromium
+ * enforces on every redirect of a form's navigation): the provider answers
+ * Cognito's /oauth2/idpresponse (`redirectUri`), which sends the person on to
+ * the app's callback URL — an origin the provider cannot know, on loopback
+ * offline (the app's callbacks elsewhere are unreachable here anyway).
+ */
+export function formTargetsAfter(redirectUri: string): string[] {
+  return [new URL(redirectUri).origin, 'http://localhost:*', 'https://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
+}
 
 /** The page title naming the provider as emulated. */
 export const pageTitle = (provider: ProviderProtocol) => `${provider.title} (emulated)`;

@@ -46,6 +46,20 @@ const client = (c: Pick<BoundCredentials, 'accessKeyId' | 'secretAccessKey' | 's
     credentials: { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken },
   });
 
+/** A test role allowing `actions` on `resources`. */
+function addRole(name: string, roleId: string, actions: string[], resources: string[]): void {
+  const arn = `arn:aws:iam::000000000000:role/${name}`;
+  account.roles.set(arn, {
+    name,
+    arn,
+    roleId,
+    logicalId: name,
+    trustPolicy: { Statement: [] },
+    policies: [{ name: 'grants', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }] } }],
+    unknownManagedPolicies: [],
+  });
+}
+
 function issueFor(roleArn: string, sessionName = 'test'): BoundCredentials {
   const role = account.roles.get(roleArn)!;
   return credentials.issue({ roleArn, roleId: role.roleId, sessionName, durationSeconds: 900 });
@@ -56,29 +70,9 @@ beforeAll(async () => {
   account = buildIamAccount(assembly);
   poolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
   // A role that may read this backend's secrets, as a function with secret() env would have.
-  account.roles.set('arn:aws:iam::000000000000:role/secret-reader', {
-    name: 'secret-reader',
-    arn: 'arn:aws:iam::000000000000:role/secret-reader',
-    roleId: 'AROASECRETREADER0001',
-    logicalId: 'SecretReader',
-    trustPolicy: { Statement: [] },
-    policies: [
-      {
-        name: 'read-secrets',
-        document: {
-          Version: '2012-10-17',
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
-              Resource: 'arn:aws:ssm:us-east-1:000000000000:parameter/amplify/amplifyvault/local-sandbox-b1bf32956d*',
-            },
-          ],
-        },
-      },
-    ],
-    unknownManagedPolicies: [],
-  });
+  addRole('secret-reader', 'AROASECRETREADER0001', ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], [
+    'arn:aws:ssm:us-east-1:000000000000:parameter/amplify/amplifyvault/local-sandbox-b1bf32956d*',
+  ]);
   credentials = new CredentialsStore(openDatabase(':memory:'));
   secrets = new SecretStore(mkdtempSync(join(tmpdir(), 'ssm-secrets-')));
   secrets.set(secretPath(BACKEND, 'GOOGLE_CLIENT_ID'), 'google-id-v1');
@@ -321,29 +315,10 @@ describe('SSM PutParameter (ampx sandbox secret set)', () => {
   const newName = () => secretPath(BACKEND, `PUT_${Date.now()}_${++counter}`);
 
   beforeAll(() => {
-    account.roles.set(WRITER, {
-      name: 'secret-writer',
-      arn: WRITER,
-      roleId: 'AROASECRETWRITER0001',
-      logicalId: 'SecretWriter',
-      trustPolicy: { Statement: [] },
-      policies: [
-        {
-          name: 'write-secrets',
-          document: {
-            Version: '2012-10-17',
-            Statement: [
-              {
-                Effect: 'Allow',
-                Action: ['ssm:PutParameter', 'ssm:GetParameter'],
-                Resource: ['arn:aws:ssm:us-east-1:000000000000:parameter/amplify/*', 'arn:aws:ssm:us-east-1:000000000000:parameter/x*'],
-              },
-            ],
-          },
-        },
-      ],
-      unknownManagedPolicies: [],
-    });
+    addRole('secret-writer', 'AROASECRETWRITER0001', ['ssm:PutParameter', 'ssm:GetParameter'], [
+      'arn:aws:ssm:us-east-1:000000000000:parameter/amplify/*',
+      'arn:aws:ssm:us-east-1:000000000000:parameter/x*',
+    ]);
   });
 
   it('stores a SecureString as a new version each time, only with Overwrite once it exists, in the secret store', async () => {

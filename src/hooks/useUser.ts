@@ -115,6 +115,42 @@ function forgetRedirectParams(): void {
 }
 
 /**
+ * Failed social sign-ins, heard from the moment Amplify is configured. A
+ * redirect that comes back with `?error=…` fails without a network call, so
+ * aws-amplify raises signInWithRedirect_failure right after
+ * `Amplify.configure()` — before React has mounted anything. main.tsx starts
+ * this watch first; the message stays until the person dismisses it or signs
+ * in, so a component mounted later (or mounted twice, as StrictMode does) shows it.
+ */
+let watchingRedirects = false;
+let redirectFailure: string | undefined;
+const redirectFailureListeners = new Set<(message: string) => void>();
+
+export function watchRedirectFailures(): void {
+  if (watchingRedirects) return;
+  watchingRedirects = true;
+  Hub.listen('auth', ({ payload }) => {
+    if (payload.event === 'signedIn') redirectFailure = undefined;
+    if (payload.event !== 'signInWithRedirect_failure') return;
+    forgetRedirectParams();
+    redirectFailure = friendlyRedirectMessage((payload.data as { error?: unknown } | undefined)?.error);
+    for (const listener of redirectFailureListeners) listener(redirectFailure);
+  });
+}
+
+/** Forgets the failed social sign-in's message (dismissed; and between tests, which share the module). */
+export function clearRedirectFailure(): void {
+  redirectFailure = undefined;
+}
+
+/** Calls `listener` with each failed social sign-in's message, at once with one not yet dismissed. */
+function onRedirectFailure(listener: (message: string) => void): () => void {
+  redirectFailureListeners.add(listener);
+  if (redirectFailure !== undefined) listener(redirectFailure);
+  return () => redirectFailureListeners.delete(listener);
+}
+
+/**
  * The signed-in user's state, loaded once and then kept current by the auth Hub.
  * Results that arrive after unmount, or after a newer load started, are dropped.
  */
@@ -165,18 +201,16 @@ export function useUserSession(): UseUser {
           generation.current++;
           if (mounted.current) setSnapshot({ ...SIGNED_OUT, error: SESSION_EXPIRED_MESSAGE });
           break;
-        case 'signInWithRedirect_failure': {
-          generation.current++;
-          forgetRedirectParams();
-          const error = (payload.data as { error?: unknown } | undefined)?.error;
-          if (mounted.current) setSnapshot({ ...SIGNED_OUT, error: friendlyRedirectMessage(error) });
-          break;
-        }
       }
+    });
+    const stopFailures = onRedirectFailure((message) => {
+      generation.current++;
+      if (mounted.current) setSnapshot({ ...SIGNED_OUT, error: message });
     });
     return () => {
       mounted.current = false;
       stop();
+      stopFailures();
     };
   }, [load]);
 
@@ -197,6 +231,7 @@ export function useUserSession(): UseUser {
   }, []);
 
   const dismissError = useCallback(() => {
+    clearRedirectFailure();
     if (mounted.current) setSnapshot((current) => (current.error === undefined ? current : { ...current, error: undefined }));
   }, []);
 

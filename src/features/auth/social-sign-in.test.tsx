@@ -8,10 +8,10 @@
 import { act, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Amplify } from 'aws-amplify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { App } from '../../App';
 import { buildAmplifyConfig } from '../../amplify-config';
-import { UserProvider } from '../../hooks/useUser';
+import { clearRedirectFailure, UserProvider, watchRedirectFailures } from '../../hooks/useUser';
 import { fakeOutputs, withSocialProviders } from '../../testing/fake-outputs';
 
 // jsdom's page is http://localhost:3000/: the registered callback aws-amplify picks must be on its origin.
@@ -20,17 +20,23 @@ const config = buildAmplifyConfig(outputs);
 /** Where aws-amplify marks a redirect in flight (set by signInWithRedirect before it leaves the page). */
 const INFLIGHT = `CognitoIdentityServiceProvider.${outputs.auth!.user_pool_client_id}.inflightOAuth`;
 
-/** The person comes back from Cognito to `/?<query>` after having left through signInWithRedirect. */
-async function comeBackWith(query: Record<string, string>) {
+/**
+ * The person comes back from Cognito to `/?<query>` after having left through signInWithRedirect.
+ * As on the real page (main.tsx), Amplify is configured before React mounts, and that is what
+ * starts completing the redirect; `mountFirst` mounts the app before instead.
+ */
+async function comeBackWith(query: Record<string, string>, { mountFirst = false } = {}) {
   localStorage.setItem(INFLIGHT, 'true');
   window.history.replaceState(null, '', `/?${new URLSearchParams({ ...query, state: 'abc123' })}`);
-  render(
-    <UserProvider>
-      <App />
-    </UserProvider>,
-  );
-  // Amplify.configure on page load is what starts completing the redirect.
+  const mount = () =>
+    render(
+      <UserProvider>
+        <App />
+      </UserProvider>,
+    );
+  if (mountFirst) mount();
   act(() => Amplify.configure(config));
+  if (!mountFirst) mount();
   return screen.findByRole('alert');
 }
 
@@ -63,8 +69,12 @@ const CASES: Array<{ what: string; query: Record<string, string>; says: string }
 ];
 
 describe('a failed social sign-in on the sign-in page', () => {
+  beforeAll(() => {
+    watchRedirectFailures(); // as main.tsx does, before Amplify is configured
+  });
   beforeEach(() => {
     localStorage.clear();
+    clearRedirectFailure();
   });
   afterEach(() => {
     window.history.replaceState(null, '', '/');
@@ -77,6 +87,11 @@ describe('a failed social sign-in on the sign-in page', () => {
     // The redirect's parameters are gone: a reload shows the sign-in page, not the error again.
     expect(window.location.search).toBe('');
     expect(localStorage.getItem(INFLIGHT)).toBeNull();
+  });
+
+  it('is shown as well when the app was already mounted as the failure arrived', async () => {
+    const alert = await comeBackWith({ error: 'invalid_request', error_description: 'User is disabled.' }, { mountFirst: true });
+    expect(alert).toHaveTextContent('Your account has been disabled.');
   });
 
   it('can be dismissed, and the person can try again with a provider', async () => {
