@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { createApiGatewayService } from './apigateway';
+import { installBootstrap, writeOperatorConfig } from './bootstrap';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
 import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
 import { createHostedUi } from './cognito-idp/hosted-ui';
@@ -176,6 +177,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   outbox.onMessage((message) => activity.emit({ kind: 'code', message }));
   const ctx = { stateDir, store, clock, keys, assembly, outbox, activity, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs } as ServiceContext;
   ctx.iam = createIamServices(assembly, store.db, () => clock.now());
+  installBootstrap(ctx.iam, stateDir); // the CDK bootstrap roles and the operator key (profile `localcloud`)
   ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input),
     log: options.functionLog,
     onTriggerRun: (run) => activity.emit({ kind: 'trigger', ...run }),
@@ -202,6 +204,8 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     await listen(ipv6, port, '::1').then(() => servers.push(ipv6), () => undefined);
   }
   url = `http://${host === DEFAULT_HOST || host === '::1' ? 'localhost' : host}:${port}`;
+  // 127.0.0.1, not localhost: the toolkit's S3 client would put the bucket in the host name (<bucket>.localhost).
+  writeOperatorConfig(stateDir, { region: assembly.region, endpointUrl: `http://${host === '::1' ? '[::1]' : host}:${port}` });
 
   // The pools' domain: HTTPS with the state folder's local CA, behind the same front-door checks.
   let tls: LoopbackTls | undefined;
