@@ -15,3 +15,8 @@ function withTrailingSlash(url: string): string {
 
 export const callbackUrls = [LOCAL_APP_URL, DEPLOYED_APP_URL];
 export const logoutUrls = [LOCAL_APP_URL, DEPLOYED_APP_URL];
+
+/** The origins the web app is served from (CORS of the admin REST API). */
+export function appOrigins(): string[] {
+  return [...new Set([LOCAL_APP_URL, DEPLOYED_APP_URL].map((url) => new URL(url).origin))];
+}

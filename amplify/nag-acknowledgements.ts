@@ -46,7 +46,7 @@ export const AUTH_ACKNOWLEDGEMENTS = [
 ];
 
 export const STORAGE_ACKNOWLEDGEMENTS = [
-  ...['public/*', 'protected/*', 'shared/*', 'admin/*'].map((prefix) => ({
+  ...['public/*', 'protected/*', 'shared/*', 'admin/*', 'audit/*'].map((prefix) => ({
     id: `AwsSolutions-IAM5[Resource::<vaultFilesBucket7227EF26.Arn>/${prefix}]`,
     reason: `The storage rule for ${prefix} grants every object under that prefix: the wildcard is the rule.`,
   })),
@@ -65,6 +65,34 @@ export const STORAGE_ACKNOWLEDGEMENTS = [
   {
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
     reason: "CDK's auto-delete-objects provider uses the AWS-managed basic execution policy: CloudWatch Logs only.",
+  },
+];
+
+/** The admin REST API (amplify/api/) and its function (amplify/functions/admin-api/). */
+export const ADMIN_API_ACKNOWLEDGEMENTS = [
+  {
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: 'The admin API function writes its logs with the AWS-managed basic execution policy: CloudWatch Logs only.',
+  },
+  {
+    id: 'AwsSolutions-APIG1',
+    reason:
+      'Every change made through the API is recorded by the function in the audit log (who, what, when, before/after) and every call is in its CloudWatch logs; stage access logs would need the account-wide API Gateway CloudWatch role, which a per-branch stack must not own.',
+  },
+  {
+    id: 'AwsSolutions-APIG6',
+    reason:
+      'Execution logging needs the account-wide API Gateway CloudWatch role (AWS::ApiGateway::Account), which a per-branch stack must not own; the function logs every call itself.',
+  },
+  {
+    id: 'AwsSolutions-APIG2',
+    reason:
+      'The function validates every path parameter and body itself (it must, to answer in plain words), and the authorizer refuses calls without a valid id token before any of it runs.',
+  },
+  {
+    id: 'AwsSolutions-APIG3',
+    reason:
+      'A WAF web ACL is a per-month cost this product does not take on yet; every method requires a valid user-pool id token and admin routes are refused by the function to anyone outside ADMINS.',
   },
 ];
 

@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { expect, it } from 'vitest';
-import { AUTH_ACKNOWLEDGEMENTS, STORAGE_ACKNOWLEDGEMENTS } from './nag-acknowledgements';
+import { ADMIN_API_ACKNOWLEDGEMENTS, AUTH_ACKNOWLEDGEMENTS, STORAGE_ACKNOWLEDGEMENTS } from './nag-acknowledgements';
 import { loadBackend } from './testing/synthesized-backend';
 
 it('cdk-nag AwsSolutions finds nothing that is not acknowledged with a reason', async () => {
@@ -12,7 +12,7 @@ it('cdk-nag AwsSolutions finds nothing that is not acknowledged with a reason', 
   );
   expect(unacknowledged).toEqual([]);
   expect(report.success).toBe(true);
-  for (const { reason } of [...AUTH_ACKNOWLEDGEMENTS, ...STORAGE_ACKNOWLEDGEMENTS]) {
+  for (const { reason } of [...AUTH_ACKNOWLEDGEMENTS, ...STORAGE_ACKNOWLEDGEMENTS, ...ADMIN_API_ACKNOWLEDGEMENTS]) {
     expect(reason.length).toBeGreaterThan(30);
   }
 });

@@ -1,10 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
-import { type CfnPolicy, Effect, Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { defineBackend } from '@aws-amplify/backend';
-import type { auth } from './auth/resource';
-import type { storage } from './storage/resource';
-
-type VaultBackend = ReturnType<typeof defineBackend<{ auth: typeof auth; storage: typeof storage }>>;
+import { type CfnPolicy, Policy } from 'aws-cdk-lib/aws-iam';
+import type { VaultBackend } from './api/admin-rest-api';
 
 /** Password policy defineAuth has no prop for; sign-up codes go by email. */
 export const PASSWORD_POLICY = {
@@ -40,33 +36,6 @@ export function applyGroupRoleFix(backend: VaultBackend): void {
   for (const group of Object.values(backend.auth.resources.groups)) {
     authenticatedPolicy.attachToRole(group.role);
   }
-}
-
-/** User-pool actions the admin page calls with the ADMINS role's credentials. */
-export const ADMIN_CONSOLE_ACTIONS = [
-  'cognito-idp:ListUsers',
-  'cognito-idp:ListUsersInGroup',
-  'cognito-idp:ListGroups',
-  'cognito-idp:AdminGetUser',
-  'cognito-idp:AdminListGroupsForUser',
-  'cognito-idp:AdminAddUserToGroup',
-  'cognito-idp:AdminRemoveUserFromGroup',
-  'cognito-idp:AdminDisableUser',
-  'cognito-idp:AdminEnableUser',
-];
-
-export function grantAdminConsole(backend: VaultBackend): void {
-  const { userPool, groups } = backend.auth.resources;
-  const policy = new Policy(backend.auth.stack, 'AdminConsoleAccess', {
-    statements: [
-      new PolicyStatement({
-        effect: Effect.ALLOW,
-        actions: ADMIN_CONSOLE_ACTIONS,
-        resources: [userPool.userPoolArn],
-      }),
-    ],
-  });
-  policy.attachToRole(groups.ADMINS.role);
 }
 
 function findPolicyAttachedTo(scope: Stack, roleName: string): Policy {

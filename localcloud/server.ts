@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { createApiGatewayService } from './apigateway';
+import { installBootstrap, writeOperatorConfig } from './bootstrap';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
 import { createCognitoIdpAdmin } from './cognito-idp/admin/router';
 import { createHostedUi } from './cognito-idp/hosted-ui';
@@ -188,6 +189,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   function build(assembly: ProvisionedAssembly): { ctx: ServiceContext; services: LocalCloudService[] } {
     const next = { ...base, assembly } as ServiceContext;
     next.iam = createIamServices(assembly, store.db, () => clock.now());
+    installBootstrap(next.iam, stateDir); // the CDK bootstrap roles and the operator key (profile `localcloud`)
     next.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => next.iam.issueRoleCredentials(input),
       log: options.functionLog,
       onTriggerRun: (run) => activity.emit({ kind: 'trigger', ...run }),
@@ -257,6 +259,8 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     await listen(ipv6, port, '::1').then(() => servers.push(ipv6), () => undefined);
   }
   url = `http://${host === DEFAULT_HOST || host === '::1' ? 'localhost' : host}:${port}`;
+  // 127.0.0.1, not localhost: the toolkit's S3 client would put the bucket in the host name (<bucket>.localhost).
+  writeOperatorConfig(stateDir, { region: startupAssembly.region, endpointUrl: `http://${host === '::1' ? '[::1]' : host}:${port}` });
 
   // The pools' domain: HTTPS with the state folder's local CA, behind the same front-door checks.
   let tls: LoopbackTls | undefined;

@@ -23,7 +23,8 @@ describe('offline synthesis', () => {
       expect(readFileSync(join(b, 'cdk.out', file)), file).toEqual(readFileSync(join(a, 'cdk.out', file)));
     }
     expect(filesUnder(join(b, 'cdk.out'))).toHaveLength(files.length);
-  });
+    // Two full syntheses (three functions bundled each): ~1 min on a quiet machine, 2.5 min at load 12.
+  }, 360_000);
 
   it('needs no AWS credentials or network', () => {
     const out = mkdtempSync(join(tmpdir(), 'synth-offline-'));

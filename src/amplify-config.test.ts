@@ -36,6 +36,18 @@ describe('amplify-config', () => {
     expect(config.Storage?.S3.bucket).toBe('vault-test-bucket');
   });
 
+  it("gives aws-amplify/api the backend's REST APIs from custom.API, as Amplify documents it", () => {
+    for (const local of [true, false]) {
+      const outputs = fakeOutputs(local);
+      const endpoint = local
+        ? 'http://localhost:20005/_aws/execute-api/abcde12345/prod/'
+        : 'https://abcde12345.execute-api.us-east-1.amazonaws.com/prod/';
+      outputs.custom = { ...outputs.custom, API: { adminApi: { endpoint, region: 'us-east-1', apiName: 'adminApi' } } };
+      expect(buildAmplifyConfig(outputs).API?.REST).toEqual({ adminApi: { endpoint, region: 'us-east-1', apiName: 'adminApi' } });
+    }
+    expect(buildAmplifyConfig(fakeOutputs(true)).API?.REST).toBeUndefined();
+  });
+
   it('refuses an incomplete local_cloud section or an S3 endpoint aws-amplify cannot use', () => {
     const outputs = fakeOutputs(true);
     delete outputs.custom!.local_cloud!.userPoolEndpoint;

@@ -21,7 +21,12 @@ export interface VaultOutputs {
     [key: string]: unknown;
   };
   storage?: { bucket_name: string; aws_region: string; [key: string]: unknown };
-  custom?: { local_cloud?: Partial<LocalCloudEndpoints>; [key: string]: unknown };
+  custom?: {
+    local_cloud?: Partial<LocalCloudEndpoints>;
+    /** REST APIs added with `backend.addOutput({ custom: { API } })` (the admin API), as Amplify's REST config. */
+    API?: Record<string, { endpoint: string; region?: string; apiName?: string }>;
+    [key: string]: unknown;
+  };
   version: string;
   [key: string]: unknown;
 }
@@ -74,7 +79,9 @@ export function describeBackend(outputs: VaultOutputs): Backend {
 /** The Amplify configuration for these outputs, with the local endpoints set in local mode. */
 export function buildAmplifyConfig(outputs: VaultOutputs): ResourcesConfig {
   const backend = describeBackend(outputs);
-  const config = parseAmplifyConfig(outputs as Parameters<typeof parseAmplifyConfig>[0]);
+  const parsed = parseAmplifyConfig(outputs as Parameters<typeof parseAmplifyConfig>[0]);
+  // The REST APIs the backend put in `custom.API` (Amplify's documented way for a CDK REST API).
+  const config: ResourcesConfig = outputs.custom?.API ? { ...parsed, API: { ...parsed.API, REST: outputs.custom.API } } : parsed;
   if (backend.mode === 'aws') return config;
   const cognito = config.Auth?.Cognito;
   if (!cognito) throw new Error('amplify_outputs.json has no Cognito configuration.');

@@ -1,4 +1,5 @@
 import { defineStorage } from '@aws-amplify/backend';
+import { adminApi } from '../functions/admin-api/resource';
 
 /**
  * One bucket; every rule is enforced by the identity pool's IAM roles.
@@ -24,5 +25,8 @@ export const storage = defineStorage({
       allow.groups(['EDITORS', 'ADMINS']).to(['read', 'write', 'delete']),
     ],
     'admin/*': [allow.groups(['ADMINS']).to(['read', 'write', 'delete'])],
+    // The admin API's audit log: only its function reaches it, and it cannot
+    // delete (records are append-only). ADMINS read it through the API.
+    'audit/*': [allow.resource(adminApi).to(['read', 'write'])],
   }),
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { SYNTH_CONTEXT } from '../../scripts/synth-context';
 
@@ -11,11 +12,16 @@ import { SYNTH_CONTEXT } from '../../scripts/synth-context';
 export async function loadBackend() {
   process.env.CDK_CONTEXT_JSON = JSON.stringify(SYNTH_CONTEXT);
   process.env.CDK_OUTDIR = mkdtempSync(join(tmpdir(), 'vault-synth-'));
-  const { backend } = await import('../backend');
+  const { backend, adminRestApi } = await import('../backend');
   return {
     backend,
     auth: Template.fromStack(backend.auth.stack),
     storage: Template.fromStack(backend.storage.stack),
+    /** The admin API's function and its role (the "function" stack). */
+    functions: Template.fromStack(backend.adminApi.stack),
+    /** The admin REST API (its own stack). */
+    api: Template.fromStack(adminRestApi.stack),
+    root: Template.fromStack(Stack.of(backend.auth.stack).nestedStackParent ?? Stack.of(backend.auth.stack)),
   };
 }
 

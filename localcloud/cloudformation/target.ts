@@ -56,7 +56,7 @@ export function keepRuntimeRoles(previous: ServiceContext, next: ServiceContext)
   if (!previous.iam) return;
   for (const [arn, role] of previous.iam.account.roles) {
     if (next.iam.account.roles.has(arn) || previous.assembly.find(arn)) continue;
-    next.iam.account.roles.set(arn, role);
+    next.iam.account.addRole(role);
   }
 }
 

@@ -41,6 +41,9 @@ export function isLoopback(address: string | undefined): boolean {
   return a === '::1' || a.startsWith('127.');
 }
 
+/** An IAM user's ARN (the operator's long-term key), as opposed to a role's. */
+export const isUserArn = (arn: string) => /^arn:aws[\w-]*:iam::\d{12}:user\//.test(arn);
+
 export class Authorizer {
   constructor(
     private readonly account: IamAccount,
@@ -48,6 +51,7 @@ export class Authorizer {
   ) {}
 
   principalArn(credentials: BoundCredentials): string {
+    if (isUserArn(credentials.roleArn)) return credentials.roleArn; // a long-term key: the IAM user itself
     const role = this.account.roles.get(credentials.roleArn);
     const roleName = role?.name ?? credentials.roleArn.split('/').pop();
     return `arn:aws:sts::${this.account.accountId}:assumed-role/${roleName}/${credentials.sessionName}`;
@@ -61,10 +65,10 @@ export class Authorizer {
       'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
       'aws:SecureTransport': isLoopback(sourceIp) ? 'true' : 'false',
       'aws:SourceIp': sourceIp?.replace(/^::ffff:/, '') ?? '127.0.0.1',
-      'aws:PrincipalType': 'AssumedRole',
+      'aws:PrincipalType': isUserArn(credentials.roleArn) ? 'User' : 'AssumedRole',
       'aws:PrincipalArn': credentials.roleArn,
       'aws:PrincipalAccount': this.account.accountId,
-      'aws:userid': `${credentials.roleId}:${credentials.sessionName}`,
+      'aws:userid': isUserArn(credentials.roleArn) ? credentials.roleId : `${credentials.roleId}:${credentials.sessionName}`,
       'aws:RequestedRegion': this.account.region,
       'aws:TokenIssueTime': credentials.issuedAt.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     };

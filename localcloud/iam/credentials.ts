@@ -10,9 +10,11 @@ import type { Db } from '../store/store';
 export interface BoundCredentials {
   accessKeyId: string;
   secretAccessKey: string;
-  sessionToken: string;
+  /** Absent for a long-term key (the operator's AKIA key): a request signed with it carries no token. */
+  sessionToken?: string;
+  /** The role, or for a long-term key the IAM user (`arn:aws:iam::<account>:user/<name>`), whose policies apply. */
   roleArn: string;
-  /** AROA... of the role: `aws:userid` is `<roleId>:<sessionName>`. */
+  /** AROA... of the role (`aws:userid` is `<roleId>:<sessionName>`), or AIDA... of the user. */
   roleId: string;
   sessionName: string;
   /** The Cognito identity the credentials were issued to (absent for a Lambda role). */
@@ -54,6 +56,8 @@ export class CredentialsStore {
   }
 
   private readonly cache = new Map<string, BoundCredentials>();
+  /** Long-term keys (not in SQLite: a state reset keeps them, as their profile file stays). */
+  private readonly longTerm = new Map<string, BoundCredentials>();
 
   constructor(
     private readonly db: Db,
@@ -76,9 +80,9 @@ export class CredentialsStore {
     db.prepare('DELETE FROM credentials WHERE expiration < ?').run(this.now().getTime() - 86_400_000);
   }
 
-  issue(request: IssueRequest): BoundCredentials {
+  issue(request: IssueRequest): BoundCredentials & { sessionToken: string } {
     const issuedAt = this.now();
-    const credentials: BoundCredentials = {
+    const credentials: BoundCredentials & { sessionToken: string } = {
       accessKeyId: `ASIA${randomText(16, ALNUM)}`,
       secretAccessKey: randomBytes(30).toString('base64'),
       sessionToken: `IQoJb3JpZ2luX2VjE${randomBytes(96).toString('base64')}`,
@@ -109,6 +113,8 @@ export class CredentialsStore {
 
   /** The credentials bound to an access key id (expired ones included: callers check). */
   lookup(accessKeyId: string): BoundCredentials | undefined {
+    const permanent = this.longTerm.get(accessKeyId);
+    if (permanent) return permanent;
     const cached = this.cache.get(accessKeyId);
     if (cached) return cached;
     const row = this.stmt('SELECT * FROM credentials WHERE access_key_id = ?').get(accessKeyId) as Record<string, never> | undefined;
@@ -129,6 +135,19 @@ export class CredentialsStore {
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(accessKeyId, credentials);
     return credentials;
+  }
+
+  /** Registers a long-term key (no session token, no expiry): the operator's. */
+  addLongTerm(credentials: Omit<BoundCredentials, 'sessionToken'>): void {
+    this.longTerm.set(credentials.accessKeyId, { ...credentials, sessionToken: undefined });
+  }
+
+  /** What SigV4 verification needs of an access key: its secret, its session token (none for a long-term key), its expiry. */
+  signingSecret(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; expiration?: Date } | undefined {
+    const found = this.lookup(accessKeyId);
+    if (!found) return undefined;
+    if (found.sessionToken === undefined) return { secretAccessKey: found.secretAccessKey };
+    return { secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken, expiration: found.expiration };
   }
 
   /** Forget cached credentials (after the state was wiped underneath). */

@@ -29,6 +29,12 @@ export interface IamAccount {
   region: string;
   roles: Map<string, IamRole>; // by ARN
   roleByName(name: string): IamRole | undefined;
+  /**
+   * Adds a principal the templates do not declare: the CDK bootstrap roles,
+   * and the operator (an IAM user, kept here by its user ARN so the
+   * authorizer finds its policies as it finds a role's).
+   */
+  addRole(role: IamRole): void;
   bucketPolicies: Map<string, NamedPolicy>; // by bucket name
 }
 
@@ -92,6 +98,10 @@ export function buildIamAccount(assembly: ProvisionedAssembly): IamAccount {
     region: assembly.region,
     roles,
     roleByName: (name) => byName.get(name),
+    addRole(role) {
+      roles.set(role.arn, role);
+      byName.set(role.name, role);
+    },
     bucketPolicies,
   };
 }

@@ -13,6 +13,8 @@ export interface BucketConfig {
   name: string;
   arn: string;
   cors: CorsRule[];
+  /** The CDK bootstrap assets bucket: the tools', not the backend's. */
+  toolkit?: boolean;
 }
 
 export function buildBuckets(assembly: ProvisionedAssembly): BucketConfig[] {

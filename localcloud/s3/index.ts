@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
+import { assetsBucketName } from '../bootstrap/resources';
 import type { IamServices } from '../iam';
 import type { Db } from '../store/store';
 import type { ProvisionedAssembly } from '../provisioning/types';
@@ -14,7 +15,9 @@ import { createS3Handler } from './service';
 export function createS3Service(options: { assembly: ProvisionedAssembly; db: Db; stateDir: string; iam: IamServices; now?: () => Date }) {
   const now = options.now ?? (() => new Date());
   const objects = new ObjectStore(options.db, join(options.stateDir, 's3'));
-  const buckets = buildBuckets(options.assembly);
+  const { accountId, region } = options.assembly;
+  // The templates' buckets, and the CDK bootstrap assets bucket every local account has (the toolkit uploads zips and templates there).
+  const buckets = [...buildBuckets(options.assembly), { name: assetsBucketName(accountId, region), arn: `arn:aws:s3:::${assetsBucketName(accountId, region)}`, cors: [], toolkit: true }];
   const handle = createS3Handler({
     services: { region: options.assembly.region, accountId: options.assembly.accountId, buckets, objects, authorizer: options.iam.authorizer, now },
     credentials: options.iam.credentials,

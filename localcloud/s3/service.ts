@@ -78,7 +78,8 @@ export function createS3Handler(options: S3HandlerOptions) {
       // The bucket-less DeleteObjects of aws-amplify's patched test endpoint: the bucket is
       // the only one this backend has.
       if (bucketName === '') {
-        if (services.buckets.length === 1 && (req.method === 'OPTIONS' || (req.method === 'POST' && query.has('delete')))) bucket = services.buckets[0];
+        const own = services.buckets.filter((b) => !b.toolkit);
+        if (own.length === 1 && (req.method === 'OPTIONS' || (req.method === 'POST' && query.has('delete')))) bucket = own[0];
         else if (req.method === 'GET') throw new S3Error('AccessDenied', 'ListBuckets (s3:ListAllMyBuckets) is not granted by any role of this backend.', 403);
         else throw new S3Error('InvalidRequest', 'Path-style requests must name the bucket: /<bucket>/<key>.');
       } else {
@@ -107,10 +108,7 @@ export function createS3Handler(options: S3HandlerOptions) {
             service: 's3',
             region: options.region,
             now: services.now,
-            lookup: (id) => {
-              const c = options.credentials.lookup(id);
-              return c && { secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiration };
-            },
+            lookup: (id) => options.credentials.signingSecret(id),
           },
         );
       } catch (e) {
@@ -211,6 +209,7 @@ function route(req: IncomingMessage, key: string, allQuery: Map<string, string>,
     if (method === 'POST' && query.has('delete')) return deleteObjects;
     if (method === 'HEAD') return headBucket;
     if (method === 'GET' && query.has('location')) return getBucketLocation;
+    if (method === 'GET' && query.has('encryption')) return getBucketEncryption;
     if (method === 'GET' && [...query.keys()].every((k) => LIST_OBJECTS_V1_PARAMS.has(k))) {
       throw notEmulated('S3 ListObjects (version 1); use ListObjectsV2 (list-type=2)');
     }
@@ -249,6 +248,17 @@ async function headBucket(ctx: S3Context): Promise<void> {
   if (!result.allowed) throw new S3Error('AccessDenied', result.message, 403);
   ctx.res.writeHead(200, { 'x-amz-bucket-region': ctx.services.region });
   ctx.res.end();
+}
+
+/** Every bucket is encrypted with S3-managed keys (SSE-S3), S3's default since 2023; the CDK toolkit reads this of its assets bucket. */
+async function getBucketEncryption(ctx: S3Context): Promise<void> {
+  const result = ctx.services.authorizer.authorize({ credentials: ctx.credentials, action: 's3:GetEncryptionConfiguration', resource: bucketArn(ctx.bucket.name), sourceIp: ctx.req.socket.remoteAddress });
+  if (!result.allowed) throw new S3Error('AccessDenied', result.message, 403);
+  sendXml(
+    ctx,
+    200,
+    `<ServerSideEncryptionConfiguration xmlns="${XML_NS}"><Rule><ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256</SSEAlgorithm></ApplyServerSideEncryptionByDefault><BucketKeyEnabled>false</BucketKeyEnabled></Rule></ServerSideEncryptionConfiguration>`,
+  );
 }
 
 async function getBucketLocation(ctx: S3Context): Promise<void> {

@@ -16,7 +16,7 @@ import { SigV4Error } from '../sigv4/errors';
 export interface SignedCaller {
   accessKeyId: string;
   secretAccessKey: string;
-  sessionToken: string;
+  sessionToken?: string;
   roleArn: string;
   sessionName: string;
   expiration: Date;
@@ -24,6 +24,8 @@ export interface SignedCaller {
 
 export interface CredentialLookup<C extends SignedCaller = SignedCaller> {
   lookup(accessKeyId: string): C | undefined;
+  /** The key's secret, session token (none for a long-term key) and expiry, for SigV4. */
+  signingSecret(accessKeyId: string): { secretAccessKey: string; sessionToken?: string; expiration?: Date } | undefined;
 }
 
 export interface PolicyAuthorizer<C extends SignedCaller = SignedCaller> {
@@ -67,10 +69,7 @@ export function createAwsJsonAuth<C extends SignedCaller>(options: AwsJsonAuthOp
             region: options.region,
             now: options.now,
             payloadHash: sha256Hex(body),
-            lookup: (id) => {
-              const found = options.credentials.lookup(id);
-              return found && { secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken, expiration: found.expiration };
-            },
+            lookup: (id) => options.credentials.signingSecret(id),
           },
         ));
       } catch (error) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BOOTSTRAP_VERSION, BOOTSTRAP_VERSION_PARAMETER } from '../bootstrap/resources';
 import type { ProvisionedAssembly } from '../provisioning/types';
 import { SecretStore } from '../secrets/secret-store';
 import type { AwsJsonAuth } from './aws-json-auth';
@@ -16,7 +17,7 @@ export function createSsmService(deps: { assembly: ProvisionedAssembly; stateDir
 } {
   const secrets = new SecretStore(deps.stateDir);
   const handle = createSsmHandler({
-    parameters: createParameterSource(deps.assembly, secrets),
+    parameters: createParameterSource(deps.assembly, secrets, [{ name: BOOTSTRAP_VERSION_PARAMETER, value: BOOTSTRAP_VERSION }]),
     auth: deps.auth,
     region: deps.assembly.region,
     accountId: deps.assembly.accountId,

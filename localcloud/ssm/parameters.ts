@@ -27,11 +27,22 @@ export interface ParameterSource {
   provisioned(name: string): boolean;
   /** Stores a new version of a SecureString parameter (PutParameter); returns it. */
   putSecureString(name: string, value: string): Parameter;
+  /** Deletes a secret with all its versions (DeleteParameter); false when there is none. */
+  remove(name: string): boolean;
 }
 
-export function createParameterSource(assembly: ProvisionedAssembly | undefined, secrets: SecretStore): ParameterSource {
+/**
+ * `provisioned`: parameters present besides the templates' (the CDK bootstrap
+ * version), read-only like them.
+ */
+export function createParameterSource(
+  assembly: ProvisionedAssembly | undefined,
+  secrets: SecretStore,
+  provisioned: { name: string; value: string }[] = [],
+): ParameterSource {
   const deployedAt = new Date();
   const fromTemplates = new Map<string, Parameter>();
+  for (const p of provisioned) fromTemplates.set(p.name, { Name: p.name, Type: 'String', Value: p.value, Version: 1, LastModifiedDate: deployedAt, DataType: 'text' });
   for (const r of assembly?.ofType('AWS::SSM::Parameter') ?? []) {
     const p = r.properties;
     if (typeof p.Value !== 'string') continue; // deploy-time values are unknown offline
@@ -67,5 +78,6 @@ export function createParameterSource(assembly: ProvisionedAssembly | undefined,
       const version = secrets.set(name, value);
       return secret(name, version)!;
     },
+    remove: (name) => secrets.remove(name),
   };
 }

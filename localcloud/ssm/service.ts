@@ -3,6 +3,7 @@ import { operationNames, resolveOperation } from '../http/dispatch';
 import { AwsJsonError, BodyTooLargeError, jsonObject, readBody, sendAwsJson } from '../http/http';
 import type { SsmContext, SsmOperation, SsmServices } from './common';
 import { SsmError } from './errors';
+import { DeleteParameter } from './delete-parameter';
 import { GetParameter } from './get-parameter';
 import { GetParameters } from './get-parameters';
 import { GetParametersByPath } from './get-parameters-by-path';
@@ -11,13 +12,13 @@ import { PutParameter } from './put-parameter';
 /**
  * SSM Parameter Store over the AWS JSON 1.1 protocol (`x-amz-target:
  * AmazonSSM.<Operation>`), as far as Amplify uses it: the function runtime's
- * GetParameters, GetParameter(sByPath) for secrets, and PutParameter for
- * `ampx sandbox secret set`. Every call is SigV4-signed and authorized by IAM.
+ * GetParameters, GetParameter(sByPath) for secrets, PutParameter / DeleteParameter for
+ * `ampx sandbox secret set` / `remove`, and the CDK bootstrap version. Every call is SigV4-signed and authorized by IAM.
  */
 export const SSM_TARGET_PREFIX = 'AmazonSSM.';
 const BODY_LIMIT = 64 * 1024;
 
-const OPERATIONS: Record<string, SsmOperation> = { GetParameter, GetParameters, GetParametersByPath, PutParameter };
+const OPERATIONS: Record<string, SsmOperation> = { DeleteParameter, GetParameter, GetParameters, GetParametersByPath, PutParameter };
 
 /** Every operation of SSM's API (the others answer 501 UnsupportedOperationException). */
 const SSM_OPERATIONS = operationNames(`

@@ -4,6 +4,7 @@ import type { IamServices } from '../iam';
 import { sha256Hex, verifySigV4 } from '../sigv4/verify';
 import { SigV4Error } from '../sigv4/errors';
 import { invalidClientTokenId, STS_NAMESPACE, StsError, stsAuthError } from './errors';
+import { AssumeRole } from './assume-role';
 import { AssumeRoleWithWebIdentity } from './assume-role-with-web-identity';
 import { GetCallerIdentity } from './get-caller-identity';
 import type { StsCaller, StsServices } from './services';
@@ -45,6 +46,7 @@ export function createStsService(options: { iam: IamServices; verifyWebIdentityT
   const services: StsServices = { iam: options.iam, now: options.now ?? (() => new Date()), verifyWebIdentityToken: options.verifyWebIdentityToken };
   const signed: Record<string, (caller: StsCaller, params: URLSearchParams) => Record<string, unknown> | Promise<Record<string, unknown>>> = {
     GetCallerIdentity: GetCallerIdentity(services),
+    AssumeRole: AssumeRole(services),
   };
   const unsigned: Record<string, (params: URLSearchParams) => Record<string, unknown> | Promise<Record<string, unknown>>> = {
     AssumeRoleWithWebIdentity: AssumeRoleWithWebIdentity(services),
@@ -60,10 +62,7 @@ export function createStsService(options: { iam: IamServices; verifyWebIdentityT
           service: 'sts',
           now: services.now,
           payloadHash: sha256Hex(body),
-          lookup: (id) => {
-            const found = services.iam.credentials.lookup(id);
-            return found && { secretAccessKey: found.secretAccessKey, sessionToken: found.sessionToken, expiration: found.expiration };
-          },
+          lookup: (id) => services.iam.credentials.signingSecret(id),
         },
       );
       const caller = services.iam.credentials.lookup(accessKeyId);

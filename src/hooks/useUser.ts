@@ -3,6 +3,7 @@ import {
   fetchAuthSession,
   fetchUserAttributes,
   getCurrentUser,
+  signInWithRedirect,
   signOut as amplifySignOut,
   updateUserAttributes,
   type AuthUser,
@@ -10,7 +11,7 @@ import {
   type UpdateUserAttributesOutput,
 } from 'aws-amplify/auth';
 import { Hub } from 'aws-amplify/utils';
-import { friendlyRedirectMessage } from '../features/auth/auth-errors';
+import { friendlyRedirectMessage, providerToRetryAfterLink } from '../features/auth/auth-errors';
 
 export type UserStatus = 'loading' | 'signedOut' | 'signedIn';
 
@@ -123,6 +124,8 @@ function forgetRedirectParams(): void {
  * in, so a component mounted later (or mounted twice, as StrictMode does) shows it.
  */
 let watchingRedirects = false;
+/** Set while the one automatic retry after a first sign-in that linked accounts is under way. */
+const LINK_RETRY_KEY = 'vault.linkRetry';
 let redirectFailure: string | undefined;
 const redirectFailureListeners = new Set<(message: string) => void>();
 
@@ -130,10 +133,22 @@ export function watchRedirectFailures(): void {
   if (watchingRedirects) return;
   watchingRedirects = true;
   Hub.listen('auth', ({ payload }) => {
-    if (payload.event === 'signedIn') redirectFailure = undefined;
+    if (payload.event === 'signedIn') {
+      redirectFailure = undefined;
+      sessionStorage.removeItem(LINK_RETRY_KEY);
+    }
     if (payload.event !== 'signInWithRedirect_failure') return;
     forgetRedirectParams();
-    redirectFailure = friendlyRedirectMessage((payload.data as { error?: unknown } | undefined)?.error);
+    const error = (payload.data as { error?: unknown } | undefined)?.error;
+    const retry = providerToRetryAfterLink(error);
+    if (retry && sessionStorage.getItem(LINK_RETRY_KEY) === null) {
+      // Linked to the person's existing account on the way: the same provider again lands there, once.
+      sessionStorage.setItem(LINK_RETRY_KEY, retry);
+      void signInWithRedirect({ provider: retry });
+      return;
+    }
+    sessionStorage.removeItem(LINK_RETRY_KEY);
+    redirectFailure = friendlyRedirectMessage(error);
     for (const listener of redirectFailureListeners) listener(redirectFailure);
   });
 }

@@ -11,10 +11,12 @@ import {
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
+  AdminResetUserPasswordCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
+  ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   GetGroupCommand,
   GetTokensFromRefreshTokenCommand,
@@ -47,7 +49,7 @@ let root: string;
 let poolId: string;
 let clientId: string;
 let publicSdk: CognitoIdentityProviderClient;
-let roles: { admins: string; editors: string; authenticated: string; postConfirmation: string; superAdmin: string };
+let roles: { admins: string; editors: string; authenticated: string; postConfirmation: string; adminApi: string; superAdmin: string };
 let bossSub: string;
 
 function sdkAs(roleArn: string, sessionName = 'test-session', mutate: (c: any) => any = (c) => c) {
@@ -112,9 +114,9 @@ beforeAll(async () => {
   const groupRole = (name: string) =>
     assembly.ofType('AWS::Cognito::UserPoolGroup').find((g) => g.properties.GroupName === name)!.properties.RoleArn;
   const identityPool = assembly.ofType('AWS::Cognito::IdentityPoolRoleAttachment')[0].properties.Roles;
-  const postConfirmation = assembly
-    .ofType('AWS::Lambda::Function')
-    .find((f) => f.properties.Tags?.some((t: any) => t.Value === 'post-confirmation'))!.properties.Role;
+  const functionRole = (name: string) =>
+    assembly.ofType('AWS::Lambda::Function').find((f) => f.properties.Tags?.some((t: any) => t.Value === name))!.properties.Role;
+  const postConfirmation = functionRole('post-confirmation');
   // An operator role allowed every user-pool action, as a back-office tool would have.
   const superAdmin = 'arn:aws:iam::000000000000:role/test-user-pool-operator';
   cloud.context.iam.account.roles.set(superAdmin, {
@@ -131,6 +133,8 @@ beforeAll(async () => {
     editors: groupRole('EDITORS'),
     authenticated: identityPool.authenticated,
     postConfirmation,
+    // The admin REST API's function: the one role allowed the administrative actions the admin page needs.
+    adminApi: functionRole('admin-api'),
     superAdmin,
   };
   // The two people every test starts from (tests run in any order; each leaves them as it found them).
@@ -142,7 +146,7 @@ beforeAll(async () => {
 
 /** The e-mail addresses of every user in the pool, sorted. */
 async function emailsInPool(): Promise<(string | undefined)[]> {
-  const listed = await sdkAs(roles.admins).send(new ListUsersCommand({ UserPoolId: poolId }));
+  const listed = await sdkAs(roles.adminApi).send(new ListUsersCommand({ UserPoolId: poolId }));
   return (listed.Users ?? []).map((u) => u.Attributes?.find((a) => a.Name === 'email')?.Value).sort();
 }
 
@@ -192,24 +196,38 @@ async function identityCredentials(session: CognitoUserSession) {
   });
 }
 
-describe("the admin page's path: identity-pool credentials of the signed-in user", () => {
-  it('gives the bootstrapped admin the ADMINS role, which may list users; others may not', async () => {
+describe("an administrator's own credentials (identity pool, ADMINS role)", () => {
+  it('may call no user-pool administrative action directly: administration goes through the admin REST API', async () => {
     const boss = await identityCredentials(await signIn(BOSS, PASSWORD));
     const bound = cloud.context.iam.credentials.lookup(await boss.config.credentials().then((c) => c.accessKeyId));
     expect(bound?.roleArn).toBe(roles.admins);
-    const listed = await boss.send(new ListUsersCommand({ UserPoolId: poolId }));
-    expect(listed.Users?.length).toBeGreaterThanOrEqual(2);
-    await expect(boss.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: ALICE }))).rejects.toMatchObject({
-      name: 'AccessDeniedException',
-    });
+    const attempts = [
+      new ListUsersCommand({ UserPoolId: poolId }),
+      new ListGroupsCommand({ UserPoolId: poolId }),
+      new ListUsersInGroupCommand({ UserPoolId: poolId, GroupName: 'ADMINS' }),
+      new AdminGetUserCommand({ UserPoolId: poolId, Username: ALICE }),
+      new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: ALICE }),
+      new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: ALICE, GroupName: 'ADMINS' }),
+      new AdminRemoveUserFromGroupCommand({ UserPoolId: poolId, Username: BOSS, GroupName: 'ADMINS' }),
+      new AdminDisableUserCommand({ UserPoolId: poolId, Username: ALICE }),
+      new AdminEnableUserCommand({ UserPoolId: poolId, Username: ALICE }),
+      new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: ALICE }),
+      new AdminUserGlobalSignOutCommand({ UserPoolId: poolId, Username: ALICE }),
+      new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: ALICE, UserAttributes: [{ Name: 'birthdate', Value: '2020-01-01' }] }),
+      new AdminDeleteUserCommand({ UserPoolId: poolId, Username: ALICE }),
+    ];
+    for (const command of attempts) {
+      await expect(boss.send(command as never), command.constructor.name).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    }
+    expect(await emailsInPool()).toEqual([ALICE, BOSS]);
     const alice = await identityCredentials(await signIn(ALICE, PASSWORD));
     await expect(alice.send(new ListUsersCommand({ UserPoolId: poolId }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });
 
-describe('admin operations, as the ADMINS role may call them', () => {
+describe("admin operations, as the admin API function's role may call them", () => {
   it('lists users with filters and pages, and reads a user and their groups', async () => {
-    const admin = sdkAs(roles.admins);
+    const admin = sdkAs(roles.adminApi);
     expect(await emailsInPool()).toEqual([ALICE, BOSS]);
     const exact = await admin.send(new ListUsersCommand({ UserPoolId: poolId, Filter: `email = "${BOSS}"` }));
     expect(exact.Users).toHaveLength(1);
@@ -236,7 +254,7 @@ describe('admin operations, as the ADMINS role may call them', () => {
   });
 
   it('adds and removes group members, reflected in the next tokens', async () => {
-    const admin = sdkAs(roles.admins);
+    const admin = sdkAs(roles.adminApi);
     await admin.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: ALICE, GroupName: 'EDITORS' }));
     let alice = decodeJwt((await signIn(ALICE, PASSWORD)).getIdToken().getJwtToken());
     expect(alice['cognito:groups']).toEqual(['EDITORS']);
@@ -253,7 +271,7 @@ describe('admin operations, as the ADMINS role may call them', () => {
   });
 
   it('disables a user: no sign-in, and their refresh token stops working; enabling restores sign-in', async () => {
-    const admin = sdkAs(roles.admins);
+    const admin = sdkAs(roles.adminApi);
     const session = await signIn(ALICE, PASSWORD);
     await admin.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: ALICE }));
     await expect(signIn(ALICE, PASSWORD)).rejects.toMatchObject({ code: 'NotAuthorizedException', message: 'User is disabled.' });
@@ -265,15 +283,15 @@ describe('admin operations, as the ADMINS role may call them', () => {
     await expect(signIn(ALICE, PASSWORD)).resolves.toBeDefined();
   });
 
-  it('denies what the ADMINS policy does not grant, and every admin call to other roles', async () => {
-    const admin = sdkAs(roles.admins, 'boss-session');
+  it("denies what the function's policy does not grant, and every admin call to other roles", async () => {
+    const admin = sdkAs(roles.adminApi, 'boss-session');
     const denied = admin.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: ALICE }));
     await expect(denied).rejects.toMatchObject({ name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
     await expect(denied).rejects.toThrow(/assumed-role\/.+\/boss-session is not authorized to perform: cognito-idp:AdminDeleteUser/);
     await expect(
       admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: ALICE, Password: PASSWORD, Permanent: true })),
     ).rejects.toMatchObject({ name: 'AccessDeniedException' });
-    for (const role of [roles.authenticated, roles.editors]) {
+    for (const role of [roles.authenticated, roles.editors, roles.admins]) {
       await expect(sdkAs(role).send(new ListUsersCommand({ UserPoolId: poolId }))).rejects.toMatchObject({
         name: 'AccessDeniedException',
       });
@@ -295,7 +313,7 @@ describe('admin operations, as the ADMINS role may call them', () => {
     await expect(publicSdk.send(new ListUsersCommand({ UserPoolId: poolId }))).rejects.toMatchObject({
       name: 'UnrecognizedClientException',
     });
-    await expect(sdkAs(roles.admins, 's', (c) => ({ ...c, secretAccessKey: 'forged' })).send(new ListUsersCommand({ UserPoolId: poolId }))).rejects.toMatchObject({
+    await expect(sdkAs(roles.adminApi, 's', (c) => ({ ...c, secretAccessKey: 'forged' })).send(new ListUsersCommand({ UserPoolId: poolId }))).rejects.toMatchObject({
       name: 'InvalidSignatureException',
     });
     const unsigned = await fetch(cloud.url, {
@@ -379,6 +397,44 @@ describe('the other administrative operations', () => {
     await expect(op.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'carol@example.com' }))).rejects.toMatchObject({
       name: 'UserNotFoundException',
     });
+  });
+
+  it('resets a password by code: RESET_REQUIRED until ConfirmForgotPassword, refused without a verified channel or a password of their own', async () => {
+    const op = sdkAs(roles.superAdmin);
+    await signUp('erin@example.com', '+15550000013', '1970-01-01');
+    await expect(op.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'erin@example.com' }))).rejects.toMatchObject({
+      name: 'NotAuthorizedException',
+      message: 'User password cannot be reset in the current state.',
+    });
+    await publicSdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'erin@example.com', ConfirmationCode: lastCode('erin@example.com') }));
+    const session = await signIn('erin@example.com', PASSWORD);
+    await op.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'erin@example.com' }));
+    expect((await op.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'erin@example.com' }))).UserStatus).toBe('RESET_REQUIRED');
+    const message = cloud.outbox.list().at(-1)!;
+    expect(message).toMatchObject({ to: 'erin@example.com', channel: 'email' });
+    await expect(signIn('erin@example.com', PASSWORD)).rejects.toMatchObject({ code: 'PasswordResetRequiredException', message: 'Password reset required for the user' });
+    // Sessions already open are not ended (that is AdminUserGlobalSignOut).
+    await expect(
+      publicSdk.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: session.getRefreshToken().getToken() })),
+    ).resolves.toBeDefined();
+    await publicSdk.send(
+      new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'erin@example.com', ConfirmationCode: message.code, Password: 'Erins-new-password-1!' }),
+    );
+    await expect(signIn('erin@example.com', 'Erins-new-password-1!')).resolves.toBeDefined();
+
+    // Nothing verified to send the code to: refused, and the password keeps working.
+    await op.send(
+      new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'erin@example.com', UserAttributes: [{ Name: 'email_verified', Value: 'false' }] }),
+    );
+    await expect(op.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'erin@example.com' }))).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'Cannot reset password for the user as there is no registered/verified email or phone_number',
+    });
+    await expect(signIn('erin@example.com', 'Erins-new-password-1!')).resolves.toBeDefined();
+    await expect(op.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: 'nobody@example.com' }))).rejects.toMatchObject({
+      name: 'UserNotFoundException',
+    });
+    await op.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'erin@example.com' }));
   });
 
   it('answers GetGroup, and bad input with AWS-shaped 4xx', async () => {

@@ -16,6 +16,7 @@ import { AdminGetUser } from './admin-get-user';
 import { AdminLinkProviderForUser } from './admin-link-provider-for-user';
 import { AdminListGroupsForUser } from './admin-list-groups-for-user';
 import { AdminRemoveUserFromGroup } from './admin-remove-user-from-group';
+import { AdminResetUserPassword } from './admin-reset-user-password';
 import { AdminSetUserPassword } from './admin-set-user-password';
 import { AdminUpdateUserAttributes } from './admin-update-user-attributes';
 import { AdminUserGlobalSignOut } from './admin-user-global-sign-out';
@@ -42,6 +43,7 @@ export const ADMIN_TARGETS: Record<string, Target> = {
   AdminLinkProviderForUser,
   AdminListGroupsForUser,
   AdminRemoveUserFromGroup,
+  AdminResetUserPassword,
   AdminSetUserPassword,
   AdminUpdateUserAttributes,
   AdminUserGlobalSignOut,

@@ -1,40 +1,63 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { ApiError } from '@aws-amplify/core/internals/utils';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeUser, renderWithUser } from '../../testing/render-with-user';
-import type { AdminApi, AdminUser } from './admin-api';
+import type { AdminApi, AdminUser, AuditRecord } from './admin-api';
 import AdminPage from './AdminPage';
 
-function fakeApi(initial: AdminUser[]): AdminApi & { users: AdminUser[] } {
+/** An in-memory admin API with the server's answers (the changed user back). */
+function fakeApi(initial: AdminUser[], pageSize = 50): AdminApi & { users: AdminUser[] } {
   const users = initial.map((u) => ({ ...u, groups: [...u.groups] }));
   const find = (name: string) => users.find((u) => u.username === name)!;
+  const copy = (u: AdminUser) => ({ ...u, groups: [...u.groups] });
   return {
     users,
-    listUsers: vi.fn(async () => users.map((u) => ({ ...u, groups: [...u.groups] }))),
+    listUsers: vi.fn(async ({ search, next } = {}) => {
+      const matching = users.filter((u) => !search || u.email?.startsWith(search));
+      const from = next ? Number(next) : 0;
+      const page = matching.slice(from, from + pageSize).map(copy);
+      return { users: page, ...(from + pageSize < matching.length ? { next: String(from + pageSize) } : {}) };
+    }),
     addToGroup: vi.fn(async (name: string, group: string) => {
       find(name).groups.push(group);
+      return copy(find(name));
     }),
     removeFromGroup: vi.fn(async (name: string, group: string) => {
       find(name).groups = find(name).groups.filter((g) => g !== group);
+      return copy(find(name));
     }),
     setEnabled: vi.fn(async (name: string, enabled: boolean) => {
       find(name).enabled = enabled;
+      return copy(find(name));
     }),
+    resetPassword: vi.fn(async (name: string) => {
+      find(name).status = 'RESET_REQUIRED';
+      return copy(find(name));
+    }),
+    signOutEverywhere: vi.fn(async (name: string) => copy(find(name))),
+    auditLog: vi.fn(async () => ({ records: [] })),
   };
 }
 
 const people: AdminUser[] = [
   { username: 'sub-alice', email: 'alice@example.com', status: 'CONFIRMED', enabled: true, groups: ['ADMINS'] },
   { username: 'sub-bob', email: 'bob@example.com', status: 'CONFIRMED', enabled: true, groups: [] },
+  { username: 'sub-carol', email: 'carol@example.com', status: 'CONFIRMED', enabled: true, groups: ['ADMINS'] },
 ];
 
 const row = (email: string) => screen.getByRole('row', { name: new RegExp(email) });
+const me = () => fakeUser({ groups: ['ADMINS'] });
 
-describe('AdminPage', () => {
+function refusal(statusCode: number, code: string, message: string) {
+  return new ApiError({ name: code, message, response: { statusCode, headers: {}, body: JSON.stringify({ code, message }) } });
+}
+
+describe('AdminPage: users', () => {
   it('lists users with their groups and moves a user into EDITORS and out again', async () => {
     const api = fakeApi(people);
     const user = userEvent.setup();
-    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, fakeUser({ groups: ['ADMINS'] }));
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
     await screen.findByRole('row', { name: /bob@example.com/ });
     const bobEditors = within(row('bob@example.com')).getByRole('checkbox', { name: 'EDITORS' });
     expect(bobEditors).not.toBeChecked();
@@ -44,25 +67,135 @@ describe('AdminPage', () => {
     await waitFor(() => expect(within(row('bob@example.com')).getByRole('checkbox', { name: 'EDITORS' })).toBeChecked());
     await user.click(within(row('bob@example.com')).getByRole('checkbox', { name: 'EDITORS' }));
     expect(api.removeFromGroup).toHaveBeenCalledWith('sub-bob', 'EDITORS');
+    expect(await screen.findByText('Removed bob@example.com from EDITORS.')).toBeInTheDocument();
   });
 
-  it('disables and enables a user, but not yourself', async () => {
+  it('disables and enables a user, but not yourself nor another administrator', async () => {
     const api = fakeApi(people);
     const user = userEvent.setup();
-    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, fakeUser({ groups: ['ADMINS'] }));
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
     await screen.findByRole('row', { name: /bob@example.com/ });
     expect(within(row('alice@example.com')).getByRole('button', { name: /Disable/ })).toBeDisabled();
     expect(within(row('alice@example.com')).getByRole('checkbox', { name: 'ADMINS' })).toBeDisabled();
+    const carolDisable = within(row('carol@example.com')).getByRole('button', { name: 'Disable carol@example.com' });
+    expect(carolDisable).toBeDisabled();
+    expect(carolDisable).toHaveAccessibleDescription(/Administrators cannot be disabled/);
     await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Disable bob@example.com' }));
     expect(api.setEnabled).toHaveBeenCalledWith('sub-bob', false);
+    expect(await within(row('bob@example.com')).findByText('Disabled')).toBeInTheDocument();
     await user.click(await within(row('bob@example.com')).findByRole('button', { name: 'Enable bob@example.com' }));
     expect(api.setEnabled).toHaveBeenLastCalledWith('sub-bob', true);
   });
 
-  it('explains an IAM denial', async () => {
+  it('sends a password reset code and signs a person out everywhere', async () => {
     const api = fakeApi(people);
-    vi.mocked(api.listUsers).mockRejectedValueOnce(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
-    renderWithUser(<AdminPage api={api} groups={['ADMINS']} />, fakeUser({ groups: ['ADMINS'] }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('You are not allowed to manage users');
+    const user = userEvent.setup();
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    await screen.findByRole('row', { name: /bob@example.com/ });
+    await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Reset the password of bob@example.com' }));
+    expect(api.resetPassword).toHaveBeenCalledWith('sub-bob');
+    expect(await screen.findByText('Sent bob@example.com a code to choose a new password.')).toBeInTheDocument();
+    expect(within(row('bob@example.com')).getByText('RESET_REQUIRED')).toBeInTheDocument();
+    await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Sign bob@example.com out everywhere' }));
+    expect(api.signOutEverywhere).toHaveBeenCalledWith('sub-bob');
+    expect(await screen.findByText('Signed bob@example.com out on every device.')).toBeInTheDocument();
+  });
+
+  it('searches by the start of an email address and pages through the rest', async () => {
+    const many = Array.from({ length: 5 }, (_, i) => ({ username: `sub-${i}`, email: `user${i}@example.com`, enabled: true, groups: [] }));
+    const api = fakeApi(many, 2);
+    const user = userEvent.setup();
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    expect(await screen.findByText('Users (2 shown)')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Show more users' }));
+    await user.click(await screen.findByRole('button', { name: 'Show more users' }));
+    expect(await screen.findByText('Users (5)')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Show more users' })).not.toBeInTheDocument();
+
+    await user.type(screen.getByRole('textbox', { name: /Search users/ }), 'user3');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(api.listUsers).toHaveBeenLastCalledWith({ search: 'user3', next: undefined });
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(2));
+    expect(row('user3@example.com')).toBeInTheDocument();
+
+    await user.clear(screen.getByRole('textbox', { name: /Search users/ }));
+    await user.type(screen.getByRole('textbox', { name: /Search users/ }), 'nobody');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(await screen.findByText('Nobody\'s email or phone starts with "nobody".')).toBeInTheDocument();
+  });
+
+  it("shows the server's refusals in its words, and a refused list as not allowed", async () => {
+    const api = fakeApi(people);
+    vi.mocked(api.removeFromGroup).mockRejectedValueOnce(
+      refusal(409, 'LastAdmin', 'carol@example.com is the last member of ADMINS: make someone else an administrator first.'),
+    );
+    const user = userEvent.setup();
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    await screen.findByRole('row', { name: /carol@example.com/ });
+    await user.click(within(row('carol@example.com')).getByRole('checkbox', { name: 'ADMINS' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('carol@example.com is the last member of ADMINS');
+    expect(within(row('carol@example.com')).getByRole('checkbox', { name: 'ADMINS' })).toBeChecked();
+  });
+
+  it('explains a refusal to list users', async () => {
+    const api = fakeApi(people);
+    vi.mocked(api.listUsers).mockRejectedValueOnce(refusal(403, 'Forbidden', 'Only members of ADMINS may do this. If you were just made one, sign out and in again.'));
+    renderWithUser(<AdminPage api={api} groups={['ADMINS']} />, me());
+    expect(await screen.findByRole('alert')).toHaveTextContent('Only members of ADMINS may do this.');
+  });
+});
+
+describe('AdminPage: audit log', () => {
+  const record = (over: Partial<AuditRecord>): AuditRecord => ({
+    id: 'r1',
+    at: '2026-12-06T07:00:00.000Z',
+    action: 'addToGroup',
+    actor: { sub: 'sub-alice', username: 'sub-alice', email: 'alice@example.com' },
+    target: { username: 'sub-bob', email: 'bob@example.com' },
+    before: { groups: [] },
+    after: { groups: ['EDITORS'] },
+    ...over,
+  });
+
+  it('is a tab listing who changed what and when, newest first, with older pages on demand', async () => {
+    const api = fakeApi(people);
+    vi.mocked(api.auditLog)
+      .mockResolvedValueOnce({
+        records: [
+          record({}),
+          record({ id: 'r2', action: 'disableUser', before: { enabled: true, status: 'CONFIRMED' }, after: { enabled: false, status: 'CONFIRMED' } }),
+        ],
+        next: 'older',
+      })
+      .mockResolvedValueOnce({
+        records: [record({ id: 'r3', action: 'changeOwnBirthdate', actor: { sub: 'sub-bob', username: 'sub-bob', email: 'bob@example.com' }, before: { birthdate: null }, after: { birthdate: '1990-04-23' } })],
+      });
+    const user = userEvent.setup();
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    const tab = screen.getByRole('tab', { name: 'Audit log' });
+    expect(tab).toHaveAttribute('aria-selected', 'false');
+    await user.click(tab);
+    expect(tab).toHaveAttribute('aria-selected', 'true');
+    const panel = screen.getByRole('tabpanel', { name: 'Audit log' });
+    const first = await within(panel).findByRole('row', { name: /Added to EDITORS/ });
+    expect(first).toHaveTextContent('alice@example.com');
+    expect(first).toHaveTextContent('bob@example.com');
+    expect(first).toHaveTextContent('groups: none → groups: EDITORS');
+    expect(within(panel).getByRole('row', { name: /Disabled/ })).toHaveTextContent('enabled; status CONFIRMED → disabled; status CONFIRMED');
+    await user.click(within(panel).getByRole('button', { name: 'Show older changes' }));
+    expect(api.auditLog).toHaveBeenLastCalledWith('older');
+    expect(await within(panel).findByRole('row', { name: /Changed their own birthdate/ })).toHaveTextContent('birthdate: not set → birthdate: 1990-04-23');
+    expect(within(panel).queryByRole('button', { name: 'Show older changes' })).not.toBeInTheDocument();
+  });
+
+  it('moves between tabs with the arrow keys', async () => {
+    const user = userEvent.setup();
+    renderWithUser(<AdminPage api={fakeApi(people)} groups={['ADMINS']} />, me());
+    screen.getByRole('tab', { name: 'Users' }).focus();
+    await user.keyboard('{ArrowRight}');
+    expect(screen.getByRole('tab', { name: 'Audit log' })).toHaveFocus();
+    expect(screen.getByRole('tabpanel', { name: 'Audit log' })).toBeInTheDocument();
+    await user.keyboard('{ArrowLeft}');
+    expect(screen.getByRole('tab', { name: 'Users' })).toHaveAttribute('aria-selected', 'true');
   });
 });

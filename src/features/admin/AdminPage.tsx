@@ -1,57 +1,119 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { currentBackend } from '../../amplify-config';
-import { ErrorMessage, Loading, Notice, errorText } from '../../components/Status';
+import { apiErrorMessage } from '../../api/vault-api';
+import { ErrorMessage, Loading, Notice } from '../../components/Status';
 import { useUser } from '../../hooks/useUser';
 import { createAdminApi, type AdminApi, type AdminUser } from './admin-api';
+import { AuditLogPanel } from './AuditLogPanel';
 
-function friendlyAdminError(error: unknown): string {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'AccessDeniedException' || name === 'NotAuthorizedException') {
-    return 'You are not allowed to manage users. Only members of ADMINS are; if you were just added, use "Refresh my access" on your profile.';
-  }
-  if (name === 'UserNotFoundException') return 'That user no longer exists.';
-  return errorText(error);
-}
+const ADMINS = 'ADMINS';
+const TABS = [
+  { id: 'users', label: 'Users' },
+  { id: 'audit', label: 'Audit log' },
+] as const;
+type Tab = (typeof TABS)[number]['id'];
 
-/** Users, their groups, and the buttons to change them (ADMINS only). */
+/**
+ * Administration through the admin REST API (ADMINS only, checked by the
+ * server on every call): users, their groups, access, password resets and
+ * sessions; and the audit log of every change.
+ */
 export default function AdminPage({ api: injected, groups: injectedGroups }: { api?: AdminApi; groups?: string[] }) {
-  const me = useUser();
   const api = useMemo(() => injected ?? createAdminApi(), [injected]);
   const groups = injectedGroups ?? currentBackend().groups;
+  const [tab, setTab] = useState<Tab>('users');
+  const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ users: null, audit: null });
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const index = TABS.findIndex((t) => t.id === tab);
+    const next = TABS[(index + (event.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length].id;
+    setTab(next);
+    tabRefs.current[next]?.focus();
+  };
+
+  return (
+    <>
+      <h1>Admin</h1>
+      <div role="tablist" aria-label="Administration" className="tabs" onKeyDown={onKeyDown}>
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              tabRefs.current[t.id] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`admin-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`admin-panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            className={tab === t.id ? undefined : 'secondary'}
+            onClick={() => setTab(t.id)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`admin-panel-${tab}`} aria-labelledby={`admin-tab-${tab}`}>
+        {tab === 'users' ? <UsersPanel api={api} groups={groups} /> : <AuditLogPanel api={api} />}
+      </div>
+    </>
+  );
+}
+
+function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
+  const me = useUser();
   const [users, setUsers] = useState<AdminUser[]>();
+  const [next, setNext] = useState<string>();
+  const [search, setSearch] = useState('');
+  const [searched, setSearched] = useState('');
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState<string>();
   const mounted = useRef(true);
 
-  const load = useCallback(async () => {
-    setError(undefined);
-    try {
-      const list = await api.listUsers();
-      if (mounted.current) setUsers(list);
-    } catch (e) {
-      if (mounted.current) setError(friendlyAdminError(e));
-    }
-  }, [api]);
+  const load = useCallback(
+    async (query: string, from?: string) => {
+      setError(undefined);
+      try {
+        const page = await api.listUsers({ search: query || undefined, next: from });
+        if (!mounted.current) return;
+        setUsers((shown) => (from ? [...(shown ?? []), ...page.users] : page.users));
+        setNext(page.next);
+      } catch (e) {
+        if (mounted.current) setError(apiErrorMessage(e));
+      }
+    },
+    [api],
+  );
 
   useEffect(() => {
     mounted.current = true;
-    void load();
+    void load('');
     return () => {
       mounted.current = false;
     };
   }, [load]);
 
-  const act = async (key: string, action: () => Promise<void>, message: string) => {
+  const onSearch = (event: FormEvent) => {
+    event.preventDefault();
+    setSearched(search.trim());
+    setUsers(undefined);
+    void load(search.trim());
+  };
+
+  const act = async (key: string, action: () => Promise<AdminUser>, message: string) => {
     setBusy(key);
     setError(undefined);
     setNotice(undefined);
     try {
-      await action();
+      const changed = await action();
+      if (!mounted.current) return;
+      setUsers((shown) => shown?.map((u) => (u.username === changed.username ? changed : u)));
       setNotice(message);
-      await load();
     } catch (e) {
-      setError(friendlyAdminError(e));
+      if (mounted.current) setError(apiErrorMessage(e));
     } finally {
       if (mounted.current) setBusy(undefined);
     }
@@ -61,17 +123,32 @@ export default function AdminPage({ api: injected, groups: injectedGroups }: { a
 
   return (
     <>
-      <h1>Admin</h1>
       <p className="muted">Changes to a person's groups apply the next time their session renews or they sign in.</p>
-      {error && <ErrorMessage onRetry={() => void load()}>{error}</ErrorMessage>}
+      <form role="search" onSubmit={onSearch} className="actions">
+        <label htmlFor="user-search" className="visually-hidden">
+          Search users by the start of their email address or phone number
+        </label>
+        <input
+          id="user-search"
+          type="text"
+          placeholder="Email or +phone starts with…"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+        />
+        <button type="submit" className="secondary">
+          Search
+        </button>
+      </form>
+      {error && <ErrorMessage onRetry={() => void load(searched)}>{error}</ErrorMessage>}
       {notice && <Notice>{notice}</Notice>}
       {!users && !error && <Loading label="Loading users…" />}
-      {users && users.length === 0 && <p>No users yet.</p>}
+      {users && users.length === 0 && <p>{searched ? `Nobody's email or phone starts with "${searched}".` : 'No users yet.'}</p>}
       {users && users.length > 0 && (
         <div className="table-wrap card">
           <table>
             <caption className="muted" style={{ textAlign: 'left' }}>
-              Users ({users.length})
+              Users ({users.length}
+              {next ? ' shown' : ''})
             </caption>
             <thead>
               <tr>
@@ -87,6 +164,7 @@ export default function AdminPage({ api: injected, groups: injectedGroups }: { a
               {users.map((u) => {
                 const label = u.email ?? u.username;
                 const isMe = u.username === myName;
+                const isAdmin = u.groups.includes(ADMINS);
                 return (
                   <tr key={u.username} data-user={label}>
                     <td className="name">
@@ -103,8 +181,7 @@ export default function AdminPage({ api: injected, groups: injectedGroups }: { a
                         <legend className="visually-hidden">Groups of {label}</legend>
                         {groups.map((group) => {
                           const member = u.groups.includes(group);
-                          const key = `${u.username}:${group}`;
-                          const lockedSelf = isMe && group === 'ADMINS' && member;
+                          const lockedSelf = isMe && group === ADMINS && member;
                           return (
                             <label key={group} className="inline">
                               <input
@@ -114,7 +191,7 @@ export default function AdminPage({ api: injected, groups: injectedGroups }: { a
                                 aria-describedby={lockedSelf ? 'self-admin-note' : undefined}
                                 onChange={() =>
                                   void act(
-                                    key,
+                                    `${u.username}:${group}`,
                                     () => (member ? api.removeFromGroup(u.username, group) : api.addToGroup(u.username, group)),
                                     member ? `Removed ${label} from ${group}.` : `Added ${label} to ${group}.`,
                                   )
@@ -127,21 +204,38 @@ export default function AdminPage({ api: injected, groups: injectedGroups }: { a
                       </fieldset>
                     </td>
                     <td>
-                      <button
-                        type="button"
-                        className={u.enabled ? 'secondary' : undefined}
-                        disabled={busy !== undefined || isMe}
-                        aria-label={`${u.enabled ? 'Disable' : 'Enable'} ${label}`}
-                        onClick={() =>
-                          void act(
-                            `${u.username}:enabled`,
-                            () => api.setEnabled(u.username, !u.enabled),
-                            u.enabled ? `Disabled ${label}.` : `Enabled ${label}.`,
-                          )
-                        }
-                      >
-                        {u.enabled ? 'Disable' : 'Enable'}
-                      </button>
+                      <div className="actions" style={{ marginTop: 0 }}>
+                        <button
+                          type="button"
+                          className={u.enabled ? 'secondary' : undefined}
+                          disabled={busy !== undefined || isMe || (u.enabled && isAdmin)}
+                          aria-describedby={u.enabled && isAdmin && !isMe ? 'admin-disable-note' : undefined}
+                          aria-label={`${u.enabled ? 'Disable' : 'Enable'} ${label}`}
+                          onClick={() =>
+                            void act(`${u.username}:enabled`, () => api.setEnabled(u.username, !u.enabled), u.enabled ? `Disabled ${label}.` : `Enabled ${label}.`)
+                          }
+                        >
+                          {u.enabled ? 'Disable' : 'Enable'}
+                        </button>
+                        <button
+                          type="button"
+                          className="secondary"
+                          disabled={busy !== undefined}
+                          aria-label={`Reset the password of ${label}`}
+                          onClick={() => void act(`${u.username}:reset`, () => api.resetPassword(u.username), `Sent ${label} a code to choose a new password.`)}
+                        >
+                          Reset password
+                        </button>
+                        <button
+                          type="button"
+                          className="secondary"
+                          disabled={busy !== undefined}
+                          aria-label={`Sign ${label} out everywhere`}
+                          onClick={() => void act(`${u.username}:sign-out`, () => api.signOutEverywhere(u.username), `Signed ${label} out on every device.`)}
+                        >
+                          Sign out everywhere
+                        </button>
+                      </div>
                     </td>
                   </tr>
                 );
@@ -151,6 +245,14 @@ export default function AdminPage({ api: injected, groups: injectedGroups }: { a
           <p id="self-admin-note" className="muted">
             You cannot remove yourself from ADMINS or disable yourself here.
           </p>
+          <p id="admin-disable-note" className="muted">
+            Administrators cannot be disabled: remove them from ADMINS first. The last member of ADMINS stays one.
+          </p>
+          {next && (
+            <button type="button" className="secondary" disabled={busy !== undefined} onClick={() => void load(searched, next)}>
+              Show more users
+            </button>
+          )}
         </div>
       )}
     </>

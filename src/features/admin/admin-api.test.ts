@@ -1,86 +1,45 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { describeBackend } from '../../amplify-config';
-import { fakeOutputs } from '../../testing/fake-outputs';
-import { fakeSession } from '../../testing/tokens';
 
-const sdk = vi.hoisted(() => ({ configs: [] as unknown[], sent: [] as Array<{ name: string; input: Record<string, unknown> }> }));
+const api = vi.hoisted(() => ({ calls: [] as Array<[string, string, unknown]> }));
 
-vi.mock('@aws-sdk/client-cognito-identity-provider', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('@aws-sdk/client-cognito-identity-provider')>();
-  class FakeClient {
-    constructor(config: unknown) {
-      sdk.configs.push(config);
-    }
-    async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
-      sdk.sent.push({ name: command.constructor.name, input: command.input });
-      switch (command.constructor.name) {
-        case 'ListUsersCommand':
-          return command.input.PaginationToken
-            ? { Users: [{ Username: 'sub-b', Enabled: false, UserStatus: 'CONFIRMED', Attributes: [{ Name: 'email', Value: 'b@example.com' }] }] }
-            : {
-                Users: [{ Username: 'sub-a', Enabled: true, UserStatus: 'CONFIRMED', Attributes: [{ Name: 'email', Value: 'a@example.com' }] }],
-                PaginationToken: 'next',
-              };
-        case 'AdminListGroupsForUserCommand':
-          return { Groups: command.input.Username === 'sub-a' ? [{ GroupName: 'ADMINS' }] : [] };
-        default:
-          return {};
-      }
-    }
-  }
-  return { ...actual, CognitoIdentityProviderClient: FakeClient };
-});
-vi.mock('aws-amplify/auth', () => ({ fetchAuthSession: vi.fn() }));
+vi.mock('../../api/vault-api', () => ({
+  callApi: vi.fn(async (method: string, path: string, options?: unknown) => {
+    api.calls.push([method, path, options]);
+    return method === 'GET' ? { users: [], records: [] } : { user: { username: 'u' }, changed: true };
+  }),
+  segment: (value: string) => encodeURIComponent(value),
+}));
 
-import { fetchAuthSession } from 'aws-amplify/auth';
+import { ROUTES } from '../../../amplify/api/contract';
 import { createAdminApi } from './admin-api';
 
 describe('createAdminApi', () => {
   beforeEach(() => {
-    sdk.configs.length = 0;
-    sdk.sent.length = 0;
-    vi.mocked(fetchAuthSession).mockResolvedValue(fakeSession({ groups: ['ADMINS'] }) as never);
+    api.calls.length = 0;
   });
 
-  it('talks to the local cloud with the identity-pool credentials in local mode', async () => {
-    createAdminApi(describeBackend(fakeOutputs(true)));
-    const config = sdk.configs[0] as { region: string; endpoint?: string; credentials: () => Promise<unknown> };
-    expect(config.region).toBe('us-east-1');
-    expect(config.endpoint).toBe('http://localhost:20005');
-    await expect(config.credentials()).resolves.toMatchObject({ accessKeyId: 'AKIDLOCAL' });
-  });
-
-  it('uses the regional AWS endpoint otherwise', () => {
-    createAdminApi(describeBackend(fakeOutputs(false)));
-    expect((sdk.configs[0] as { endpoint?: string }).endpoint).toBeUndefined();
-  });
-
-  it('refuses to call without credentials', async () => {
-    vi.mocked(fetchAuthSession).mockResolvedValue({ tokens: undefined } as never);
-    createAdminApi(describeBackend(fakeOutputs(true)));
-    await expect((sdk.configs[0] as { credentials: () => Promise<unknown> }).credentials()).rejects.toThrow(/sign out and in/);
-  });
-
-  it('pages through users, reads their groups, and sends the admin commands for the pool', async () => {
-    const api = createAdminApi(describeBackend(fakeOutputs(true)));
-    const users = await api.listUsers();
-    expect(users).toEqual([
-      expect.objectContaining({ username: 'sub-a', email: 'a@example.com', enabled: true, groups: ['ADMINS'] }),
-      expect.objectContaining({ username: 'sub-b', email: 'b@example.com', enabled: false, groups: [] }),
+  it('calls each admin route of the contract, with usernames encoded as path segments', async () => {
+    const admin = createAdminApi();
+    await admin.listUsers({ search: 'ann', next: 'token' });
+    await admin.addToGroup('Google_1/2', 'EDITORS');
+    await admin.removeFromGroup('u1', 'EDITORS');
+    await admin.setEnabled('u1', false);
+    await admin.setEnabled('u1', true);
+    await admin.resetPassword('u1');
+    await expect(admin.signOutEverywhere('u1')).resolves.toEqual({ username: 'u' });
+    await admin.auditLog('older');
+    expect(api.calls).toEqual([
+      ['GET', '/users', { query: { search: 'ann', next: 'token' } }],
+      ['PUT', '/users/Google_1%2F2/groups/EDITORS', undefined],
+      ['DELETE', '/users/u1/groups/EDITORS', undefined],
+      ['POST', '/users/u1/disable', undefined],
+      ['POST', '/users/u1/enable', undefined],
+      ['POST', '/users/u1/reset-password', undefined],
+      ['POST', '/users/u1/sign-out', undefined],
+      ['GET', '/audit', { query: { next: 'older' } }],
     ]);
-    await api.addToGroup('sub-b', 'EDITORS');
-    await api.removeFromGroup('sub-b', 'EDITORS');
-    await api.setEnabled('sub-b', false);
-    await api.setEnabled('sub-b', true);
-    const names = sdk.sent.map((s) => s.name);
-    expect(names.filter((n) => n === 'ListUsersCommand')).toHaveLength(2);
-    expect(names.slice(-4)).toEqual([
-      'AdminAddUserToGroupCommand',
-      'AdminRemoveUserFromGroupCommand',
-      'AdminDisableUserCommand',
-      'AdminEnableUserCommand',
-    ]);
-    for (const s of sdk.sent) expect(s.input.UserPoolId).toBe('us-east-1_TestPool1');
-    expect(sdk.sent.at(-4)!.input).toMatchObject({ Username: 'sub-b', GroupName: 'EDITORS' });
+    // Every call matches a route of the API (the template's resources come from the same list).
+    const templates = ROUTES.map((r) => ({ method: r.method, pattern: new RegExp(`^${r.resource.replace(/\{\w+\}/g, '[^/]+')}$`) }));
+    for (const [method, path] of api.calls) expect(templates.some((t) => t.method === method && t.pattern.test(path))).toBe(true);
   });
 });

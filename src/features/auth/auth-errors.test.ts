@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDIRECT_FAILED_MESSAGE, friendlyAuthMessage, friendlyRedirectMessage, toFriendlyError, withFriendlyErrors } from './auth-errors';
+import { REDIRECT_FAILED_MESSAGE, friendlyAuthMessage, friendlyRedirectMessage, providerToRetryAfterLink, toFriendlyError, withFriendlyErrors } from './auth-errors';
 
 function cognitoError(name: string, message: string) {
   const error = new Error(message);
@@ -93,5 +93,13 @@ describe('friendlyRedirectMessage', () => {
       expect(friendlyRedirectMessage(redirectError(message))).toBe(REDIRECT_FAILED_MESSAGE);
     }
     expect(friendlyRedirectMessage(undefined)).toBe(REDIRECT_FAILED_MESSAGE);
+  });
+
+  it('names the provider to retry with after a first sign-in that only linked accounts, and no other', () => {
+    expect(providerToRetryAfterLink(redirectError('Already found an entry for username SignInWithApple_000123.abc '))).toBe('Apple');
+    expect(providerToRetryAfterLink(redirectError('Already found an entry for username LoginWithAmazon_amzn1.account.X'))).toBe('Amazon');
+    expect(providerToRetryAfterLink(redirectError('Already found an entry for username Google_1'))).toBe('Google');
+    expect(providerToRetryAfterLink(redirectError('User is disabled.'))).toBeUndefined();
+    expect(providerToRetryAfterLink(redirectError('Already found an entry for username ada@example.com'))).toBeUndefined();
   });
 });

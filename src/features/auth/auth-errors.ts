@@ -78,6 +78,20 @@ function listInWords(items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
+const ALREADY_LINKED = /already found an entry for username (Google|SignInWithApple|LoginWithAmazon|Facebook)_/i;
+
+/**
+ * The provider to sign in with again when a first sign-in failed only because
+ * the pre sign-up trigger linked it to an existing user: AWS long answered that
+ * first sign-in `Already found an entry for username Google_…` and let the
+ * retry land (the local cloud lands the first), so the app retries once.
+ */
+export function providerToRetryAfterLink(error: unknown): 'Google' | 'Apple' | 'Amazon' | 'Facebook' | undefined {
+  const cognitoName = ALREADY_LINKED.exec(messageOf(error))?.[1];
+  const name = Object.entries(PROVIDER_NAMES).find(([key]) => key.toLowerCase() === cognitoName?.toLowerCase())?.[1];
+  return name as ReturnType<typeof providerToRetryAfterLink>;
+}
+
 export const REDIRECT_FAILED_MESSAGE = 'Signing in with that provider did not work. Please try again, or choose another way to sign in.';
 
 /**

@@ -74,6 +74,7 @@ describe('a failed social sign-in on the sign-in page', () => {
   });
   beforeEach(() => {
     localStorage.clear();
+    sessionStorage.clear();
     clearRedirectFailure();
   });
   afterEach(() => {
@@ -106,5 +107,19 @@ describe('a failed social sign-in on the sign-in page', () => {
     const google = await screen.findByRole('button', { name: /Sign In with Google$/ });
     await user.click(google);
     await waitFor(() => expect(localStorage.getItem(INFLIGHT)).toBe('true'));
+  });
+
+  it('signs in again once, by itself, when the first sign-in only linked the provider to an existing account', async () => {
+    const linked = { error: 'invalid_request', error_description: 'Already found an entry for username Google_110169484474386276334 ' };
+    localStorage.setItem(INFLIGHT, 'true');
+    window.history.replaceState(null, '', `/?${new URLSearchParams({ ...linked, state: 'abc123' })}`);
+    act(() => Amplify.configure(config));
+    // aws-amplify's signInWithRedirect for Google is under way again (jsdom cannot leave the page).
+    await waitFor(() => expect(sessionStorage.getItem('vault.linkRetry')).toBe('Google'));
+    await waitFor(() => expect(localStorage.getItem(INFLIGHT)).toBe('true'));
+
+    // Failing the same way again, the person reads what happened instead of a loop.
+    const alert = await comeBackWith(linked);
+    expect(alert).toHaveTextContent('Your account is now linked to this provider. Choose the provider again to sign in.');
   });
 });

@@ -1,10 +1,15 @@
 import { useState, type FormEvent } from 'react';
+import { apiErrorMessage, changeOwnBirthdate } from '../../api/vault-api';
 import { ErrorMessage, Notice } from '../../components/Status';
 import { useUser } from '../../hooks/useUser';
 import { friendlyAuthMessage } from '../auth/auth-errors';
 import { BETA_ATTRIBUTE } from '../auth/auth-services';
 
-/** View and edit preferred username, birthdate and the beta flag. */
+/**
+ * View and edit preferred username, birthdate and the beta flag. A changed
+ * birthdate goes through the API, which checks it with the sign-up rule
+ * (13 or older, a real date); the rest are the person's own attributes.
+ */
 export function ProfileDetails() {
   const user = useUser();
   const [preferredUsername, setPreferredUsername] = useState(user.attributes.preferred_username ?? '');
@@ -20,10 +25,18 @@ export function ProfileDetails() {
     setError(undefined);
     setSaved(false);
     try {
+      // The birthdate first: when it is refused nothing else is saved either.
+      if (birthdate && birthdate !== (user.attributes.birthdate ?? '')) {
+        try {
+          await changeOwnBirthdate(birthdate);
+        } catch (e) {
+          setError(apiErrorMessage(e));
+          return;
+        }
+      }
       const changes: Record<string, string> = { [BETA_ATTRIBUTE]: beta ? 'true' : 'false' };
       if (preferredUsername.trim()) changes.preferred_username = preferredUsername.trim();
-      if (birthdate) changes.birthdate = birthdate;
-      await user.updateAttributes(changes);
+      await user.updateAttributes(changes); // reloads the attributes, the new birthdate with them
       setSaved(true);
     } catch (e) {
       setError(friendlyAuthMessage(e));

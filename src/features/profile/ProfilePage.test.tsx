@@ -14,7 +14,14 @@ vi.mock('aws-amplify/auth', () => ({
   deleteUser: vi.fn(),
 }));
 
+vi.mock('../../api/vault-api', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../api/vault-api')>()),
+  changeOwnBirthdate: vi.fn(),
+}));
+
+import { ApiError } from '@aws-amplify/core/internals/utils';
 import * as auth from 'aws-amplify/auth';
+import { changeOwnBirthdate } from '../../api/vault-api';
 import ProfilePage from './ProfilePage';
 
 const a = vi.mocked(auth);
@@ -26,7 +33,7 @@ describe('ProfilePage', () => {
     a.fetchMFAPreference.mockResolvedValue({});
   });
 
-  it('edits preferred username, birthdate and the beta flag', async () => {
+  it('edits preferred username and the beta flag as attributes, and sends no unchanged birthdate', async () => {
     const user = userEvent.setup();
     const me = fakeUser({
       attributes: { email: 'alice@example.com', preferred_username: 'ally', birthdate: '1990-04-23', 'custom:is_beta_user': 'false' },
@@ -41,12 +48,39 @@ describe('ProfilePage', () => {
     await user.type(name, 'alice-w');
     await user.click(within(details).getByRole('checkbox', { name: 'Beta features' }));
     await user.click(within(details).getByRole('button', { name: 'Save details' }));
-    expect(me.updateAttributes).toHaveBeenCalledWith({
-      preferred_username: 'alice-w',
-      birthdate: '1990-04-23',
-      'custom:is_beta_user': 'true',
-    });
+    expect(me.updateAttributes).toHaveBeenCalledWith({ preferred_username: 'alice-w', 'custom:is_beta_user': 'true' });
+    expect(changeOwnBirthdate).not.toHaveBeenCalled();
     expect(await within(details).findByText('Your details are saved.')).toBeInTheDocument();
+  });
+
+  it('changes the birthdate through the API (the sign-up rule, checked on the server), never as an attribute', async () => {
+    vi.mocked(changeOwnBirthdate).mockResolvedValue();
+    const user = userEvent.setup();
+    const me = fakeUser({ attributes: { email: 'alice@example.com', birthdate: '1990-04-23' } });
+    renderWithUser(<ProfilePage />, me);
+    const details = region('Your details');
+    await user.clear(within(details).getByLabelText('Birthdate'));
+    await user.type(within(details).getByLabelText('Birthdate'), '1991-05-24');
+    await user.click(within(details).getByRole('button', { name: 'Save details' }));
+    expect(changeOwnBirthdate).toHaveBeenCalledWith('1991-05-24');
+    expect(me.updateAttributes).toHaveBeenCalledWith({ 'custom:is_beta_user': 'false' });
+    expect(await within(details).findByText('Your details are saved.')).toBeInTheDocument();
+  });
+
+  it("shows the server's refusal of a birthdate in its words, and saves nothing else", async () => {
+    const message = 'You must be at least 13 years old to create an account.';
+    vi.mocked(changeOwnBirthdate).mockRejectedValue(
+      new ApiError({ name: 'InvalidBirthdate', message, response: { statusCode: 400, headers: {}, body: JSON.stringify({ code: 'InvalidBirthdate', message }) } }),
+    );
+    const user = userEvent.setup();
+    const me = fakeUser({ attributes: { email: 'alice@example.com', birthdate: '1990-04-23' } });
+    renderWithUser(<ProfilePage />, me);
+    const details = region('Your details');
+    await user.clear(within(details).getByLabelText('Birthdate'));
+    await user.type(within(details).getByLabelText('Birthdate'), `${new Date().getUTCFullYear() - 5}-01-01`);
+    await user.click(within(details).getByRole('button', { name: 'Save details' }));
+    expect(await within(details).findByRole('alert')).toHaveTextContent(message);
+    expect(me.updateAttributes).not.toHaveBeenCalled();
   });
 
   it('shows a refused edit in plain words', async () => {

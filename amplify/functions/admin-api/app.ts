@@ -1,0 +1,247 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import {
+  ADMIN_GROUP,
+  AUDIT_PAGE,
+  type AuditRecord,
+  ROUTES,
+  type RouteName,
+  USERS_PAGE,
+  type UserSnapshot,
+} from '../../api/contract';
+import { birthdateProblem } from '../../auth/pre-sign-up/birthdate';
+import type { AuditLog } from './audit-log';
+import { type Caller, callerOf } from './caller';
+import type { Directory, UserState } from './directory';
+import { ApiError, badRequest, conflict, forbidden, fromCognito, notFound } from './errors';
+
+export interface AppDeps {
+  directory: Directory;
+  audit: AuditLog;
+  now: () => Date;
+  /** The web app's origins (CORS): a response names the caller's origin only when it is one of these. */
+  allowedOrigins: string[];
+  log?: Pick<Console, 'error'>;
+}
+
+interface Request {
+  caller: Caller;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: Record<string, unknown>;
+}
+
+type Action = (request: Request) => Promise<unknown>;
+
+/**
+ * The admin API: API Gateway's Lambda proxy event in, its proxy response out.
+ * Every decision comes from the verified claims (`cognito:groups`, `sub`,
+ * `cognito:username`); the body carries only what is to change. Every change
+ * is recorded in the audit log before the call answers; a call that changes
+ * nothing records nothing.
+ */
+export function createApp(deps: AppDeps) {
+  const { directory, audit } = deps;
+  const log = deps.log ?? console;
+
+  /** Records a change; if that fails the change stands, so say so and keep the record in the function's log. */
+  async function record(caller: Caller, action: RouteName, target: UserState, before: UserSnapshot, after: UserSnapshot): Promise<AuditRecord> {
+    const entry: Omit<AuditRecord, 'id'> = {
+      at: deps.now().toISOString(),
+      action,
+      actor: { sub: caller.sub, username: caller.username, ...(caller.email ? { email: caller.email } : {}) },
+      target: { username: target.username, ...(target.email ? { email: target.email } : {}) },
+      before,
+      after,
+    };
+    try {
+      return await audit.append(entry);
+    } catch (error) {
+      log.error('AUDIT RECORD NOT STORED', JSON.stringify(entry), error);
+      throw new ApiError(500, 'AuditFailed', 'The change was made, but it could not be recorded in the audit log. It is in the server log; tell whoever runs this deployment.');
+    }
+  }
+
+  const membership = (u: UserState): UserSnapshot => ({ groups: u.groups });
+  const access = (u: UserState): UserSnapshot => ({ enabled: u.enabled, status: u.status });
+
+  /** A change to another user: before, the change, after, the record; nothing happens and nothing is recorded when `unchanged`. */
+  async function change(
+    request: Request,
+    action: RouteName,
+    options: {
+      snapshot: (u: UserState) => UserSnapshot;
+      unchanged?: (u: UserState) => boolean;
+      check?: (u: UserState) => Promise<void> | void;
+      apply: (username: string) => Promise<void>;
+      event?: string;
+    },
+  ) {
+    const before = await directory.user(request.params.username);
+    await options.check?.(before);
+    if (options.unchanged?.(before)) return { user: publicView(before), changed: false };
+    await options.apply(before.username);
+    const after = await directory.user(before.username);
+    const afterSnapshot = { ...options.snapshot(after), ...(options.event ? { event: options.event } : {}) };
+    await record(request.caller, action, after, options.snapshot(before), afterSnapshot);
+    return { user: publicView(after), changed: true };
+  }
+
+  async function knownGroup(group: string): Promise<void> {
+    if (!(await directory.groupNames()).includes(group)) throw notFound('GroupNotFound', `There is no group ${group}.`);
+  }
+
+  const actions: Record<RouteName, Action> = {
+    async listUsers({ query }) {
+      const limit = pageLimit(query.limit, USERS_PAGE);
+      return directory.listUsers({ filter: searchFilter(query.search), limit, next: query.next || undefined });
+    },
+    async addToGroup(request) {
+      const { group } = request.params;
+      await knownGroup(group);
+      return change(request, 'addToGroup', {
+        snapshot: membership,
+        unchanged: (u) => u.groups.includes(group),
+        apply: (username) => directory.addToGroup(username, group),
+      });
+    },
+    async removeFromGroup(request) {
+      const { group } = request.params;
+      await knownGroup(group);
+      return change(request, 'removeFromGroup', {
+        snapshot: membership,
+        unchanged: (u) => !u.groups.includes(group),
+        async check(u) {
+          if (group !== ADMIN_GROUP || !u.groups.includes(ADMIN_GROUP)) return;
+          const admins = await directory.members(ADMIN_GROUP);
+          if (admins.filter((name) => name !== u.username).length === 0) {
+            throw conflict('LastAdmin', `${label(u)} is the last member of ${ADMIN_GROUP}: make someone else an administrator first.`);
+          }
+        },
+        apply: (username) => directory.removeFromGroup(username, group),
+      });
+    },
+    disableUser: (request) =>
+      change(request, 'disableUser', {
+        snapshot: access,
+        check(u) {
+          if (u.groups.includes(ADMIN_GROUP)) {
+            throw conflict('AdminCannotBeDisabled', `${label(u)} is an administrator: remove them from ${ADMIN_GROUP} before disabling them.`);
+          }
+        },
+        unchanged: (u) => !u.enabled,
+        apply: (username) => directory.setEnabled(username, false),
+      }),
+    enableUser: (request) =>
+      change(request, 'enableUser', {
+        snapshot: access,
+        unchanged: (u) => u.enabled,
+        apply: (username) => directory.setEnabled(username, true),
+      }),
+    resetPassword: (request) =>
+      change(request, 'resetPassword', {
+        snapshot: access,
+        apply: (username) => directory.resetPassword(username),
+        event: 'A password reset code was sent; the old password no longer signs in.',
+      }),
+    signOutEverywhere: (request) =>
+      change(request, 'signOutEverywhere', {
+        snapshot: access,
+        apply: (username) => directory.signOutEverywhere(username),
+        event: 'Every session was ended; the person signs in again on each device.',
+      }),
+    async readAuditLog({ query }) {
+      return audit.read({ limit: pageLimit(query.limit, AUDIT_PAGE), next: query.next || undefined });
+    },
+    async changeOwnBirthdate({ caller, body }) {
+      const birthdate = body.birthdate;
+      if (typeof birthdate !== 'string') throw badRequest('InvalidBirthdate', 'Send your birth date as {"birthdate": "YYYY-MM-DD"}.');
+      // The same rule as sign-up (the pre sign-up trigger's): one implementation.
+      const problem = birthdateProblem(birthdate, deps.now());
+      if (problem) throw badRequest('InvalidBirthdate', problem);
+      const before = await directory.user(caller.username);
+      if (before.birthdate === birthdate) return { birthdate, changed: false };
+      await directory.setBirthdate(caller.username, birthdate);
+      await record(caller, 'changeOwnBirthdate', before, { birthdate: before.birthdate ?? null }, { birthdate });
+      return { birthdate, changed: true };
+    },
+  };
+
+  return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+    const cors = corsHeaders(event, deps.allowedOrigins);
+    try {
+      const route = ROUTES.find((r) => r.method === event.httpMethod && r.resource === event.resource);
+      if (!route) throw notFound('NoSuchRoute', `There is no ${event.httpMethod} ${event.resource} here.`);
+      const caller = callerOf(event);
+      if (route.admin && !caller.groups.includes(ADMIN_GROUP)) {
+        throw forbidden(`Only members of ${ADMIN_GROUP} may do this. If you were just made one, sign out and in again.`);
+      }
+      const request: Request = {
+        caller,
+        params: (event.pathParameters ?? {}) as Record<string, string>,
+        query: (event.queryStringParameters ?? {}) as Record<string, string>,
+        body: parseBody(event),
+      };
+      return respond(200, await actions[route.name](request), cors);
+    } catch (error) {
+      const known = error instanceof ApiError ? error : fromCognito(error);
+      if (known) return respond(known.status, known.body, cors);
+      log.error(`admin-api ${event.httpMethod} ${event.resource} failed:`, error);
+      return respond(500, { code: 'InternalError', message: 'Something went wrong on the server. Nothing may have changed; try again.' }, cors);
+    }
+  };
+}
+
+const label = (u: UserState) => u.email ?? u.username;
+
+/** What a change route answers about its user (the birthdate stays out of admin views). */
+function publicView({ birthdate: _birthdate, ...user }: UserState) {
+  return user;
+}
+
+function pageLimit(value: string | undefined, page: { default: number; max: number }): number {
+  if (value === undefined || value === '') return page.default;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > page.max) {
+    throw badRequest('InvalidLimit', `limit must be a whole number from 1 to ${page.max}.`);
+  }
+  return limit;
+}
+
+/**
+ * The search box: the start of an email address, or of a phone number when
+ * it starts with `+` (ListUsers filters on one attribute, by prefix).
+ */
+export function searchFilter(search: string | undefined): string | undefined {
+  const text = search?.trim();
+  if (!text) return undefined;
+  if (text.length > 100 || /["\\\p{Cc}]/u.test(text)) {
+    throw badRequest('InvalidSearch', 'Search for the start of an email address or phone number, without quotes or backslashes.');
+  }
+  return text.startsWith('+') ? `phone_number ^= "${text}"` : `email ^= "${text}"`;
+}
+
+function parseBody(event: APIGatewayProxyEvent): Record<string, unknown> {
+  if (!event.body) return {};
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw badRequest('InvalidJson', 'The request body is not JSON.');
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw badRequest('InvalidJson', 'The request body must be a JSON object.');
+  return body as Record<string, unknown>;
+}
+
+function corsHeaders(event: APIGatewayProxyEvent, allowed: string[]): Record<string, string> {
+  const origin = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'origin')?.[1];
+  return origin && allowed.includes(origin) ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' } : { Vary: 'Origin' };
+}
+
+function respond(statusCode: number, body: unknown, headers: Record<string, string>): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
