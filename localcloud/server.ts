@@ -25,6 +25,7 @@ import { createQueryProtocolFallback } from './http/query-protocol';
 import { createCloudFormationService } from './cloudformation';
 import { createEngine } from './cloudformation/engine';
 import { emptyAssemblyLike, forgetOwnedState, keepRuntimeRoles, readObjectBytes } from './cloudformation/target';
+import { assetFolder } from './cloudformation/unzip';
 import { loadCloudAssembly, unionOfAssemblies } from './provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from './provisioning/types';
 import { type ActivityLog, createActivityLog, refusalOf } from './services/activity';
@@ -230,7 +231,8 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
         },
         forget: (owned) => forgetOwnedState(store, owned, services),
         readObject: (bucket, key) => readObjectBytes(services, bucket, key),
-        assetPath: (key) => startupAssembly.assetPath(key),
+        // A code zip's folder: the startup assembly's (same content hash), else the zip unpacked into the state folder.
+        assetPath: (key) => startupAssembly.assetPath(key) ?? (existsSync(assetFolder(stateDir, key)) ? assetFolder(stateDir, key) : undefined),
         report: (stackName, status, summary) => activity.emit({ kind: 'deploy', stackName, status, summary }),
       },
     }),

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomInt } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
 import {
   CloudFormationClient,
   CreateStackCommand,
@@ -99,7 +100,7 @@ beforeAll(async () => {
   const credentials = cloud.context.iam.issueRoleCredentials({ roleArn: DEPLOY_ROLE, sessionName: 'deploy', durationSeconds: 3600 });
   cfn = new CloudFormationClient({ endpoint: cloud.url, region: 'us-east-1', credentials, maxAttempts: 1 });
   idp = new CognitoIdentityProviderClient({ endpoint: cloud.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-  s3 = new S3Client({ endpoint: cloud.url, region: 'us-east-1', credentials, forcePathStyle: true, maxAttempts: 1 });
+  s3 = new S3Client({ endpoint: cloud.url, region: 'us-east-1', credentials, forcePathStyle: true });
 
   // The synthesized templates, where the toolkit uploads them: the nested ones under the keys the root names.
   const manifest = JSON.parse(readFileSync(join(ASSEMBLY_DIR, 'manifest.json'), 'utf8'));
@@ -215,6 +216,50 @@ describe('CloudFormation in the local cloud', () => {
     await cfn.send(new DeleteStackCommand({ StackName: b }));
     await settled((await cfn.send(new ListStacksCommand({}))).StackSummaries!.find((s) => s.StackName === b)!.StackId!);
   }, 120_000);
+
+  it("runs a function from its code zip in the local S3 (unpacked into the state folder) as the deployed pool's trigger", async () => {
+    const key = `${randomBytes(32).toString('hex')}.zip`;
+    const zip = execFileSync('/usr/bin/python3', [
+      '-c',
+      'import io, sys, zipfile\nb = io.BytesIO()\nz = zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED)\nz.writestr("index.js", sys.argv[1])\nz.close()\nsys.stdout.buffer.write(b.getvalue())',
+      "exports.handler = async () => { throw new Error('refused by the deployed zip'); };",
+    ]);
+    await s3.send(new PutObjectCommand({ Bucket: ASSETS_BUCKET, Key: key, Body: zip }));
+    const template = (codeKey: string) => ({
+      Resources: {
+        TriggerRole: {
+          Type: 'AWS::IAM::Role',
+          Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] } },
+        },
+        Trigger: {
+          Type: 'AWS::Lambda::Function',
+          Properties: { Runtime: 'nodejs20.x', Handler: 'index.handler', Role: { 'Fn::GetAtt': ['TriggerRole', 'Arn'] }, Code: { S3Bucket: ASSETS_BUCKET, S3Key: codeKey } },
+        },
+        Pool: { Type: 'AWS::Cognito::UserPool', Properties: { LambdaConfig: { PreSignUp: { 'Fn::GetAtt': ['Trigger', 'Arn'] } } } },
+        Client: { Type: 'AWS::Cognito::UserPoolClient', Properties: { UserPoolId: { Ref: 'Pool' } } },
+        Invoke: {
+          Type: 'AWS::Lambda::Permission',
+          Properties: { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': ['Trigger', 'Arn'] }, Principal: 'cognito-idp.amazonaws.com', SourceArn: { 'Fn::GetAtt': ['Pool', 'Arn'] } },
+        },
+      },
+    });
+    const name = `zipped-${randomInt(1e6)}`;
+    await cfn.send(new CreateStackCommand({ StackName: name, TemplateBody: JSON.stringify(template(key)), Capabilities: ['CAPABILITY_IAM'] }));
+    expect((await settled(name)).StackStatus).toBe('CREATE_COMPLETE');
+    const clientId = (await resourcesOf(name)).find((r) => r.type === 'AWS::Cognito::UserPoolClient')!.id;
+    await expect(
+      idp.send(new SignUpCommand({ ClientId: clientId, Username: `zip-${randomInt(1e9)}`, Password: PASSWORD })),
+    ).rejects.toMatchObject({ name: 'UserLambdaValidationException', message: 'PreSignUp failed with error refused by the deployed zip.' });
+    await cfn.send(new DeleteStackCommand({ StackName: name }));
+
+    // A zip that is not there fails the function as CloudFormation reports it.
+    const missing = `missing-${randomInt(1e6)}`;
+    await cfn.send(new CreateStackCommand({ StackName: missing, TemplateBody: JSON.stringify(template('0'.repeat(64) + '.zip')), Capabilities: ['CAPABILITY_IAM'] }));
+    expect((await settled(missing)).StackStatus).toBe('ROLLBACK_COMPLETE');
+    const { StackEvents } = await cfn.send(new DescribeStackEventsCommand({ StackName: missing }));
+    expect(StackEvents!.find((e) => e.ResourceStatus === 'CREATE_FAILED')).toMatchObject({ LogicalResourceId: 'Trigger', ResourceStatusReason: expect.stringContaining('S3 Error Code: NoSuchKey') });
+    await cfn.send(new DeleteStackCommand({ StackName: missing }));
+  }, 60_000);
 
   it('rolls back a stack with a resource type it does not emulate and leaves the running services as they were', async () => {
     const before = cloud.services;

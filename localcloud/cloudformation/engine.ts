@@ -4,6 +4,7 @@ import { provisionStack, type Template } from '../provisioning/cloud-assembly';
 import type { ProvisionedAssembly, ProvisionedResource } from '../provisioning/types';
 import { CloudFormationError, stackDoesNotExist, validationError } from './errors';
 import { type StackEvent, type StackRecord, StackStore } from './stacks';
+import { assetFolder, unzipInto } from './unzip';
 
 /**
  * The deployment engine: a stack's template (and its nested stacks') is
@@ -367,9 +368,26 @@ export function createEngine(options: { stateDir: string; target: DeploymentTarg
     return parts.join('; ');
   }
 
-  /** The first resource the local cloud cannot provision, if any. */
-  function unsupported(assembly: ProvisionedAssembly): ProvisionedResource | undefined {
-    return assembly.resources.find((r) => !SUPPORTED_RESOURCE_TYPES.has(r.type));
+  /**
+   * The first resource the local cloud cannot provision, with the reason: a
+   * type it does not emulate, or a function whose code zip is not in the local
+   * S3 (each function's zip is unpacked into the state folder on the way).
+   */
+  function check(assembly: ProvisionedAssembly): { culprit: ProvisionedResource; reason: string } | undefined {
+    const culprit = assembly.resources.find((r) => !SUPPORTED_RESOURCE_TYPES.has(r.type));
+    if (culprit) return { culprit, reason: `The local cloud does not emulate resource type ${culprit.type} (${culprit.logicalId}); the stack was rolled back and the running services are unchanged.` };
+    for (const fn of assembly.ofType('AWS::Lambda::Function')) {
+      const { S3Bucket: bucket, S3Key: key } = fn.properties.Code ?? {};
+      if (typeof bucket !== 'string' || typeof key !== 'string' || target.assetPath(key)) continue;
+      const zip = target.readObject(bucket, key);
+      if (!zip) return { culprit: fn, reason: `Resource handler returned message: "Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist. (s3://${bucket}/${key})"` };
+      try {
+        unzipInto(zip, assetFolder(options.stateDir, key));
+      } catch (error) {
+        return { culprit: fn, reason: `Resource handler returned message: "Could not unzip uploaded file. Please check your file, then try to upload again. (${(error as Error).message})"` };
+      }
+    }
+    return undefined;
   }
 
   function othersThan(stackId: string): ProvisionedAssembly[] {
@@ -401,8 +419,9 @@ export function createEngine(options: { stateDir: string; target: DeploymentTarg
 
   function run(root: StackRecord, prepared: Prepared, verb: 'CREATE' | 'UPDATE'): void {
     const before = rootAssembly(root);
-    const culprit = unsupported(prepared.assembly);
-    let failure = culprit ? `The local cloud does not emulate resource type ${culprit.type} (${culprit.logicalId}); the stack was rolled back and the running services are unchanged.` : '';
+    const problem = check(prepared.assembly);
+    const culprit = problem?.culprit;
+    let failure = problem?.reason ?? '';
     if (!failure) {
       try {
         target.apply([...othersThan(root.StackId), prepared.assembly]);
