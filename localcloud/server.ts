@@ -196,8 +196,8 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
       onTriggerRun: (run) => activity.emit({ kind: 'trigger', ...run }),
     });
     next.triggers = options.triggers ?? next.functions.triggers;
-    // Triggers are looked up at call time, so a service registered later can replace them.
-    const triggers: Triggers = { invoke: (...args) => next.triggers.invoke(...args) };
+    // Triggers are looked up at call time on the live context, so a service registered later (or a test) can replace them.
+    const triggers: Triggers = { invoke: (...args) => (ctx.triggers ?? next.triggers).invoke(...args) };
     next.providerRegistrations = createProviderRegistrations({ assembly, secrets: new SecretStore(stateDir), stateDir });
     next.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url, oauthUrl: () => oauthUrl });
     let built: LocalCloudService[] = [];
