@@ -50,7 +50,7 @@ export const STORAGE_ACKNOWLEDGEMENTS = [
     id: `AwsSolutions-IAM5[Resource::<vaultFilesBucket7227EF26.Arn>/${prefix}]`,
     reason: `The storage rule for ${prefix} grants every object under that prefix: the wildcard is the rule.`,
   })),
-  ...['private', 'protected'].map((area) => ({
+  ...['private', 'protected', 'public'].map((area) => ({
     id: `AwsSolutions-IAM5[Resource::<vaultFilesBucket7227EF26.Arn>/${area}/<cognito-identity.amazonaws.com:sub>/*]`,
     reason: `Each person's own ${area}/ folder, bound to their identity id by the policy variable.`,
   })),

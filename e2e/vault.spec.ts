@@ -69,7 +69,7 @@ test('a new user signs up with a code from the outbox and lands on their files',
   await alicePage.getByRole('tab', { name: 'Create Account' }).click();
   await expectAccessible(alicePage, 'sign up');
   await signUp(alicePage, alice, { beta: true });
-  for (const name of ['Public', 'Private', 'Protected', 'Shared']) await expect(section(alicePage, name)).toBeVisible();
+  for (const name of ['My public files', 'Public', 'Private', 'Protected', 'Shared']) await expect(section(alicePage, name)).toBeVisible();
   await expect(section(alicePage, 'Admin')).toHaveCount(0);
   await expect(alicePage.getByRole('link', { name: 'Admin' })).toHaveCount(0);
   await expect(section(alicePage, 'Private').getByText('No files here yet.')).toBeVisible();
@@ -162,8 +162,8 @@ test('uploads a private image with a preview, a 6 MiB file with progress, a PDF,
   expect(pdf.headers()['content-type']).toBe('application/pdf');
   expect((await pdf.body()).toString()).toBe(MINIMAL_PDF);
 
-  const pub = section(page, 'Public');
-  await pub.getByLabel(/Upload to public/).setInputFiles({ name: `hello-${run}.txt`, mimeType: 'text/plain', buffer: Buffer.from('hello from alice') });
+  const pub = section(page, 'My public files');
+  await pub.getByLabel(/Upload to my public files/).setInputFiles({ name: `hello-${run}.txt`, mimeType: 'text/plain', buffer: Buffer.from('hello from alice') });
   await expect(pub.getByText(`Uploaded hello-${run}.txt.`)).toBeVisible();
   await expectAccessible(page, 'files with uploads');
   await screenshot(page, 'files-uploaded');
@@ -176,7 +176,11 @@ test("a second user sees neither of alice's files, and S3 denies them directly",
   await expect(priv.getByText('No files here yet.')).toBeVisible();
   await expect(bobPage.getByText('photo.png')).toHaveCount(0);
   await expect(bobPage.getByText('big.bin')).toHaveCount(0);
-  await expect(section(bobPage, 'Public').getByText(`hello-${run}.txt`)).toBeVisible();
+  // Alice's public folder is named for people, never by her identity id; Bob can read, not delete.
+  const bobPublic = section(bobPage, 'Public');
+  await bobPublic.getByRole('button', { name: /Person 1/ }).click();
+  await expect(bobPublic.getByText(`hello-${run}.txt`)).toBeVisible();
+  await expect(bobPublic.getByRole('button', { name: `Delete hello-${run}.txt` })).toHaveCount(0);
   // Shared is read-only outside EDITORS.
   await expect(section(bobPage, 'Shared').getByLabel(/Upload to shared/)).toHaveCount(0);
 
@@ -265,6 +269,7 @@ test('a guest sees public files only', async () => {
   await page.goto('/');
   await page.getByRole('link', { name: 'Browse public files without signing in' }).click();
   await expect(page.getByRole('heading', { name: 'Public files' })).toBeVisible();
+  await section(page, 'Public').getByRole('button', { name: /Person 1/ }).click();
   await expect(section(page, 'Public').getByText(`hello-${run}.txt`)).toBeVisible();
   await expect(section(page, 'Private')).toHaveCount(0);
   await expect(section(page, 'Shared')).toHaveCount(0);

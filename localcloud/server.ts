@@ -16,7 +16,9 @@ import { createProviderRegistrations, type ProviderRegistrations } from './ident
 import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
 import { createStsService } from './sts';
-import type { LogSink } from './lambda/runtime';
+import { createLambdaApi } from './lambda/api';
+import { consoleLog, type LogSink } from './lambda/runtime';
+import { createLogsService, LogStore } from './logs';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
 import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol, type WireProtocol } from './http/front-door';
@@ -85,6 +87,8 @@ export interface ServiceContext {
   functions: FunctionsService;
   /** API Gateway's integration timeout, when a test shortens it (default 29 s). */
   apiIntegrationTimeoutMs?: number;
+  /** CloudWatch Logs: the functions' output, one group per function (`/aws/lambda/<name>`). */
+  logs: LogStore;
   /** The pools' social identity providers as registered apps, secrets from `npm run secret` (localcloud/identity-providers). */
   providerRegistrations: ProviderRegistrations;
 }
@@ -102,6 +106,7 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
     verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
     signingKey: ctx.keys.signing,
   });
+  const s3 = createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() });
   return [
     localCloudEndpoints(ctx, all), // GET /_localcloud/outbox, POST /_localcloud/reset
     // Admin* / List* / GetGroup: SigV4 + IAM; before cognito-idp, which answers the user-facing operations.
@@ -119,7 +124,10 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       activity: ctx.activity,
       integrationTimeoutMs: ctx.apiIntegrationTimeoutMs,
     }), // /_aws/execute-api/<apiId>/<stage>/<path>: the REST APIs
-    createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
+    // /2015-03-31/functions/<name>...: GetFunction(Configuration), UpdateFunctionCode (the toolkit's hotswap)
+    createLambdaApi({ runtime: ctx.functions.runtime, auth: jsonAuth(ctx), objects: s3.objects, region: ctx.assembly.region, accountId: ctx.assembly.accountId, stateDir: ctx.stateDir, now: () => ctx.clock.now() }),
+    createLogsService({ store: ctx.logs, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }), // Logs_20140328.*
+    s3, // everything else, path-style
   ];
 }
 
@@ -179,7 +187,10 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 
   const activity = createActivityLog();
   outbox.onMessage((message) => activity.emit({ kind: 'code', message }));
-  const base = { stateDir, store, clock, keys, outbox, activity, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs };
+  // The functions' log groups outlive a rebuild, as CloudWatch Logs outlives a deployment.
+  const logs = new LogStore(() => clock.now());
+  const functionLog = options.functionLog ?? consoleLog;
+  const base = { stateDir, store, clock, keys, outbox, activity, logs, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs };
 
   /**
    * One generation of the services, built from one provisioned account (the
@@ -192,9 +203,14 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     next.iam = createIamServices(assembly, store.db, () => clock.now());
     installBootstrap(next.iam, stateDir); // the CDK bootstrap roles and the operator key (profile `localcloud`)
     next.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => next.iam.issueRoleCredentials(input),
-      log: options.functionLog,
+      // Each line also goes to the function's log group, for FilterLogEvents (`ampx sandbox --stream-function-logs`).
+      log: (fn, line, stream) => {
+        logs.append(`/aws/lambda/${fn.name}`, line);
+        functionLog(fn, line, stream);
+      },
       onTriggerRun: (run) => activity.emit({ kind: 'trigger', ...run }),
     });
+    for (const fn of next.functions.runtime.functions) logs.declare(`/aws/lambda/${fn.name}`);
     next.triggers = options.triggers ?? next.functions.triggers;
     // Triggers are looked up at call time on the live context, so a service registered later (or a test) can replace them.
     const triggers: Triggers = { invoke: (...args) => (ctx.triggers ?? next.triggers).invoke(...args) };

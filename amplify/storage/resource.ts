@@ -10,10 +10,13 @@ export const storage = defineStorage({
   name: 'vaultFiles',
   isDefault: true,
   access: (allow) => ({
-    'public/*': [
+    // Everyone (guests too) reads public files; each person writes and deletes
+    // only their own folder; EDITORS and ADMINS may delete (not replace) any.
+    'public/{entity_id}/*': [
       allow.guest.to(['read']),
-      allow.authenticated.to(['read', 'write']),
-      allow.groups(['EDITORS', 'ADMINS']).to(['read', 'write', 'delete']),
+      allow.authenticated.to(['read']),
+      allow.entity('identity').to(['read', 'write', 'delete']),
+      allow.groups(['EDITORS', 'ADMINS']).to(['read', 'delete']),
     ],
     'protected/{entity_id}/*': [
       allow.authenticated.to(['read']),

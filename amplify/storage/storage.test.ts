@@ -56,6 +56,7 @@ const SUB = '${cognito-identity.amazonaws.com:sub}';
 const AUTHENTICATED = [
   'Allow s3:DeleteObject BUCKET/private/' + SUB + '/*',
   'Allow s3:DeleteObject BUCKET/protected/' + SUB + '/*',
+  'Allow s3:DeleteObject BUCKET/public/' + SUB + '/*',
   'Allow s3:GetObject BUCKET/private/' + SUB + '/*',
   'Allow s3:GetObject BUCKET/protected/*',
   'Allow s3:GetObject BUCKET/public/*',
@@ -70,9 +71,10 @@ const AUTHENTICATED = [
   'Allow s3:ListBucket BUCKET prefix=shared/*',
   'Allow s3:PutObject BUCKET/private/' + SUB + '/*',
   'Allow s3:PutObject BUCKET/protected/' + SUB + '/*',
-  'Allow s3:PutObject BUCKET/public/*',
+  'Allow s3:PutObject BUCKET/public/' + SUB + '/*',
 ];
 
+// Delete, never put: an editor removes someone's public file but cannot replace it.
 const EDITORS_EXTRA = [
   'Allow s3:DeleteObject BUCKET/public/*',
   'Allow s3:DeleteObject BUCKET/shared/*',
@@ -97,16 +99,23 @@ describe('storage access through identity-pool roles', () => {
     ]);
   });
 
-  it('signed-in users: read+write public/, read all protected/, own protected/ and private/, read shared/', () => {
+  it('signed-in users: read all public/ and protected/, write and delete only their own public/, protected/ and private/ folders, read shared/', () => {
     expect(grantsOf('AUTHENTICATED')).toEqual(AUTHENTICATED);
   });
 
-  it('EDITORS keep every signed-in grant (issue 1771 fix) and also delete public/ and manage shared/', () => {
+  it('EDITORS keep every signed-in grant (issue 1771 fix) and also delete any public/ file (not replace it) and manage shared/', () => {
     expect(grantsOf('EDITORS')).toEqual([...AUTHENTICATED, ...EDITORS_EXTRA].sort());
   });
 
   it('ADMINS keep every signed-in grant (issue 1771 fix) and also manage shared/ and admin/', () => {
     expect(grantsOf('ADMINS')).toEqual([...new Set([...AUTHENTICATED, ...ADMINS_EXTRA])].sort());
+  });
+
+  it('nobody but the owner writes a public/ folder', () => {
+    for (const role of ['GUEST', 'AUTHENTICATED', 'EDITORS', 'ADMINS']) {
+      const publicPuts = grantsOf(role).filter((line) => line.startsWith('Allow s3:PutObject BUCKET/public/'));
+      expect(publicPuts).toEqual(role === 'GUEST' ? [] : [`Allow s3:PutObject BUCKET/public/${SUB}/*`]);
+    }
   });
 
   it('only ADMINS reach admin/, and nobody but the owner writes a private/ folder', () => {

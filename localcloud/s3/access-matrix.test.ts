@@ -11,18 +11,18 @@ import { startRealCloud, type RealCloud } from '../testing/real-cloud';
 let cloud: RealCloud;
 const clients: Record<string, S3Client> = {};
 let prefixes: string[];
+const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   cloud = await startRealCloud();
   const guest = await cloud.credentialsFor();
   clients.guest = cloud.s3Client(guest.credentials);
-  const ids: Record<string, string> = {};
   for (const [name, user] of Object.entries(USERS)) {
     const { identityId, credentials } = await cloud.credentialsFor((await cloud.signedInUser(user.name, user.groups)).idToken);
     ids[name] = identityId;
     clients[name] = cloud.s3Client(credentials);
   }
-  prefixes = ['public', `protected/${ids.userA}`, `private/${ids.userA}`, `private/${ids.userB}`, 'shared', 'admin'];
+  prefixes = [`public/${ids.userA}`, `protected/${ids.userA}`, `private/${ids.userA}`, `private/${ids.userB}`, 'shared', 'admin'];
   for (const prefix of prefixes) {
     cloud.seedObject(`${prefix}/seed.txt`, `seed of ${prefix}`);
     for (const who of Object.keys(EXPECTED)) cloud.seedObject(`${prefix}/del-${who}.txt`, 'delete me');
@@ -68,6 +68,25 @@ describe('access matrix: {guest, user A, user B, EDITOR, ADMIN} × prefixes × {
       }).toEqual(EXPECTED[who]);
     });
   }
+
+  it('a public file is its owner\'s: others cannot overwrite or delete it, EDITORS and ADMINS may delete but not replace it', async () => {
+    const Bucket = cloud.bucket;
+    const Key = `public/${ids.userA}/photo.png`;
+    await clients.userA.send(new PutObjectCommand({ Bucket, Key, Body: 'alice' }));
+    for (const who of ['userB', 'editor', 'admin']) {
+      await expect(clients[who].send(new PutObjectCommand({ Bucket, Key, Body: who }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    }
+    await expect(clients.userB.send(new DeleteObjectCommand({ Bucket, Key }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    const read = await clients.guest.send(new GetObjectCommand({ Bucket, Key }));
+    expect(await read.Body!.transformToString()).toBe('alice');
+    // Bob's own public folder is his; his files there do not touch Alice's.
+    await clients.userB.send(new PutObjectCommand({ Bucket, Key: `public/${ids.userB}/photo.png`, Body: 'bob' }));
+    expect(cloud.objects.get(Bucket, Key)!.size).toBe(5);
+    // Nobody writes outside a folder of their own, not even at the top of public/.
+    await expect(clients.admin.send(new PutObjectCommand({ Bucket, Key: 'public/photo.png', Body: 'x' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await clients.editor.send(new DeleteObjectCommand({ Bucket, Key }));
+    expect(cloud.objects.get(Bucket, Key)).toBeUndefined();
+  });
 
   it('lists only where the prefix condition allows: no prefix, or a broader one, is denied', async () => {
     await expect(clients.userA.send(new ListObjectsV2Command({ Bucket: cloud.bucket }))).rejects.toMatchObject({ name: 'AccessDenied' });

@@ -66,12 +66,13 @@ describe('aws-amplify/storage (Node) against the local cloud', () => {
   it('uploads a 6 MiB file in parts (multipart, parallel parts, ETag exposed) and reads it back', async () => {
     await signIn('userA');
     const data = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 31) % 251);
-    const result = await uploadData({ path: 'public/big.bin', data, options: { checksumAlgorithm: 'crc-32' } }).result;
-    expect(result.path).toBe('public/big.bin');
-    const back = new Uint8Array(await (await (await downloadData({ path: 'public/big.bin' }).result).body.blob()).arrayBuffer());
+    const result = await uploadData({ path: ({ identityId }) => `public/${identityId}/big.bin`, data, options: { checksumAlgorithm: 'crc-32' } }).result;
+    const path = result.path;
+    expect(path).toMatch(/^public\/[^/]+\/big\.bin$/);
+    const back = new Uint8Array(await (await (await downloadData({ path }).result).body.blob()).arrayBuffer());
     expect(back.length).toBe(data.length);
     expect(Buffer.from(back).equals(Buffer.from(data))).toBe(true);
-    const stored = cloud.objects.get(cloud.bucket, 'public/big.bin')!;
+    const stored = cloud.objects.get(cloud.bucket, path)!;
     expect(stored.etag).toMatch(/-2"$/);
     // aws-amplify sent a full-object CRC32 with CompleteMultipartUpload; it was verified and kept.
     const { crc32 } = await import('node:zlib');
@@ -83,14 +84,18 @@ describe('aws-amplify/storage (Node) against the local cloud', () => {
   it('is refused what the policies refuse: another user’s private folder, admin/, and for guests any write', async () => {
     await signIn('userA');
     await uploadData({ path: ({ identityId }) => `private/${identityId}/mine.txt`, data: 'a' }).result;
-    await uploadData({ path: 'public/from-a.txt', data: 'a' }).result;
+    await uploadData({ path: ({ identityId }) => `public/${identityId}/from-a.txt`, data: 'a' }).result;
     const aId = (await list({ path: ({ identityId }) => `private/${identityId}/` })).items[0].path.split('/')[1];
     expect(await denied(uploadData({ path: 'admin/x.txt', data: 'x' }).result)).toBe('AccessDenied');
     await signIn('userB');
     expect(await denied(downloadData({ path: `private/${aId}/mine.txt` }).result)).toBe('AccessDenied');
     expect(await denied(list({ path: `private/${aId}/` }))).toBe('AccessDenied');
+    // Public files are the owner's: another person can neither replace nor delete them.
+    expect(await denied(uploadData({ path: `public/${aId}/from-a.txt`, data: 'b' }).result)).toBe('AccessDenied');
+    expect(await denied(Promise.resolve(remove({ path: `public/${aId}/from-a.txt` })))).toBe('AccessDenied');
+    expect(cloud.objects.get(cloud.bucket, `public/${aId}/from-a.txt`)?.size).toBe(1);
     await signIn(undefined);
-    expect((await list({ path: 'public/' })).items.map((i) => i.path)).toContain('public/from-a.txt');
+    expect((await list({ path: 'public/' })).items.map((i) => i.path)).toContain(`public/${aId}/from-a.txt`);
     expect(await denied(uploadData({ path: 'public/guest.txt', data: 'x' }).result)).toBe('AccessDenied');
     expect(cloud.objects.get(cloud.bucket, 'public/guest.txt')).toBeUndefined();
   });

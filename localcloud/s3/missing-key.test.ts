@@ -80,8 +80,9 @@ describe('missing keys, for a caller who may get but not list (guest role withou
   it('403 AccessDenied for GET and HEAD of a missing public key; an existing one still reads', async () => {
     expect(await failure(guest.s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: 'public/absent.txt' })))).toEqual({ name: 'AccessDenied', status: 403 });
     expect((await failure(guest.s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key: 'public/absent.txt' })))).status).toBe(403);
-    await me.s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: 'public/present.txt', Body: 'here' }));
-    const got = await guest.s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: 'public/present.txt' }));
+    const present = `public/${me.identityId}/present.txt`;
+    await me.s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: present, Body: 'here' }));
+    const got = await guest.s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: present }));
     expect(await got.Body!.transformToString()).toBe('here');
     // The signed-in user may list public/: 404 for them.
     expect(await failure(me.s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: 'public/absent.txt' })))).toEqual({ name: 'NoSuchKey', status: 404 });

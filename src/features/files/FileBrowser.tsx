@@ -40,6 +40,8 @@ export function FileBrowser({ section }: { section: FileSection }) {
   const [newFolder, setNewFolder] = useState('');
   const [folderError, setFolderError] = useState<string | undefined>();
   const mounted = useRef(true);
+  // Only the newest listing may land: an older folder's answer arriving late is dropped.
+  const latestRequest = useRef(0);
   const headingId = useId();
   const fileInputId = useId();
   const folderInputId = useId();
@@ -47,9 +49,10 @@ export function FileBrowser({ section }: { section: FileSection }) {
 
   const refresh = useCallback(async () => {
     setError(undefined);
+    const request = ++latestRequest.current;
     try {
       const result = await list({ path: base, options: { listAll: true, subpathStrategy: { strategy: 'exclude' } } });
-      if (!mounted.current) return;
+      if (!mounted.current || request !== latestRequest.current) return;
       const files = result.items
         .filter((item) => item.path !== base && !item.path.endsWith('/'))
         .map((item) => ({
@@ -65,7 +68,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
         .sort();
       setListing({ files, folders });
     } catch (e) {
-      if (mounted.current) setError(friendlyStorageError(e));
+      if (mounted.current && request === latestRequest.current) setError(friendlyStorageError(e));
     }
   }, [base]);
 
@@ -161,6 +164,18 @@ export function FileBrowser({ section }: { section: FileSection }) {
   // Hidden at the top level only (e.g. the viewer's own folder among everyone's protected folders).
   const folders = listing?.folders.filter((name) => folder !== '' || !section.hiddenFolders?.includes(name)) ?? [];
   const empty = !!listing && listing.files.length === 0 && folders.length === 0;
+  // People's folders are named by identity ids, which nobody should have to read: a neutral
+  // name by position instead (the same in the list and, once inside, the breadcrumbs).
+  const visibleTop = listing && folder === '' ? folders.join('\n') : undefined;
+  const [peopleOrder, setPeopleOrder] = useState<string[]>([]);
+  useEffect(() => {
+    if (section.peopleFolders && visibleTop !== undefined) setPeopleOrder(visibleTop ? visibleTop.split('\n') : []);
+  }, [section.peopleFolders, visibleTop]);
+  const folderLabel = (name: string, depth: number) => {
+    if (!section.peopleFolders || depth > 0) return name;
+    const index = peopleOrder.indexOf(name);
+    return index >= 0 ? `Person ${index + 1}` : 'A person';
+  };
 
   return (
     <section className="card" aria-labelledby={headingId}>
@@ -182,14 +197,14 @@ export function FileBrowser({ section }: { section: FileSection }) {
           {crumbs.map((crumb, i) => (
             <li key={i}>
               {i === crumbs.length - 1 ? (
-                <span aria-current="location">{crumb}</span>
+                <span aria-current="location">{folderLabel(crumb, i)}</span>
               ) : (
                 <button
                   type="button"
                   className="link-button"
                   onClick={() => setFolder(crumbs.slice(0, i + 1).join('/') + '/')}
                 >
-                  {crumb}
+                  {folderLabel(crumb, i)}
                 </button>
               )}
             </li>
@@ -265,7 +280,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
                 <tr key={`folder:${name}`}>
                   <td className="name">
                     <button type="button" className="link-button" onClick={() => setFolder(`${folder}${name}/`)}>
-                      📁 {name}
+                      📁 {folderLabel(name, crumbs.length)}
                     </button>
                   </td>
                   <td>Folder</td>

@@ -44,7 +44,7 @@ describe('FilesPage', () => {
   beforeEach(() => {
     vi.resetAllMocks();
     bucket = [
-      { path: 'public/readme.txt', size: 2048, lastModified: new Date('2026-01-02T03:04:05Z') },
+      { path: `public/${ID}/readme.txt`, size: 2048, lastModified: new Date('2026-01-02T03:04:05Z') },
       { path: `private/${ID}/cat.png`, size: 1000, lastModified: new Date('2026-01-02T03:04:05Z') },
       { path: `private/${ID}/docs/plan.pdf`, size: 5, lastModified: new Date('2026-01-02T03:04:05Z') },
     ];
@@ -54,6 +54,7 @@ describe('FilesPage', () => {
   it('shows each section only to those who may use it', async () => {
     renderWithUser(<FilesPage />, fakeUser({ groups: [], identityId: ID }));
     expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
+      'My public files',
       'Public',
       'Private',
       'Protected',
@@ -64,9 +65,55 @@ describe('FilesPage', () => {
     await waitFor(() => expect(within(section('Shared')).getByText(/No files here yet/)).toBeInTheDocument());
     expect(within(section('Shared')).queryByLabelText(/Upload/)).not.toBeInTheDocument();
     expect(within(section('Private')).getByLabelText(/Upload to private/)).toBeInTheDocument();
-    // Public files can be written but not deleted by ordinary users.
-    await within(section('Public')).findByText('readme.txt');
-    expect(within(section('Public')).queryByRole('button', { name: /Delete/ })).not.toBeInTheDocument();
+    // My public files are mine to upload and delete; everyone's public folders are read-only,
+    // and mine is not listed among them.
+    await within(section('My public files')).findByText('readme.txt');
+    expect(within(section('My public files')).getByRole('button', { name: 'Delete readme.txt' })).toBeInTheDocument();
+    expect(within(section('My public files')).getByLabelText(/Upload to my public files/)).toBeInTheDocument();
+    expect(await within(section('Public')).findByText('Nobody shares public files yet.')).toBeInTheDocument();
+    expect(within(section('Public')).queryByLabelText(/Upload/)).not.toBeInTheDocument();
+  });
+
+  it("shows another person's public files read-only, their folder named without the identity id; EDITORS may delete", async () => {
+    bucket.push({ path: `public/${OTHER}/photo.png`, size: 9 });
+    const user = userEvent.setup();
+    const { unmount } = renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const pub = section('Public');
+    await user.click(await within(pub).findByRole('button', { name: /Person 1/ }));
+    await within(pub).findByText('photo.png');
+    expect(pub).not.toHaveTextContent(OTHER);
+    expect(within(pub).getByRole('navigation')).toHaveTextContent('Person 1');
+    expect(within(pub).queryByRole('button', { name: 'Delete photo.png' })).not.toBeInTheDocument();
+    unmount();
+    renderWithUser(<FilesPage />, fakeUser({ groups: ['EDITORS'], identityId: ID }));
+    const asEditor = section('Public');
+    await user.click(await within(asEditor).findByRole('button', { name: /Person 1/ }));
+    expect(await within(asEditor).findByRole('button', { name: 'Delete photo.png' })).toBeInTheDocument();
+    expect(within(asEditor).queryByLabelText(/Upload/)).not.toBeInTheDocument();
+  });
+
+  it("never shows an older folder's listing that arrives after a newer one", async () => {
+    const pending: Array<() => void> = [];
+    const real = s.list.getMockImplementation()!;
+    s.list.mockImplementation((async (input: { path: string }) => {
+      const answer = await real(input as never);
+      // docs/ is answered only when released; everything else at once.
+      if (input.path === `private/${ID}/docs/`) await new Promise<void>((resolve) => pending.push(resolve));
+      return answer;
+    }) as never);
+    const user = userEvent.setup();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('Private');
+    await user.click(await within(priv).findByRole('button', { name: /docs/ }));
+    await waitFor(() => expect(pending).toHaveLength(1));
+    // Back to the top before docs/ answers: the top level lands first, then docs/ late.
+    await user.click(within(priv).getByRole('button', { name: 'Private' }));
+    expect(await within(priv).findByText('cat.png')).toBeInTheDocument();
+    pending.shift()!();
+    await waitFor(() => expect(s.list).toHaveBeenCalledTimes(s.list.mock.calls.length));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(within(priv).queryByText('plan.pdf')).not.toBeInTheDocument();
+    expect(within(priv).getByText('cat.png')).toBeInTheDocument();
   });
 
   it('shows the admin section to ADMINS and lets EDITORS upload to shared', async () => {
@@ -153,12 +200,12 @@ describe('FilesPage', () => {
       clicked.push(`${this.href} ${this.download}`);
     });
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const pub = section('Public');
+    const pub = section('My public files');
     await within(pub).findByText('readme.txt');
     await userEvent.setup().click(within(pub).getByRole('button', { name: 'Download readme.txt' }));
     await waitFor(() => expect(clicked).toEqual(['http://localhost:20005/bucket/readme.txt?sig=1 readme.txt']));
     expect(s.getUrl).toHaveBeenCalledWith({
-      path: 'public/readme.txt',
+      path: `public/${ID}/readme.txt`,
       options: { expiresIn: 300, contentDisposition: "attachment;filename*=UTF-8''readme.txt" },
     });
     click.mockRestore();
@@ -191,14 +238,15 @@ describe('FilesPage', () => {
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
     const others = section("Others' protected files");
-    expect(others).toHaveTextContent(`yours is ${ID}`);
+    expect(others).not.toHaveTextContent(ID);
 
     // The top level lists protected/ for identity folders: the other person's, not one's own.
-    const person = await within(others).findByRole('button', { name: new RegExp(OTHER) });
+    const person = await within(others).findByRole('button', { name: /Person 1/ });
+    expect(others).not.toHaveTextContent(OTHER);
     expect(s.list).toHaveBeenCalledWith(
       expect.objectContaining({ path: 'protected/', options: expect.objectContaining({ subpathStrategy: { strategy: 'exclude' } }) }),
     );
-    expect(within(others).queryByRole('button', { name: new RegExp(ID) })).not.toBeInTheDocument();
+    expect(within(others).getAllByRole('button', { name: /Person/ })).toHaveLength(1);
     // One's own protected files stay in the Protected section, with its controls.
     expect(await within(section('Protected')).findByText('mine.txt')).toBeInTheDocument();
     expect(within(section('Protected')).getByRole('button', { name: 'Delete mine.txt' })).toBeInTheDocument();
@@ -235,7 +283,7 @@ describe('FilesPage', () => {
 
     // The breadcrumb leads back to everyone's folders.
     await user.click(within(others).getByRole('button', { name: "Others' protected files" }));
-    expect(await within(others).findByRole('button', { name: new RegExp(OTHER) })).toBeInTheDocument();
+    expect(await within(others).findByRole('button', { name: /Person 1/ })).toBeInTheDocument();
     expect(within(others).queryByText('notes.pdf')).not.toBeInTheDocument();
   });
 
@@ -255,7 +303,8 @@ describe('FilesPage', () => {
     expect(await within(pub).findByRole('alert')).toHaveTextContent('We could not reach file storage');
     fakeList();
     await userEvent.setup().click(within(pub).getByRole('button', { name: 'Try again' }));
-    expect(await within(pub).findByText('readme.txt')).toBeInTheDocument();
+    expect(await within(pub).findByRole('button', { name: /Person 1/ })).toBeInTheDocument();
+    expect(pub).not.toHaveTextContent(ID);
     expect(within(pub).queryByLabelText(/Upload/)).not.toBeInTheDocument();
   });
 });

@@ -6,15 +6,19 @@ const ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
 describe('sectionsFor', () => {
   it('shows guests public files only, read-only', () => {
     expect(sectionsFor({ signedIn: false, groups: [] })).toEqual([
-      expect.objectContaining({ id: 'public', prefix: 'public/', canWrite: false, canDelete: false }),
+      expect.objectContaining({ id: 'public', prefix: 'public/', canWrite: false, canDelete: false, peopleFolders: true }),
     ]);
   });
 
   it('gives a signed-in user their own private and protected folders and read-only shared', () => {
     const sections = sectionsFor({ signedIn: true, groups: [], identityId: ID });
-    expect(sections.map((s) => s.id)).toEqual(['public', 'private', 'protected', 'others-protected', 'shared']);
+    expect(sections.map((s) => s.id)).toEqual(['my-public', 'public', 'private', 'protected', 'others-protected', 'shared']);
     const byId = Object.fromEntries(sections.map((s) => [s.id, s]));
-    expect(byId.public).toMatchObject({ canWrite: true, canDelete: false });
+    // Public files: my own folder to write and delete; everyone else's read-only, mine hidden there.
+    expect(byId['my-public']).toMatchObject({ prefix: `public/${ID}/`, canWrite: true, canDelete: true });
+    expect(byId.public).toMatchObject({ prefix: 'public/', canWrite: false, canDelete: false, hiddenFolders: [ID], peopleFolders: true });
+    // No description shows the raw identity id.
+    expect(sections.some((s) => s.description.includes(ID) || s.title.includes(ID))).toBe(false);
     expect(byId.private).toMatchObject({ prefix: `private/${ID}/`, canWrite: true, canDelete: true });
     expect(byId.protected).toMatchObject({ prefix: `protected/${ID}/`, canWrite: true });
     expect(byId.shared).toMatchObject({ canWrite: false, canDelete: false });
@@ -25,7 +29,7 @@ describe('sectionsFor', () => {
   it('lets EDITORS write shared/ and ADMINS see admin/', () => {
     const editor = Object.fromEntries(sectionsFor({ signedIn: true, groups: ['EDITORS'], identityId: ID }).map((s) => [s.id, s]));
     expect(editor.shared).toMatchObject({ canWrite: true, canDelete: true });
-    expect(editor.public).toMatchObject({ canDelete: true });
+    expect(editor.public).toMatchObject({ canWrite: false, canDelete: true });
     expect(editor.admin).toBeUndefined();
     const admin = sectionsFor({ signedIn: true, groups: ['ADMINS'], identityId: ID });
     expect(admin.map((s) => s.id)).toContain('admin');

@@ -1,4 +1,4 @@
-export type SectionId = 'public' | 'protected' | 'others-protected' | 'private' | 'shared' | 'admin';
+export type SectionId = 'public' | 'my-public' | 'protected' | 'others-protected' | 'private' | 'shared' | 'admin';
 
 export interface FileSection {
   id: SectionId;
@@ -14,6 +14,8 @@ export interface FileSection {
   hiddenFolders?: string[];
   /** What an empty top level says instead of "No files here yet." */
   emptyText?: string;
+  /** The top-level folders are people's (identity ids): never shown as such. */
+  peopleFolders?: boolean;
 }
 
 const WRITERS = ['EDITORS', 'ADMINS'];
@@ -25,19 +27,31 @@ const WRITERS = ['EDITORS', 'ADMINS'];
 export function sectionsFor(viewer: { signedIn: boolean; groups: string[]; identityId?: string }): FileSection[] {
   const editor = viewer.groups.some((g) => WRITERS.includes(g));
   const admin = viewer.groups.includes('ADMINS');
-  const sections: FileSection[] = [
-    {
-      id: 'public',
-      title: 'Public',
-      description: viewer.signedIn
-        ? 'Anyone, even without an account, can see these files.'
-        : 'Files anyone can see. Sign in to keep your own.',
-      prefix: 'public/',
-      canWrite: viewer.signedIn,
-      canDelete: editor,
-    },
-  ];
+  // public/{entity_id}/*: one folder per person, readable by everyone; only its owner
+  // writes there; EDITORS and ADMINS may delete any public file.
+  const everyonesPublic: FileSection = {
+    id: 'public',
+    title: 'Public',
+    description: viewer.signedIn
+      ? 'Files people share with everyone, even without an account. Each folder is one person\'s.'
+      : 'Files anyone can see, one folder per person. Sign in to share your own.',
+    prefix: 'public/',
+    canWrite: false,
+    canDelete: editor,
+    peopleFolders: true,
+    emptyText: 'Nobody shares public files yet.',
+  };
+  const sections: FileSection[] = [everyonesPublic];
   if (!viewer.signedIn || !viewer.identityId) return sections;
+  everyonesPublic.hiddenFolders = [viewer.identityId];
+  sections.unshift({
+    id: 'my-public',
+    title: 'My public files',
+    description: 'Anyone, even without an account, can see these files. Only you can change them.',
+    prefix: `public/${viewer.identityId}/`,
+    canWrite: true,
+    canDelete: true,
+  });
   sections.push(
     {
       id: 'private',
@@ -60,12 +74,13 @@ export function sectionsFor(viewer: { signedIn: boolean; groups: string[]; ident
       // named by their identity id. Read-only here; IAM lets only the owner write or delete.
       id: 'others-protected',
       title: "Others' protected files",
-      description: `Files other people keep in their protected folders: you can read them but not change them. Each folder is one person's storage id; yours is ${viewer.identityId}.`,
+      description: 'Files other people keep in their protected folders: you can read them but not change them. Each folder is one person\'s.',
       prefix: 'protected/',
       canWrite: false,
       canDelete: false,
       filesLabel: "Others' protected files",
       hiddenFolders: [viewer.identityId],
+      peopleFolders: true,
       emptyText: 'Nobody else keeps protected files yet.',
     },
     {

@@ -3,6 +3,7 @@ import { deleteUser } from 'aws-amplify/auth';
 import { ErrorMessage } from '../../components/Status';
 import { useUser } from '../../hooks/useUser';
 import { friendlyAuthMessage } from '../auth/auth-errors';
+import { deleteMyFiles } from '../files/delete-my-files';
 
 const DELETE_WORD = 'DELETE';
 
@@ -11,6 +12,7 @@ export function AccountActions() {
   const user = useUser();
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<string>();
+  const [progress, setProgress] = useState<string>();
 
   const run = async (action: () => Promise<void>) => {
     setError(undefined);
@@ -21,6 +23,23 @@ export function AccountActions() {
     }
   };
 
+  // Files first (private, protected and public), then the account: if a file cannot be
+  // deleted the account stays, so the person can try again and nothing is left behind.
+  const deleteAccount = async () => {
+    if (user.identityId) {
+      setProgress('Deleting your files…');
+      try {
+        const count = await deleteMyFiles(user.identityId, (n) => setProgress(`Deleting your files… ${n} deleted`));
+        setProgress(`Deleted your ${count} file${count === 1 ? '' : 's'}. Deleting your account…`);
+      } catch {
+        setProgress(undefined);
+        setError('We could not delete all your files, so your account was not deleted. Try again.');
+        return;
+      }
+    }
+    await deleteUser();
+  };
+
   return (
     <section className="card" aria-labelledby="account-heading">
       <h2 id="account-heading">Account</h2>
@@ -29,14 +48,19 @@ export function AccountActions() {
         Sign out everywhere
       </button>
       <h3>Delete your account</h3>
-      <p>This removes your account for good. Delete your private files first if you want them gone: they stay in storage, and nobody can sign in as you to reach them again.</p>
+      <p>This removes your account for good, and first deletes all your files: private, protected and public.</p>
       <label htmlFor="delete-confirm">Type {DELETE_WORD} to confirm</label>
       <input id="delete-confirm" type="text" autoComplete="off" value={typed} onChange={(e) => setTyped(e.target.value)} />
       <div className="actions">
-        <button type="button" className="danger" disabled={typed !== DELETE_WORD} onClick={() => void run(() => deleteUser())}>
+        <button type="button" className="danger" disabled={typed !== DELETE_WORD} onClick={() => void run(deleteAccount)}>
           Delete my account
         </button>
       </div>
+      {progress && (
+        <p role="status" className="muted">
+          {progress}
+        </p>
+      )}
       {error && <ErrorMessage>{error}</ErrorMessage>}
     </section>
   );

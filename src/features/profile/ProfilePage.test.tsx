@@ -14,6 +14,8 @@ vi.mock('aws-amplify/auth', () => ({
   deleteUser: vi.fn(),
 }));
 
+vi.mock('aws-amplify/storage', () => ({ list: vi.fn(), remove: vi.fn() }));
+
 vi.mock('../../api/vault-api', async (importOriginal) => ({
   ...(await importOriginal<typeof import('../../api/vault-api')>()),
   changeOwnBirthdate: vi.fn(),
@@ -21,6 +23,7 @@ vi.mock('../../api/vault-api', async (importOriginal) => ({
 
 import { ApiError } from '@aws-amplify/core/internals/utils';
 import * as auth from 'aws-amplify/auth';
+import * as storage from 'aws-amplify/storage';
 import { changeOwnBirthdate } from '../../api/vault-api';
 import ProfilePage from './ProfilePage';
 
@@ -178,10 +181,25 @@ describe('ProfilePage', () => {
     expect(await within(pw).findByText('Your password is changed.')).toBeInTheDocument();
   });
 
-  it('signs out everywhere and deletes the account only after typing DELETE', async () => {
+  it('signs out everywhere and deletes the account only after typing DELETE, deleting the files first', async () => {
     a.deleteUser.mockResolvedValue();
+    const id = 'us-east-1:0000';
+    const owned: Record<string, string[]> = {
+      [`private/${id}/`]: [`private/${id}/a.txt`],
+      [`protected/${id}/`]: [`protected/${id}/b.txt`],
+      [`public/${id}/`]: [`public/${id}/c.png`, `public/${id}/d/e.txt`],
+    };
+    const removed: string[] = [];
+    vi.mocked(storage.list).mockImplementation((async (input: { path: string }) => ({
+      items: (owned[input.path] ?? []).map((path) => ({ path })),
+    })) as unknown as typeof storage.list);
+    vi.mocked(storage.remove).mockImplementation((async (input: { path: string }) => {
+      expect(a.deleteUser).not.toHaveBeenCalled();
+      removed.push(input.path);
+      return { path: input.path };
+    }) as unknown as typeof storage.remove);
     const user = userEvent.setup();
-    const me = fakeUser();
+    const me = fakeUser({ identityId: id });
     renderWithUser(<ProfilePage />, me);
     const account = region('Account');
     await user.click(within(account).getByRole('button', { name: 'Sign out everywhere' }));
@@ -191,6 +209,20 @@ describe('ProfilePage', () => {
     await user.type(within(account).getByLabelText('Type DELETE to confirm'), 'DELETE');
     await user.click(del);
     await waitFor(() => expect(a.deleteUser).toHaveBeenCalled());
+    expect(removed.sort()).toEqual(Object.values(owned).flat().sort());
+    expect(within(account).getByRole('status')).toHaveTextContent('Deleted your 4 files.');
+  });
+
+  it('keeps the account when a file cannot be deleted, and says so', async () => {
+    vi.mocked(storage.list).mockResolvedValue({ items: [{ path: 'private/x/a.txt' }] } as never);
+    vi.mocked(storage.remove).mockRejectedValue(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+    const user = userEvent.setup();
+    renderWithUser(<ProfilePage />, fakeUser({ identityId: 'x' }));
+    const account = region('Account');
+    await user.type(within(account).getByLabelText('Type DELETE to confirm'), 'DELETE');
+    await user.click(within(account).getByRole('button', { name: 'Delete my account' }));
+    expect(await within(account).findByText(/could not delete all your files, so your account was not deleted/)).toBeInTheDocument();
+    expect(a.deleteUser).not.toHaveBeenCalled();
   });
 
   it('shows groups and refreshes access on request', async () => {
