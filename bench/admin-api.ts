@@ -29,27 +29,15 @@ async function main() {
   const cloud = await startRealCloud();
   const log = console.log;
   try {
-    const fn = cloud.assembly.ofType('AWS::Lambda::Function').find((f) => f.properties.Tags?.some((t: { Value: string }) => t.Value === 'admin-api'))!;
-    const c = cloud.iam.issueRoleCredentials({ roleArn: fn.properties.Role, sessionName: 'bench', durationSeconds: 3600 });
-    const direct = new CognitoIdentityProviderClient({ region: cloud.region, endpoint: cloud.endpoint, credentials: c, maxAttempts: 1 });
-    const admin = await cloud.signedInUser('bench-admin', [ADMIN_GROUP]);
-    // People to list: AdminCreateUser needs a role allowed it (a back-office operator).
-    const arn = 'arn:aws:iam::000000000000:role/bench-operator';
-    cloud.iam.account.roles.set(arn, {
-      name: 'bench-operator',
-      arn,
-      roleId: 'AROABENCHOPERATOR0001',
-      logicalId: 'BenchOperator',
-      trustPolicy: { Statement: [] },
-      policies: [{ name: 'all', document: { Statement: [{ Effect: 'Allow', Action: 'cognito-idp:AdminCreateUser', Resource: '*' }] } }],
-      unknownManagedPolicies: [],
-    });
-    const op = new CognitoIdentityProviderClient({
+    const direct = new CognitoIdentityProviderClient({
       region: cloud.region,
       endpoint: cloud.endpoint,
-      credentials: cloud.iam.issueRoleCredentials({ roleArn: arn, sessionName: 'bench', durationSeconds: 3600 }),
+      credentials: cloud.functionRoleCredentials('admin-api'),
       maxAttempts: 1,
     });
+    const admin = await cloud.signedInUser('bench-admin', [ADMIN_GROUP]);
+    // People to list, made by a back-office operator role (AdminCreateUser).
+    const op = cloud.operatorIdp(['cognito-idp:AdminCreateUser']);
     for (let i = 0; i < 59; i++) {
       await op.send(
         new AdminCreateUserCommand({

@@ -16,7 +16,9 @@ import { createProviderRegistrations, type ProviderRegistrations } from './ident
 import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
 import { createStsService } from './sts';
-import type { LogSink } from './lambda/runtime';
+import { createLambdaApi } from './lambda/api';
+import { consoleLog, type LogSink } from './lambda/runtime';
+import { createLogsService, LogStore } from './logs';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
 import { createAwsJsonAuth, createSsmService } from './ssm';
 import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol, type WireProtocol } from './http/front-door';
@@ -81,6 +83,8 @@ export interface ServiceContext {
   functions: FunctionsService;
   /** API Gateway's integration timeout, when a test shortens it (default 29 s). */
   apiIntegrationTimeoutMs?: number;
+  /** CloudWatch Logs: the functions' output, one group per function (`/aws/lambda/<name>`). */
+  logs: LogStore;
   /** The pools' social identity providers as registered apps, secrets from `npm run secret` (localcloud/identity-providers). */
   providerRegistrations: ProviderRegistrations;
 }
@@ -98,6 +102,7 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
     verifyIdToken: async (token) => (await ctx.cognitoIdp.verifyToken(token, 'id')).claims,
     signingKey: ctx.keys.signing,
   });
+  const s3 = createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() });
   return [
     localCloudEndpoints(ctx, all), // GET /_localcloud/outbox, POST /_localcloud/reset
     // Admin* / List* / GetGroup: SigV4 + IAM; before cognito-idp, which answers the user-facing operations.
@@ -115,7 +120,10 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       activity: ctx.activity,
       integrationTimeoutMs: ctx.apiIntegrationTimeoutMs,
     }), // /_aws/execute-api/<apiId>/<stage>/<path>: the REST APIs
-    createS3Service({ assembly: ctx.assembly, db: ctx.store.db, stateDir: ctx.stateDir, iam: ctx.iam, now: () => ctx.clock.now() }), // everything else, path-style
+    // /2015-03-31/functions/<name>...: GetFunction(Configuration), UpdateFunctionCode (the toolkit's hotswap)
+    createLambdaApi({ runtime: ctx.functions.runtime, auth: jsonAuth(ctx), objects: s3.objects, region: ctx.assembly.region, accountId: ctx.assembly.accountId, stateDir: ctx.stateDir, now: () => ctx.clock.now() }),
+    createLogsService({ store: ctx.logs, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }), // Logs_20140328.*
+    s3, // everything else, path-style
   ];
 }
 
@@ -178,10 +186,17 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   const ctx = { stateDir, store, clock, keys, assembly, outbox, activity, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs } as ServiceContext;
   ctx.iam = createIamServices(assembly, store.db, () => clock.now());
   installBootstrap(ctx.iam, stateDir); // the CDK bootstrap roles and the operator key (profile `localcloud`)
+  ctx.logs = new LogStore(() => clock.now());
+  const functionLog = options.functionLog ?? consoleLog;
   ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input),
-    log: options.functionLog,
+    // Each line also goes to the function's log group, for FilterLogEvents (`ampx sandbox --stream-function-logs`).
+    log: (fn, line, stream) => {
+      ctx.logs.append(`/aws/lambda/${fn.name}`, line);
+      functionLog(fn, line, stream);
+    },
     onTriggerRun: (run) => activity.emit({ kind: 'trigger', ...run }),
   });
+  for (const fn of ctx.functions.runtime.functions) ctx.logs.declare(`/aws/lambda/${fn.name}`);
   ctx.triggers = options.triggers ?? ctx.functions.triggers;
   // Triggers are looked up at call time, so a service registered later can replace them.
   const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };

@@ -71,6 +71,34 @@ describe('App routing', () => {
     expect([...loaded].sort()).toEqual(['files', 'profile']);
   });
 
+  it('shows a not-found page, titled so, at an unknown path', async () => {
+    act(() => navigate('/no-such-page'));
+    renderWithUser(<App />, fakeUser({ groups: [] }));
+    expect(screen.getByRole('heading', { name: 'Page not found' })).toBeInTheDocument();
+    expect(document.title).toBe('Page not found · Amplify Vault');
+    expect(screen.getByRole('link', { name: 'Go to your files' })).toHaveAttribute('href', '/');
+    expect([...loaded]).toEqual([]);
+  });
+
+  it('offers to retry a page whose code failed to load, and loads it on retry', async () => {
+    let attempts = 0;
+    vi.doMock('./features/profile/ProfilePage', () => {
+      attempts++;
+      if (attempts === 1) throw new TypeError('Failed to fetch dynamically imported module');
+      return { default: () => <h1>Profile page</h1> };
+    });
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const user = userEvent.setup();
+    act(() => navigate('/profile'));
+    renderWithUser(<App />, fakeUser({ groups: [] }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('This page could not be loaded');
+    // The header is still there: not a blank app.
+    expect(screen.getByRole('link', { name: 'Files' })).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('heading', { name: 'Profile page' })).toBeInTheDocument();
+    expect(attempts).toBe(2);
+  });
+
   it('gives ADMINS the admin page and signs out', async () => {
     const user = userEvent.setup();
     const me = fakeUser({ groups: ['ADMINS'] });

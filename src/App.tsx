@@ -1,27 +1,47 @@
-import { lazy, Suspense, useEffect } from 'react';
+import { Suspense, useEffect } from 'react';
 import { AppShell, type NavItem } from './components/AppShell';
+import { lazyPage, PageBoundary } from './components/PageBoundary';
 import { ErrorMessage, Loading } from './components/Status';
 import { SignInPage } from './features/auth/SignInPage';
 import { useUser } from './hooks/useUser';
-import { navigate, usePath } from './router';
+import { Link, navigate, usePath } from './router';
 
 // Storage, profile and admin code load only when a page needs them: the sign-in
 // page stays as small as a bare <Authenticator>.
-const FilesPage = lazy(() => import('./features/files/FilesPage'));
-const PublicFilesPage = lazy(() => import('./features/files/PublicFilesPage'));
-const ProfilePage = lazy(() => import('./features/profile/ProfilePage'));
-const AdminPage = lazy(() => import('./features/admin/AdminPage'));
+const FilesPage = lazyPage(() => import('./features/files/FilesPage'));
+const PublicFilesPage = lazyPage(() => import('./features/files/PublicFilesPage'));
+const ProfilePage = lazyPage(() => import('./features/profile/ProfilePage'));
+const AdminPage = lazyPage(() => import('./features/admin/AdminPage'));
 
 export const ADMIN_GROUP = 'ADMINS';
+
+/** The paths the signed-in app has; anything else is not found. */
+const PAGE_TITLES: Record<string, string> = { '/': 'Files', '/profile': 'Profile', '/admin': 'Admin', '/public': 'Public files' };
+
+function NotFound() {
+  return (
+    <section aria-labelledby="not-found-title">
+      <h1 id="not-found-title">Page not found</h1>
+      <p>
+        There is nothing at this address. <Link to="/">Go to your files</Link>.
+      </p>
+    </section>
+  );
+}
 
 export function App() {
   const user = useUser();
   const path = usePath();
 
+  const isAdmin = user.groups.includes(ADMIN_GROUP);
   useEffect(() => {
-    const titles: Record<string, string> = { '/profile': 'Profile', '/admin': 'Admin', '/public': 'Public files' };
-    document.title = `${titles[path] ?? (user.status === 'signedIn' ? 'Files' : 'Sign in')} · Amplify Vault`;
-  }, [path, user.status]);
+    let title: string;
+    if (user.status !== 'signedIn') title = path === '/public' ? PAGE_TITLES['/public'] : 'Sign in';
+    else if (path === '/admin' && !isAdmin) title = 'Not allowed';
+    else if (path === '/public') title = PAGE_TITLES['/'];
+    else title = PAGE_TITLES[path] ?? 'Page not found';
+    document.title = `${title} · Amplify Vault`;
+  }, [path, user.status, isAdmin]);
 
   if (user.status === 'loading') return <Loading label="Loading your vault…" />;
 
@@ -29,9 +49,11 @@ export function App() {
     if (path === '/public') {
       return (
         <AppShell nav={[{ to: '/public', label: 'Public files' }, { to: '/', label: 'Sign in' }]}>
-          <Suspense fallback={<Loading />}>
-            <PublicFilesPage />
-          </Suspense>
+          <PageBoundary>
+            <Suspense fallback={<Loading />}>
+              <PublicFilesPage />
+            </Suspense>
+          </PageBoundary>
         </AppShell>
       );
     }
@@ -43,7 +65,6 @@ export function App() {
     );
   }
 
-  const isAdmin = user.groups.includes(ADMIN_GROUP);
   const nav: NavItem[] = [
     { to: '/', label: 'Files' },
     { to: '/profile', label: 'Profile' },
@@ -55,7 +76,8 @@ export function App() {
   if (path === '/profile') page = <ProfilePage />;
   else if (path === '/admin' && isAdmin) page = <AdminPage />;
   else if (path === '/admin') page = <ErrorMessage>The admin page is for members of the {ADMIN_GROUP} group.</ErrorMessage>;
-  else page = <FilesPage />;
+  else if (path === '/' || path === '/public') page = <FilesPage />;
+  else page = <NotFound />;
 
   return (
     <AppShell
@@ -75,7 +97,9 @@ export function App() {
       }
     >
       {user.error && <ErrorMessage onRetry={() => void user.refresh()}>{user.error}</ErrorMessage>}
-      <Suspense fallback={<Loading />}>{page}</Suspense>
+      <PageBoundary key={path}>
+        <Suspense fallback={<Loading />}>{page}</Suspense>
+      </PageBoundary>
     </AppShell>
   );
 }

@@ -6,11 +6,10 @@ import { promisify } from 'node:util';
 import { GetBucketEncryptionCommand, GetBucketLocationCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteParameterCommand, GetParameterCommand, GetParametersByPathCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromIni } from '@aws-sdk/credential-providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizedAssembly } from '../lambda/testing/synthesized';
 import { type LocalCloud, startLocalCloud } from '../server';
-import { assetsBucketName, bootstrapRoleName, BOOTSTRAP_VERSION_PARAMETER, operatorEnvironment, operatorFiles } from '.';
+import { assetsBucketName, bootstrapRoleName, BOOTSTRAP_VERSION_PARAMETER, loadOperatorKey, operatorEnvironment, operatorFiles } from '.';
 
 /**
  * What the CDK toolkit and ampx find in every local account before any
@@ -25,7 +24,8 @@ let endpoint: string;
 let account: string;
 let region: string;
 
-const operator = () => fromIni({ profile: 'localcloud', filepath: operatorFiles(state).credentialsFile, configFilepath: operatorFiles(state).configFile });
+/** The profile's key, as the credentials file has it. */
+const operator = () => loadOperatorKey(state);
 
 beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), 'localcloud-bootstrap-'));
@@ -57,7 +57,7 @@ describe('the operator credential', () => {
     }
   });
 
-  it('is the IAM user localcloud-operator to GetCallerIdentity (AWS SDK v3 from the profile files)', async () => {
+  it('is the IAM user localcloud-operator to GetCallerIdentity (AWS SDK v3 with the profile key)', async () => {
     const sts = new STSClient({ endpoint, region, credentials: operator() });
     const me = await sts.send(new GetCallerIdentityCommand({}));
     expect(me.Account).toBe(account);
@@ -66,7 +66,7 @@ describe('the operator credential', () => {
   });
 
   it('is verified by SigV4: a wrong secret is SignatureDoesNotMatch, an unknown key InvalidClientTokenId', async () => {
-    const key = await operator()();
+    const key = operator();
     const wrong = new STSClient({ endpoint, region, credentials: { accessKeyId: key.accessKeyId, secretAccessKey: `${key.secretAccessKey}x` } });
     await expect(wrong.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
     const unknown = new STSClient({ endpoint, region, credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: key.secretAccessKey } });

@@ -97,7 +97,6 @@ export function operatorEnvironment(stateDir: string, options: { region: string;
     AWS_SHARED_CREDENTIALS_FILE: files.credentialsFile,
     AWS_PROFILE: OPERATOR_PROFILE,
     AWS_REGION: options.region,
-    AWS_DEFAULT_REGION: options.region,
     AWS_ENDPOINT_URL: options.endpointUrl,
   };
 }

@@ -103,6 +103,22 @@ export class FunctionRuntime {
     return [...new Set(this.byKey.values())];
   }
 
+  /**
+   * Replaces a function's definition (new code, UpdateFunctionCode): the
+   * next invocation runs it in a fresh environment; the old ones stop (busy
+   * ones when their invocation ends).
+   */
+  update(fn: LambdaFunction): void {
+    const previous = this.find(fn.name);
+    if (previous) {
+      this.byKey.delete(previous.name);
+      this.byKey.delete(previous.arn);
+    }
+    this.byKey.set(fn.name, fn);
+    this.byKey.set(fn.arn, fn);
+    for (const slot of [...this.pool(fn)]) if (!slot.busy) this.discard(slot);
+  }
+
   /** Execution environments currently alive for a function (warm or busy). */
   environments(nameOrArn: string): number {
     const fn = this.find(nameOrArn);
@@ -224,15 +240,20 @@ export class FunctionRuntime {
   /** After an invocation: the environment serves the next one, or goes if it died or belongs to an older generation. */
   private release(slot: Slot): void {
     slot.busy = false;
-    if (!slot.ready || slot.worker?.dead || slot.generation !== this.generation) this.discard(slot);
+    if (!slot.ready || slot.worker?.dead || this.stale(slot)) this.discard(slot);
     this.dispatch(slot.fn);
+  }
+
+  /** An environment of an older generation, or of a function since updated, is not reused. */
+  private stale(slot: Slot): boolean {
+    return slot.generation !== this.generation || this.byKey.get(slot.fn.name) !== slot.fn;
   }
 
   private takeIdle(fn: LambdaFunction): Slot | undefined {
     const freshUntil = Date.now() + 60_000;
     for (const slot of [...this.pool(fn)]) {
       if (slot.busy || !slot.ready) continue;
-      if (slot.worker!.dead || slot.worker!.credentialsExpireAt < freshUntil || slot.generation !== this.generation) {
+      if (slot.worker!.dead || slot.worker!.credentialsExpireAt < freshUntil || this.stale(slot)) {
         this.discard(slot);
         continue;
       }

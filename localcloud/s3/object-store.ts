@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -241,6 +241,12 @@ export class ObjectStore {
     const segments: Segment[] = [];
     for (const { temp, size } of taken) segments.push({ file: await this.sealFlushed(temp), size });
     return segments;
+  }
+
+  /** An object's bytes at once (small objects: Lambda code packages the toolkit uploaded). */
+  readAll(object: StoredObject): Buffer {
+    if (object.data) return object.data;
+    return Buffer.concat(object.segments.map((segment) => readFileSync(this.blobPath(segment.file))));
   }
 
   blobPath(name: string): string {

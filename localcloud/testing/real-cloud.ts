@@ -228,6 +228,34 @@ export async function startRealCloud(options: RealCloudOptions = {}) {
     return `${header}.${payload}.${signature}`;
   }
 
+  /** Credentials of a backend function's execution role, as Lambda hands them to it (by its friendly name, e.g. `admin-api`). */
+  function functionRoleCredentials(name: string) {
+    const fn = assembly.ofType('AWS::Lambda::Function').find((f) => f.properties.Tags?.some((t: { Value: string }) => t.Value === name));
+    if (!fn) throw new Error(`No function ${name} in the assembly`);
+    const c = cloud.context.iam.issueRoleCredentials({ roleArn: fn.properties.Role as string, sessionName: name, durationSeconds: 3600 });
+    return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
+  }
+
+  /**
+   * A user-pool client signed with a back-office operator's role, allowed
+   * `actions` on every pool — for setup the backend's own roles may not do
+   * (AdminCreateUser in bulk, reading a user back).
+   */
+  function operatorIdp(actions: string[] = ['cognito-idp:*']): CognitoIdentityProviderClient {
+    const arn = `arn:aws:iam::000000000000:role/test-operator-${randomInt(1e9)}`;
+    cloud.context.iam.account.roles.set(arn, {
+      name: arn.split('/')[1],
+      arn,
+      roleId: `AROATESTOPERATOR${randomInt(1e6)}`,
+      logicalId: 'TestOperator',
+      trustPolicy: { Statement: [] },
+      policies: [{ name: 'operator', document: { Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] } }],
+      unknownManagedPolicies: [],
+    });
+    const credentials = cloud.context.iam.issueRoleCredentials({ roleArn: arn, sessionName: 'operator', durationSeconds: 3600 });
+    return new CognitoIdentityProviderClient({ region, endpoint, credentials, maxAttempts: 1 });
+  }
+
   return {
     cloud,
     assembly,
@@ -246,6 +274,8 @@ export async function startRealCloud(options: RealCloudOptions = {}) {
     ...people,
     seedObject,
     reSign,
+    functionRoleCredentials,
+    operatorIdp,
     async close() {
       people.destroy();
       await cloud.close();

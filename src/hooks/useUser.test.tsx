@@ -16,7 +16,12 @@ vi.mock('aws-amplify/auth', () => ({
 }));
 
 import * as auth from 'aws-amplify/auth';
-import { SESSION_ENDED_MESSAGE, SESSION_EXPIRED_MESSAGE, UserProvider, useUser, useUserSession } from './useUser';
+import {
+  RECONNECTING_MESSAGE,
+  RETRY_FIRST_MS,
+  SESSION_ENDED_MESSAGE,
+  SESSION_EXPIRED_MESSAGE,
+  UserProvider, useUser, useUserSession } from './useUser';
 
 const mocked = vi.mocked(auth);
 const alice = { username: 'sub-1', userId: 'sub-1' };
@@ -147,6 +152,67 @@ describe('useUser', () => {
     await waitFor(() => expect(result.current.status).toBe('signedOut'));
     expect(mocked.signOut).toHaveBeenCalledWith();
     expect(result.current.error).toBe(SESSION_ENDED_MESSAGE);
+  });
+
+  it('stays signed in when a refresh fails for a network reason, and retries until it works', async () => {
+    signedInAs(['EDITORS']);
+    const { result } = renderHook(() => useUserSession());
+    await waitFor(() => expect(result.current.status).toBe('signedIn'));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const offline = Object.assign(new Error('Network error'), { name: 'NetworkError' });
+      act(() => hub.current.emit('auth', 'tokenRefresh_failure', { error: offline }));
+      expect(result.current.status).toBe('signedIn');
+      expect(result.current.groups).toEqual(['EDITORS']);
+      expect(result.current.error).toBe(RECONNECTING_MESSAGE);
+      expect(mocked.signOut).not.toHaveBeenCalled();
+
+      mocked.fetchAuthSession.mockClear();
+      await act(() => vi.advanceTimersByTimeAsync(RETRY_FIRST_MS));
+      expect(mocked.fetchAuthSession).toHaveBeenCalledWith({ forceRefresh: true });
+      expect(result.current.status).toBe('signedIn');
+      expect(result.current.error).toBeUndefined();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('retries at once when the browser comes back online', async () => {
+    signedInAs([]);
+    const { result } = renderHook(() => useUserSession());
+    await waitFor(() => expect(result.current.status).toBe('signedIn'));
+    act(() => hub.current.emit('auth', 'tokenRefresh_failure', { error: Object.assign(new Error('x'), { name: 'NetworkError' }) }));
+    mocked.fetchAuthSession.mockClear();
+    act(() => window.dispatchEvent(new Event('online')));
+    await waitFor(() => expect(result.current.error).toBeUndefined());
+    expect(mocked.fetchAuthSession).toHaveBeenCalledWith({ forceRefresh: true });
+  });
+
+  it('signs out when the refresh token was refused (revoked, expired)', async () => {
+    signedInAs([]);
+    const { result } = renderHook(() => useUserSession());
+    await waitFor(() => expect(result.current.status).toBe('signedIn'));
+    const refused = Object.assign(new Error('Refresh Token has expired'), { name: 'NotAuthorizedException' });
+    act(() => hub.current.emit('auth', 'tokenRefresh_failure', { error: refused }));
+    expect(result.current.status).toBe('signedOut');
+    expect(result.current.error).toBe(SESSION_EXPIRED_MESSAGE);
+  });
+
+  it("follows a sign-out in another tab (Amplify's tokens leave localStorage)", async () => {
+    signedInAs([]);
+    const { result } = renderHook(() => useUserSession());
+    await waitFor(() => expect(result.current.status).toBe('signedIn'));
+    mocked.getCurrentUser.mockRejectedValue(new Error('UserUnAuthenticatedException'));
+    // An unrelated key changes nothing.
+    act(() => window.dispatchEvent(new StorageEvent('storage', { key: 'theme', newValue: null, storageArea: window.localStorage })));
+    expect(result.current.status).toBe('signedIn');
+    act(() =>
+      window.dispatchEvent(
+        new StorageEvent('storage', { key: 'CognitoIdentityServiceProvider.client.sub-1.accessToken', oldValue: 'a', newValue: null, storageArea: window.localStorage }),
+      ),
+    );
+    await waitFor(() => expect(result.current.status).toBe('signedOut'));
+    expect(result.current.error).toBeUndefined();
   });
 
   it('useUser outside the provider explains itself', () => {

@@ -57,6 +57,35 @@ export const SESSION_EXPIRED_MESSAGE = 'Your session has expired. Please sign in
 
 export const SESSION_ENDED_MESSAGE = 'Your session has ended. Please sign in again.';
 
+export const RECONNECTING_MESSAGE = 'We could not reach the server to renew your session. Trying again…';
+
+/** Errors after which Amplify forgets the tokens (as its TokenOrchestrator decides): the session is over. */
+const SESSION_OVER_ERRORS = [
+  'NotAuthorizedException',
+  'TokenRevokedException',
+  'UserNotFoundException',
+  'PasswordResetRequiredException',
+  'UserNotConfirmedException',
+  'RefreshTokenReuseException',
+];
+
+/** Whether a `tokenRefresh_failure` ended the session; any other failure (offline, 5xx, throttling) keeps the tokens. */
+export function refreshFailureEndsSession(error: unknown): boolean {
+  const name = error instanceof Error ? error.name : (error as { name?: unknown } | undefined)?.name;
+  if (typeof name !== 'string') return true;
+  return SESSION_OVER_ERRORS.some((n) => name.startsWith(n));
+}
+
+/** The first retry after a failed refresh waits this long, doubling each time up to RETRY_MAX_MS. */
+export const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
+
+/** Amplify's token keys in localStorage (`CognitoIdentityServiceProvider.<client>.<user>.accessToken`, `….LastAuthUser`). */
+function isTokenKey(key: string | null): boolean {
+  if (key === null) return true; // localStorage.clear()
+  return key.startsWith('CognitoIdentityServiceProvider.') && (key.endsWith('.accessToken') || key.endsWith('.LastAuthUser'));
+}
+
 /** Cognito refused the stored tokens (revoked by "sign out everywhere", user disabled or deleted). */
 export class SessionEndedError extends Error {}
 
@@ -201,21 +230,59 @@ export function useUserSession(): UseUser {
   useEffect(() => {
     mounted.current = true;
     void load();
+    // A refresh that failed for a network reason: Amplify kept the tokens, so the person stays
+    // signed in while we retry, sooner when the browser says it is back online.
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
+    let retries = 0;
+    const stopRetrying = () => {
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      retryTimer = undefined;
+    };
+    const retryNow = () => {
+      stopRetrying();
+      void load(true);
+    };
+    const scheduleRetry = () => {
+      stopRetrying();
+      retryTimer = setTimeout(retryNow, Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** retries));
+      retries++;
+    };
+    const onOnline = () => {
+      if (retryTimer !== undefined) retryNow();
+    };
+    // Signing out (or in) in another tab changes Amplify's tokens in localStorage: follow it here.
+    const onStorage = (event: StorageEvent) => {
+      if (event.storageArea !== null && event.storageArea !== window.localStorage) return;
+      if (isTokenKey(event.key)) void load();
+    };
+    window.addEventListener('online', onOnline);
+    window.addEventListener('storage', onStorage);
     const stop = Hub.listen('auth', ({ payload }) => {
       switch (payload.event) {
         case 'signedIn':
         case 'signInWithRedirect':
         case 'tokenRefresh':
+          stopRetrying();
+          retries = 0;
           void load();
           break;
         case 'signedOut':
+          stopRetrying();
           generation.current++;
           if (mounted.current) setSnapshot(SIGNED_OUT);
           break;
-        case 'tokenRefresh_failure':
+        case 'tokenRefresh_failure': {
+          const error = (payload.data as { error?: unknown } | undefined)?.error;
+          if (!refreshFailureEndsSession(error)) {
+            if (mounted.current) setSnapshot((current) => (current.status === 'signedIn' ? { ...current, error: RECONNECTING_MESSAGE } : current));
+            scheduleRetry();
+            break;
+          }
+          stopRetrying();
           generation.current++;
           if (mounted.current) setSnapshot({ ...SIGNED_OUT, error: SESSION_EXPIRED_MESSAGE });
           break;
+        }
       }
     });
     const stopFailures = onRedirectFailure((message) => {
@@ -224,6 +291,9 @@ export function useUserSession(): UseUser {
     });
     return () => {
       mounted.current = false;
+      stopRetrying();
+      window.removeEventListener('online', onOnline);
+      window.removeEventListener('storage', onStorage);
       stop();
       stopFailures();
     };

@@ -31,12 +31,6 @@ let boss: Person;
 let alice: Person;
 let bob: Person;
 
-function functionCredentials() {
-  const fn = cloud.assembly.ofType('AWS::Lambda::Function').find((f) => f.properties.Tags?.some((t: { Value: string }) => t.Value === 'admin-api'))!;
-  const c = cloud.iam.issueRoleCredentials({ roleArn: fn.properties.Role, sessionName: 'admin-api', durationSeconds: 3600 });
-  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken };
-}
-
 /** The claims of an id token as API Gateway's Cognito authorizer passes them: strings, `cognito:groups` comma-joined. */
 function claimsOf(idToken: string): Record<string, string> {
   return Object.fromEntries(Object.entries(decodeJwt(idToken)).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
@@ -77,7 +71,7 @@ const user = (who: CloudUser) => ({ username: who.sub });
 
 beforeAll(async () => {
   cloud = await startRealCloud();
-  const credentials = functionCredentials();
+  const credentials = cloud.functionRoleCredentials('admin-api');
   const idp = new CognitoIdentityProviderClient({ region: cloud.region, endpoint: cloud.endpoint, credentials, maxAttempts: 1 });
   functionS3 = new S3Client({ region: cloud.region, endpoint: cloud.endpoint, forcePathStyle: true, credentials, maxAttempts: 1 });
   app = createApp({
@@ -258,7 +252,7 @@ describe("a person's own birthdate", () => {
     // A username in the body is ignored: the claims say whose birthdate it is.
     const changed = await call(alice, 'changeOwnBirthdate', { body: { birthdate: '1985-07-14', username: bob.sub } });
     expect(changed.json).toEqual({ birthdate: '1985-07-14', changed: true });
-    const idp = new CognitoIdentityProviderClient({ region: cloud.region, endpoint: cloud.endpoint, credentials: functionCredentials(), maxAttempts: 1 });
+    const idp = new CognitoIdentityProviderClient({ region: cloud.region, endpoint: cloud.endpoint, credentials: cloud.functionRoleCredentials('admin-api'), maxAttempts: 1 });
     const birthdateOf = async (who: CloudUser) =>
       (await idp.send(new AdminGetUserCommand({ UserPoolId: cloud.userPoolId, Username: who.sub }))).UserAttributes?.find((a) => a.Name === 'birthdate')?.Value;
     expect(await birthdateOf(alice)).toBe('1985-07-14');

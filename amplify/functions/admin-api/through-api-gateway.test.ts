@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { AdminCreateUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { Amplify } from 'aws-amplify';
 import { signIn, signOut } from 'aws-amplify/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,22 +39,6 @@ async function newest(n = 1): Promise<AuditRecord[]> {
   const page = await call(boss, 'GET', `/audit?limit=${n}`);
   expect(page.status).toBe(200);
   return page.json.records;
-}
-
-/** An operator role allowed every user-pool action (a back-office tool), to create people in bulk. */
-function operator(): CognitoIdentityProviderClient {
-  const arn = 'arn:aws:iam::000000000000:role/test-bulk-operator';
-  cloud.iam.account.roles.set(arn, {
-    name: 'test-bulk-operator',
-    arn,
-    roleId: 'AROATESTBULKOPERATOR1',
-    logicalId: 'TestBulkOperator',
-    trustPolicy: { Statement: [] },
-    policies: [{ name: 'all', document: { Statement: [{ Effect: 'Allow', Action: 'cognito-idp:*', Resource: '*' }] } }],
-    unknownManagedPolicies: [],
-  });
-  const c = cloud.iam.issueRoleCredentials({ roleArn: arn, sessionName: 'bulk', durationSeconds: 3600 });
-  return new CognitoIdentityProviderClient({ region: cloud.region, endpoint: cloud.endpoint, credentials: c, maxAttempts: 1 });
 }
 
 beforeAll(async () => {
@@ -145,13 +129,13 @@ describe('through API Gateway and its Cognito authorizer', () => {
     } finally {
       await signOut();
     }
-    const attributes = (await operator().send(new AdminGetUserCommand({ UserPoolId: cloud.userPoolId, Username: carol.sub }))).UserAttributes;
+    const attributes = (await cloud.operatorIdp().send(new AdminGetUserCommand({ UserPoolId: cloud.userPoolId, Username: carol.sub }))).UserAttributes;
     expect(attributes?.find((a) => a.Name === 'birthdate')?.Value).toBe('1977-07-07');
     expect((await newest())[0]).toMatchObject({ action: 'changeOwnBirthdate', actor: { sub: carol.sub }, before: { birthdate: '1990-01-01' }, after: { birthdate: '1977-07-07' } });
   });
 
   it('pages through more than 1,000 users, each exactly once', async () => {
-    const op = operator();
+    const op = cloud.operatorIdp(['cognito-idp:AdminCreateUser']);
     // AdminCreateUser runs the pre sign-up trigger for each, as Cognito does: ten at a time.
     const create = (i: number) =>
       op.send(
