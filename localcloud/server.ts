@@ -24,7 +24,11 @@ import { createAwsJsonAuth, createSsmService } from './ssm';
 import { crossSiteRefusal, sendProtocolError, stampRequestId, wireProtocol, type WireProtocol } from './http/front-door';
 import { answerPreflight, applyCors, isLoopbackHost, isLoopbackOrigin, requestPath, sendAwsJsonError, sendJson } from './http/http';
 import { createQueryProtocolFallback } from './http/query-protocol';
-import { loadCloudAssembly } from './provisioning/cloud-assembly';
+import { createCloudFormationService } from './cloudformation';
+import { createEngine } from './cloudformation/engine';
+import { emptyAssemblyLike, forgetOwnedState, keepRuntimeRoles, readObjectBytes } from './cloudformation/target';
+import { assetFolder } from './cloudformation/unzip';
+import { loadCloudAssembly, unionOfAssemblies } from './provisioning/cloud-assembly';
 import type { ProvisionedAssembly } from './provisioning/types';
 import { type ActivityLog, createActivityLog, refusalOf } from './services/activity';
 import { systemClock, type Clock } from './services/clock';
@@ -173,7 +177,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   if (!existsSync(join(assemblyDir, 'manifest.json'))) {
     throw new Error(`No cloud assembly at ${assemblyDir}. Run \`npm run synth\` first, or pass --assembly <dir>.`);
   }
-  const assembly = loadCloudAssembly(assemblyDir);
+  const startupAssembly = loadCloudAssembly(assemblyDir);
   const store = openStore(stateDir);
   const clock = options.clock ?? systemClock;
   const keys = loadKeys(store);
@@ -183,27 +187,81 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
 
   const activity = createActivityLog();
   outbox.onMessage((message) => activity.emit({ kind: 'code', message }));
-  const ctx = { stateDir, store, clock, keys, assembly, outbox, activity, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs } as ServiceContext;
-  ctx.iam = createIamServices(assembly, store.db, () => clock.now());
-  installBootstrap(ctx.iam, stateDir); // the CDK bootstrap roles and the operator key (profile `localcloud`)
-  ctx.logs = new LogStore(() => clock.now());
+  // The functions' log groups outlive a rebuild, as CloudWatch Logs outlives a deployment.
+  const logs = new LogStore(() => clock.now());
   const functionLog = options.functionLog ?? consoleLog;
-  ctx.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => ctx.iam.issueRoleCredentials(input),
-    // Each line also goes to the function's log group, for FilterLogEvents (`ampx sandbox --stream-function-logs`).
-    log: (fn, line, stream) => {
-      ctx.logs.append(`/aws/lambda/${fn.name}`, line);
-      functionLog(fn, line, stream);
-    },
-    onTriggerRun: (run) => activity.emit({ kind: 'trigger', ...run }),
-  });
-  for (const fn of ctx.functions.runtime.functions) ctx.logs.declare(`/aws/lambda/${fn.name}`);
-  ctx.triggers = options.triggers ?? ctx.functions.triggers;
-  // Triggers are looked up at call time, so a service registered later can replace them.
-  const triggers: Triggers = { invoke: (...args) => ctx.triggers.invoke(...args) };
-  ctx.providerRegistrations = createProviderRegistrations({ assembly, secrets: new SecretStore(stateDir), stateDir });
-  ctx.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url, oauthUrl: () => oauthUrl });
+  const base = { stateDir, store, clock, keys, outbox, activity, logs, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs };
+
+  /**
+   * One generation of the services, built from one provisioned account (the
+   * startup assembly, or it with the stacks CloudFormation deployed) over the
+   * same store: state is keyed by the deterministic ids, so what stays keeps
+   * its users, identities and objects.
+   */
+  function build(assembly: ProvisionedAssembly): { ctx: ServiceContext; services: LocalCloudService[] } {
+    const next = { ...base, assembly } as ServiceContext;
+    next.iam = createIamServices(assembly, store.db, () => clock.now());
+    installBootstrap(next.iam, stateDir); // the CDK bootstrap roles and the operator key (profile `localcloud`)
+    next.functions = createFunctionsService({ assembly, endpointUrl: () => url, issueCredentials: (input) => next.iam.issueRoleCredentials(input),
+      // Each line also goes to the function's log group, for FilterLogEvents (`ampx sandbox --stream-function-logs`).
+      log: (fn, line, stream) => {
+        logs.append(`/aws/lambda/${fn.name}`, line);
+        functionLog(fn, line, stream);
+      },
+      onTriggerRun: (run) => activity.emit({ kind: 'trigger', ...run }),
+    });
+    for (const fn of next.functions.runtime.functions) logs.declare(`/aws/lambda/${fn.name}`);
+    next.triggers = options.triggers ?? next.functions.triggers;
+    // Triggers are looked up at call time on the live context, so a service registered later (or a test) can replace them.
+    const triggers: Triggers = { invoke: (...args) => (ctx.triggers ?? next.triggers).invoke(...args) };
+    next.providerRegistrations = createProviderRegistrations({ assembly, secrets: new SecretStore(stateDir), stateDir });
+    next.cognitoIdp = createCognitoIdp({ store, clock, keys, outbox, triggers, assembly, baseUrl: () => url, oauthUrl: () => oauthUrl });
+    let built: LocalCloudService[] = [];
+    built = registerServices(next, () => built);
+    return { ctx: next, services: [...built.slice(0, 1), cloudFormation, ...built.slice(1)] };
+  }
+
+  const ctx = {} as ServiceContext;
   let services: LocalCloudService[] = [];
-  services = registerServices(ctx, () => services);
+  let startupShadowed = false;
+  const cloudFormation = createCloudFormationService({
+    iam: () => ctx.iam,
+    now: () => clock.now(),
+    engine: createEngine({
+      stateDir,
+      now: () => clock.now(),
+      target: {
+        region: startupAssembly.region,
+        accountId: startupAssembly.accountId,
+        apply(deployed) {
+          // A stack deployed under the startup assembly's name (`ampx sandbox` of the same backend) takes its place.
+          if (deployed.some((a) => a.rootStackName === startupAssembly.rootStackName)) startupShadowed = true;
+          const all = startupShadowed ? deployed : [startupAssembly, ...deployed];
+          const generation = build(all.length > 0 ? unionOfAssemblies(all[0], all.slice(1)) : emptyAssemblyLike(startupAssembly));
+          keepRuntimeRoles(ctx, generation.ctx);
+          const retired = ctx.functions;
+          Object.assign(ctx, generation.ctx);
+          services = generation.services; // the dispatcher reads the list per request: swapped at once
+          if (hostedUi) hostedUi = hostedUiServices();
+          void retired.close().catch((error: unknown) => console.error('localcloud: stopping the replaced functions failed:', error));
+        },
+        forget: (owned) => forgetOwnedState(store, owned, services),
+        readObject: (bucket, key) => readObjectBytes(services, bucket, key),
+        // A code zip's folder: the startup assembly's (same content hash), else the zip unpacked into the state folder.
+        assetPath: (key) => startupAssembly.assetPath(key) ?? (existsSync(assetFolder(stateDir, key)) ? assetFolder(stateDir, key) : undefined),
+        report: (stackName, status, summary) => activity.emit({ kind: 'deploy', stackName, status, summary }),
+      },
+    }),
+  });
+  {
+    const deployed = cloudFormation.engine.deployedAssemblies();
+    if (deployed.some((a) => a.rootStackName === startupAssembly.rootStackName)) startupShadowed = true;
+    const all = startupShadowed ? deployed : [startupAssembly, ...deployed];
+    const first = build(unionOfAssemblies(all[0], all.slice(1)));
+    Object.assign(ctx, first.ctx);
+    services = first.services;
+  }
+  let hostedUi: LocalCloudService[] | undefined;
 
   const listener = dispatcher({ listenHost: options.host, activity, services: () => services, protocolOf: wireProtocol, servicePreflight: isBucketPreflight });
 
@@ -220,7 +278,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   }
   url = `http://${host === DEFAULT_HOST || host === '::1' ? 'localhost' : host}:${port}`;
   // 127.0.0.1, not localhost: the toolkit's S3 client would put the bucket in the host name (<bucket>.localhost).
-  writeOperatorConfig(stateDir, { region: assembly.region, endpointUrl: `http://${host === '::1' ? '[::1]' : host}:${port}` });
+  writeOperatorConfig(stateDir, { region: startupAssembly.region, endpointUrl: `http://${host === '::1' ? '[::1]' : host}:${port}` });
 
   // The pools' domain: HTTPS with the state folder's local CA, behind the same front-door checks.
   let tls: LoopbackTls | undefined;
@@ -229,12 +287,8 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   if (oauthPort !== false && ctx.cognitoIdp.pools.all().some((pool) => pool.domain)) {
     tls = loadLoopbackTls(stateDir, clock.now());
     identityProviders = createIdentityProviders({ registrations: ctx.providerRegistrations, store, clock, oauthUrl: () => oauthUrl });
-    // The emulated providers first: the hosted UI answers every other path.
-    const hostedUi = [
-      identityProviders,
-      createHostedUi({ services: ctx.cognitoIdp.services, registrations: ctx.providerRegistrations, origin: () => oauthUrl, ca: tls.caCertificate }),
-    ];
-    const secure = dispatcher({ listenHost: options.host, activity, services: () => hostedUi, protocolOf: () => 'json', servicePreflight: () => false });
+    hostedUi = hostedUiServices();
+    const secure = dispatcher({ listenHost: options.host, activity, services: () => hostedUi ?? [], protocolOf: () => 'json', servicePreflight: () => false });
     const serveSecure = () =>
       createHttpsServer({ key: tls!.key, cert: tls!.cert }, secure).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
     const first = serveSecure();
@@ -248,6 +302,11 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     oauthUrl = `https://localhost:${securePort}`;
   }
 
+  // The emulated providers first: the hosted UI answers every other path.
+  function hostedUiServices(): LocalCloudService[] {
+    return [identityProviders!, createHostedUi({ services: ctx.cognitoIdp.services, registrations: ctx.providerRegistrations, origin: () => oauthUrl, ca: tls!.caCertificate })];
+  }
+
   return {
     url,
     port,
@@ -255,11 +314,16 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     tls,
     identityProviders,
     context: ctx,
-    cognitoIdp: ctx.cognitoIdp,
+    get cognitoIdp() {
+      return ctx.cognitoIdp;
+    },
     outbox,
     activity,
-    services,
+    get services() {
+      return services;
+    },
     async close() {
+      await cloudFormation.engine.settled();
       await Promise.all(servers.map((s) => new Promise<void>((done) => {
         s.close(() => done());
         s.closeAllConnections();

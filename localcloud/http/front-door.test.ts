@@ -120,7 +120,7 @@ describe('the AWS query protocol', () => {
 
   it.each([
     ['POST, IAM-signed', 'POST', '/', { ...form, authorization: 'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261206/us-east-1/iam/aws4_request, SignedHeaders=host, Signature=00' }, 'Action=ListRoles&Version=2010-05-08', 'IAM ListRoles'],
-    ['POST, CloudFormation-signed', 'POST', '/', { ...form, authorization: 'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261206/us-east-1/cloudformation/aws4_request, SignedHeaders=host, Signature=00' }, 'Action=DescribeStacks&Version=2010-05-15', 'CloudFormation DescribeStacks'],
+    ['POST, SNS-signed', 'POST', '/', { ...form, authorization: 'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20261206/us-east-1/sns/aws4_request, SignedHeaders=host, Signature=00' }, 'Action=Publish&Version=2010-03-31', 'SNS Publish'],
     ['GET, presigned for IAM', 'GET', '/?Action=GetUser&Version=2010-05-08&X-Amz-Credential=AKIAEXAMPLE%2F20261206%2Fus-east-1%2Fiam%2Faws4_request', {}, '', 'IAM GetUser'],
   ])('unclaimed requests get an XML 501 naming the operation (%s)', async (_, method, path, headers, body, named) => {
     const res = await raw(method, path, headers, body);

@@ -90,15 +90,21 @@ export function xmlEscape(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 }
 
-/** `{ Name: value }` as `<Name>value</Name>` elements (escaped; undefined values left out; nested objects nest). */
+/**
+ * `{ Name: value }` as `<Name>value</Name>` elements (escaped; undefined values left out; nested objects nest;
+ * arrays as the query protocol's lists, `<Name><member>…</member>…</Name>`).
+ */
 export function xmlElements(fields: Record<string, unknown>): string {
   return Object.entries(fields)
     .filter(([, value]) => value !== undefined)
-    .map(([name, value]) => {
-      const inner = value && typeof value === 'object' && !(value instanceof Date) ? xmlElements(value as Record<string, unknown>) : xmlEscape(value instanceof Date ? value.toISOString() : String(value));
-      return `<${name}>${inner}</${name}>`;
-    })
+    .map(([name, value]) => `<${name}>${xmlValue(value)}</${name}>`)
     .join('');
+}
+
+function xmlValue(value: unknown): string {
+  if (Array.isArray(value)) return value.map((member) => `<member>${xmlValue(member)}</member>`).join('');
+  if (value && typeof value === 'object' && !(value instanceof Date)) return xmlElements(value as Record<string, unknown>);
+  return xmlEscape(value instanceof Date ? value.toISOString() : String(value));
 }
 
 export const newRequestId = (): string => randomUUID();

@@ -19,12 +19,13 @@ export const DEFAULT_ACCOUNT_ID = '000000000000';
 
 type Json = any;
 
-interface Template {
+export interface Template {
   Parameters?: Record<string, { Default?: unknown }>;
   Conditions?: Record<string, Json>;
   Resources?: Record<string, { Type: string; Properties?: Json; Metadata?: Json; Condition?: string }>;
-  Outputs?: Record<string, { Value: Json }>;
+  Outputs?: Record<string, { Value: Json; Description?: string }>;
   Metadata?: Record<string, unknown>;
+  Description?: string;
 }
 
 class Unresolvable extends Error {
@@ -42,9 +43,6 @@ interface StackContext {
 
 export function loadCloudAssembly(dir: string, options: LoadOptions = {}): ProvisionedAssembly {
   const directory = resolvePath(dir);
-  const region = options.region ?? DEFAULT_REGION;
-  const accountId = options.accountId ?? DEFAULT_ACCOUNT_ID;
-
   const manifest = readJson(join(directory, 'manifest.json'));
   const stackArtifacts = Object.entries<Json>(manifest.artifacts ?? {}).filter(
     ([, a]) => a.type === 'aws:cloudformation:stack',
@@ -65,6 +63,40 @@ export function loadCloudAssembly(dir: string, options: LoadOptions = {}): Provi
       }
     }
   }
+  return provisionStack({
+    ...options,
+    directory,
+    rootStackName,
+    rootTemplate: readJson(join(directory, rootArtifact.properties.templateFile)),
+    loadNestedTemplate(url) {
+      const key = url.split('/').pop()!;
+      const file = assets.get(key);
+      if (!file) throw new Error(`no template for ${key} in the assembly`);
+      return readJson(file);
+    },
+    assetPath: (objectKey) => assets.get(objectKey),
+  });
+}
+
+/** One stack (and its nested stacks) to provision: from a cloud assembly, or as CloudFormation deploys it. */
+export interface StackSource extends LoadOptions {
+  rootStackName: string;
+  rootTemplate: Template;
+  /** The root stack's parameter values (defaults fill the rest). */
+  parameters?: Record<string, unknown>;
+  /** A nested stack's template from its resolved TemplateURL (throws when there is none). */
+  loadNestedTemplate(url: string): Template;
+  /** A Lambda code asset's folder from its object key. */
+  assetPath(objectKey: string): string | undefined;
+  /** Where assets are relative to (the cloud assembly, or the state folder). */
+  directory: string;
+}
+
+/** Provisions one stack and its nested stacks: every resource with its intrinsics resolved. */
+export function provisionStack(source: StackSource): ProvisionedAssembly {
+  const { directory, rootStackName } = source;
+  const region = source.region ?? DEFAULT_REGION;
+  const accountId = source.accountId ?? DEFAULT_ACCOUNT_ID;
 
   const all: ProvisionedResource[] = [];
   const stacks = new Map<string, StackContext>();
@@ -198,13 +230,16 @@ export function loadCloudAssembly(dir: string, options: LoadOptions = {}): Provi
     const open = stacks.get(name);
     if (open) return open;
     const raw = parent.template.Resources![logicalId].Properties ?? {};
-    const url = resolve(parent, raw.TemplateURL);
-    const key = String(url).split('/').pop()!;
-    const file = assets.get(key);
-    if (!file) throw new Error(`Nested stack ${logicalId}: no template for ${key} in the assembly.`);
+    const url = String(resolve(parent, raw.TemplateURL));
+    let template: Template;
+    try {
+      template = source.loadNestedTemplate(url);
+    } catch (error) {
+      throw new Error(`Nested stack ${logicalId}: ${(error as Error).message}.`, { cause: error });
+    }
     const parameters: Record<string, unknown> = {};
     for (const [k, v] of Object.entries<Json>(raw.Parameters ?? {})) parameters[k] = resolve(parent, v);
-    return openStack(name, readJson(file), parameters);
+    return openStack(name, template, parameters);
   }
 
   function resolveOrMark(stack: StackContext, value: Json): Json {
@@ -352,8 +387,8 @@ export function loadCloudAssembly(dir: string, options: LoadOptions = {}): Provi
     throw new Error(`Stack ${stack.name}: unsupported condition ${JSON.stringify(c)}.`);
   }
 
-  const rootTemplate: Template = readJson(join(directory, rootArtifact.properties.templateFile));
-  const root = openStack(rootStackName, rootTemplate, {});
+  const rootTemplate = source.rootTemplate;
+  const root = openStack(rootStackName, rootTemplate, source.parameters ?? {});
   // Open every nested stack (recursively) so all resources are provisioned.
   const pending = [root];
   while (pending.length > 0) {
@@ -379,7 +414,31 @@ export function loadCloudAssembly(dir: string, options: LoadOptions = {}): Provi
     find: (refOrArn) => all.find((r) => r.ref === refOrArn || r.arn === refOrArn),
     rootOutputs,
     rootMetadata: rootTemplate.Metadata ?? {},
-    assetPath: (objectKey) => assets.get(objectKey),
+    assetPath: (objectKey) => source.assetPath(objectKey),
+  };
+}
+
+/**
+ * Several provisioned stacks as one account: every resource of each (the
+ * first one's root outputs and metadata stand for the whole, as `npm start`'s
+ * assembly does), assets looked up in each in turn.
+ */
+export function unionOfAssemblies(first: ProvisionedAssembly, others: ProvisionedAssembly[]): ProvisionedAssembly {
+  if (others.length === 0) return first;
+  const all = [first, ...others];
+  const resources = all.flatMap((a) => a.resources);
+  return {
+    ...first,
+    resources,
+    ofType: (type) => resources.filter((r) => r.type === type),
+    find: (refOrArn) => resources.find((r) => r.ref === refOrArn || r.arn === refOrArn),
+    assetPath: (objectKey) => {
+      for (const a of all) {
+        const found = a.assetPath(objectKey);
+        if (found) return found;
+      }
+      return undefined;
+    },
   };
 }
 

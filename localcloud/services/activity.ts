@@ -32,7 +32,9 @@ export type Activity =
       reason?: string;
       durationMs: number;
     }
-  | { kind: 'refused'; operation: string; status: number; errorType: string; message: string };
+  | { kind: 'refused'; operation: string; status: number; errorType: string; message: string }
+  /** A CloudFormation stack operation that finished: its final status and what it created, replaced or deleted. */
+  | { kind: 'deploy'; stackName: string; status: string; summary: string };
 
 export interface ActivityLog {
   emit(activity: Activity): void;
@@ -69,6 +71,8 @@ export function formatActivity(activity: Activity): string {
       const head = `api      ${activity.route} (${activity.api} → ${activity.functionName}): ${activity.status} in ${Math.round(activity.durationMs)} ms`;
       return activity.reason ? `${head}: ${oneLine(activity.reason)}` : head;
     }
+    case 'deploy':
+      return `deploy   ${activity.stackName}: ${activity.status}${activity.summary ? ` (${oneLine(activity.summary)})` : ''}`;
     case 'refused':
       return `refused  ${activity.operation}: ${activity.status} ${activity.errorType}: ${oneLine(activity.message)}`;
   }

@@ -4,6 +4,7 @@ import {
   fetchUserAttributes,
   getCurrentUser,
   signInWithRedirect,
+  deleteUserAttributes,
   signOut as amplifySignOut,
   updateUserAttributes,
   type AuthUser,
@@ -19,6 +20,8 @@ export interface UserSnapshot {
   status: UserStatus;
   user: AuthUser | null;
   attributes: FetchUserAttributesOutput;
+  /** False when the attributes could not be fetched: `attributes` is then empty, not the person's. */
+  attributesLoaded: boolean;
   /** `cognito:groups` from the id token. */
   groups: string[];
   /** The identity-pool id (`region:uuid`): storage's `{entity_id}`. */
@@ -33,6 +36,8 @@ export interface UserActions {
   /** Reloads the user; `forceRefresh` also renews the tokens (e.g. after a group change). */
   refresh: (options?: { forceRefresh?: boolean }) => Promise<void>;
   updateAttributes: (attributes: Record<string, string>) => Promise<UpdateUserAttributesOutput>;
+  /** Clears attributes (an emptied field), then reloads. */
+  deleteAttributes: (keys: string[]) => Promise<void>;
   /** Signs out this browser, or every device with `{ global: true }`. */
   signOut: (options?: { global?: boolean }) => Promise<void>;
   /** Forgets the error shown (the person dismissed it). */
@@ -45,6 +50,7 @@ export const SIGNED_OUT: UserSnapshot = {
   status: 'signedOut',
   user: null,
   attributes: {},
+  attributesLoaded: false,
   groups: [],
   identityId: undefined,
   sessionExpiresAt: undefined,
@@ -111,7 +117,7 @@ async function loadSnapshot(forceRefresh: boolean): Promise<UserSnapshot> {
   if (sessionResult.status === 'rejected' || attributesResult.status === 'rejected') {
     // Still signed in (the tokens are there), but something is unreachable: say so, keep what loaded.
     const reason = sessionResult.status === 'rejected' ? sessionResult.reason : (attributesResult as PromiseRejectedResult).reason;
-    return { ...SIGNED_OUT, status: 'signedIn', user, attributes, error: `We could not load your account: ${messageOf(reason)}` };
+    return { ...SIGNED_OUT, status: 'signedIn', user, attributes, attributesLoaded: attributesResult.status === 'fulfilled', error: `We could not load your account: ${messageOf(reason)}` };
   }
   const session = sessionResult.value;
   const idToken = session.tokens?.idToken;
@@ -122,6 +128,7 @@ async function loadSnapshot(forceRefresh: boolean): Promise<UserSnapshot> {
     status: 'signedIn',
     user,
     attributes,
+    attributesLoaded: true,
     groups,
     identityId: session.identityId,
     sessionExpiresAt: typeof exp === 'number' ? new Date(exp * 1000) : undefined,
@@ -310,6 +317,14 @@ export function useUserSession(): UseUser {
     [load],
   );
 
+  const deleteAttributes = useCallback(
+    async (keys: string[]) => {
+      await deleteUserAttributes({ userAttributeKeys: keys as never });
+      await load();
+    },
+    [load],
+  );
+
   const signOut = useCallback(async (options?: { global?: boolean }) => {
     await amplifySignOut({ global: options?.global ?? false });
     // The Hub's signedOut event updates the state.
@@ -321,8 +336,8 @@ export function useUserSession(): UseUser {
   }, []);
 
   return useMemo(
-    () => ({ ...snapshot, refresh, updateAttributes, signOut, dismissError }),
-    [snapshot, refresh, updateAttributes, signOut, dismissError],
+    () => ({ ...snapshot, refresh, updateAttributes, deleteAttributes, signOut, dismissError }),
+    [snapshot, refresh, updateAttributes, deleteAttributes, signOut, dismissError],
   );
 }
 

@@ -92,11 +92,11 @@ describe('AdminPage: users', () => {
     const user = userEvent.setup();
     renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
     await screen.findByRole('row', { name: /bob@example.com/ });
-    await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Reset the password of bob@example.com' }));
+    await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Reset password of bob@example.com' }));
     expect(api.resetPassword).toHaveBeenCalledWith('sub-bob');
     expect(await screen.findByText('Sent bob@example.com a code to choose a new password.')).toBeInTheDocument();
     expect(within(row('bob@example.com')).getByText('RESET_REQUIRED')).toBeInTheDocument();
-    await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Sign bob@example.com out everywhere' }));
+    await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Sign out everywhere: bob@example.com' }));
     expect(api.signOutEverywhere).toHaveBeenCalledWith('sub-bob');
     expect(await screen.findByText('Signed bob@example.com out on every device.')).toBeInTheDocument();
   });

@@ -221,7 +221,7 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                           type="button"
                           className="secondary"
                           disabled={busy !== undefined}
-                          aria-label={`Reset the password of ${label}`}
+                          aria-label={`Reset password of ${label}`}
                           onClick={() => void act(`${u.username}:reset`, () => api.resetPassword(u.username), `Sent ${label} a code to choose a new password.`)}
                         >
                           Reset password
@@ -230,7 +230,7 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                           type="button"
                           className="secondary"
                           disabled={busy !== undefined}
-                          aria-label={`Sign ${label} out everywhere`}
+                          aria-label={`Sign out everywhere: ${label}`}
                           onClick={() => void act(`${u.username}:sign-out`, () => api.signOutEverywhere(u.username), `Signed ${label} out on every device.`)}
                         >
                           Sign out everywhere

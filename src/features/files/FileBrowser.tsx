@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 import { getUrl, list, remove, uploadData } from 'aws-amplify/storage';
 import { ErrorMessage, Loading, Notice, errorText } from '../../components/Status';
-import { attachmentDisposition, folderNameProblem, formatBytes, previewKind, type FileSection } from './file-sections';
+import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, type FileSection } from './file-sections';
 
 interface Entry {
   path: string;
@@ -15,7 +15,11 @@ interface Listing {
   folders: string[];
 }
 
-type Upload = { name: string; transferred: number; total: number };
+type Upload = { key: number; name: string; transferred: number; total: number; cancel: () => void };
+type SortBy = 'name' | 'size' | 'modified';
+
+/** Rows rendered at once: a folder of 10,000 files shows its first page at once, more on request. */
+export const PAGE_SIZE = 100;
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -34,7 +38,14 @@ export function FileBrowser({ section }: { section: FileSection }) {
   const [listing, setListing] = useState<Listing | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
-  const [upload, setUpload] = useState<Upload | undefined>();
+  const [uploads, setUploads] = useState<Upload[]>([]);
+  const [overwrite, setOverwrite] = useState<{ files: File[]; existing: string[] } | undefined>();
+  const [sortBy, setSortBy] = useState<SortBy>('name');
+  const [filter, setFilter] = useState('');
+  const [shown, setShown] = useState(PAGE_SIZE);
+  const [dragging, setDragging] = useState(false);
+  const uploadSeq = useRef(0);
+  const cancelled = useRef(new Set<number>());
   const [preview, setPreview] = useState<{ entry: Entry; url: string } | undefined>();
   const [confirmDelete, setConfirmDelete] = useState<string | undefined>();
   const [newFolder, setNewFolder] = useState('');
@@ -76,45 +87,110 @@ export function FileBrowser({ section }: { section: FileSection }) {
     mounted.current = true;
     setListing(undefined);
     setPreview(undefined);
+    setShown(PAGE_SIZE);
     void refresh();
     return () => {
       mounted.current = false;
     };
   }, [refresh]);
 
-  const onUpload = async (event: ChangeEvent<HTMLInputElement>) => {
-    const input = event.currentTarget;
-    const files = Array.from(input.files ?? []);
-    input.value = '';
-    setNotice(undefined);
-    setError(undefined);
-    for (const file of files) {
-      setUpload({ name: file.name, transferred: 0, total: file.size });
-      try {
-        await uploadData({
-          path: base + file.name,
-          data: file,
-          options: {
-            contentType: file.type || 'application/octet-stream',
-            onProgress: ({ transferredBytes, totalBytes }) => {
-              if (mounted.current) {
-                setUpload({ name: file.name, transferred: transferredBytes, total: totalBytes ?? file.size });
-              }
-            },
+  const uploadOne = async (file: File): Promise<'done' | 'cancelled' | 'failed'> => {
+    const key = ++uploadSeq.current;
+    const update = (transferred: number, total: number) =>
+      setUploads((all) => all.map((u) => (u.key === key ? { ...u, transferred, total } : u)));
+    try {
+      const operation = uploadData({
+        path: base + file.name,
+        data: file,
+        options: {
+          // The uploader's type is kept; previews never trust it (see onPreview).
+          contentType: file.type || 'application/octet-stream',
+          onProgress: ({ transferredBytes, totalBytes }) => {
+            if (mounted.current) update(transferredBytes, totalBytes ?? file.size);
           },
-        }).result;
-        if (mounted.current) setNotice(`Uploaded ${file.name}.`);
-      } catch (e) {
-        if (mounted.current) setError(`Could not upload ${file.name}: ${friendlyStorageError(e)}`);
-      }
+        },
+      });
+      const cancel = () => {
+        cancelled.current.add(key);
+        operation.cancel?.();
+      };
+      setUploads((all) => [...all, { key, name: file.name, transferred: 0, total: file.size, cancel }]);
+      await operation.result;
+      return 'done';
+    } catch (e) {
+      if (cancelled.current.has(key)) return 'cancelled';
+      if (mounted.current) setError(`Could not upload ${file.name}: ${friendlyStorageError(e)}`);
+      return 'failed';
+    } finally {
+      cancelled.current.delete(key);
+      if (mounted.current) setUploads((all) => all.filter((u) => u.key !== key));
     }
-    if (mounted.current) setUpload(undefined);
+  };
+
+  const uploadAll = async (files: File[]) => {
+    if (files.length === 0) return;
+    const outcomes = await Promise.all(files.map((file) => uploadOne(file)));
+    if (!mounted.current) return;
+    const done = files.filter((_, i) => outcomes[i] === 'done').map((f) => f.name);
+    const stopped = files.filter((_, i) => outcomes[i] === 'cancelled').map((f) => f.name);
+    const parts: string[] = [];
+    if (done.length) parts.push(done.length === 1 ? `Uploaded ${done[0]}.` : `Uploaded ${done.length} files.`);
+    if (stopped.length) parts.push(stopped.length === 1 ? `Cancelled ${stopped[0]}.` : `Cancelled ${stopped.length} uploads.`);
+    if (parts.length) setNotice(parts.join(' '));
     await refresh();
   };
 
+  /** Uploads chosen or dropped files, asking first when any would replace a file here. */
+  const startUpload = (files: File[]) => {
+    setNotice(undefined);
+    setError(undefined);
+    if (files.length === 0) return;
+    const here = new Set(listing?.files.map((f) => f.name));
+    const existing = files.filter((f) => here.has(f.name)).map((f) => f.name);
+    if (existing.length > 0) {
+      setOverwrite({ files, existing });
+      return;
+    }
+    void uploadAll(files);
+  };
+
+  const onUpload = (event: ChangeEvent<HTMLInputElement>) => {
+    const input = event.currentTarget;
+    const files = Array.from(input.files ?? []);
+    input.value = '';
+    startUpload(files);
+  };
+
+  const answerOverwrite = (answer: 'replace' | 'skip' | 'cancel') => {
+    const pending = overwrite;
+    setOverwrite(undefined);
+    if (!pending || answer === 'cancel') return;
+    void uploadAll(answer === 'replace' ? pending.files : pending.files.filter((f) => !pending.existing.includes(f.name)));
+  };
+
+  const dropProps = section.canWrite
+    ? {
+        onDragOver: (e: DragEvent<HTMLElement>) => {
+          if (!e.dataTransfer.types.includes('Files')) return;
+          e.preventDefault();
+          setDragging(true);
+        },
+        onDragLeave: (e: DragEvent<HTMLElement>) => {
+          if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        },
+        onDrop: (e: DragEvent<HTMLElement>) => {
+          e.preventDefault();
+          setDragging(false);
+          startUpload(Array.from(e.dataTransfer.files));
+        },
+      }
+    : {};
+
   const onPreview = async (entry: Entry) => {
     try {
-      const { url } = await getUrl({ path: entry.path, options: { expiresIn: 900 } });
+      // S3 answers with the type the preview needs, not the uploader's (an .txt sent as text/html
+      // still shows as text); text is shown in a sandboxed frame.
+      const { url } = await getUrl({ path: entry.path, options: { expiresIn: 900, contentType: previewContentType(entry.name) } });
       if (mounted.current) setPreview({ entry, url: url.toString() });
     } catch (e) {
       setError(friendlyStorageError(e));
@@ -164,6 +240,16 @@ export function FileBrowser({ section }: { section: FileSection }) {
   // Hidden at the top level only (e.g. the viewer's own folder among everyone's protected folders).
   const folders = listing?.folders.filter((name) => folder !== '' || !section.hiddenFolders?.includes(name)) ?? [];
   const empty = !!listing && listing.files.length === 0 && folders.length === 0;
+  const needle = filter.trim().toLowerCase();
+  const matches = (name: string) => !needle || name.toLowerCase().includes(needle);
+  const shownFolders = folders.filter((name) => matches(name));
+  const sortedFiles = (listing?.files ?? []).filter((f) => matches(f.name)).sort((x, y) => {
+    if (sortBy === 'size') return (y.size ?? 0) - (x.size ?? 0) || x.name.localeCompare(y.name);
+    if (sortBy === 'modified') return (y.lastModified?.getTime() ?? 0) - (x.lastModified?.getTime() ?? 0) || x.name.localeCompare(y.name);
+    return x.name.localeCompare(y.name);
+  });
+  const visibleFiles = sortedFiles.slice(0, Math.max(0, shown - shownFolders.length));
+  const hiddenCount = sortedFiles.length - visibleFiles.length;
   // People's folders are named by identity ids, which nobody should have to read: a neutral
   // name by position instead (the same in the list and, once inside, the breadcrumbs).
   const visibleTop = listing && folder === '' ? folders.join('\n') : undefined;
@@ -178,7 +264,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
   };
 
   return (
-    <section className="card" aria-labelledby={headingId}>
+    <section className={dragging ? 'card dropping' : 'card'} aria-labelledby={headingId} {...dropProps}>
       <h2 id={headingId}>{section.title}</h2>
       <p className="muted">{section.description}</p>
 
@@ -220,7 +306,8 @@ export function FileBrowser({ section }: { section: FileSection }) {
         <div className="actions">
           <div>
             <label htmlFor={fileInputId}>Upload to {section.title.toLowerCase()}{folder ? ` / ${folder.replace(/\/$/, '')}` : ''}</label>
-            <input id={fileInputId} type="file" multiple onChange={(e) => void onUpload(e)} disabled={!!upload} />
+            <input id={fileInputId} type="file" multiple onChange={onUpload} />
+            <p className="muted">{dragging ? 'Drop to upload here.' : 'Or drop files anywhere in this box.'}</p>
           </div>
           <div>
             <label htmlFor={folderInputId}>New folder</label>
@@ -244,11 +331,58 @@ export function FileBrowser({ section }: { section: FileSection }) {
         </div>
       )}
 
-      {upload && (
-        <div>
-          <label htmlFor={`${fileInputId}-progress`}>Uploading {upload.name}</label>
-          <progress id={`${fileInputId}-progress`} max={upload.total || 1} value={upload.transferred} />
-          <span className="muted"> {upload.total ? Math.floor((upload.transferred / upload.total) * 100) : 0}%</span>
+      {overwrite && (
+        <div role="alertdialog" aria-labelledby={`${fileInputId}-overwrite`} className="status status-error">
+          <p id={`${fileInputId}-overwrite`}>
+            {overwrite.existing.length === 1
+              ? `${overwrite.existing[0]} is already here. Replace it?`
+              : `${overwrite.existing.length} files are already here (${overwrite.existing.join(', ')}). Replace them?`}
+          </p>
+          <div className="actions">
+            <button type="button" className="danger" onClick={() => answerOverwrite('replace')}>
+              Replace
+            </button>
+            {overwrite.files.length > overwrite.existing.length && (
+              <button type="button" className="secondary" onClick={() => answerOverwrite('skip')}>
+                Upload only new files
+              </button>
+            )}
+            <button type="button" className="secondary" onClick={() => answerOverwrite('cancel')}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+
+      {uploads.length > 0 && (
+        <ul className="uploads" aria-label="Uploads">
+          {uploads.map((u) => (
+            <li key={u.key}>
+              <label htmlFor={`${fileInputId}-progress-${u.key}`}>Uploading {u.name}</label>
+              <progress id={`${fileInputId}-progress-${u.key}`} max={u.total || 1} value={u.transferred} />
+              <span className="muted"> {u.total ? Math.floor((u.transferred / u.total) * 100) : 0}%</span>{' '}
+              <button type="button" className="link-button" onClick={u.cancel} aria-label={`Cancel upload of ${u.name}`}>
+                Cancel
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+
+      {listing && (listing.files.length > 0 || folders.length > 0) && (
+        <div className="actions">
+          <div>
+            <label htmlFor={`${fileInputId}-filter`}>Filter by name</label>
+            <input id={`${fileInputId}-filter`} type="search" value={filter} onChange={(e) => setFilter(e.target.value)} />
+          </div>
+          <div>
+            <label htmlFor={`${fileInputId}-sort`}>Sort by</label>
+            <select id={`${fileInputId}-sort`} value={sortBy} onChange={(e) => setSortBy(e.target.value as SortBy)}>
+              <option value="name">Name</option>
+              <option value="size">Largest first</option>
+              <option value="modified">Newest first</option>
+            </select>
+          </div>
         </div>
       )}
 
@@ -276,7 +410,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
               </tr>
             </thead>
             <tbody>
-              {folders.map((name) => (
+              {shownFolders.map((name) => (
                 <tr key={`folder:${name}`}>
                   <td className="name">
                     <button type="button" className="link-button" onClick={() => setFolder(`${folder}${name}/`)}>
@@ -288,7 +422,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
                   <td />
                 </tr>
               ))}
-              {listing.files.map((entry) => (
+              {visibleFiles.map((entry) => (
                 <tr key={entry.path}>
                   <td className="name">{entry.name}</td>
                   <td>{formatBytes(entry.size)}</td>
@@ -324,6 +458,16 @@ export function FileBrowser({ section }: { section: FileSection }) {
               ))}
             </tbody>
           </table>
+          {hiddenCount > 0 && (
+            <p className="actions">
+              <span className="muted">
+                Showing {visibleFiles.length + shownFolders.length} of {sortedFiles.length + shownFolders.length}.
+              </span>{' '}
+              <button type="button" className="secondary" onClick={() => setShown((n) => n + PAGE_SIZE)}>
+                Show more
+              </button>
+            </p>
+          )}
         </div>
       )}
 
@@ -331,7 +475,11 @@ export function FileBrowser({ section }: { section: FileSection }) {
         <figure className="preview">
           {previewKind(preview.entry.name) === 'image' ? (
             <img src={preview.url} alt={`Preview of ${preview.entry.name}`} />
+          ) : previewKind(preview.entry.name) === 'text' ? (
+            <iframe src={preview.url} title={`Preview of ${preview.entry.name}`} sandbox="" />
           ) : (
+            // Chromium refuses to render a PDF in a sandboxed frame; this one is served as
+            // application/pdf whatever the uploader chose, so it cannot be a document that scripts.
             <iframe src={preview.url} title={`Preview of ${preview.entry.name}`} />
           )}
           <figcaption>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachmentDisposition, folderNameProblem, formatBytes, previewKind, sectionsFor } from './file-sections';
+import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, sectionsFor } from './file-sections';
 
 const ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
 
@@ -47,7 +47,13 @@ describe('helpers', () => {
     expect(formatBytes(undefined)).toBe('—');
     expect(previewKind('Cat.PNG')).toBe('image');
     expect(previewKind('report.pdf')).toBe('pdf');
-    expect(previewKind('notes.txt')).toBeUndefined();
+    expect(previewKind('notes.txt')).toBe('text');
+    expect(previewKind('archive.zip')).toBeUndefined();
+    // Previews ask S3 for the type they need, never the uploader's.
+    expect(previewContentType('page.txt')).toBe('text/plain; charset=utf-8');
+    expect(previewContentType('Cat.PNG')).toBe('image/png');
+    expect(previewContentType('report.pdf')).toBe('application/pdf');
+    expect(previewContentType('archive.zip')).toBeUndefined();
     expect(folderNameProblem('ok')).toBeUndefined();
     expect(folderNameProblem('a/b')).toMatch(/cannot contain/);
     expect(folderNameProblem('..')).toMatch(/cannot/);

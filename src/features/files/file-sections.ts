@@ -120,12 +120,37 @@ export function formatBytes(bytes: number | undefined): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
-export type PreviewKind = 'image' | 'pdf' | undefined;
+export type PreviewKind = 'image' | 'pdf' | 'text' | undefined;
+
+const IMAGE_TYPES: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  svg: 'image/svg+xml',
+  avif: 'image/avif',
+};
+const TEXT_EXTENSIONS = ['txt', 'md', 'csv', 'json', 'log', 'xml', 'yaml', 'yml'];
 
 export function previewKind(name: string): PreviewKind {
   const ext = name.toLowerCase().split('.').pop() ?? '';
-  if (['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg', 'avif'].includes(ext)) return 'image';
+  if (ext in IMAGE_TYPES) return 'image';
   if (ext === 'pdf') return 'pdf';
+  if (TEXT_EXTENSIONS.includes(ext)) return 'text';
+  return undefined;
+}
+
+/**
+ * The Content-Type a preview asks S3 to answer with (response-content-type), whatever the
+ * uploader chose: an image as its image type, a PDF as a PDF, anything textual as plain text.
+ */
+export function previewContentType(name: string): string | undefined {
+  const ext = name.toLowerCase().split('.').pop() ?? '';
+  const kind = previewKind(name);
+  if (kind === 'image') return IMAGE_TYPES[ext];
+  if (kind === 'pdf') return 'application/pdf';
+  if (kind === 'text') return 'text/plain; charset=utf-8';
   return undefined;
 }
 

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from 'react';
+import { birthdateProblem } from '../../../amplify/auth/pre-sign-up/birthdate';
 import { apiErrorMessage, changeOwnBirthdate } from '../../api/vault-api';
 import { ErrorMessage, Notice } from '../../components/Status';
 import { useUser } from '../../hooks/useUser';
@@ -12,32 +13,72 @@ import { BETA_ATTRIBUTE } from '../auth/auth-services';
  */
 export function ProfileDetails() {
   const user = useUser();
-  const [preferredUsername, setPreferredUsername] = useState(user.attributes.preferred_username ?? '');
-  const [birthdate, setBirthdate] = useState(user.attributes.birthdate ?? '');
-  const [beta, setBeta] = useState(user.attributes[BETA_ATTRIBUTE] === 'true');
+  if (!user.attributesLoaded) {
+    // Saving a form filled from nothing would overwrite what the person has (the beta flag with "false").
+    return (
+      <section className="card" aria-labelledby="profile-details">
+        <h2 id="profile-details">Your details</h2>
+        <ErrorMessage onRetry={() => void user.refresh()}>Your details could not be loaded, so they cannot be changed right now.</ErrorMessage>
+      </section>
+    );
+  }
+  return <DetailsForm />;
+}
+
+function DetailsForm() {
+  const user = useUser();
+  const saved0 = {
+    preferredUsername: user.attributes.preferred_username ?? '',
+    birthdate: user.attributes.birthdate ?? '',
+    beta: user.attributes[BETA_ATTRIBUTE] === 'true',
+  };
+  const [preferredUsername, setPreferredUsername] = useState(saved0.preferredUsername);
+  const [birthdate, setBirthdate] = useState(saved0.birthdate);
+  const [beta, setBeta] = useState(saved0.beta);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
-  const [saved, setSaved] = useState(false);
+  const [saved, setSaved] = useState<string>();
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
-    setSaved(false);
+    setSaved(undefined);
     try {
+      // Only what the person changed is written: nothing they did not touch is overwritten.
+      const name = preferredUsername.trim();
+      const changes: Record<string, string> = {};
+      const cleared: string[] = [];
+      if (beta !== saved0.beta) changes[BETA_ATTRIBUTE] = beta ? 'true' : 'false';
+      if (name !== saved0.preferredUsername) {
+        if (name) changes.preferred_username = name;
+        else cleared.push('preferred_username');
+      }
+      if (birthdate !== saved0.birthdate && !birthdate) cleared.push('birthdate');
+      const newBirthdate = birthdate && birthdate !== saved0.birthdate ? birthdate : undefined;
+      if (!newBirthdate && cleared.length === 0 && Object.keys(changes).length === 0) {
+        setSaved('Nothing has changed.');
+        return;
+      }
       // The birthdate first: when it is refused nothing else is saved either.
-      if (birthdate && birthdate !== (user.attributes.birthdate ?? '')) {
+      if (newBirthdate) {
+        // The sign-up rule, at once; the API checks it again (the app client cannot be trusted).
+        const problem = birthdateProblem(newBirthdate, new Date());
+        if (problem) {
+          setError(problem);
+          return;
+        }
         try {
-          await changeOwnBirthdate(birthdate);
+          await changeOwnBirthdate(newBirthdate);
         } catch (e) {
           setError(apiErrorMessage(e));
           return;
         }
       }
-      const changes: Record<string, string> = { [BETA_ATTRIBUTE]: beta ? 'true' : 'false' };
-      if (preferredUsername.trim()) changes.preferred_username = preferredUsername.trim();
-      await user.updateAttributes(changes); // reloads the attributes, the new birthdate with them
-      setSaved(true);
+      if (Object.keys(changes).length > 0) await user.updateAttributes(changes); // reloads the attributes, the new birthdate with them
+      if (cleared.length > 0) await user.deleteAttributes(cleared);
+      if (newBirthdate && Object.keys(changes).length === 0 && cleared.length === 0) await user.refresh();
+      setSaved('Your details are saved.');
     } catch (e) {
       setError(friendlyAuthMessage(e));
     } finally {
@@ -57,6 +98,9 @@ export function ProfileDetails() {
           value={preferredUsername}
           onChange={(e) => setPreferredUsername(e.target.value)}
         />
+        <p className="muted" id="preferred-username-hint">
+          Leave a field empty to remove it.
+        </p>
         <label htmlFor="birthdate">Birthdate</label>
         <input id="birthdate" type="date" autoComplete="bday" value={birthdate} onChange={(e) => setBirthdate(e.target.value)} />
         <p>
@@ -66,7 +110,7 @@ export function ProfileDetails() {
           </label>
         </p>
         {error && <ErrorMessage>{error}</ErrorMessage>}
-        {saved && <Notice>Your details are saved.</Notice>}
+        {saved && <Notice>{saved}</Notice>}
         <div className="actions">
           <button type="submit" disabled={busy}>
             {busy ? 'Saving…' : 'Save details'}

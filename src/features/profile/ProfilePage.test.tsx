@@ -66,7 +66,8 @@ describe('ProfilePage', () => {
     await user.type(within(details).getByLabelText('Birthdate'), '1991-05-24');
     await user.click(within(details).getByRole('button', { name: 'Save details' }));
     expect(changeOwnBirthdate).toHaveBeenCalledWith('1991-05-24');
-    expect(me.updateAttributes).toHaveBeenCalledWith({ 'custom:is_beta_user': 'false' });
+    expect(me.updateAttributes).not.toHaveBeenCalled();
+    expect(me.refresh).toHaveBeenCalled();
     expect(await within(details).findByText('Your details are saved.')).toBeInTheDocument();
   });
 
@@ -80,10 +81,48 @@ describe('ProfilePage', () => {
     renderWithUser(<ProfilePage />, me);
     const details = region('Your details');
     await user.clear(within(details).getByLabelText('Birthdate'));
-    await user.type(within(details).getByLabelText('Birthdate'), `${new Date().getUTCFullYear() - 5}-01-01`);
+    await user.type(within(details).getByLabelText('Birthdate'), '1991-05-24');
     await user.click(within(details).getByRole('button', { name: 'Save details' }));
     expect(await within(details).findByRole('alert')).toHaveTextContent(message);
     expect(me.updateAttributes).not.toHaveBeenCalled();
+  });
+
+  it('never writes an attribute that failed to load (the beta flag stays as it is)', async () => {
+    const user = userEvent.setup();
+    const me = fakeUser({ attributes: {}, attributesLoaded: false, error: 'We could not load your account: Failed to fetch' });
+    renderWithUser(<ProfilePage />, me);
+    const details = region('Your details');
+    expect(within(details).getByRole('alert')).toHaveTextContent('could not be loaded');
+    expect(within(details).queryByRole('button', { name: 'Save details' })).not.toBeInTheDocument();
+    await user.click(within(details).getByRole('button', { name: 'Try again' }));
+    expect(me.refresh).toHaveBeenCalled();
+  });
+
+  it('writes only what changed, and clears emptied fields', async () => {
+    const user = userEvent.setup();
+    const me = fakeUser({ attributes: { email: 'a@example.com', preferred_username: 'ally', birthdate: '1990-04-23', 'custom:is_beta_user': 'true' } });
+    renderWithUser(<ProfilePage />, me);
+    const details = region('Your details');
+    await user.click(within(details).getByRole('button', { name: 'Save details' }));
+    expect(await within(details).findByText('Nothing has changed.')).toBeInTheDocument();
+    expect(me.updateAttributes).not.toHaveBeenCalled();
+    await user.clear(within(details).getByLabelText('Preferred username'));
+    await user.clear(within(details).getByLabelText('Birthdate'));
+    await user.click(within(details).getByRole('button', { name: 'Save details' }));
+    expect(me.deleteAttributes).toHaveBeenCalledWith(['preferred_username', 'birthdate']);
+    expect(me.updateAttributes).not.toHaveBeenCalled();
+    expect(changeOwnBirthdate).not.toHaveBeenCalled();
+    expect(await within(details).findByText('Your details are saved.')).toBeInTheDocument();
+  });
+
+  it('checks the birthdate with the sign-up rule before sending it', async () => {
+    const user = userEvent.setup();
+    renderWithUser(<ProfilePage />, fakeUser());
+    const details = region('Your details');
+    await user.type(within(details).getByLabelText('Birthdate'), `${new Date().getUTCFullYear() - 5}-01-01`);
+    await user.click(within(details).getByRole('button', { name: 'Save details' }));
+    expect(await within(details).findByRole('alert')).toHaveTextContent('at least 13 years old');
+    expect(changeOwnBirthdate).not.toHaveBeenCalled();
   });
 
   it('shows a refused edit in plain words', async () => {
@@ -94,6 +133,7 @@ describe('ProfilePage', () => {
       }),
     });
     renderWithUser(<ProfilePage />, me);
+    await user.click(within(region('Your details')).getByRole('checkbox', { name: 'Beta features' }));
     await user.click(within(region('Your details')).getByRole('button', { name: 'Save details' }));
     expect(await within(region('Your details')).findByRole('alert')).toHaveTextContent('Invalid birthdate');
   });
