@@ -261,6 +261,33 @@ describe('CloudFormation in the local cloud', () => {
     await cfn.send(new DeleteStackCommand({ StackName: missing }));
   }, 60_000);
 
+  it('brings deployed stacks back after a restart of the local cloud (their templates are kept in the state folder)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfn-restart-'));
+    const template = { Resources: { Pool: { Type: 'AWS::Cognito::UserPool', Properties: {} }, Client: { Type: 'AWS::Cognito::UserPoolClient', Properties: { UserPoolId: { Ref: 'Pool' } } } } };
+    let first: LocalCloud | undefined = await startLocalCloud({ stateDir: dir, assemblyDir: ASSEMBLY_DIR, port: 0, oauthPort: false });
+    let second: LocalCloud | undefined;
+    try {
+      const credentials = first.context.iam.issueRoleCredentials({ roleArn: DEPLOY_ROLE, sessionName: 'deploy', durationSeconds: 3600 });
+      const client = (cloudUrl: string) => new CloudFormationClient({ endpoint: cloudUrl, region: 'us-east-1', credentials, maxAttempts: 1 });
+      await client(first.url).send(new CreateStackCommand({ StackName: 'kept', TemplateBody: JSON.stringify(template) }));
+      const saved = cfn;
+      cfn = client(first.url);
+      await settled('kept').finally(() => (cfn = saved));
+      await first.close();
+      first = undefined;
+      second = await startLocalCloud({ stateDir: dir, assemblyDir: ASSEMBLY_DIR, port: 0, oauthPort: false });
+      const { Stacks } = await client(second.url).send(new DescribeStacksCommand({ StackName: 'kept' }));
+      expect(Stacks![0].StackStatus).toBe('CREATE_COMPLETE');
+      const { StackResourceSummaries } = await client(second.url).send(new ListStackResourcesCommand({ StackName: 'kept' }));
+      const poolId = StackResourceSummaries!.find((r) => r.ResourceType === 'AWS::Cognito::UserPool')!.PhysicalResourceId!;
+      expect(second.cognitoIdp.pools.all().map((pool) => pool.id)).toContain(poolId);
+    } finally {
+      await first?.close();
+      await second?.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('rolls back a stack with a resource type it does not emulate and leaves the running services as they were', async () => {
     const before = cloud.services;
     const name = `unsupported-${randomInt(1e6)}`;

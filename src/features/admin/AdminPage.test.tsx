@@ -80,11 +80,34 @@ describe('AdminPage: users', () => {
     const carolDisable = within(row('carol@example.com')).getByRole('button', { name: 'Disable carol@example.com' });
     expect(carolDisable).toBeDisabled();
     expect(carolDisable).toHaveAccessibleDescription(/Administrators cannot be disabled/);
-    await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Disable bob@example.com' }));
+    const bobDisable = within(row('bob@example.com')).getByRole('button', { name: 'Disable bob@example.com' });
+    // A confirmation first; cancelling it changes nothing and returns focus to the button.
+    await user.click(bobDisable);
+    const confirmation = within(row('bob@example.com')).getByRole('group', { name: 'Confirm disabling bob@example.com' });
+    expect(within(confirmation).getByRole('button', { name: 'Yes, disable' })).toHaveFocus();
+    await user.click(within(confirmation).getByRole('button', { name: 'Cancel' }));
+    expect(api.setEnabled).not.toHaveBeenCalled();
+    await waitFor(() => expect(bobDisable).toHaveFocus());
+    await user.click(bobDisable);
+    const listed = vi.mocked(api.listUsers).mock.calls.length;
+    await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Yes, disable' }));
     expect(api.setEnabled).toHaveBeenCalledWith('sub-bob', false);
+    // The list is fetched again after the change.
+    await waitFor(() => expect(vi.mocked(api.listUsers).mock.calls.length).toBe(listed + 1));
     expect(await within(row('bob@example.com')).findByText('Disabled')).toBeInTheDocument();
     await user.click(await within(row('bob@example.com')).findByRole('button', { name: 'Enable bob@example.com' }));
     expect(api.setEnabled).toHaveBeenLastCalledWith('sub-bob', true);
+  });
+
+  it('names statuses in plain words', async () => {
+    const api = fakeApi([
+      { username: 'sub-dan', email: 'dan@example.com', status: 'FORCE_CHANGE_PASSWORD', enabled: true, groups: [] },
+      { username: 'sub-eve', email: 'eve@example.com', status: 'CONFIRMED', enabled: true, groups: [] },
+    ]);
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    expect(await screen.findByRole('row', { name: /dan@example.com/ })).toHaveTextContent('Must choose a new password');
+    expect(row('eve@example.com')).toHaveTextContent('Active');
+    expect(screen.queryByText('CONFIRMED')).not.toBeInTheDocument();
   });
 
   it('sends a password reset code and signs a person out everywhere', async () => {
@@ -95,7 +118,7 @@ describe('AdminPage: users', () => {
     await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Reset password of bob@example.com' }));
     expect(api.resetPassword).toHaveBeenCalledWith('sub-bob');
     expect(await screen.findByText('Sent bob@example.com a code to choose a new password.')).toBeInTheDocument();
-    expect(within(row('bob@example.com')).getByText('RESET_REQUIRED')).toBeInTheDocument();
+    expect(within(row('bob@example.com')).getByText('Password reset requested')).toBeInTheDocument();
     await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Sign out everywhere: bob@example.com' }));
     expect(api.signOutEverywhere).toHaveBeenCalledWith('sub-bob');
     expect(await screen.findByText('Signed bob@example.com out on every device.')).toBeInTheDocument();

@@ -7,6 +7,22 @@ import { createAdminApi, type AdminApi, type AdminUser } from './admin-api';
 import { AuditLogPanel } from './AuditLogPanel';
 
 const ADMINS = 'ADMINS';
+
+/** Cognito's user statuses, in words an administrator reads without the Cognito manual. */
+export const STATUS_NAMES: Record<string, string> = {
+  CONFIRMED: 'Active',
+  UNCONFIRMED: 'Has not confirmed their email yet',
+  FORCE_CHANGE_PASSWORD: 'Must choose a new password',
+  RESET_REQUIRED: 'Password reset requested',
+  EXTERNAL_PROVIDER: 'Signs in with Google, Apple, Amazon or Facebook',
+  ARCHIVED: 'Archived',
+  COMPROMISED: 'Password known to be unsafe',
+  UNKNOWN: 'Unknown',
+};
+
+export function plainStatus(status: string | undefined): string {
+  return (status && STATUS_NAMES[status]) ?? status ?? 'Unknown';
+}
 const TABS = [
   { id: 'users', label: 'Users' },
   { id: 'audit', label: 'Audit log' },
@@ -71,7 +87,18 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState<string>();
+  /** The person whose disabling waits for a confirmation. */
+  const [confirming, setConfirming] = useState<string>();
   const mounted = useRef(true);
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  const table = useRef<HTMLTableElement>(null);
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
+  /** After a confirmation closes, focus goes back to the button that opened it. */
+  const focusDisableButton = (username: string) => {
+    requestAnimationFrame(() => table.current?.querySelector<HTMLButtonElement>(`tr[data-username="${CSS.escape(username)}"] button[data-action="enabled"]`)?.focus());
+  };
 
   const load = useCallback(
     async (query: string, from?: string) => {
@@ -112,6 +139,8 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
       if (!mounted.current) return;
       setUsers((shown) => shown?.map((u) => (u.username === changed.username ? changed : u)));
       setNotice(message);
+      // Others may have changed too (another administrator, a trigger): show the list as it is now.
+      if (next === undefined) void load(searched);
     } catch (e) {
       if (mounted.current) setError(apiErrorMessage(e));
     } finally {
@@ -145,7 +174,7 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
       {users && users.length === 0 && <p>{searched ? `Nobody's email or phone starts with "${searched}".` : 'No users yet.'}</p>}
       {users && users.length > 0 && (
         <div className="table-wrap card">
-          <table>
+          <table ref={table}>
             <caption className="muted" style={{ textAlign: 'left' }}>
               Users ({users.length}
               {next ? ' shown' : ''})
@@ -166,14 +195,14 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                 const isMe = u.username === myName;
                 const isAdmin = u.groups.includes(ADMINS);
                 return (
-                  <tr key={u.username} data-user={label}>
+                  <tr key={u.username} data-user={label} data-username={u.username}>
                     <td className="name">
                       {label}
                       {u.preferredUsername && <div className="muted">{u.preferredUsername}</div>}
                       {isMe && <div className="muted">(you)</div>}
                     </td>
                     <td className="optional">
-                      {u.status}
+                      {plainStatus(u.status)}
                       {!u.enabled && <div>Disabled</div>}
                     </td>
                     <td>
@@ -211,9 +240,14 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                           disabled={busy !== undefined || isMe || (u.enabled && isAdmin)}
                           aria-describedby={u.enabled && isAdmin && !isMe ? 'admin-disable-note' : undefined}
                           aria-label={`${u.enabled ? 'Disable' : 'Enable'} ${label}`}
-                          onClick={() =>
-                            void act(`${u.username}:enabled`, () => api.setEnabled(u.username, !u.enabled), u.enabled ? `Disabled ${label}.` : `Enabled ${label}.`)
-                          }
+                          aria-expanded={u.enabled ? confirming === u.username : undefined}
+                          data-action="enabled"
+                          onClick={() => {
+                            setNotice(undefined);
+                            setError(undefined);
+                            if (u.enabled) setConfirming(u.username);
+                            else void act(`${u.username}:enabled`, () => api.setEnabled(u.username, true), `Enabled ${label}.`);
+                          }}
                         >
                           {u.enabled ? 'Disable' : 'Enable'}
                         </button>
@@ -236,6 +270,36 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                           Sign out everywhere
                         </button>
                       </div>
+                      {confirming === u.username && (
+                        <div role="group" aria-label={`Confirm disabling ${label}`} className="confirm">
+                          <p>Disable {label}? They are signed out and cannot sign in until enabled again.</p>
+                          <div className="actions">
+                            <button
+                              type="button"
+                              ref={confirmButton}
+                              className="danger"
+                              disabled={busy !== undefined}
+                              onClick={() => {
+                                setConfirming(undefined);
+                                focusDisableButton(u.username);
+                                void act(`${u.username}:enabled`, () => api.setEnabled(u.username, false), `Disabled ${label}.`);
+                              }}
+                            >
+                              Yes, disable
+                            </button>
+                            <button
+                              type="button"
+                              className="secondary"
+                              onClick={() => {
+                                setConfirming(undefined);
+                                focusDisableButton(u.username);
+                              }}
+                            >
+                              Cancel
+                            </button>
+                          </div>
+                        </div>
+                      )}
                     </td>
                   </tr>
                 );
