@@ -108,10 +108,10 @@ describe('operation names', () => {
     const identity = await raw('POST', '/', { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityService.ListIdentityPools' }, '{"MaxResults":1}');
     expect(identity.status).toBe(501);
     expect(JSON.parse(identity.body)).toEqual({ __type: 'UnsupportedOperationException', message: 'The local cloud does not implement AWSCognitoIdentityService.ListIdentityPools.' });
-    const ssm = signedSsm('DeleteParameter');
+    const ssm = signedSsm('DeleteParameters');
     const error = await ssm.send(new GetParameterCommand({ Name: '/x' })).then(() => undefined, (e: unknown) => e as { name: string; message: string; $metadata: { httpStatusCode: number } });
     ssm.destroy();
-    expect(error).toMatchObject({ name: 'UnsupportedOperationException', message: 'The local cloud does not implement AmazonSSM.DeleteParameter.', $metadata: { httpStatusCode: 501 } });
+    expect(error).toMatchObject({ name: 'UnsupportedOperationException', message: 'The local cloud does not implement AmazonSSM.DeleteParameters.', $metadata: { httpStatusCode: 501 } });
   });
 });
 
