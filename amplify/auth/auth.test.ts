@@ -213,8 +213,9 @@ describe('triggers', () => {
       .filter(([, p]) => JSON.stringify(p.Roles).includes(`"${roleId}"`))
       .flatMap(([, p]) => readable(p.PolicyDocument.Statement, { [userPoolId]: 'USER_POOL' }));
 
-  it('wires pre sign-up and post confirmation to the user pool', () => {
+  it("wires pre sign-up, post confirmation and custom message (the reset code's own words) to the user pool", () => {
     expect(userPool().LambdaConfig).toEqual({
+      CustomMessage: { 'Fn::GetAtt': [fn('custommessagelambda'), 'Arn'] },
       PreSignUp: { 'Fn::GetAtt': [fn('presignuplambda'), 'Arn'] },
       PostConfirmation: { 'Fn::GetAtt': [fn('postconfirmationlambda'), 'Arn'] },
     });

@@ -1,5 +1,6 @@
 import { defineAuth, secret } from '@aws-amplify/backend';
 import { callbackUrls, logoutUrls } from '../app-urls';
+import { customMessage } from './custom-message/resource';
 import { postConfirmation } from './post-confirmation/resource';
 import { preSignUp } from './pre-sign-up/resource';
 
@@ -77,7 +78,7 @@ export const auth = defineAuth({
   multifactor: { mode: 'OPTIONAL', totp: true, sms: true },
   accountRecovery: 'EMAIL_ONLY',
   groups: [...GROUPS],
-  triggers: { preSignUp, postConfirmation },
+  triggers: { preSignUp, postConfirmation, customMessage },
   // Least privilege: the bootstrap trigger may add users to groups; the pre
   // sign-up trigger may find users and link a provider identity to one.
   access: (allow) => [

@@ -141,7 +141,7 @@ async function failure(promise: Promise<unknown>): Promise<TriggerError> {
 describe('the synthesized pre sign-up function', () => {
   it('reads the pool LambdaConfig and the functions from the assembly', () => {
     const pool = poolTriggersFromAssembly(assembly)[0];
-    expect(Object.keys(pool.functions).sort()).toEqual(['PostConfirmation', 'PreSignUp']);
+    expect(Object.keys(pool.functions).sort()).toEqual(['CustomMessage', 'PostConfirmation', 'PreSignUp']);
     expect(triggers.has(poolId, 'PreSignUp')).toBe(true);
     expect(triggers.has(poolId, 'PreTokenGeneration')).toBe(false);
     const fn = runtime.find(pool.functions.PreSignUp!)!;
