@@ -206,12 +206,14 @@ test("a second user sees neither of alice's files, and S3 denies them directly",
 test("the second user reads alice's protected PDF, read-only, and still none of her private files", async () => {
   const page = bobPage;
   const others = section(page, "Others' protected files");
-  await expect(others).toContainText(`yours is ${(await awsAs(page)).identityId}`);
-  // protected/ is listed for identity folders; bob's own is not offered among them.
-  await others.getByRole('button', { name: aliceIdentity }).click();
+  // protected/ is listed by person, never by identity id; bob's own folder is not offered among them.
+  await expect(others.getByRole('button', { name: /Person/ })).toHaveCount(1);
+  await expect(others).not.toContainText((await awsAs(page)).identityId);
+  await expect(others).not.toContainText(aliceIdentity);
+  await others.getByRole('button', { name: /Person 1/ }).click();
   const notes = others.getByRole('row', { name: /notes\.pdf/ });
   await expect(notes).toBeVisible();
-  await expect(others.getByRole('navigation')).toContainText(aliceIdentity);
+  await expect(others.getByRole('navigation')).toContainText('Person 1');
   await expect(others.getByLabel(/Upload/)).toHaveCount(0);
   await expect(others.getByLabel('New folder')).toHaveCount(0);
   await expect(others.getByRole('button', { name: /Delete/ })).toHaveCount(0);

@@ -1,12 +1,12 @@
 import type { ComponentProps } from 'react';
 import { Authenticator, CheckboxField } from '@aws-amplify/ui-react';
-import { BETA_ATTRIBUTE, authServices } from './auth-services';
+import { BETA_ATTRIBUTE, SIGN_UP_DIAL_CODE, authServices } from './auth-services';
 import { Link } from '../../router';
 import { TOTP_ISSUER } from './totp';
 
 const signInUsername = {
   label: 'Email or phone number',
-  placeholder: 'you@example.com or +15551234567',
+  placeholder: 'you@example.com or (555) 123-4567',
   type: 'text',
   isRequired: true,
   autocomplete: 'username',
@@ -17,7 +17,7 @@ export const formFields = {
   forgotPassword: { username: { ...signInUsername, label: 'Email or phone number of your account' } },
   signUp: {
     email: { order: 1, isRequired: true },
-    phone_number: { order: 2, isRequired: true, dialCode: '+1', label: 'Phone number' },
+    phone_number: { order: 2, isRequired: true, dialCode: SIGN_UP_DIAL_CODE, label: 'Phone number' },
     preferred_username: { order: 3, isRequired: false, label: 'Preferred username (optional)', placeholder: 'How we greet you' },
     birthdate: { order: 4, isRequired: true, type: 'date', label: 'Birthdate' },
     password: { order: 5 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDIRECT_FAILED_MESSAGE, friendlyAuthMessage, friendlyRedirectMessage, providerToRetryAfterLink, toFriendlyError, withFriendlyErrors } from './auth-errors';
+import { LOCKED_OUT_MESSAGE, REDIRECT_FAILED_MESSAGE, friendlyAuthMessage, friendlyRedirectMessage, providerToRetryAfterLink, toFriendlyError, withFriendlyErrors } from './auth-errors';
 
 function cognitoError(name: string, message: string) {
   const error = new Error(message);
@@ -27,6 +27,18 @@ describe('friendlyAuthMessage', () => {
       /Too many attempts/,
     );
     expect(friendlyAuthMessage(new TypeError('Failed to fetch'))).toMatch(/could not reach/);
+  });
+
+  it('says a lockout is temporary and how long it lasts at most; codes and attributes in plain words', () => {
+    expect(friendlyAuthMessage(cognitoError('NotAuthorizedException', 'Password attempts exceeded'))).toBe(LOCKED_OUT_MESSAGE);
+    expect(LOCKED_OUT_MESSAGE).toMatch(/paused for a while \(at most 15 minutes\)/);
+    expect(friendlyAuthMessage(cognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.'))).toMatch(/That code is not right/);
+    expect(friendlyAuthMessage(cognitoError('EnableSoftwareTokenMFAException', 'Code mismatch'))).not.toMatch(/mismatch/i);
+    expect(friendlyAuthMessage(cognitoError('AliasExistsException', 'An account with the given phone_number already exists.'))).toBe(
+      'That email address or phone number already belongs to another account.',
+    );
+    expect(friendlyAuthMessage(cognitoError('InvalidParameterException', 'Invalid phone number format.'))).toMatch(/country code/);
+    expect(friendlyAuthMessage(cognitoError('InvalidParameterException', 'phone_number: is required'))).toBe('phone number: is required');
   });
 
   it("does not reveal whether an account exists", () => {

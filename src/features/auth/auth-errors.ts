@@ -12,7 +12,28 @@ const BY_NAME: Record<string, string> = {
   CodeDeliveryFailureException: 'We could not send the code. Check the address or number and try again.',
   PasswordResetRequiredException: 'You need to reset your password. Choose "Forgot your password?" to get a code.',
   NetworkError: 'We could not reach the sign-in service. Check your connection and try again.',
+  CodeMismatchException: 'That code is not right. Check it and try again, or ask for a new one.',
+  EnableSoftwareTokenMFAException: 'That code is not right. Type the 6-digit code your authenticator app shows now (check that your device’s clock is right).',
+  AliasExistsException: 'That email address or phone number already belongs to another account.',
 };
+
+/**
+ * Cognito's lockout after repeated wrong passwords: temporary, starting at a second and doubling
+ * with each further failure, to at most about 15 minutes.
+ */
+export const LOCKED_OUT_MESSAGE =
+  'Too many wrong passwords. Signing in is paused for a while (at most 15 minutes) — try again later, or reset your password.';
+
+/** Attribute names in Cognito's messages, in words. */
+const ATTRIBUTE_IN_MESSAGE: [RegExp, string][] = [
+  [/\bphone_number\b/g, 'phone number'],
+  [/\bpreferred_username\b/g, 'preferred username'],
+  [/\bcustom:is_beta_user\b/g, 'beta choice'],
+];
+
+function attributeWords(raw: string): string {
+  return ATTRIBUTE_IN_MESSAGE.reduce((text, [pattern, words]) => text.replace(pattern, words), raw);
+}
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : typeof error === 'string' ? error : '';
@@ -36,7 +57,9 @@ export function friendlyAuthMessage(error: unknown): string {
     return `Please choose a stronger password: ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`.replace(/\.?$/, '.');
   }
   if (name === 'UserNotFoundException') return 'Incorrect username or password.';
-  return raw || 'Something went wrong. Please try again.';
+  if (name === 'NotAuthorizedException' && /attempts exceeded/i.test(raw)) return LOCKED_OUT_MESSAGE;
+  if (/invalid phone number format/i.test(raw)) return 'Enter the phone number with its country code, for example +1 555 123 4567.';
+  return attributeWords(raw) || 'Something went wrong. Please try again.';
 }
 
 /** An error carrying the friendly message; keeps the Cognito name for code that branches on it. */

@@ -8,6 +8,15 @@ describe('auth services', () => {
     expect(normalizeUsername('sub-123')).toBe('sub-123');
   });
 
+  it('reads a phone number typed without a country code with the sign-up country (+1)', () => {
+    expect(normalizeUsername('555 123 0001')).toBe('+15551230001');
+    expect(normalizeUsername('(555) 123-0001')).toBe('+15551230001');
+    expect(normalizeUsername('555.123.0001')).toBe('+15551230001');
+    expect(normalizeUsername('1 555 123 0001')).toBe('+15551230001');
+    expect(normalizeUsername('0044 20 7946 0000')).toBe('+442079460000');
+    expect(normalizeUsername('20 7946 0000', '+44')).toBe('+442079460000');
+  });
+
   it('turns the beta checkbox into custom:is_beta_user and drops empty optional fields', () => {
     const ticked = normalizeSignUpInput({
       username: 'a@example.com',

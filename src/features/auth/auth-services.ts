@@ -18,12 +18,25 @@ import { withFriendlyErrors } from './auth-errors';
 
 export const BETA_ATTRIBUTE = 'custom:is_beta_user';
 
-/** A sign-in name that looks like a phone number loses its spaces, dashes and brackets. */
-export function normalizeUsername(username: string): string {
+/** The country calling code the sign-up form starts with (the United States and Canada). */
+export const SIGN_UP_DIAL_CODE = '+1';
+
+/**
+ * A sign-in name that looks like a phone number loses its spaces, dashes and brackets, and
+ * one typed without a country code (`555 123 0001`, `(555) 123-0001`) gets the sign-up
+ * form's (`+15551230001`); `00` before the country code is read as `+`.
+ */
+export function normalizeUsername(username: string, dialCode = SIGN_UP_DIAL_CODE): string {
   const trimmed = username.trim();
   if (trimmed.includes('@')) return trimmed.toLowerCase();
-  if (/^\+?[\d\s().-]{7,}$/.test(trimmed)) return trimmed.replace(/[^\d+]/g, '');
-  return trimmed;
+  if (!/^\+?[\d\s().-]{7,}$/.test(trimmed)) return trimmed;
+  const digits = trimmed.replace(/\D/g, '');
+  if (trimmed.startsWith('+')) return `+${digits}`;
+  if (digits.startsWith('00')) return `+${digits.slice(2)}`;
+  const country = dialCode.replace(/\D/g, '');
+  // Someone who types the country code without "+" (1 555 123 0001) means it too.
+  if (country === '1' && digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
+  return `+${country}${digits}`;
 }
 
 /** The beta opt-in checkbox arrives as its value when ticked and is absent otherwise. */

@@ -193,7 +193,7 @@ describe('ProfilePage', () => {
     await user.click(await within(mfa).findByRole('button', { name: 'Set up an authenticator app' }));
     await user.type(await within(mfa).findByLabelText('Code from the app'), '000000');
     await user.click(within(mfa).getByRole('button', { name: 'Turn on authenticator app' }));
-    expect(await within(mfa).findByRole('alert')).toHaveTextContent('Code mismatch');
+    expect(await within(mfa).findByRole('alert')).toHaveTextContent('That code is not right');
     expect(a.updateMFAPreference).not.toHaveBeenCalled();
     expect(within(mfa).getByLabelText('Code from the app')).toBeInTheDocument();
   });
