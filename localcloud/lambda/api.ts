@@ -8,7 +8,7 @@ import type { ObjectStore } from '../s3/object-store';
 import type { AwsJsonAuth, SignedCaller } from '../ssm/aws-json-auth';
 import type { LambdaFunction } from './functions';
 import type { FunctionRuntime } from './runtime';
-import { codeFolder, extractZip, ZipError } from './zip';
+import { unzipInto, ZipError } from '../cloudformation/unzip';
 
 /**
  * Lambda's control-plane API (REST-JSON under `/2015-03-31/functions/`), as
@@ -99,13 +99,13 @@ export function createLambdaApi(options: {
       throw new LambdaApiError('InvalidParameterValueException', 'Please do not provide other FunctionCode properties when providing a ZipFile, or provide S3Bucket and S3Key.');
     }
     const sha256 = createHash('sha256').update(zip).digest('base64');
-    const dir = codeFolder(codeRoot, createHash('sha256').update(zip).digest('hex').slice(0, 32));
+    const dir = join(codeRoot, createHash('sha256').update(zip).digest('hex').slice(0, 32));
     if (!existsSync(dir)) {
       mkdirSync(codeRoot, { recursive: true });
       const tmp = `${dir}.tmp-${process.pid}`;
       rmSync(tmp, { recursive: true, force: true });
       try {
-        extractZip(zip, tmp);
+        unzipInto(zip, tmp);
       } catch (error) {
         rmSync(tmp, { recursive: true, force: true });
         if (error instanceof ZipError) throw new LambdaApiError('InvalidParameterValueException', error.message);
