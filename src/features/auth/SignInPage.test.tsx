@@ -74,6 +74,8 @@ describe('SignInPage', () => {
 
     const birthdate = await screen.findByLabelText('Birthdate');
     expect(birthdate).toHaveAttribute('type', 'date');
+    // The password rules, stated where the new password is typed (the configured pool's policy).
+    expect(screen.getByText(/^Password: At least \d+ characters/)).toBeInTheDocument();
     await user.type(screen.getByLabelText('Email'), 'kid@example.com');
     await user.type(screen.getByLabelText('Phone number'), '5550100199');
     await user.type(screen.getByLabelText('Preferred username (optional)'), 'kiddo');

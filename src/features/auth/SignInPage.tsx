@@ -1,7 +1,8 @@
 import type { ComponentProps } from 'react';
-import { Authenticator, CheckboxField } from '@aws-amplify/ui-react';
+import { Authenticator, CheckboxField, useAuthenticator } from '@aws-amplify/ui-react';
 import { BETA_ATTRIBUTE, SIGN_UP_DIAL_CODE, authServices } from './auth-services';
 import { Link } from '../../router';
+import { passwordRules } from './password-rules';
 import { TOTP_ISSUER } from './totp';
 
 const signInUsername = {
@@ -30,6 +31,7 @@ function SignUpFields() {
   return (
     <>
       <Authenticator.SignUp.FormFields />
+      <p className="password-rules">Password: {passwordRules()}</p>
       <CheckboxField
         name={BETA_ATTRIBUTE}
         value="true"
@@ -56,6 +58,30 @@ const components = {
     );
   },
   SignUp: { FormFields: SignUpFields },
+  ConfirmResetPassword: {
+    Header() {
+      const { codeDeliveryDetails } = useAuthenticator((context) => [context.codeDeliveryDetails]);
+      const where = codeDeliveryDetails?.Destination;
+      const medium = codeDeliveryDetails?.DeliveryMedium === 'SMS' ? 'by text message' : 'by email';
+      return (
+        <>
+          <h2 className="amplify-heading amplify-heading--3">Choose a new password</h2>
+          <p>{where ? `We sent a code ${medium} to ${where}.` : 'We sent a code to the email address or phone number of your account.'}</p>
+          <p className="password-rules">New password: {passwordRules()}</p>
+        </>
+      );
+    },
+  },
+  ForceNewPassword: {
+    FormFields() {
+      return (
+        <>
+          <Authenticator.ForceNewPassword.FormFields />
+          <p className="password-rules">New password: {passwordRules()}</p>
+        </>
+      );
+    },
+  },
 };
 
 /**

@@ -1,3 +1,4 @@
+import { passwordRules } from '../auth/password-rules';
 import { useState, type FormEvent } from 'react';
 import { updatePassword } from 'aws-amplify/auth';
 import { ErrorMessage, Notice } from '../../components/Status';
@@ -40,7 +41,10 @@ export function ChangePassword() {
         <label htmlFor="old-password">Current password</label>
         <input id="old-password" type="password" autoComplete="current-password" required value={oldPassword} onChange={(e) => setOld(e.target.value)} />
         <label htmlFor="new-password">New password</label>
-        <input id="new-password" type="password" autoComplete="new-password" required value={newPassword} onChange={(e) => setNew(e.target.value)} />
+        <p id="new-password-rules" className="muted">
+          {passwordRules()}
+        </p>
+        <input id="new-password" type="password" autoComplete="new-password" aria-describedby="new-password-rules" required value={newPassword} onChange={(e) => setNew(e.target.value)} />
         <label htmlFor="confirm-password">Confirm new password</label>
         <input id="confirm-password" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
         {error && <ErrorMessage>{error}</ErrorMessage>}
