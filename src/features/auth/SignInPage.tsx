@@ -1,6 +1,6 @@
-import type { ComponentProps } from 'react';
+import { useState, type ComponentProps } from 'react';
 import { Authenticator, CheckboxField, useAuthenticator } from '@aws-amplify/ui-react';
-import { BETA_ATTRIBUTE, SIGN_UP_DIAL_CODE, authServices } from './auth-services';
+import { BETA_ATTRIBUTE, SIGN_UP_DIAL_CODE, authServices, takePasswordResetNotice } from './auth-services';
 import { Link } from '../../router';
 import { passwordRules } from './password-rules';
 import { TOTP_ISSUER } from './totp';
@@ -26,6 +26,17 @@ export const formFields = {
   },
   setupTotp: { QR: { totpIssuer: TOTP_ISSUER } },
 };
+
+/** After a successful reset the Authenticator returns to sign-in: say that it worked. */
+function PasswordResetNotice() {
+  const [reset] = useState(takePasswordResetNotice);
+  if (!reset) return null;
+  return (
+    <p role="status" className="status status-ok">
+      Your password is changed. Sign in with your new password.
+    </p>
+  );
+}
 
 function SignUpFields() {
   return (
@@ -58,6 +69,7 @@ const components = {
     );
   },
   SignUp: { FormFields: SignUpFields },
+  SignIn: { Header: PasswordResetNotice },
   ConfirmResetPassword: {
     Header() {
       const { codeDeliveryDetails } = useAuthenticator((context) => [context.codeDeliveryDetails]);

@@ -54,6 +54,15 @@ export function normalizeSignUpInput(input: SignUpInput): SignUpInput {
   };
 }
 
+let passwordJustReset = false;
+
+/** Whether a password reset just succeeded (the sign-in screen says so, once). */
+export function takePasswordResetNotice(): boolean {
+  const was = passwordJustReset;
+  passwordJustReset = false;
+  return was;
+}
+
 /** The Authenticator's services, each showing people plain-words errors. */
 export const authServices = {
   handleSignUp: (input: SignUpInput) => withFriendlyErrors(() => signUp(normalizeSignUpInput(input))),
@@ -63,7 +72,9 @@ export const authServices = {
   handleConfirmSignIn: (input: ConfirmSignInInput) => withFriendlyErrors(() => confirmSignIn(input)),
   handleForgotPassword: (input: ResetPasswordInput) =>
     withFriendlyErrors(() => resetPassword({ ...input, username: normalizeUsername(input.username) })),
-  handleForgotPasswordSubmit: (input: ConfirmResetPasswordInput) =>
-    withFriendlyErrors(() => confirmResetPassword({ ...input, username: normalizeUsername(input.username) })),
+  handleForgotPasswordSubmit: async (input: ConfirmResetPasswordInput) => {
+    await withFriendlyErrors(() => confirmResetPassword({ ...input, username: normalizeUsername(input.username) }));
+    passwordJustReset = true;
+  },
   handleResendSignUpCode: (input: ResendSignUpCodeInput) => withFriendlyErrors(() => resendSignUpCode(input)),
 };
