@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { loadOperatorKey, operatorEnvironment, operatorFiles } from '../localcloud/bootstrap/index.ts';
 import { DEFAULT_REGION } from '../localcloud/provisioning/cloud-assembly.ts';
+import { localizeDeployedOutputs } from '../localcloud/provisioning/client-outputs.ts';
 
 /**
  * `npm run sandbox [-- <ampx sandbox options>]`: the real `npx ampx sandbox`
@@ -52,6 +53,18 @@ export function deployFailure(output: string): string | undefined {
   return line && stripVTControlCharacters(line).trim();
 }
 
+/**
+ * Points an outputs file ampx wrote at the local cloud (endpoints in custom.local_cloud, the hosted UI on the
+ * local HTTPS port, local execute-api URLs), so the app uses what was deployed. True when it was rewritten.
+ */
+export function localizeOutputsFile(file: string, endpoint: string, oauthDomain: string): boolean {
+  if (!existsSync(file)) return false;
+  const outputs = JSON.parse(readFileSync(file, 'utf8')) as { custom?: { local_cloud?: unknown } };
+  if (outputs.custom?.local_cloud) return false;
+  writeFileSync(file, `${JSON.stringify(localizeDeployedOutputs(outputs, endpoint, oauthDomain), null, 2)}\n`);
+  return true;
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const stateDir = resolve(ROOT, process.env.LOCALCLOUD_STATE ?? '.localcloud');
@@ -63,7 +76,13 @@ async function main(): Promise<number> {
     return 1;
   }
   loadOperatorKey(stateDir); // the profile is there (written by the local cloud on start)
-  const outputs = resolve(ROOT, 'amplify_outputs.json');
+  const outDir = args.includes('--outputs-out-dir') ? args[args.indexOf('--outputs-out-dir') + 1] : '.';
+  const outputs = resolve(ROOT, outDir, 'amplify_outputs.json');
+  // The app reaches the local cloud as localhost (aws-amplify's S3 client needs that host); ampx used 127.0.0.1.
+  const localize = () => localizeOutputsFile(outputs, `http://localhost:${port}`, `localhost:${process.env.LOCALCLOUD_OAUTH_PORT ?? 20443}`);
+  watchFile(outputs, { interval: 500 }, () => {
+    if (localize()) console.log(`sandbox: ${outputs} points at the local cloud (custom.local_cloud)`);
+  });
   const before = existsSync(outputs) ? statSync(outputs).mtimeMs : 0;
   const deploys = !['delete', 'secret', '--help', '-h'].includes(args[0] ?? '');
   const once = args.includes('--once');
@@ -80,6 +99,7 @@ async function main(): Promise<number> {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
     child.on('close', (status) => done(status ?? 1));
   });
+  unwatchFile(outputs);
   if (code !== 0) return code;
   if (deploys && once) {
     const failure = deployFailure(output);
@@ -88,6 +108,7 @@ async function main(): Promise<number> {
       console.error(`sandbox: the deploy failed although ampx exited 0${failure ? `: ${failure}` : ' (no amplify_outputs.json written)'}`);
       return 1;
     }
+    localize();
   }
   return 0;
 }

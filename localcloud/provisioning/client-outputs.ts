@@ -92,6 +92,26 @@ export function localExecuteApiUrls(assembly: ProvisionedAssembly, endpoint: str
   return rewrite(value);
 }
 
+/**
+ * An amplify_outputs.json that the real ampx wrote after deploying into the
+ * local cloud (`npm run sandbox`), made to send the app there: the local
+ * endpoints in `custom.local_cloud`, the pool's domain on the local HTTPS
+ * listener, and every execute-api URL on the local cloud's path-style form.
+ * Everything this file names was deployed into the local cloud, so every API is local.
+ */
+export function localizeDeployedOutputs(outputs: Record<string, unknown>, endpoint: string, oauthDomain?: string): Record<string, unknown> {
+  const url = /https:\/\/([a-z0-9]+)\.execute-api\.[a-z0-9-]+\.amazonaws\.com(?=\/|$)/g;
+  const rewrite = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(url, (_whole, id: string) => localExecuteApiUrl(endpoint, id, '').slice(0, -1));
+    if (Array.isArray(v)) return v.map(rewrite);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewrite(x)]));
+    return v;
+  };
+  const local = rewrite(outputs) as { auth?: { oauth?: { domain?: string } }; custom?: Record<string, unknown> };
+  if (local.auth?.oauth && oauthDomain) local.auth.oauth.domain = oauthDomain;
+  return { ...local, custom: { ...local.custom, local_cloud: localCloudEndpoints(endpoint) } };
+}
+
 /** amplify-<namespace>-<name>-<type>-<hash> → the backend identifier. */
 function backendIdentifierOf(stackName: string) {
   const match = /^amplify-([^-]+)-(.+)-(sandbox|branch)-[0-9a-f]+$/.exec(stackName);
