@@ -33,7 +33,7 @@ import type { ProvisionedAssembly } from './provisioning/types';
 import { type ActivityLog, createActivityLog, refusalOf } from './services/activity';
 import { systemClock, type Clock } from './services/clock';
 import { loadKeys, type Keys } from './services/keys';
-import { createOutbox, type Outbox } from './services/outbox';
+import { createOutbox, outboxPage, type Outbox } from './services/outbox';
 import type { Triggers } from './services/triggers';
 import { SecretStore } from './secrets/secret-store';
 import { openStore, type Store } from './store/store';
@@ -442,7 +442,15 @@ function localCloudEndpoints(ctx: ServiceContext, all: () => LocalCloudService[]
     matches: (req) => path(req).startsWith('/_localcloud/'),
     async handle(req, res) {
       const route = `${req.method} ${path(req)}`;
-      if (route === 'GET /_localcloud/outbox') return sendJson(res, 200, ctx.outbox.list());
+      if (route === 'GET /_localcloud/outbox') {
+        // A browser gets a readable page; tools (and fetch without Accept: text/html) the JSON.
+        if (/\btext\/html\b/.test(req.headers.accept ?? '')) {
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+          res.end(outboxPage(ctx.outbox.list()));
+          return;
+        }
+        return sendJson(res, 200, ctx.outbox.list());
+      }
       if (route === 'POST /_localcloud/reset') {
         ctx.store.clear();
         for (const service of all()) await service.reset?.();

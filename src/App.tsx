@@ -1,5 +1,6 @@
 import { Suspense, useEffect } from 'react';
 import { AppShell, type NavItem } from './components/AppShell';
+import { LocalModeBanner } from './components/LocalModeBanner';
 import { lazyPage, PageBoundary } from './components/PageBoundary';
 import { ErrorMessage, Loading } from './components/Status';
 import { SignInPage } from './features/auth/SignInPage';
@@ -59,6 +60,7 @@ export function App() {
     }
     return (
       <>
+        <LocalModeBanner />
         {user.error && <ErrorMessage onDismiss={user.dismissError}>{user.error}</ErrorMessage>}
         <SignInPage />
       </>
@@ -96,6 +98,7 @@ export function App() {
         </>
       }
     >
+      <LocalModeBanner />
       {user.error && <ErrorMessage onRetry={() => void user.refresh()}>{user.error}</ErrorMessage>}
       <PageBoundary key={path}>
         <Suspense fallback={<Loading />}>{page}</Suspense>
