@@ -42,7 +42,9 @@ afterAll(async () => {
 });
 
 const tag = () => Math.random().toString(36).slice(2, 10);
-const phone = (i: number) => `+1555${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}${String(i).padStart(4, '0')}`;
+// Phone numbers are unique per pool (a username attribute): one counter for the file, whatever order the tests run in.
+let phones = 0;
+const phone = () => `+1555${String(phones++).padStart(7, '0')}`;
 
 function signUp(email: string, phoneNumber: string) {
   return sdk.send(
@@ -65,7 +67,7 @@ it('100 distinct sign-ups at once: 100 users, none throttled; the burst queues f
   const run = tag();
   const emails = Array.from({ length: 100 }, (_, i) => `burst-${run}-${i}@example.com`);
   const before = starts('pre-sign-up');
-  const results = await Promise.allSettled(emails.map((email, i) => signUp(email, phone(i))));
+  const results = await Promise.allSettled(emails.map((email) => signUp(email, phone())));
   const refused = results.flatMap((r) => (r.status === 'rejected' ? [String((r.reason as Error).message)] : []));
   expect(refused).toEqual([]);
   expect(results.every((r) => r.status === 'fulfilled' && r.value.UserConfirmed === false)).toBe(true);
@@ -78,7 +80,7 @@ it('100 distinct sign-ups at once: 100 users, none throttled; the burst queues f
 it('30 confirmations at once: 30 confirmed, PostConfirmation run exactly once each', async () => {
   const run = tag();
   const emails = Array.from({ length: 30 }, (_, i) => `confirm-${run}-${i}@example.com`);
-  for (const [i, email] of emails.entries()) await signUp(email, phone(i));
+  for (const email of emails) await signUp(email, phone());
   const before = starts('post-confirmation');
   const results = await Promise.allSettled(emails.map((email) => sdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: lastCode(email) }))));
   expect(results.flatMap((r) => (r.status === "rejected" ? [String((r.reason as Error).message)] : []))).toEqual([]);
@@ -88,7 +90,7 @@ it('30 confirmations at once: 30 confirmed, PostConfirmation run exactly once ea
 
 it('after POST /_localcloud/reset, an admin bootstrap (PostConfirmation signed with fresh credentials) still succeeds', async () => {
   const confirm = async () => {
-    await signUp(BOSS, phone(1));
+    await signUp(BOSS, phone());
     await sdk.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: BOSS, ConfirmationCode: lastCode(BOSS) }));
   };
   await confirm(); // warms the post-confirmation environment with credentials issued before the reset
