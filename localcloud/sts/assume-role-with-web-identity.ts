@@ -1,7 +1,7 @@
 import { OpenIdTokenError } from '../cognito-identity';
-import { unsupportedOperation } from '../http/query-protocol';
 import { trustsCognitoIdentity } from '../iam/web-identity';
 import { StsError } from './errors';
+import { checkRoleArnAndSessionName, DEFAULT_MAX_SESSION, missing, requestedDuration } from './role-session';
 import type { StsServices } from './services';
 
 /**
@@ -11,11 +11,6 @@ import type { StsServices } from './services';
  * bound to the identity, as GetCredentialsForIdentity's are. Tokens of other
  * OpenID providers cannot be verified offline and are refused.
  */
-const DEFAULT_DURATION = 3600;
-/** A role's MaxSessionDuration when the template leaves it out. */
-const DEFAULT_MAX_SESSION = 3600;
-
-const missing = (member: string) => new StsError('ValidationError', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`, 400);
 
 export const AssumeRoleWithWebIdentity = (services: StsServices) => async (params: URLSearchParams) => {
   const roleArn = params.get('RoleArn');
@@ -24,23 +19,11 @@ export const AssumeRoleWithWebIdentity = (services: StsServices) => async (param
   if (roleArn === null) throw missing('roleArn');
   if (sessionName === null) throw missing('roleSessionName');
   if (token === null) throw missing('webIdentityToken');
-  if (roleArn.length < 20 || roleArn.length > 2048) {
-    throw new StsError('ValidationError', "1 validation error detected: Value at 'roleArn' failed to satisfy constraint: Member must have length between 20 and 2048", 400);
-  }
-  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-    throw new StsError('ValidationError', `1 validation error detected: Value '${sessionName.slice(0, 64)}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`, 400);
-  }
+  checkRoleArnAndSessionName(roleArn, sessionName);
   if (token.length < 4 || token.length > 20_000) {
     throw new StsError('ValidationError', "1 validation error detected: Value at 'webIdentityToken' failed to satisfy constraint: Member must have length between 4 and 20000", 400);
   }
-  const durationText = params.get('DurationSeconds');
-  const duration = durationText === null ? DEFAULT_DURATION : Number(durationText);
-  if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
-    throw new StsError('ValidationError', `1 validation error detected: Value '${String(durationText).slice(0, 20)}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`, 400);
-  }
-  if (params.has('Policy') || [...params.keys()].some((k) => k.startsWith('PolicyArns.'))) {
-    throw unsupportedOperation('STS', 'AssumeRoleWithWebIdentity with session policies (Policy, PolicyArns)');
-  }
+  const duration = requestedDuration(params, 'AssumeRoleWithWebIdentity');
 
   let identity;
   try {

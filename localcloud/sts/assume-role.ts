@@ -2,6 +2,7 @@ import { isUserArn } from '../iam/authorizer';
 import { evaluate } from '../iam/policy-evaluator';
 import { unsupportedOperation } from '../http/query-protocol';
 import { StsError } from './errors';
+import { checkRoleArnAndSessionName, DEFAULT_MAX_SESSION, missing, requestedDuration } from './role-session';
 import type { StsCaller, StsServices } from './services';
 
 /**
@@ -12,30 +13,14 @@ import type { StsCaller, StsServices } from './services';
  * for a trust policy that trusts the account). DurationSeconds
  * 900–MaxSessionDuration; role chaining caps the session at one hour.
  */
-const DEFAULT_DURATION = 3600;
-const DEFAULT_MAX_SESSION = 3600;
-
-const missing = (member: string) => new StsError('ValidationError', `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`, 400);
 
 export const AssumeRole = (services: StsServices) => (caller: StsCaller, params: URLSearchParams) => {
   const roleArn = params.get('RoleArn');
   const sessionName = params.get('RoleSessionName');
   if (roleArn === null) throw missing('roleArn');
   if (sessionName === null) throw missing('roleSessionName');
-  if (roleArn.length < 20 || roleArn.length > 2048) {
-    throw new StsError('ValidationError', "1 validation error detected: Value at 'roleArn' failed to satisfy constraint: Member must have length between 20 and 2048", 400);
-  }
-  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-    throw new StsError('ValidationError', `1 validation error detected: Value '${sessionName.slice(0, 64)}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`, 400);
-  }
-  const durationText = params.get('DurationSeconds');
-  const duration = durationText === null ? DEFAULT_DURATION : Number(durationText);
-  if (!Number.isInteger(duration) || duration < 900 || duration > 43200) {
-    throw new StsError('ValidationError', `1 validation error detected: Value '${String(durationText).slice(0, 20)}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`, 400);
-  }
-  if (params.has('Policy') || [...params.keys()].some((k) => k.startsWith('PolicyArns.'))) {
-    throw unsupportedOperation('STS', 'AssumeRole with session policies (Policy, PolicyArns)');
-  }
+  checkRoleArnAndSessionName(roleArn, sessionName);
+  const duration = requestedDuration(params, 'AssumeRole');
   if (params.has('SerialNumber') || params.has('TokenCode')) throw unsupportedOperation('STS', 'AssumeRole with MFA (SerialNumber, TokenCode)');
 
   const { iam } = services;
