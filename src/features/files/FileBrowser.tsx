@@ -265,7 +265,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
 
   return (
     <section className={dragging ? 'card dropping' : 'card'} aria-labelledby={headingId} {...dropProps}>
-      <h2 id={headingId}>{section.title}</h2>
+      <h1 id={headingId}>{section.title}</h1>
       <p className="muted">{section.description}</p>
 
       {crumbs.length > 0 && (
@@ -305,7 +305,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
       {section.canWrite && (
         <div className="actions">
           <div>
-            <label htmlFor={fileInputId}>Upload to {section.title.toLowerCase()}{folder ? ` / ${folder.replace(/\/$/, '')}` : ''}</label>
+            <label htmlFor={fileInputId}>Upload files{folder ? ` to ${folder.replace(/\/$/, '')}` : ''}</label>
             <input id={fileInputId} type="file" multiple onChange={onUpload} />
             <p className="muted">{dragging ? 'Drop to upload here.' : 'Or drop files anywhere in this box.'}</p>
           </div>

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeUser, renderWithUser } from '../../testing/render-with-user';
@@ -41,6 +41,17 @@ function section(name: string) {
   return screen.getByRole('region', { name });
 }
 
+/** Opens the app at a place's address, as a link, back/forward or reload would. */
+function at(url: string) {
+  window.history.replaceState(null, '', url);
+}
+
+function placeNames() {
+  return within(screen.getByRole('navigation', { name: 'Places' }))
+    .getAllByRole('link')
+    .map((a) => a.textContent);
+}
+
 describe('FilesPage', () => {
   beforeEach(() => {
     vi.resetAllMocks();
@@ -50,44 +61,74 @@ describe('FilesPage', () => {
       { path: `private/${ID}/docs/plan.pdf`, size: 5, lastModified: new Date('2026-01-02T03:04:05Z') },
     ];
     fakeList();
+    at('/');
   });
 
-  it('shows each section only to those who may use it', async () => {
+  it('offers only the places the person may use, one at a time, the place in the address', async () => {
+    const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ groups: [], identityId: ID }));
-    expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
-      'My public files',
-      'Public',
-      'Private',
-      'Protected',
-      "Others' protected files",
-      'Shared',
-    ]);
-    // Shared is read-only for people outside EDITORS/ADMINS: no upload control.
-    await waitFor(() => expect(within(section('Shared')).getByText(/No files here yet/)).toBeInTheDocument());
-    expect(within(section('Shared')).queryByLabelText(/Upload/)).not.toBeInTheDocument();
-    expect(within(section('Private')).getByLabelText(/Upload to private/)).toBeInTheDocument();
-    // My public files are mine to upload and delete; everyone's public folders are read-only,
+    expect(placeNames()).toEqual(['My files', 'With signed-in people', 'With everyone', 'From others', 'Team', 'Public']);
+    expect(within(screen.getByRole('navigation', { name: 'Places' })).getByRole('list', { name: 'Shared by me' })).toBeInTheDocument();
+    // One place shown: My files, at /.
+    expect(screen.getAllByRole('heading', { level: 1 }).map((h) => h.textContent)).toEqual(['My files']);
+    expect(screen.getByRole('link', { name: 'My files' })).toHaveAttribute('aria-current', 'page');
+    await within(section('My files')).findByText('cat.png');
+    expect(within(section('My files')).getByLabelText('Upload files')).toBeInTheDocument();
+
+    // Team is read-only for people outside EDITORS/ADMINS: no upload control.
+    await user.click(screen.getByRole('link', { name: 'Team' }));
+    expect(window.location.pathname).toBe('/files/team');
+    expect(screen.getByRole('link', { name: 'Team' })).toHaveAttribute('aria-current', 'page');
+    expect(await within(section('Team files')).findByText(/No files here yet/)).toBeInTheDocument();
+    expect(within(section('Team files')).queryByLabelText(/Upload/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('region', { name: 'My files' })).not.toBeInTheDocument();
+
+    // Shared with everyone is mine to upload and delete; everyone's public folders are read-only,
     // and mine is not listed among them.
-    await within(section('My public files')).findByText('readme.txt');
-    expect(within(section('My public files')).getByRole('button', { name: 'Delete readme.txt' })).toBeInTheDocument();
-    expect(within(section('My public files')).getByLabelText(/Upload to my public files/)).toBeInTheDocument();
-    expect(await within(section('Public')).findByText('Nobody shares public files yet.')).toBeInTheDocument();
-    expect(within(section('Public')).queryByLabelText(/Upload/)).not.toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: 'With everyone' }));
+    expect(window.location.pathname).toBe('/files/shared-by-me/everyone');
+    await within(section('Shared with everyone')).findByText('readme.txt');
+    expect(within(section('Shared with everyone')).getByRole('button', { name: 'Delete readme.txt' })).toBeInTheDocument();
+    expect(within(section('Shared with everyone')).getByLabelText('Upload files')).toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: 'Public' }));
+    expect(await within(section('Public files')).findByText('Nobody shares public files yet.')).toBeInTheDocument();
+    expect(within(section('Public files')).queryByLabelText(/Upload/)).not.toBeInTheDocument();
+
+    // Back goes to the place before.
+    act(() => {
+      window.history.back();
+    });
+    expect(await within(await screen.findByRole('region', { name: 'Shared with everyone' })).findByText('readme.txt')).toBeInTheDocument();
+  });
+
+  it('opens the place a reloaded address names; an unknown or forbidden place says so', async () => {
+    at('/files/from-others');
+    const { unmount } = renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    expect(screen.getByRole('heading', { level: 1, name: 'From others' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'From others' })).toHaveAttribute('aria-current', 'page');
+    unmount();
+    at('/files/admin');
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    expect(screen.getByRole('heading', { level: 1, name: 'No such place' })).toBeInTheDocument();
+    expect(screen.getByText(/for members of the ADMINS group/)).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'Admin' })).not.toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'go to my files' })).toHaveAttribute('href', '/');
   });
 
   it("shows another person's public files read-only, their folder named without the identity id; EDITORS may delete", async () => {
     bucket.push({ path: `public/${OTHER}/photo.png`, size: 9 });
     const user = userEvent.setup();
+    at('/public');
     const { unmount } = renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const pub = section('Public');
+    const pub = section('Public files');
     await user.click(await within(pub).findByRole('button', { name: /Person 1/ }));
     await within(pub).findByText('photo.png');
     expect(pub).not.toHaveTextContent(OTHER);
-    expect(within(pub).getByRole('navigation')).toHaveTextContent('Person 1');
+    expect(within(pub).getByRole('navigation', { name: 'Public files folders' })).toHaveTextContent('Person 1');
     expect(within(pub).queryByRole('button', { name: 'Delete photo.png' })).not.toBeInTheDocument();
     unmount();
     renderWithUser(<FilesPage />, fakeUser({ groups: ['EDITORS'], identityId: ID }));
-    const asEditor = section('Public');
+    const asEditor = section('Public files');
     await user.click(await within(asEditor).findByRole('button', { name: /Person 1/ }));
     expect(await within(asEditor).findByRole('button', { name: 'Delete photo.png' })).toBeInTheDocument();
     expect(within(asEditor).queryByLabelText(/Upload/)).not.toBeInTheDocument();
@@ -104,11 +145,11 @@ describe('FilesPage', () => {
     }) as never);
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     await user.click(await within(priv).findByRole('button', { name: /docs/ }));
     await waitFor(() => expect(pending).toHaveLength(1));
     // Back to the top before docs/ answers: the top level lands first, then docs/ late.
-    await user.click(within(priv).getByRole('button', { name: 'Private' }));
+    await user.click(within(priv).getByRole('button', { name: 'My files' }));
     expect(await within(priv).findByText('cat.png')).toBeInTheDocument();
     pending.shift()!();
     await waitFor(() => expect(s.list).toHaveBeenCalledTimes(s.list.mock.calls.length));
@@ -117,17 +158,21 @@ describe('FilesPage', () => {
     expect(within(priv).getByText('cat.png')).toBeInTheDocument();
   });
 
-  it('shows the admin section to ADMINS and lets EDITORS upload to shared', async () => {
+  it('shows the admin place to ADMINS and lets EDITORS upload to the team', async () => {
+    const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ groups: ['ADMINS'], identityId: ID }));
-    expect(screen.getByRole('heading', { name: 'Admin' })).toBeInTheDocument();
-    expect(within(section('Shared')).getByLabelText(/Upload to shared/)).toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: 'Admin' }));
+    expect(screen.getByRole('heading', { level: 1, name: 'Admin files' })).toBeInTheDocument();
+    expect(within(section('Admin files')).getByLabelText('Upload files')).toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: 'Team' }));
+    expect(within(section('Team files')).getByLabelText('Upload files')).toBeInTheDocument();
   });
 
   it('lists files with size and date, opens folders, previews images', async () => {
     s.getUrl.mockResolvedValue({ url: new URL('http://localhost:20005/bucket/cat.png?X-Amz-Signature=abc'), expiresAt: new Date() });
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     const row = (await within(priv).findByText('cat.png')).closest('tr')!;
     expect(within(row).getByText('1000 B')).toBeInTheDocument();
     expect(within(row).getByText(/2026/)).toBeInTheDocument();
@@ -144,7 +189,7 @@ describe('FilesPage', () => {
     await user.click(within(priv).getByRole('button', { name: /docs/ }));
     expect(await within(priv).findByText('plan.pdf')).toBeInTheDocument();
     expect(within(priv).queryByText('cat.png')).not.toBeInTheDocument();
-    await user.click(within(priv).getByRole('button', { name: 'Private' }));
+    await user.click(within(priv).getByRole('button', { name: 'My files' }));
     expect(await within(priv).findByText('cat.png')).toBeInTheDocument();
   });
 
@@ -164,10 +209,10 @@ describe('FilesPage', () => {
     }) as never);
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     await within(priv).findByText('cat.png');
     const big = new File([new Uint8Array(16)], 'big.bin', { type: 'application/octet-stream' });
-    await user.upload(within(priv).getByLabelText(/Upload to private/), big);
+    await user.upload(within(priv).getByLabelText('Upload files'), big);
     expect(s.uploadData).toHaveBeenCalledWith(expect.objectContaining({ path: `private/${ID}/big.bin`, data: big }));
 
     report({ transferredBytes: 3 * 1024 * 1024, totalBytes: 6 * 1024 * 1024 });
@@ -185,7 +230,7 @@ describe('FilesPage', () => {
     s.remove.mockRejectedValueOnce(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     await within(priv).findByText('cat.png');
     await user.click(within(priv).getByRole('button', { name: 'Delete cat.png' }));
     expect(s.remove).not.toHaveBeenCalled();
@@ -200,8 +245,9 @@ describe('FilesPage', () => {
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       clicked.push(`${this.href} ${this.download}`);
     });
+    at('/files/shared-by-me/everyone');
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const pub = section('My public files');
+    const pub = section('Shared with everyone');
     await within(pub).findByText('readme.txt');
     await userEvent.setup().click(within(pub).getByRole('button', { name: 'Download readme.txt' }));
     await waitFor(() => expect(clicked).toEqual(['http://localhost:20005/bucket/readme.txt?sig=1 readme.txt']));
@@ -215,7 +261,7 @@ describe('FilesPage', () => {
   it('opens a new folder for uploads and refuses names with slashes', async () => {
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     await within(priv).findByText('cat.png');
     await user.type(within(priv).getByLabelText('New folder'), 'a/b');
     await user.click(within(priv).getByRole('button', { name: 'Open folder' }));
@@ -223,7 +269,7 @@ describe('FilesPage', () => {
     await user.clear(within(priv).getByLabelText('New folder'));
     await user.type(within(priv).getByLabelText('New folder'), 'trips');
     await user.click(within(priv).getByRole('button', { name: 'Open folder' }));
-    expect(await within(priv).findByLabelText('Upload to private / trips')).toBeInTheDocument();
+    expect(await within(priv).findByLabelText('Upload files to trips')).toBeInTheDocument();
     expect(await within(priv).findByText(/No files here yet/)).toBeInTheDocument();
     expect(s.list).toHaveBeenLastCalledWith(expect.objectContaining({ path: `private/${ID}/trips/` }));
   });
@@ -237,8 +283,13 @@ describe('FilesPage', () => {
     );
     s.getUrl.mockResolvedValue({ url: new URL('http://localhost:20005/bucket/notes.pdf?X-Amz-Signature=abc'), expiresAt: new Date() });
     const user = userEvent.setup();
+    at('/files/shared-by-me');
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const others = section("Others' protected files");
+    // One's own protected files are under Shared by me, with its controls.
+    expect(await within(section('Shared with signed-in people')).findByText('mine.txt')).toBeInTheDocument();
+    expect(within(section('Shared with signed-in people')).getByRole('button', { name: 'Delete mine.txt' })).toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: 'From others' }));
+    const others = section('From others');
     expect(others).not.toHaveTextContent(ID);
 
     // The top level lists protected/ for identity folders: the other person's, not one's own.
@@ -248,9 +299,6 @@ describe('FilesPage', () => {
       expect.objectContaining({ path: 'protected/', options: expect.objectContaining({ subpathStrategy: { strategy: 'exclude' } }) }),
     );
     expect(within(others).getAllByRole('button', { name: /Person/ })).toHaveLength(1);
-    // One's own protected files stay in the Protected section, with its controls.
-    expect(await within(section('Protected')).findByText('mine.txt')).toBeInTheDocument();
-    expect(within(section('Protected')).getByRole('button', { name: 'Delete mine.txt' })).toBeInTheDocument();
 
     await user.click(person);
     const row = (await within(others).findByText('notes.pdf')).closest('tr')!;
@@ -283,16 +331,17 @@ describe('FilesPage', () => {
     click.mockRestore();
 
     // The breadcrumb leads back to everyone's folders.
-    await user.click(within(others).getByRole('button', { name: "Others' protected files" }));
+    await user.click(within(others).getByRole('button', { name: 'From others' }));
     expect(await within(others).findByRole('button', { name: /Person 1/ })).toBeInTheDocument();
     expect(within(others).queryByText('notes.pdf')).not.toBeInTheDocument();
   });
 
   it("says so when nobody else keeps protected files (one's own folder is not counted)", async () => {
     bucket.push({ path: `protected/${ID}/mine.txt`, size: 3 });
+    at('/files/from-others');
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const others = section("Others' protected files");
-    expect(await within(others).findByText('Nobody else keeps protected files yet.')).toBeInTheDocument();
+    const others = section('From others');
+    expect(await within(others).findByText('Nobody else shares files with signed-in people yet.')).toBeInTheDocument();
     expect(within(others).queryByRole('table')).not.toBeInTheDocument();
     expect(within(others).queryByLabelText(/Upload/)).not.toBeInTheDocument();
   });
@@ -315,11 +364,11 @@ describe('FilesPage', () => {
     }) as never);
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     await within(priv).findByText('cat.png');
     const one = new File(['1111'], 'one.txt', { type: 'text/plain' });
     const two = new File(['22'], 'two.txt', { type: 'text/plain' });
-    await user.upload(within(priv).getByLabelText(/Upload to private/), [one, two]);
+    await user.upload(within(priv).getByLabelText('Upload files'), [one, two]);
     expect(s.uploadData).toHaveBeenCalledTimes(2);
     ops['one.txt'].report({ transferredBytes: 1, totalBytes: 4 });
     ops['two.txt'].report({ transferredBytes: 1, totalBytes: 2 });
@@ -339,7 +388,7 @@ describe('FilesPage', () => {
   it('uploads files dropped on the section, into the current folder', async () => {
     s.uploadData.mockImplementation(((input: { path: string }) => ({ result: Promise.resolve({ path: input.path }), cancel: vi.fn() })) as never);
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     await within(priv).findByText('cat.png');
     const dropped = new File(['x'], 'dropped.txt', { type: 'text/plain' });
     fireEvent.dragOver(priv, { dataTransfer: { types: ['Files'], files: [dropped] } });
@@ -347,8 +396,10 @@ describe('FilesPage', () => {
     fireEvent.drop(priv, { dataTransfer: { types: ['Files'], files: [dropped] } });
     expect(priv).not.toHaveClass('dropping');
     await waitFor(() => expect(s.uploadData).toHaveBeenCalledWith(expect.objectContaining({ path: `private/${ID}/dropped.txt`, data: dropped })));
-    // Read-only sections take no drops.
-    const shared = section('Shared');
+    // Read-only places take no drops.
+    await userEvent.setup().click(screen.getByRole('link', { name: 'Team' }));
+    const shared = section('Team files');
+    await within(shared).findByText(/No files here yet/);
     fireEvent.drop(shared, { dataTransfer: { types: ['Files'], files: [dropped] } });
     expect(s.uploadData).toHaveBeenCalledTimes(1);
   });
@@ -357,9 +408,9 @@ describe('FilesPage', () => {
     s.uploadData.mockImplementation(((input: { path: string }) => ({ result: Promise.resolve({ path: input.path }), cancel: vi.fn() })) as never);
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     await within(priv).findByText('cat.png');
-    const input = within(priv).getByLabelText(/Upload to private/);
+    const input = within(priv).getByLabelText('Upload files');
     const again = new File(['new'], 'cat.png', { type: 'image/png' });
     const fresh = new File(['new'], 'dog.png', { type: 'image/png' });
     await user.upload(input, again);
@@ -386,7 +437,7 @@ describe('FilesPage', () => {
     );
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     await within(priv).findByText('cat.png');
     const names = () => within(priv).getAllByRole('row').slice(1).map((r) => r.querySelector('td')!.textContent!.replace('📁 ', ''));
     expect(names()).toEqual(['docs', 'apple.txt', 'cat.png', 'zebra.txt']);
@@ -402,7 +453,7 @@ describe('FilesPage', () => {
     for (let i = 0; i < 10_000; i++) bucket.push({ path: `private/${ID}/big/f${String(i).padStart(5, '0')}.txt`, size: 1 });
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     await user.click(await within(priv).findByRole('button', { name: /big/ }));
     await within(priv).findByText('f00000.txt');
     // (rows counted with a selector: role queries over thousands of rows are slow in jsdom)
@@ -422,7 +473,7 @@ describe('FilesPage', () => {
     s.getUrl.mockResolvedValue({ url: new URL('http://localhost:20005/bucket/page.txt?sig=1'), expiresAt: new Date() });
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('Private');
+    const priv = section('My files');
     await user.click(await within(priv).findByRole('button', { name: 'Preview page.txt' }));
     const frame = await within(priv).findByTitle('Preview of page.txt');
     expect(frame).toHaveAttribute('sandbox', '');
@@ -431,8 +482,9 @@ describe('FilesPage', () => {
 
   it('shows a load error with a retry', async () => {
     s.list.mockRejectedValueOnce(new TypeError('Failed to fetch'));
+    at('/public');
     renderWithUser(<PublicFilesPage />, fakeUser({ status: 'signedOut' }));
-    const pub = section('Public');
+    const pub = section('Public files');
     expect(await within(pub).findByRole('alert')).toHaveTextContent('We could not reach file storage');
     fakeList();
     await userEvent.setup().click(within(pub).getByRole('button', { name: 'Try again' }));
