@@ -58,7 +58,7 @@ export function MfaSettings() {
 
   const totpOn = preference?.enabled?.includes('TOTP') ?? false;
   const smsOn = preference?.enabled?.includes('SMS') ?? false;
-  const choice: SignInChoice = preference?.preferred ?? 'ask';
+  const choice: SignInChoice = preference?.preferred === 'TOTP' || preference?.preferred === 'SMS' ? preference.preferred : 'ask';
   const phoneVerified = user.attributes.phone_number_verified === 'true';
 
   const startSetup = async () => {
