@@ -189,7 +189,7 @@ test("a second user sees neither of alice's files, and S3 denies them directly",
   await expect(bobPage.getByText('big.bin')).toHaveCount(0);
   // Alice's public folder is named for people, never by her identity id; Bob can read, not delete.
   const bobPublic = await openPlace(bobPage, 'Public', 'Public files');
-  await bobPublic.getByRole('button', { name: /Person 1/ }).click();
+  await bobPublic.getByRole('button', { name: 'Person 1', exact: true }).click();
   await expect(bobPublic.getByText(`hello-${run}.txt`)).toBeVisible();
   await expect(bobPublic.getByRole('button', { name: `Delete hello-${run}.txt` })).toHaveCount(0);
   // The team area is read-only outside EDITORS.
@@ -223,7 +223,7 @@ test("the second user reads alice's protected PDF, read-only, and still none of 
   await expect(others.getByRole('button', { name: /Person/ })).toHaveCount(1);
   await expect(others).not.toContainText((await awsAs(page)).identityId);
   await expect(others).not.toContainText(aliceIdentity);
-  await others.getByRole('button', { name: /Person 1/ }).click();
+  await others.getByRole('button', { name: 'Person 1', exact: true }).click();
   const notes = others.getByRole('row', { name: /notes\.pdf/ });
   await expect(notes).toBeVisible();
   await expect(others.getByRole('navigation', { name: 'From others folders' })).toContainText('Person 1');
@@ -284,7 +284,7 @@ test('a guest sees public files only', async () => {
   await page.goto('/');
   await page.getByRole('link', { name: 'Browse public files without signing in' }).click();
   await expect(page.getByRole('heading', { name: 'Public files' })).toBeVisible();
-  await section(page, 'Public files').getByRole('button', { name: /Person 1/ }).click();
+  await section(page, 'Public files').getByRole('button', { name: 'Person 1', exact: true }).click();
   await expect(section(page, 'Public files').getByText(`hello-${run}.txt`)).toBeVisible();
   await expect(section(page, 'My files')).toHaveCount(0);
   await expect(page.getByRole('navigation', { name: 'Places' })).toHaveCount(0);
@@ -309,7 +309,7 @@ test('the ADMIN_EMAILS administrator moves bob into EDITORS, who then writes to 
   await screenshot(page, 'admin');
   await expect(section(page, 'Admin files')).toHaveCount(0); // the admin files are a place of the Files page
   await page.getByRole('link', { name: 'Files' }).click();
-  await openPlace(page, 'Admin', 'Admin files');
+  await openPlace(page, 'Admin files', 'Admin files');
 
   // Bob refreshes his session and gets the EDITORS role.
   await bobPage.getByRole('link', { name: 'Profile' }).click();

@@ -49,7 +49,7 @@ describe('places', () => {
       ['From others', ['/files/from-others']],
       ['Team', ['/files/team']],
       ['Public', ['/public']],
-      ['Admin', ['/files/admin']],
+      ['Admin files', ['/files/admin']],
     ]);
     expect(placesOf(sectionsFor({ signedIn: false, groups: [] })).map((p) => p.title)).toEqual(['Public']);
   });

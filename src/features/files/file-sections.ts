@@ -9,7 +9,8 @@ const PLACE_TITLES: Record<PlaceId, string> = {
   'from-others': 'From others',
   team: 'Team',
   public: 'Public',
-  admin: 'Admin',
+  // Not just "Admin": the app's header already has an Admin link (the admin page).
+  admin: 'Admin files',
 };
 
 export interface FileSection {
@@ -137,7 +138,7 @@ export function sectionsFor(viewer: { signedIn: boolean; groups: string[]; ident
       id: 'admin',
       place: 'admin',
       url: '/files/admin',
-      navLabel: 'Admin',
+      navLabel: 'Admin files',
       title: 'Admin files',
       description: 'Only administrators can see these files.',
       prefix: 'admin/',
