@@ -37,6 +37,16 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const isFolderKey = (key: string) => key.endsWith('/');
 const baseName = (key: string) => key.replace(/\/$/, '').split('/').pop() ?? key;
 
+/** Every folder of a place (its top included), from the keys under it and its folder objects. */
+function foldersOf(objects: StoredObject[], prefix: string): string[] {
+  const prefixes = new Set<string>([prefix]);
+  for (const o of objects) {
+    const parts = o.path.slice(prefix.length).split('/');
+    for (let i = 1; i < parts.length; i++) prefixes.add(prefix + parts.slice(0, i).join('/') + '/');
+  }
+  return [...prefixes].sort();
+}
+
 /** A long operation under way (rename, move, delete), with its progress. */
 interface Busy {
   label: string;
@@ -126,11 +136,32 @@ export function FileBrowser({ section }: { section: FileSection }) {
 
   /** Every object of the place, for what a single folder's listing cannot tell (move targets, counts). */
   const hiddenFolders = section.hiddenFolders?.join('/') ?? '';
+  // Everything in the place, listed page by page in the background once the folder shown has
+  // landed (so it never delays the first rows): the storage used, and the folders to move to.
+  const [index, setIndex] = useState<StoredObject[] | 'failed' | undefined>();
   const placeObjects = useCallback(async (): Promise<StoredObject[]> => {
     const all = await objectsUnder(section.prefix);
     const hidden = hiddenFolders ? hiddenFolders.split('/').map((name) => `${section.prefix}${name}/`) : [];
     return all.filter((o) => !hidden.some((h) => o.path.startsWith(h)));
   }, [section.prefix, hiddenFolders]);
+  const reindex = useCallback(async () => {
+    try {
+      const all = await placeObjects();
+      if (mounted.current) setIndex(all);
+    } catch {
+      if (mounted.current) setIndex('failed');
+    }
+  }, [placeObjects]);
+  const listed = listing !== undefined;
+  const indexed = index !== undefined;
+  useEffect(() => {
+    if (listed && !indexed) void reindex();
+  }, [listed, indexed, reindex]);
+  /** After a change: the folder shown again, and the place's totals. */
+  const afterChange = async () => {
+    await refresh();
+    void reindex();
+  };
 
   /** Announces the outcome of an operation and moves focus to it (the row acted on may be gone). */
   const announce = (text: string | undefined, failure?: string) => {
@@ -187,7 +218,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
     if (done.length) parts.push(done.length === 1 ? `Uploaded ${done[0]}.` : `Uploaded ${done.length} files.`);
     if (stopped.length) parts.push(stopped.length === 1 ? `Cancelled ${stopped[0]}.` : `Cancelled ${stopped.length} uploads.`);
     if (parts.length) setNotice(parts.join(' '));
-    await refresh();
+    await afterChange();
   };
 
   /** Uploads chosen or dropped files, asking first when any would replace a file here. */
@@ -325,7 +356,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
     } finally {
       if (mounted.current) setBusy(undefined);
     }
-    await refresh();
+    await afterChange();
   };
 
   /**
@@ -388,7 +419,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
     } finally {
       if (mounted.current) setBusy(undefined);
     }
-    await refresh();
+    await afterChange();
   };
 
   const submitRename = async () => {
@@ -422,24 +453,9 @@ export function FileBrowser({ section }: { section: FileSection }) {
     } catch (e) {
       setError(`Could not create ${name}: ${friendlyStorageError(e)}`);
     }
-    await refresh();
+    await afterChange();
   };
 
-  const [moveTargets, setMoveTargets] = useState<string[] | undefined>();
-  /** Offers the folders of this place as move targets (loaded when a selection first needs them). */
-  const loadMoveTargets = useCallback(async () => {
-    try {
-      const all = await placeObjects();
-      const prefixes = new Set<string>([section.prefix]);
-      for (const o of all) {
-        const parts = o.path.slice(section.prefix.length).split('/');
-        for (let i = 1; i < parts.length; i++) prefixes.add(section.prefix + parts.slice(0, i).join('/') + '/');
-      }
-      if (mounted.current) setMoveTargets([...prefixes].sort());
-    } catch (e) {
-      setError(`Could not list the folders to move to: ${friendlyStorageError(e)}`);
-    }
-  }, [placeObjects, section.prefix]);
 
   const toggle = (key: string, on: boolean) =>
     setSelected((now) => {
@@ -486,14 +502,10 @@ export function FileBrowser({ section }: { section: FileSection }) {
   const canMove = section.canWrite && section.canDelete && !(section.peopleFolders && folder === '');
   const targetLabel = (prefix: string) => (prefix === section.prefix ? `${section.title} (top)` : prefix.slice(section.prefix.length).replace(/\/$/, ''));
   // A folder cannot go into itself or below it; the folder the rows are in is no move either.
+  const moveTargets = Array.isArray(index) ? foldersOf(index, section.prefix) : undefined;
   const targetsFor = (keys: string[]) =>
     (moveTargets ?? []).filter((t) => t !== base && !keys.some((k) => isFolderKey(k) && t.startsWith(k)));
-
-  // The move targets are listed when a selection first needs them (and again after each move).
-  const wantTargets = canMove && selectedKeys.length > 0 && moveTargets === undefined;
-  useEffect(() => {
-    if (wantTargets) void loadMoveTargets();
-  }, [wantTargets, loadMoveTargets]);
+  const usage = Array.isArray(index) ? index.filter((o) => !isFolderKey(o.path)) : undefined;
 
   const downloadSelected = async () => {
     startAction();
@@ -614,6 +626,15 @@ export function FileBrowser({ section }: { section: FileSection }) {
     <section className={dragging ? 'card dropping' : 'card'} aria-labelledby={headingId} {...dropProps}>
       <h1 id={headingId}>{section.title}</h1>
       <p className="muted">{section.description}</p>
+      <p className="muted usage" aria-live="polite">
+        {usage
+          ? `Storage used in this place: ${plural(usage.length, 'file')} · ${formatBytes(usage.reduce((sum, o) => sum + (o.size ?? 0), 0))}`
+          : index === 'failed'
+            ? 'The storage used here could not be counted.'
+            : listing
+              ? 'Counting the storage used…'
+              : ''}
+      </p>
 
       {crumbs.length > 0 && (
         <nav aria-label={`${section.title} folders`}>
@@ -774,7 +795,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
             <span className="move">
               <label htmlFor={`${headingId}-move`}>Move to</label>{' '}
               <select id={`${headingId}-move`} ref={moveSelectRef} value={moveTo} onChange={(e) => setMoveTo(e.target.value)}>
-                <option value="">{moveTargets ? 'Choose a folder' : 'Loading folders…'}</option>
+                <option value="">{moveTargets ? 'Choose a folder' : index === 'failed' ? 'Could not list the folders' : 'Loading folders…'}</option>
                 {targetsFor(selectedKeys).map((t) => (
                   <option key={t} value={t}>
                     {targetLabel(t)}
@@ -788,7 +809,6 @@ export function FileBrowser({ section }: { section: FileSection }) {
                 onClick={() => {
                   const target = moveTo;
                   setMoveTo('');
-                  setMoveTargets(undefined);
                   void moveRows(selectedKeys, target, 'Moving');
                 }}
               >
@@ -873,7 +893,14 @@ export function FileBrowser({ section }: { section: FileSection }) {
                       onChange={(e) => toggle(entry.path, e.target.checked)}
                     />
                   </td>
-                  <td className="name">{renameForm(entry.path) || entry.name}</td>
+                  <td className="name">
+                    {renameForm(entry.path) || (
+                      <>
+                        {previewKind(entry.name) === 'image' && <Thumbnail path={entry.path} name={entry.name} />}
+                        {entry.name}
+                      </>
+                    )}
+                  </td>
                   <td>{formatBytes(entry.size)}</td>
                   <td className="optional">{entry.lastModified ? dateFormat.format(entry.lastModified) : '—'}</td>
                   <td>{rowActions(entry.path, entry.name, entry.name, entry)}</td>
@@ -915,6 +942,26 @@ export function FileBrowser({ section }: { section: FileSection }) {
       )}
     </section>
   );
+}
+
+/**
+ * A small image of an image file, from a presigned URL that makes S3 answer with the image type
+ * (never the uploader's: an <img> never runs what it loads, SVG included). Only rows on screen
+ * have one, and the browser fetches it when it scrolls into view (loading="lazy").
+ */
+function Thumbnail({ path, name }: { path: string; name: string }) {
+  const [src, setSrc] = useState<string | undefined>();
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const { url } = await getUrl({ path, options: { expiresIn: 900, contentType: previewContentType(name) } });
+      if (live) setSrc(url.toString());
+    })().catch(() => undefined); // no thumbnail: the name is still there
+    return () => {
+      live = false;
+    };
+  }, [path, name]);
+  return src ? <img className="thumb" src={src} alt="" loading="lazy" decoding="async" width={32} height={32} /> : <span className="thumb" aria-hidden="true" />;
 }
 
 /**

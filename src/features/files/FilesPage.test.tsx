@@ -450,6 +450,42 @@ describe('FilesPage', () => {
     expect(within(priv).queryByRole('group', { name: 'Selected items' })).not.toBeInTheDocument();
   });
 
+  it('shows small thumbnails of images from presigned URLs typed as images, only for the rows shown', async () => {
+    bucket.push({ path: `private/${ID}/evil.svg`, size: 5 }, { path: `private/${ID}/notes.txt`, size: 5 });
+    for (let i = 0; i < PAGE_SIZE + 5; i++) bucket.push({ path: `private/${ID}/z${String(i).padStart(3, '0')}.png`, size: 1 });
+    s.getUrl.mockImplementation((async (input: { path: string }) => ({ url: new URL(`http://localhost:20005/bucket/${input.path}?sig=1`), expiresAt: new Date() })) as never);
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('My files');
+    const row = (await within(priv).findByText('cat.png')).closest('tr')!;
+    await waitFor(() => expect(row.querySelector('img.thumb')).toHaveAttribute('src', `http://localhost:20005/bucket/private/${ID}/cat.png?sig=1`));
+    const img = row.querySelector('img.thumb')!;
+    expect(img).toHaveAttribute('loading', 'lazy');
+    expect(img).toHaveAttribute('alt', '');
+    expect(s.getUrl).toHaveBeenCalledWith({ path: `private/${ID}/cat.png`, options: { expiresIn: 900, contentType: 'image/png' } });
+    // An SVG is shown as an image (an <img> runs no script), typed as one whatever the uploader said.
+    expect(s.getUrl).toHaveBeenCalledWith({ path: `private/${ID}/evil.svg`, options: { expiresIn: 900, contentType: 'image/svg+xml' } });
+    // No thumbnail for text; none signed for rows not shown (only the first page is).
+    expect((await within(priv).findByText('notes.txt')).closest('tr')!.querySelector('img')).toBeNull();
+    const signed = s.getUrl.mock.calls.map(([input]) => (input as unknown as { path: string }).path);
+    expect(signed.filter((p) => /\/z\d+\.png$/.test(p)).length).toBeLessThan(PAGE_SIZE);
+    expect(signed).not.toContain(`private/${ID}/z104.png`);
+  });
+
+  it('says how much storage the place uses, every folder counted, once the folder shown has landed', async () => {
+    bucket.push({ path: `private/${ID}/docs/`, size: 0 }, { path: `private/${ID}/docs/deep/big.bin`, size: 3 * 1024 * 1024 });
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('My files');
+    // 1000 B + 5 B + 3 MiB in three files; the folder object is no file.
+    expect(await within(priv).findByText('Storage used in this place: 3 files · 3.0 MiB')).toBeInTheDocument();
+    // The folder shown has its own count in the table's caption.
+    expect(within(priv).getByRole('table')).toHaveAccessibleName('My files: 1 file · 1000 B · 1 folder');
+    // The first listing went first: the whole place is listed after it.
+    const paths = s.list.mock.calls.map(([input]) => input as { path: string; options?: { subpathStrategy?: unknown } });
+    expect(paths[0]).toMatchObject({ path: `private/${ID}/`, options: { subpathStrategy: { strategy: 'exclude' } } });
+    expect(paths[1]).toMatchObject({ path: `private/${ID}/`, options: { listAll: true } });
+    expect(paths[1].options?.subpathStrategy).toBeUndefined();
+  });
+
   it("browses other people's protected folders read-only, without their private files or one's own folder", async () => {
     bucket.push(
       { path: `protected/${ID}/mine.txt`, size: 3 },
