@@ -4,6 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { join, resolve } from 'node:path';
+import { type AmplifyApps, createAmplifyApps, createAmplifyService } from './amplify';
 import { createApiGatewayService } from './apigateway';
 import { installBootstrap, writeOperatorConfig } from './bootstrap';
 import { createCognitoIdp, type CognitoIdp } from './cognito-idp';
@@ -91,6 +92,8 @@ export interface ServiceContext {
   logs: LogStore;
   /** The pools' social identity providers as registered apps, secrets from `npm run secret` (localcloud/identity-providers). */
   providerRegistrations: ProviderRegistrations;
+  /** Amplify Hosting's apps and branches (`ampx pipeline-deploy --app-id --branch` deploys to one). */
+  amplifyApps: AmplifyApps;
 }
 
 /**
@@ -127,6 +130,8 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
     // /2015-03-31/functions/<name>...: GetFunction(Configuration), UpdateFunctionCode (the toolkit's hotswap)
     createLambdaApi({ runtime: ctx.functions.runtime, auth: jsonAuth(ctx), objects: s3.objects, region: ctx.assembly.region, accountId: ctx.assembly.accountId, stateDir: ctx.stateDir, now: () => ctx.clock.now() }),
     createLogsService({ store: ctx.logs, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }), // Logs_20140328.*
+    // /apps...: signed for amplify (an unsigned or S3-signed /apps is the bucket `apps`)
+    createAmplifyService({ apps: ctx.amplifyApps, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }),
     s3, // everything else, path-style
   ];
 }
@@ -190,7 +195,8 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   // The functions' log groups outlive a rebuild, as CloudWatch Logs outlives a deployment.
   const logs = new LogStore(() => clock.now());
   const functionLog = options.functionLog ?? consoleLog;
-  const base = { stateDir, store, clock, keys, outbox, activity, logs, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs };
+  const amplifyApps = createAmplifyApps({ store, region: startupAssembly.region, accountId: startupAssembly.accountId, now: () => clock.now() });
+  const base = { stateDir, store, clock, keys, outbox, activity, logs, amplifyApps, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs };
 
   /**
    * One generation of the services, built from one provisioned account (the
@@ -250,6 +256,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
         // A code zip's folder: the startup assembly's (same content hash), else the zip unpacked into the state folder.
         assetPath: (key) => startupAssembly.assetPath(key) ?? (existsSync(assetFolder(stateDir, key)) ? assetFolder(stateDir, key) : undefined),
         report: (stackName, status, summary) => activity.emit({ kind: 'deploy', stackName, status, summary }),
+        linkBranch: (appId, branchName, stackArn) => void amplifyApps.linkStack(appId, branchName, stackArn),
       },
     }),
   });

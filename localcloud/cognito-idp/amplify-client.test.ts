@@ -5,7 +5,9 @@ import {
   confirmSignUp,
   confirmUserAttribute,
   fetchAuthSession,
+  fetchMFAPreference,
   fetchUserAttributes,
+  sendUserAttributeVerificationCode,
   setUpTOTP,
   signIn,
   signOut,
@@ -82,6 +84,37 @@ test('sign-up to global sign-out with the aws-amplify client: SRP, attributes, T
     name: 'NotAuthorizedException',
     message: 'Access Token has been revoked',
   });
+});
+
+test('TOTP and SMS both on, neither preferred: aws-amplify offers the choice (SELECT_MFA_TYPE) and either answer signs in', async () => {
+  const email = 'amplify.both@example.com';
+  const phone = '+15555550177';
+  await signUp({ username: email, password: PASSWORD, options: { userAttributes: { email, phone_number: phone } } });
+  await confirmSignUp({ username: email, confirmationCode: t.lastCode(email) });
+  expect((await signIn({ username: email, password: PASSWORD })).isSignedIn).toBe(true);
+  try {
+    await sendUserAttributeVerificationCode({ userAttributeKey: 'phone_number' });
+    await confirmUserAttribute({ userAttributeKey: 'phone_number', confirmationCode: t.lastCode(phone) });
+    const totp = await setUpTOTP();
+    await verifyTOTPSetup({ code: generateSync({ secret: totp.sharedSecret }) });
+    // Both on, and neither preferred (what the profile page's "Ask me each time" sets).
+    await updateMFAPreference({ sms: 'NOT_PREFERRED', totp: 'NOT_PREFERRED' });
+    expect(await fetchMFAPreference()).toEqual({ enabled: expect.arrayContaining(['SMS', 'TOTP']) });
+    await signOut();
+
+    const choose = await signIn({ username: email, password: PASSWORD });
+    expect(choose.nextStep).toEqual({ signInStep: 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION', allowedMFATypes: ['SMS', 'TOTP'] });
+    const sms = await confirmSignIn({ challengeResponse: 'SMS' });
+    expect(sms.nextStep).toMatchObject({ signInStep: 'CONFIRM_SIGN_IN_WITH_SMS_CODE', codeDeliveryDetails: { deliveryMedium: 'SMS' } });
+    expect((await confirmSignIn({ challengeResponse: t.lastCode(phone) })).isSignedIn).toBe(true);
+    await signOut();
+
+    expect((await signIn({ username: email, password: PASSWORD })).nextStep.signInStep).toBe('CONTINUE_SIGN_IN_WITH_MFA_SELECTION');
+    expect((await confirmSignIn({ challengeResponse: 'TOTP' })).nextStep.signInStep).toBe('CONFIRM_SIGN_IN_WITH_TOTP_CODE');
+    expect((await confirmSignIn({ challengeResponse: generateSync({ secret: totp.sharedSecret }) })).isSignedIn).toBe(true);
+  } finally {
+    await signOut();
+  }
 });
 
 /** A 6-digit code that is not the current one. */

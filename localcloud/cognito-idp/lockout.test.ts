@@ -6,9 +6,10 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { ManualClock } from '../services/clock';
+import { MAX_LOCK_SECONDS } from './lockout';
 import { PASSWORD, passwordVerifierAnswer, startTestCloud, type TestCloud } from './testing';
 
-/** Cognito's lockout: counted for every wrong answer however sign-ins were opened, forgotten after 15 quiet minutes, alike for unknown users. */
+/** Cognito's lockout: counted for every wrong answer however sign-ins were opened, at most 15 minutes, forgotten after 15 quiet minutes, alike for unknown users. */
 let t: TestCloud;
 const clock = new ManualClock();
 const WRONG = 'Wrong-password-1';
@@ -55,6 +56,37 @@ test('less than 15 minutes apart, failures keep counting and the lockout doubles
   clock.advance(1000);
   expect(await passwordAuth(email, PASSWORD)).toBe(EXCEEDED);
   clock.advance(1000);
+  expect(await passwordAuth(email, PASSWORD)).toBe('signed in');
+});
+
+/** Fails with the wrong password through the doubling locks until the `failures`th failure; returns with that lock just begun. */
+async function failThroughLocks(email: string, failures: number): Promise<void> {
+  for (let i = 0; i < 5; i++) expect(await passwordAuth(email, WRONG)).toBe(INCORRECT);
+  for (let n = 6; n <= failures; n++) {
+    clock.advance(Math.min(MAX_LOCK_SECONDS, 2 ** (n - 1 - 5)) * 1000); // the previous lock is over
+    expect(await passwordAuth(email, WRONG)).toBe(INCORRECT);
+  }
+}
+
+test('the lock doubles up to 15 minutes and no further (2^10 s would be 17)', async () => {
+  const email = await newUser();
+  await failThroughLocks(email, 15); // the 15th failure would lock for 2^10 s = 1024 s
+  clock.advance((15 * 60 - 1) * 1000); // the figure the web app tells people (src/features/auth/auth-errors.ts)
+  expect(await passwordAuth(email, PASSWORD)).toBe(EXCEEDED);
+  clock.advance(1000);
+  expect(await passwordAuth(email, PASSWORD)).toBe('signed in');
+});
+
+test('an attempt refused during a lockout starts the 15 quiet minutes again, without lengthening the lock', async () => {
+  const email = await newUser();
+  await failThroughLocks(email, 15); // locked for 900 s from now
+  clock.advance(800 * 1000);
+  expect(await passwordAuth(email, PASSWORD)).toBe(EXCEEDED); // refused, not counted
+  clock.advance(100 * 1000); // the lock is over, exactly 15 minutes after the last failure but not after the last attempt
+  expect(await passwordAuth(email, WRONG)).toBe(INCORRECT); // the 16th failure: still counted, so locked again
+  expect(await passwordAuth(email, PASSWORD)).toBe(EXCEEDED);
+  clock.advance(15 * 60 * 1000); // 15 minutes without any attempt: the count starts afresh
+  for (let i = 0; i < 4; i++) expect(await passwordAuth(email, WRONG)).toBe(INCORRECT);
   expect(await passwordAuth(email, PASSWORD)).toBe('signed in');
 });
 

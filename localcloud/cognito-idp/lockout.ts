@@ -8,8 +8,10 @@ import type { User, UserStore } from './users';
  * Cognito's lockout after failed sign-in attempts (a wrong password, SRP
  * proof or MFA code): the first 5 failures are free, then each locks sign-in
  * for 2^(n-5) seconds, up to about 15 minutes. Attempts during a lockout are
- * refused ("Password attempts exceeded") and not counted; 15 minutes without
- * a failure start the count afresh, as does a successful sign-in.
+ * refused ("Password attempts exceeded") and neither counted nor lengthen it;
+ * 15 minutes without an attempt (AWS: "not initiate any sign-in attempts for
+ * 15 consecutive minutes", so a refused attempt restarts that wait) start the
+ * count afresh, as does a successful sign-in. A password reset does not.
  *
  * Every failure is counted against the stored user, read and written in one
  * synchronous step, so failures that run concurrently (many SRP challenges
@@ -22,7 +24,7 @@ export interface FailureCount {
   failedSignIns: number;
   /** Epoch ms until which sign-in is refused. */
   lockedUntil: number;
-  /** Epoch ms of the last counted failure. */
+  /** Epoch ms of the last failure, or of the last attempt refused during a lockout. */
   lastFailedAt?: number;
 }
 
@@ -38,9 +40,10 @@ export interface Lockouts {
   clear(pool: UserPoolConfig, user: User): void;
 }
 
-const FREE_FAILURES = 5;
-const MAX_LOCK_SECONDS = 900;
-/** Without a failure for this long, the count starts afresh. */
+export const FREE_FAILURES = 5;
+/** The longest lock: Cognito documents "up to a maximum of approximately 15 minutes". */
+export const MAX_LOCK_SECONDS = 900;
+/** Without an attempt for this long, the count starts afresh. */
 export const FAILURES_FORGOTTEN_AFTER_MS = 15 * 60 * 1000;
 
 export const lockoutMigrations = [
@@ -102,14 +105,22 @@ export function createLockouts(store: Store, clock: Clock, users: UserStore): Lo
 
   const lockedOut = (count: FailureCount, now: number) => current(count, now).lockedUntil > now;
 
+  /** An attempt during a lockout: refused, not counted, but the 15 quiet minutes start again. */
+  function refuse(count: FailureCount, save: (next: FailureCount) => void, now: number): CognitoError {
+    save({ ...count, lastFailedAt: now });
+    return NotAuthorized(messages.attemptsExceeded);
+  }
+
   return {
     assertOpen(pool, subject) {
-      if (lockedOut(load(pool, subject).count, clock.now().getTime())) throw NotAuthorized(messages.attemptsExceeded);
+      const now = clock.now().getTime();
+      const { count, save } = load(pool, subject);
+      if (lockedOut(count, now)) throw refuse(count, save, now);
     },
     fail(pool, subject, error) {
       const now = clock.now().getTime();
       const { count, save } = load(pool, subject);
-      if (lockedOut(count, now)) return NotAuthorized(messages.attemptsExceeded);
+      if (lockedOut(count, now)) return refuse(count, save, now);
       save(afterFailure(current(count, now), now));
       return error;
     },

@@ -14,6 +14,7 @@ vi.mock('aws-amplify/auth', async (importOriginal) => {
     }),
     signUp: vi.fn(),
     signIn: vi.fn(),
+    confirmSignIn: vi.fn(),
   };
 });
 
@@ -103,4 +104,28 @@ describe('SignInPage', () => {
     expect(await screen.findByText('You must be at least 13 years old to create an account.')).toBeInTheDocument();
     expect(screen.queryByText(/PreSignUp failed/)).not.toBeInTheDocument();
   }, 30_000); // seven fields typed through the Authenticator's form: seconds of CPU on a shared machine
+
+  it('with both kinds of code on and neither preferred, lets the person choose in plain words', async () => {
+    vi.mocked(auth.signIn).mockResolvedValueOnce({
+      isSignedIn: false,
+      nextStep: { signInStep: 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION', allowedMFATypes: ['SMS', 'TOTP'] },
+    });
+    vi.mocked(auth.confirmSignIn).mockResolvedValueOnce({ isSignedIn: false, nextStep: { signInStep: 'CONFIRM_SIGN_IN_WITH_TOTP_CODE' } });
+    const user = userEvent.setup({ delay: null });
+    render(<SignInPage />);
+    await user.type(await screen.findByLabelText('Email or phone number'), 'both@example.com');
+    await user.type(screen.getByLabelText('Password'), PASSWORD);
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    expect(await screen.findByRole('heading', { name: 'How do you want to get your sign-in code?' })).toBeInTheDocument();
+    const text = screen.getByRole('radio', { name: 'Text message' });
+    const app = screen.getByRole('radio', { name: 'Authenticator app' });
+    expect(text).toBeChecked();
+    expect(document.body.textContent).not.toMatch(/TOTP|SMS|Multi-Factor/);
+    await user.click(app);
+    await user.click(screen.getByRole('button', { name: 'Confirm' }));
+    await waitFor(() => expect(auth.confirmSignIn).toHaveBeenCalledWith({ challengeResponse: 'TOTP' }));
+    expect(await screen.findByRole('heading', { name: 'Enter the code from your authenticator app' })).toBeInTheDocument();
+    expect(document.body.textContent).not.toMatch(/TOTP/);
+  }, 30_000);
 });

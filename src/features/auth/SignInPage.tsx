@@ -4,6 +4,9 @@ import { BETA_ATTRIBUTE, SIGN_UP_DIAL_CODE, authServices, takePasswordResetNotic
 import { Link } from '../../router';
 import { passwordRules } from './password-rules';
 import { TOTP_ISSUER } from './totp';
+import { applyPlainAuthWords } from './plain-words';
+
+applyPlainAuthWords();
 
 const signInUsername = {
   label: 'Email or phone number',

@@ -31,7 +31,7 @@ describe('friendlyAuthMessage', () => {
 
   it('says a lockout is temporary and how long it lasts at most; codes and attributes in plain words', () => {
     expect(friendlyAuthMessage(cognitoError('NotAuthorizedException', 'Password attempts exceeded'))).toBe(LOCKED_OUT_MESSAGE);
-    expect(LOCKED_OUT_MESSAGE).toMatch(/paused for a while \(at most 15 minutes\)/);
+    expect(LOCKED_OUT_MESSAGE).toMatch(/temporary: it ends by itself within 15 minutes at most/);
     expect(friendlyAuthMessage(cognitoError('CodeMismatchException', 'Invalid verification code provided, please try again.'))).toMatch(/That code is not right/);
     expect(friendlyAuthMessage(cognitoError('EnableSoftwareTokenMFAException', 'Code mismatch'))).not.toMatch(/mismatch/i);
     expect(friendlyAuthMessage(cognitoError('AliasExistsException', 'An account with the given phone_number already exists.'))).toBe(

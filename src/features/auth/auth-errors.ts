@@ -18,11 +18,15 @@ const BY_NAME: Record<string, string> = {
 };
 
 /**
- * Cognito's lockout after repeated wrong passwords: temporary, starting at a second and doubling
- * with each further failure, to at most about 15 minutes.
+ * Cognito's lockout ("Password attempts exceeded"), as AWS documents it and the local cloud does it:
+ * after five failed sign-in attempts (wrong password or wrong code) sign-in is locked for one
+ * second, doubling with each further failure to at most 15 minutes; attempts during a lock are
+ * refused without lengthening it; 15 minutes without trying start the count afresh. A password
+ * reset does not lift it.
  */
+export const LOCKOUT_MAX_MINUTES = 15;
 export const LOCKED_OUT_MESSAGE =
-  'Too many wrong passwords. Signing in is paused for a while (at most 15 minutes) — try again later, or reset your password.';
+  `Too many wrong attempts, so signing in to this account is paused. The pause is temporary: it ends by itself within ${LOCKOUT_MAX_MINUTES} minutes at most, and each further wrong attempt makes the next one longer. Wait a few minutes, then try again.`;
 
 /** Attribute names in Cognito's messages, in words. */
 const ATTRIBUTE_IN_MESSAGE: [RegExp, string][] = [

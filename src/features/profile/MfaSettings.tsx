@@ -20,7 +20,23 @@ interface Setup {
   qr: string;
 }
 
-/** TOTP (authenticator app) set up and turn off; SMS MFA on and off once the phone is verified. */
+/** Which code sign-in asks for when both are on; `ask` leaves neither preferred, so Cognito offers the choice (SELECT_MFA_TYPE). */
+type SignInChoice = 'ask' | 'TOTP' | 'SMS';
+
+/** Both on and neither preferred: Cognito asks at each sign-in which one to use. */
+const ASK_EACH_TIME = { totp: 'NOT_PREFERRED', sms: 'NOT_PREFERRED' } as const;
+
+const CHOICES: { value: SignInChoice; label: string }[] = [
+  { value: 'ask', label: 'Ask me each time' },
+  { value: 'TOTP', label: 'Authenticator app' },
+  { value: 'SMS', label: 'Text message' },
+];
+
+/**
+ * TOTP (authenticator app) set up and turn off; SMS MFA on and off once the phone is verified.
+ * With both on, the person chooses at each sign-in (the default once the second is turned on),
+ * or picks one to be asked for always.
+ */
 export function MfaSettings() {
   const user = useUser();
   const [preference, setPreference] = useState<FetchMFAPreferenceOutput>();
@@ -50,6 +66,7 @@ export function MfaSettings() {
 
   const totpOn = preference?.enabled?.includes('TOTP') ?? false;
   const smsOn = preference?.enabled?.includes('SMS') ?? false;
+  const choice: SignInChoice = preference?.preferred === 'TOTP' || preference?.preferred === 'SMS' ? preference.preferred : 'ask';
   const phoneVerified = user.attributes.phone_number_verified === 'true';
 
   const startSetup = async () => {
@@ -77,11 +94,15 @@ export function MfaSettings() {
     status.start();
     try {
       await verifyTOTPSetup({ code: code.trim() });
-      await updateMFAPreference({ totp: 'PREFERRED' });
+      await updateMFAPreference(smsOn ? ASK_EACH_TIME : { totp: 'PREFERRED' });
       await load();
       setSetup(undefined);
       setCode('');
-      status.succeed('Two-step sign-in with your authenticator app is on.');
+      status.succeed(
+        smsOn
+          ? 'Two-step sign-in with your authenticator app is on. When you sign in, you choose: authenticator app or text message.'
+          : 'Two-step sign-in with your authenticator app is on.',
+      );
       focusAfterRender(() => turnOffButton.current ?? setupButton.current, { onlyIfLost: true });
     } catch (e) {
       status.fail(friendlyAuthMessage(e));
@@ -140,7 +161,7 @@ export function MfaSettings() {
               </div>
             </div>
           )}
-          <h3>Text message (SMS)</h3>
+          <h3>Text message</h3>
           {!phoneVerified && <p className="muted">Verify your phone number above to use text-message codes.</p>}
           {phoneVerified && (
             <>
@@ -151,7 +172,9 @@ export function MfaSettings() {
                 onClick={() =>
                   void (smsOn
                     ? change({ sms: 'DISABLED' }, 'Text-message codes are off.')
-                    : change({ sms: totpOn ? 'ENABLED' : 'PREFERRED' }, 'Text-message codes are on.'))
+                    : totpOn
+                      ? change(ASK_EACH_TIME, 'Text-message codes are on. When you sign in, you choose: authenticator app or text message.')
+                      : change({ sms: 'PREFERRED' }, 'Text-message codes are on.'))
                 }
               >
                 {smsOn ? 'Turn off text-message codes' : 'Turn on text-message codes'}
@@ -159,6 +182,28 @@ export function MfaSettings() {
             </>
           )}
         </>
+      )}
+      {totpOn && smsOn && (
+        <fieldset className="choice">
+          <legend>When you sign in, use</legend>
+          {CHOICES.map(({ value, label }) => (
+            <label key={value} className="inline">
+              <input
+                type="radio"
+                name="mfa-choice"
+                value={value}
+                checked={choice === value}
+                onChange={() =>
+                  void change(
+                    value === 'ask' ? ASK_EACH_TIME : value === 'TOTP' ? { totp: 'PREFERRED' } : { sms: 'PREFERRED' },
+                    value === 'ask' ? 'You will choose each time you sign in.' : `Sign-in will ask for a code from your ${value === 'TOTP' ? 'authenticator app' : 'text messages'}.`,
+                  )
+                }
+              />
+              {label}
+            </label>
+          ))}
+        </fieldset>
       )}
       {loadError && <ErrorMessage onRetry={() => void load()}>{loadError}</ErrorMessage>}
       {status.notice && <Notice>{status.notice}</Notice>}

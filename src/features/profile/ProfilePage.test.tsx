@@ -198,6 +198,31 @@ describe('ProfilePage', () => {
     expect(within(mfa).getByLabelText('Code from the app')).toBeInTheDocument();
   });
 
+  it('with both codes on, the person chooses: ask each time (neither preferred, the default once the second is on) or always one', async () => {
+    a.updateMFAPreference.mockResolvedValue();
+    a.fetchMFAPreference.mockResolvedValue({ enabled: ['TOTP'], preferred: 'TOTP' });
+    const user = userEvent.setup();
+    renderWithUser(<ProfilePage />, fakeUser({ attributes: { email: 'alice@example.com', phone_number: '+15550100100', phone_number_verified: 'true' } }));
+    const mfa = region('Two-step sign-in');
+    a.fetchMFAPreference.mockResolvedValue({ enabled: ['TOTP', 'SMS'] });
+    await user.click(await within(mfa).findByRole('button', { name: 'Turn on text-message codes' }));
+    expect(a.updateMFAPreference).toHaveBeenLastCalledWith({ totp: 'NOT_PREFERRED', sms: 'NOT_PREFERRED' });
+    expect(await within(mfa).findByText(/When you sign in, you choose: authenticator app or text message/)).toBeInTheDocument();
+    const choice = within(mfa).getByRole('group', { name: 'When you sign in, use' });
+    expect(within(choice).getByRole('radio', { name: 'Ask me each time' })).toBeChecked();
+
+    a.fetchMFAPreference.mockResolvedValue({ enabled: ['TOTP', 'SMS'], preferred: 'SMS' });
+    await user.click(within(choice).getByRole('radio', { name: 'Text message' }));
+    expect(a.updateMFAPreference).toHaveBeenLastCalledWith({ sms: 'PREFERRED' });
+    await waitFor(() => expect(within(choice).getByRole('radio', { name: 'Text message' })).toBeChecked());
+
+    a.fetchMFAPreference.mockResolvedValue({ enabled: ['TOTP', 'SMS'] });
+    await user.click(within(choice).getByRole('radio', { name: 'Ask me each time' }));
+    expect(a.updateMFAPreference).toHaveBeenLastCalledWith({ totp: 'NOT_PREFERRED', sms: 'NOT_PREFERRED' });
+    await waitFor(() => expect(within(choice).getByRole('radio', { name: 'Ask me each time' })).toBeChecked());
+    expect(mfa.textContent).not.toMatch(/TOTP|SMS/);
+  });
+
   it('offers SMS codes only once the phone is verified', async () => {
     renderWithUser(<ProfilePage />);
     expect(await within(region('Two-step sign-in')).findByText(/Verify your phone number above/)).toBeInTheDocument();
