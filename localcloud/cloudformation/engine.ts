@@ -45,7 +45,7 @@ export const SUPPORTED_RESOURCE_TYPES = new Set([
   'AWS::ApiGateway::Account',
   'AWS::ApiGateway::GatewayResponse',
   // Handled as their Lambdas behave: the secrets are read where they are used (identity-providers/registrations.ts),
-  // a deleted stack's buckets are emptied, the branch linker has nothing to link offline.
+  // a deleted stack's buckets are emptied, the branch linker records the stack on its Amplify branch (linkBranch).
   'Custom::AmplifySecretFetcherResource',
   'Custom::S3AutoDeleteObjects',
   'Custom::AmplifyBranchLinkerResource',
@@ -76,7 +76,14 @@ export interface DeploymentTarget {
   assetPath(objectKey: string): string | undefined;
   /** Tells the console a stack operation finished. */
   report(stackName: string, status: string, summary: string): void;
+  /**
+   * What the branch linker's Lambda does (Custom::AmplifyBranchLinkerResource): GetBranch, then UpdateBranch with
+   * `backend.stackArn` set (or removed when undefined). Throws as GetBranch does when the app or branch does not exist.
+   */
+  linkBranch(appId: string, branchName: string, stackArn: string | undefined): void;
 }
+
+export const BRANCH_LINKER_TYPE = 'Custom::AmplifyBranchLinkerResource';
 
 export interface StackInput {
   StackName: string;
@@ -390,6 +397,37 @@ export function createEngine(options: { stateDir: string; target: DeploymentTarg
     return undefined;
   }
 
+  /**
+   * The branch linkers' work, as their Lambda does it behind the CDK provider framework: the stack is recorded on its
+   * Amplify branch. A missing app or branch fails the resource with the framework's reason (the Lambda's error message).
+   */
+  function linkBranches(root: StackRecord, assembly: ProvisionedAssembly, linked: ProvisionedResource[]): { culprit: ProvisionedResource; reason: string } | undefined {
+    for (const linker of assembly.ofType(BRANCH_LINKER_TYPE)) {
+      const { appId, branchName } = linker.properties;
+      try {
+        target.linkBranch(String(appId), String(branchName), root.StackId);
+        linked.push(linker);
+      } catch (error) {
+        const framework = assembly.find(String(linker.properties.ServiceToken));
+        const userFunction = String(framework?.properties.Environment?.Variables?.USER_ON_EVENT_FUNCTION_ARN ?? framework?.ref ?? '').split(':').at(-1);
+        const message = [(error as Error).message, '', `Logs: /aws/lambda/${userFunction}`, ''].join('\n');
+        return { culprit: linker, reason: `Received response status [FAILED] from custom resource. Message returned: ${message} (RequestId: ${randomUUID()})` };
+      }
+    }
+    return undefined;
+  }
+
+  /** The linkers' Delete: the stack's reference is taken off its branch (a branch deleted meanwhile is fine, as for the Lambda). */
+  function unlinkBranches(linkers: ProvisionedResource[]): void {
+    for (const linker of linkers) {
+      try {
+        target.linkBranch(String(linker.properties.appId), String(linker.properties.branchName), undefined);
+      } catch {
+        // NotFoundException: the branch or app is gone; nothing to unset.
+      }
+    }
+  }
+
   function othersThan(stackId: string): ProvisionedAssembly[] {
     return [...deployed].filter(([id]) => id !== stackId).map(([, a]) => a);
   }
@@ -420,8 +458,13 @@ export function createEngine(options: { stateDir: string; target: DeploymentTarg
   function run(root: StackRecord, prepared: Prepared, verb: 'CREATE' | 'UPDATE'): void {
     const before = rootAssembly(root);
     const problem = check(prepared.assembly);
-    const culprit = problem?.culprit;
     let failure = problem?.reason ?? '';
+    const linked: ProvisionedResource[] = [];
+    let linkFailure: { culprit: ProvisionedResource; reason: string } | undefined;
+    if (!failure) {
+      linkFailure = linkBranches(root, prepared.assembly, linked);
+      if (linkFailure) failure = linkFailure.reason;
+    }
     if (!failure) {
       try {
         target.apply([...othersThan(root.StackId), prepared.assembly]);
@@ -429,6 +472,8 @@ export function createEngine(options: { stateDir: string; target: DeploymentTarg
         failure = `The local cloud could not provision the stack: ${(error as Error).message}`;
       }
     }
+    const culprit = problem?.culprit ?? linkFailure?.culprit;
+    if (failure && verb === 'CREATE') unlinkBranches(linked);
     if (failure) {
       if (verb === 'CREATE') return failCreate(root, culprit, failure);
       if (culprit) event(root, culprit.logicalId, '', culprit.type, 'UPDATE_FAILED', failure);
@@ -495,6 +540,7 @@ export function createEngine(options: { stateDir: string; target: DeploymentTarg
       enqueue(() => {
         const owned = rootAssembly(root);
         if (owned) {
+          unlinkBranches(owned.ofType(BRANCH_LINKER_TYPE));
           target.apply(othersThan(root.StackId));
           deployed.delete(root.StackId);
           target.forget(owned);

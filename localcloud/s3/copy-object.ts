@@ -1,9 +1,11 @@
 import { authorize, isoDate, objectArn, type S3Context, sendXml, tag, uploadAttributes, XML_NS } from './context';
-import { noSuchKey, S3Error } from './errors';
+import { S3Error } from './errors';
+import { missingObject } from './get-object';
 import { etagMatches } from './put-object';
 
 /**
- * CopyObject: needs s3:GetObject on the source and s3:PutObject on the target.
+ * CopyObject: needs s3:GetObject on the source and s3:PutObject on the target;
+ * a missing source is NoSuchKey (404) only with s3:ListBucket on it, else AccessDenied.
  * `x-amz-copy-source` is `[/]bucket/key[?versionId=...]`, URL-decoded as S3 does.
  */
 export async function copyObject(ctx: S3Context): Promise<void> {
@@ -24,7 +26,8 @@ export async function copyObject(ctx: S3Context): Promise<void> {
   authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
   ctx.req.resume();
   const object = ctx.services.objects.get(sourceBucket, sourceKey);
-  if (!object) throw noSuchKey(sourceKey);
+  // A missing source answers as GetObject does: 404 only where the caller may list it.
+  if (!object) throw missingObject(ctx, false, sourceBucket, sourceKey);
   const ifMatch = ctx.req.headers['x-amz-copy-source-if-match'];
   if (typeof ifMatch === 'string' && !etagMatches(ifMatch, object.etag)) {
     throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'x-amz-copy-source-If-Match' });

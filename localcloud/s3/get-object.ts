@@ -79,11 +79,12 @@ function allowPdfViewer(ctx: S3Context, contentType: string): void {
  * A key that does not exist: 404 only for a caller who may list it
  * (s3:ListBucket with s3:prefix = the key), 403 AccessDenied otherwise — as S3
  * does, so a caller cannot probe which keys exist where they may not list.
+ * The key is the request's own, or another (CopyObject's source).
  */
-export function missingObject(ctx: S3Context, head: boolean): S3Error {
-  const listable = evaluate(ctx, 's3:ListBucket', bucketArn(ctx.bucket.name), { 's3:prefix': ctx.key });
+export function missingObject(ctx: S3Context, head: boolean, bucket = ctx.bucket.name, key = ctx.key): S3Error {
+  const listable = evaluate(ctx, 's3:ListBucket', bucketArn(bucket), { 's3:prefix': key });
   if (!listable.allowed) return accessDenied(`Access Denied: the key does not exist, and ${listable.message}`);
-  return head ? new S3Error('NotFound', 'Not Found', 404) : noSuchKey(ctx.key);
+  return head ? new S3Error('NotFound', 'Not Found', 404) : noSuchKey(key);
 }
 
 function invalidRange(size: number) {

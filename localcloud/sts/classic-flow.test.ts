@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizedAssembly } from '../lambda/testing/synthesized';
 import { loadCloudAssembly } from '../provisioning/cloud-assembly';
 import { type SignedInCloud, startSignedInCloud } from '../s3/testing/signed-in-cloud';
+import type { Clock } from '../services/clock';
 
 /**
  * The identity pool's basic (classic) flow on the real server: GetId →
@@ -26,6 +27,8 @@ let root: string;
 let identityPoolId: string;
 let userPoolId: string;
 let roles: { authenticated: string; unauthenticated: string };
+/** The server's clock: real time, moved ahead by `ahead` ms where a test needs a token to have expired. */
+const clock: Clock & { ahead: number } = { ahead: 0, now: () => new Date(Date.now() + clock.ahead) };
 
 function classicFlowAssembly(dir: string) {
   cpSync(synthesizedAssembly().directory, dir, { recursive: true });
@@ -61,7 +64,7 @@ const assume = (RoleArn: string, WebIdentityToken: string, RoleSessionName = 'cl
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'classic-flow-'));
   const assembly = classicFlowAssembly(join(root, 'assembly'));
-  t = await startSignedInCloud({ assemblyDir: assembly.directory });
+  t = await startSignedInCloud({ assemblyDir: assembly.directory, clock });
   identityPoolId = assembly.ofType('AWS::Cognito::IdentityPool')[0].ref;
   userPoolId = assembly.ofType('AWS::Cognito::UserPool')[0].ref;
   roles = assembly.ofType('AWS::Cognito::IdentityPoolRoleAttachment')[0].properties.Roles;
@@ -132,5 +135,42 @@ describe('basic (classic) flow', () => {
     await expect(stsClient().send(new AssumeRoleWithWebIdentityCommand({ RoleArn: roles.unauthenticated, WebIdentityToken: token, RoleSessionName: 'x' }))).rejects.toMatchObject({ // a session name of one character
       name: 'ValidationError',
     });
+  });
+
+  it('an expired token: 400 ExpiredTokenException, worded as STS words it (the SDK, boto3)', async () => {
+    const { token } = await openIdToken(await t.idToken('classic-expired'));
+    const { exp } = decodeJwt(token);
+    clock.ahead = 600 * 1000; // the token's ten minutes are over: now = exp is already too late
+    try {
+      const error = await assume(roles.authenticated, token).catch((e) => e);
+      expect(error).toMatchObject({ name: 'ExpiredTokenException', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+      const now = Math.floor(clock.now().getTime() / 1000);
+      const worded = /^Token expired: current date\/time (\d+) must be before the expiration date\/time (\d+)$/.exec(error.message);
+      expect(worded, error.message).not.toBeNull();
+      const [, current, expiration] = worded!;
+      expect(Number(expiration)).toBe(exp);
+      expect(Number(current)).toBeGreaterThanOrEqual(exp!);
+      expect(Number(current)).toBeLessThanOrEqual(now);
+      const script = [
+        'import boto3, sys',
+        "sts = boto3.client('sts', region_name=sys.argv[1], endpoint_url=sys.argv[2], aws_access_key_id='x', aws_secret_access_key='x')",
+        'try:',
+        "    sts.assume_role_with_web_identity(RoleArn=sys.argv[3], RoleSessionName='py', WebIdentityToken=sys.argv[4])",
+        'except sts.exceptions.ExpiredTokenException as e:',
+        "    print(e.response['Error']['Code'], e.response['ResponseMetadata']['HTTPStatusCode'])",
+      ].join('\n');
+      const env = { PATH: process.env.PATH, HOME: root, AWS_CONFIG_FILE: join(root, 'none'), AWS_SHARED_CREDENTIALS_FILE: join(root, 'none') };
+      const { stdout } = await run('/usr/bin/python3', ['-c', script, t.region, t.cloud.url, roles.authenticated, token], { env });
+      expect(stdout.trim()).toBe('ExpiredTokenException 400');
+    } finally {
+      clock.ahead = 0;
+    }
+    // A minute before its expiry the same token is still good.
+    clock.ahead = (exp! - 60) * 1000 - Date.now();
+    try {
+      await expect(assume(roles.authenticated, token)).resolves.toMatchObject({ Audience: identityPoolId });
+    } finally {
+      clock.ahead = 0;
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ProvisionedAssembly } from '../../provisioning/types';
+import type { Clock } from '../../services/clock';
 import type { LocalCloud } from '../../server';
 import { startRealCloud } from '../../testing/real-cloud';
 
@@ -27,9 +28,9 @@ export interface SignedInCloud {
   close(): Promise<void>;
 }
 
-/** `assemblyDir`: a variant of the synthesized backend (default: the synthesized one). */
-export async function startSignedInCloud(options: { assemblyDir?: string } = {}): Promise<SignedInCloud> {
-  const real = await startRealCloud({ assemblyDir: options.assemblyDir });
+/** `assemblyDir`: a variant of the synthesized backend (default: the synthesized one); `clock`: the server's (tests that move time). */
+export async function startSignedInCloud(options: { assemblyDir?: string; clock?: Clock } = {}): Promise<SignedInCloud> {
+  const real = await startRealCloud({ assemblyDir: options.assemblyDir, clock: options.clock });
   const caller = async (idToken?: string): Promise<Caller> => {
     const { identityId, credentials } = await real.credentialsFor(idToken);
     return { identityId, credentials, s3: real.s3Client(credentials) };
