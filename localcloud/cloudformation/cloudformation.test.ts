@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import {
   CloudFormationClient,
@@ -20,6 +19,7 @@ import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-co
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSEMBLY_DIR } from '../../scripts/synth-context';
+import { codeZip } from '../lambda/testing/zip';
 import { startLocalCloud, type LocalCloud } from '../server';
 
 /**
@@ -219,11 +219,7 @@ describe('CloudFormation in the local cloud', () => {
 
   it("runs a function from its code zip in the local S3 (unpacked into the state folder) as the deployed pool's trigger", async () => {
     const key = `${randomBytes(32).toString('hex')}.zip`;
-    const zip = execFileSync('/usr/bin/python3', [
-      '-c',
-      'import io, sys, zipfile\nb = io.BytesIO()\nz = zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED)\nz.writestr("index.js", sys.argv[1])\nz.close()\nsys.stdout.buffer.write(b.getvalue())',
-      "exports.handler = async () => { throw new Error('refused by the deployed zip'); };",
-    ]);
+    const zip = codeZip({ 'index.js': "exports.handler = async () => { throw new Error('refused by the deployed zip'); };" });
     await s3.send(new PutObjectCommand({ Bucket: ASSETS_BUCKET, Key: key, Body: zip }));
     const template = (codeKey: string) => ({
       Resources: {

@@ -13,10 +13,12 @@ import type { AuditLog } from './audit-log';
 import { type Caller, callerOf } from './caller';
 import type { Directory, UserState } from './directory';
 import { ApiError, badRequest, conflict, forbidden, fromCognito, notFound } from './errors';
+import type { OwnerNames } from './owner-names';
 
 export interface AppDeps {
   directory: Directory;
   audit: AuditLog;
+  owners: OwnerNames;
   now: () => Date;
   /** The web app's origins (CORS): a response names the caller's origin only when it is one of these. */
   allowedOrigins: string[];
@@ -164,6 +166,15 @@ export function createApp(deps: AppDeps) {
       await record(caller, 'changeOwnBirthdate', before, { birthdate: before.birthdate ?? null }, { birthdate });
       return { birthdate, changed: true };
     },
+    async publishOwnerName({ caller }) {
+      if (!caller.idToken || !caller.issuer) throw new ApiError(401, 'Unauthorized', 'Sign in again: this request carries no verified identity.');
+      // Whose folders: the identity pool's answer for this very token. What they are called:
+      // the email Cognito verified for this user now (not the token's copy, which may be older).
+      const [identityId, user] = await Promise.all([deps.owners.identityIdOf(caller.idToken, caller.issuer), directory.user(caller.username)]);
+      const name = user.emailVerified && user.email ? user.email : null;
+      await deps.owners.publish({ identityId, name, updatedAt: deps.now().toISOString() });
+      return { identityId, name };
+    },
   };
 
   return async function handle(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
@@ -194,7 +205,7 @@ export function createApp(deps: AppDeps) {
 const label = (u: UserState) => u.email ?? u.username;
 
 /** What a change route answers about its user (the birthdate stays out of admin views). */
-function publicView({ birthdate: _birthdate, ...user }: UserState) {
+function publicView({ birthdate: _birthdate, emailVerified: _emailVerified, ...user }: UserState) {
   return user;
 }
 

@@ -20,6 +20,8 @@ import type { AdminUser, UserPage } from '../../api/contract';
 /** A user as a change sees them: the page's view, plus the attribute a person may change about themselves. */
 export interface UserState extends AdminUser {
   birthdate?: string;
+  /** Whether Cognito verified `email` (owner names show only a verified email). */
+  emailVerified?: boolean;
 }
 
 /**
@@ -99,7 +101,11 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, UserPool
         }),
       ]);
       const birthdate = attribute(user.UserAttributes, 'birthdate');
-      return { ...view(user, user.UserAttributes, groups), ...(birthdate ? { birthdate } : {}) };
+      return {
+        ...view(user, user.UserAttributes, groups),
+        ...(birthdate ? { birthdate } : {}),
+        emailVerified: attribute(user.UserAttributes, 'email_verified') === 'true',
+      };
     },
     async addToGroup(Username, GroupName) {
       await client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName }));
