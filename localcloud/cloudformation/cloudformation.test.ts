@@ -83,7 +83,6 @@ function signUp(clientId: string, email: string) {
       UserAttributes: [
         { Name: 'email', Value: email },
         { Name: 'phone_number', Value: `+1555${String(randomInt(1e7)).padStart(7, '0')}` },
-        { Name: 'birthdate', Value: '1990-01-01' },
       ],
     }),
   );
