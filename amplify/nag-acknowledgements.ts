@@ -46,7 +46,7 @@ export const AUTH_ACKNOWLEDGEMENTS = [
 ];
 
 export const STORAGE_ACKNOWLEDGEMENTS = [
-  ...['public/*', 'protected/*', 'shared/*', 'admin/*', 'audit/*'].map((prefix) => ({
+  ...['public/*', 'protected/*', 'shared/*', 'admin/*', 'audit/*', 'owners/*'].map((prefix) => ({
     id: `AwsSolutions-IAM5[Resource::<vaultFilesBucket7227EF26.Arn>/${prefix}]`,
     reason: `The storage rule for ${prefix} grants every object under that prefix: the wildcard is the rule.`,
   })),

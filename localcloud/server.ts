@@ -18,6 +18,7 @@ import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
 import { createStsService } from './sts';
 import { createLambdaApi } from './lambda/api';
+import { CodeUpdates } from './lambda/code-updates';
 import { consoleLog, type LogSink } from './lambda/runtime';
 import { createLogsService, LogStore } from './logs';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
@@ -90,6 +91,8 @@ export interface ServiceContext {
   apiIntegrationTimeoutMs?: number;
   /** CloudWatch Logs: the functions' output, one group per function (`/aws/lambda/<name>`). */
   logs: LogStore;
+  /** Function code set by UpdateFunctionCode, kept in the state folder (outlives rebuilds and restarts). */
+  codeUpdates: CodeUpdates;
   /** The pools' social identity providers as registered apps, secrets from `npm run secret` (localcloud/identity-providers). */
   providerRegistrations: ProviderRegistrations;
   /** Amplify Hosting's apps and branches (`ampx pipeline-deploy --app-id --branch` deploys to one). */
@@ -128,7 +131,7 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       integrationTimeoutMs: ctx.apiIntegrationTimeoutMs,
     }), // /_aws/execute-api/<apiId>/<stage>/<path>: the REST APIs
     // /2015-03-31/functions/<name>...: GetFunction(Configuration), UpdateFunctionCode (the toolkit's hotswap)
-    createLambdaApi({ runtime: ctx.functions.runtime, auth: jsonAuth(ctx), objects: s3.objects, region: ctx.assembly.region, accountId: ctx.assembly.accountId, stateDir: ctx.stateDir, now: () => ctx.clock.now() }),
+    createLambdaApi({ runtime: ctx.functions.runtime, auth: jsonAuth(ctx), objects: s3.objects, region: ctx.assembly.region, accountId: ctx.assembly.accountId, codeUpdates: ctx.codeUpdates, now: () => ctx.clock.now() }),
     createLogsService({ store: ctx.logs, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }), // Logs_20140328.*
     // /apps...: signed for amplify (an unsigned or S3-signed /apps is the bucket `apps`)
     createAmplifyService({ apps: ctx.amplifyApps, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }),
@@ -195,8 +198,9 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   // The functions' log groups outlive a rebuild, as CloudWatch Logs outlives a deployment.
   const logs = new LogStore(() => clock.now());
   const functionLog = options.functionLog ?? consoleLog;
+  const codeUpdates = new CodeUpdates(stateDir);
   const amplifyApps = createAmplifyApps({ store, region: startupAssembly.region, accountId: startupAssembly.accountId, now: () => clock.now() });
-  const base = { stateDir, store, clock, keys, outbox, activity, logs, amplifyApps, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs };
+  const base = { stateDir, store, clock, keys, outbox, activity, logs, codeUpdates, amplifyApps, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs };
 
   /**
    * One generation of the services, built from one provisioned account (the
@@ -215,6 +219,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
         functionLog(fn, line, stream);
       },
       onTriggerRun: (run) => activity.emit({ kind: 'trigger', ...run }),
+      codeUpdates,
     });
     for (const fn of next.functions.runtime.functions) logs.declare(`/aws/lambda/${fn.name}`);
     next.triggers = options.triggers ?? next.functions.triggers;
@@ -251,7 +256,10 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
           if (hostedUi) hostedUi = hostedUiServices();
           void retired.close().catch((error: unknown) => console.error('localcloud: stopping the replaced functions failed:', error));
         },
-        forget: (owned) => forgetOwnedState(store, owned, services),
+        forget: (owned) => {
+          forgetOwnedState(store, owned, services);
+          codeUpdates.forget(owned.ofType('AWS::Lambda::Function').map((r) => r.ref));
+        },
         readObject: (bucket, key) => readObjectBytes(services, bucket, key),
         // A code zip's folder: the startup assembly's (same content hash), else the zip unpacked into the state folder.
         assetPath: (key) => startupAssembly.assetPath(key) ?? (existsSync(assetFolder(stateDir, key)) ? assetFolder(stateDir, key) : undefined),

@@ -75,20 +75,20 @@ describe("the function's role: exactly what its routes use", () => {
   const fnId = () => logicalId(functions, 'AWS::Lambda::Function', 'adminapilambda');
   const roleId = () => functions.toJSON().Resources[fnId()].Properties.Role['Fn::GetAtt'][0];
 
-  it('may call the twelve user-pool actions of its routes on this pool, and read the bucket name it is given', () => {
+  it('may call the thirteen user-pool actions of its routes on this pool, and read the bucket name it is given', () => {
     const statements = resourcesOf(functions, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Roles).includes(`"${roleId()}"`))
       .flatMap(([, p]) => p.PolicyDocument.Statement);
     const pool = statements.find((s: any) => JSON.stringify(s.Action).includes('cognito-idp'));
     expect(pool.Action).toEqual(ADMIN_API_ACTIONS);
-    expect(ADMIN_API_ACTIONS).toHaveLength(12);
+    expect(ADMIN_API_ACTIONS).toHaveLength(13);
     expect(JSON.stringify(pool.Resource)).toMatch(/amplifyAuthUserPool.*Arn/);
     const others = statements.filter((s: any) => s !== pool);
     expect(others.map((s: any) => s.Action)).toEqual(['ssm:GetParameters']);
     expect(JSON.stringify(others[0].Resource)).toMatch(/VAULT_FILES_BUCKET_NAME/);
   });
 
-  it('reads and writes the audit log under audit/, and cannot delete it', () => {
+  it('reads and writes the audit log under audit/ and writes owner names under owners/, and deletes nothing', () => {
     const bucket = logicalId(storage, 'AWS::S3::Bucket', 'vaultFilesBucket');
     const grants = resourcesOf(storage, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Roles).includes('adminapilambdaServiceRole'))
@@ -96,16 +96,17 @@ describe("the function's role: exactly what its routes use", () => {
     expect(grants).toEqual([
       { Action: 's3:GetObject', Effect: 'Allow', Resource: 'BUCKET/audit/*' },
       { Action: 's3:ListBucket', Effect: 'Allow', Resource: 'BUCKET', Condition: { StringLike: { 's3:prefix': ['audit/*', 'audit/'] } } },
-      { Action: 's3:PutObject', Effect: 'Allow', Resource: 'BUCKET/audit/*' },
+      { Action: 's3:PutObject', Effect: 'Allow', Resource: ['BUCKET/audit/*', 'BUCKET/owners/*'] },
     ]);
   });
 
-  it('is told the pool, the bucket and the app origins, and runs on the current Node.js runtime', () => {
+  it('is told the pools, the bucket and the app origins, and runs on the current Node.js runtime', () => {
     const { Environment, Runtime, Timeout } = functions.toJSON().Resources[fnId()].Properties;
     expect(Runtime).toBe('nodejs24.x');
     expect(Timeout).toBe(10);
     expect(Environment.Variables.ALLOWED_ORIGINS).toBe('http://localhost:5173,https://vault.example.com');
     expect(JSON.stringify(Environment.Variables.USER_POOL_ID)).toMatch(/amplifyAuthUserPool.*Ref/);
+    expect(JSON.stringify(Environment.Variables.IDENTITY_POOL_ID)).toMatch(/amplifyAuthIdentityPool.*Ref/);
     expect(Environment.Variables.AMPLIFY_SSM_ENV_CONFIG).toContain('VAULT_FILES_BUCKET_NAME');
   });
 });

@@ -37,7 +37,9 @@ export const ADMIN_API_ACTIONS = [
   'cognito-idp:AdminEnableUser',
   'cognito-idp:AdminResetUserPassword',
   'cognito-idp:AdminUserGlobalSignOut',
+  // A person's own birthdate (PUT /me/birthdate): set, or removed.
   'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminDeleteUserAttributes',
 ];
 
 /**
@@ -54,6 +56,8 @@ export function addAdminRestApi(backend: VaultBackend): RestApi {
   const origins = appOrigins();
 
   backend.adminApi.addEnvironment('USER_POOL_ID', userPool.userPoolId);
+  // PUT /me/owner-name asks the identity pool (GetId, which needs no IAM permission) whose token it holds.
+  backend.adminApi.addEnvironment('IDENTITY_POOL_ID', backend.auth.resources.cfnResources.cfnIdentityPool.ref);
   backend.adminApi.addEnvironment('ALLOWED_ORIGINS', origins.join(','));
   new Policy(Stack.of(fn), 'AdminApiUserPoolAccess', {
     statements: [new PolicyStatement({ effect: Effect.ALLOW, actions: ADMIN_API_ACTIONS, resources: [userPool.userPoolArn] })],
@@ -61,7 +65,7 @@ export function addAdminRestApi(backend: VaultBackend): RestApi {
 
   const api = new RestApi(stack, 'AdminRestApi', {
     restApiName: ADMIN_API_NAME,
-    description: 'Amplify Vault administration: users, groups, audit log; a person’s own birthdate.',
+    description: 'Amplify Vault administration: users, groups, audit log; a person’s own birthdate and owner name.',
     deploy: true,
     // API Gateway's CloudWatch role is one per account and region (AWS::ApiGateway::Account): a
     // per-branch stack must not own it, and deleting the stack would take it from every other API.

@@ -18,7 +18,9 @@ export const ROUTES = [
   { method: 'POST', resource: '/users/{username}/reset-password', name: 'resetPassword', admin: true },
   { method: 'POST', resource: '/users/{username}/sign-out', name: 'signOutEverywhere', admin: true },
   { method: 'GET', resource: '/audit', name: 'readAuditLog', admin: true },
+  // {"birthdate": "YYYY-MM-DD" | null}: the only way people change their birthdate (the app client cannot write it).
   { method: 'PUT', resource: '/me/birthdate', name: 'changeOwnBirthdate', admin: false },
+  { method: 'PUT', resource: '/me/owner-name', name: 'publishOwnerName', admin: false },
 ] as const;
 
 export type Route = (typeof ROUTES)[number];
@@ -69,6 +71,25 @@ export interface AuditRecord {
 export interface AuditPage {
   records: AuditRecord[];
   next?: string;
+}
+
+/**
+ * Owner names: how people's folders (`public/{identity id}/`, `protected/{identity id}/`)
+ * are labelled. `owners/{identity id}.json` holds an OwnerName; only the API's
+ * function writes there (PUT /me/owner-name, for the caller's own identity id,
+ * learnt from their id token through the identity pool), and signed-in people
+ * may only get a key they already know (no listing): see amplify/storage/resource.ts.
+ */
+export const OWNER_NAMES_PREFIX = 'owners/';
+export const ownerNameKey = (identityId: string) => `${OWNER_NAMES_PREFIX}${identityId}.json`;
+
+/** What `owners/{identity id}.json` holds. */
+export interface OwnerName {
+  identityId: string;
+  /** The owner's verified email address; null while they have none (their folders stay unnamed). */
+  name: string | null;
+  /** ISO 8601. */
+  updatedAt: string;
 }
 
 /** Every refusal and failure: a sentence for people, and a code for programs. */

@@ -31,5 +31,10 @@ export const storage = defineStorage({
     // The admin API's audit log: only its function reaches it, and it cannot
     // delete (records are append-only). ADMINS read it through the API.
     'audit/*': [allow.resource(adminApi).to(['read', 'write'])],
+    // Owner names (amplify/api/contract.ts, OwnerName): `owners/{identity id}.json`, written only
+    // by the API's function for the caller's own identity id (PUT /me/owner-name). Signed-in
+    // people may get an entry whose key they know — the owner of a folder they can see — but not
+    // list them all (no harvesting of addresses). Guests see no names.
+    'owners/*': [allow.resource(adminApi).to(['write']), allow.authenticated.to(['get'])],
   }),
 });

@@ -57,6 +57,7 @@ const AUTHENTICATED = [
   'Allow s3:DeleteObject BUCKET/private/' + SUB + '/*',
   'Allow s3:DeleteObject BUCKET/protected/' + SUB + '/*',
   'Allow s3:DeleteObject BUCKET/public/' + SUB + '/*',
+  'Allow s3:GetObject BUCKET/owners/*',
   'Allow s3:GetObject BUCKET/private/' + SUB + '/*',
   'Allow s3:GetObject BUCKET/protected/*',
   'Allow s3:GetObject BUCKET/public/*',
@@ -125,6 +126,12 @@ describe('storage access through identity-pool roles', () => {
     for (const role of ['GUEST', 'AUTHENTICATED', 'EDITORS', 'ADMINS']) {
       const privateGrants = grantsOf(role).filter((line) => line.includes('/private/') || line.includes('=private/'));
       expect(privateGrants.every((line) => line.includes(`private/${SUB}/`))).toBe(true);
+    }
+  });
+
+  it('owner names: every signed-in role gets an entry by its key, none lists, writes or deletes them, guests see none', () => {
+    for (const role of ['GUEST', 'AUTHENTICATED', 'EDITORS', 'ADMINS']) {
+      expect(grantsOf(role).filter((line) => line.includes('owners/'))).toEqual(role === 'GUEST' ? [] : ['Allow s3:GetObject BUCKET/owners/*']);
     }
   });
 

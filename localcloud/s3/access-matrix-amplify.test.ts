@@ -20,7 +20,7 @@ beforeAll(async () => {
     await amplify.signIn(principals[name]);
     ids[name] = (await fetchAuthSession()).identityId!;
   }
-  prefixes = [`public/${ids.userA}`, `protected/${ids.userA}`, `private/${ids.userA}`, `private/${ids.userB}`, 'shared', 'admin'];
+  prefixes = [`public/${ids.userA}`, `protected/${ids.userA}`, `private/${ids.userA}`, `private/${ids.userB}`, 'shared', 'admin', 'owners'];
   for (const prefix of prefixes) {
     cloud.seedObject(`${prefix}/seed.txt`, `seed of ${prefix}`);
     for (const who of Object.keys(EXPECTED)) cloud.seedObject(`${prefix}/del-${who}.txt`, 'delete me');

@@ -22,7 +22,7 @@ beforeAll(async () => {
     ids[name] = identityId;
     clients[name] = cloud.s3Client(credentials);
   }
-  prefixes = [`public/${ids.userA}`, `protected/${ids.userA}`, `private/${ids.userA}`, `private/${ids.userB}`, 'shared', 'admin'];
+  prefixes = [`public/${ids.userA}`, `protected/${ids.userA}`, `private/${ids.userA}`, `private/${ids.userB}`, 'shared', 'admin', 'owners'];
   for (const prefix of prefixes) {
     cloud.seedObject(`${prefix}/seed.txt`, `seed of ${prefix}`);
     for (const who of Object.keys(EXPECTED)) cloud.seedObject(`${prefix}/del-${who}.txt`, 'delete me');

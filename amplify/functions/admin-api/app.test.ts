@@ -1,19 +1,23 @@
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import {
   AdminGetUserCommand,
+  AdminUpdateUserAttributesCommand,
   CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   GetTokensFromRefreshTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { generateKeyPairSync } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealCloud, type CloudUser, type RealCloud, type Session } from '../../../localcloud/testing/real-cloud';
-import { ADMIN_GROUP, type AuditPage, type AuditRecord, ROUTES, type RouteName, type UserPage } from '../../api/contract';
+import { ADMIN_GROUP, type AuditPage, type AuditRecord, OWNER_NAMES_PREFIX, ownerNameKey, ROUTES, type RouteName, type UserPage } from '../../api/contract';
 import { TOO_YOUNG_MESSAGE } from '../../auth/pre-sign-up/birthdate';
 import { createApp } from './app';
 import { AUDIT_PREFIX, s3AuditLog } from './audit-log';
 import { cognitoDirectory } from './directory';
+import { s3OwnerNames } from './owner-names';
 
 /**
  * The admin API's handler against a real local cloud: its Cognito and S3 with
@@ -39,14 +43,14 @@ function claimsOf(idToken: string): Record<string, string> {
 async function call(
   who: Pick<Session, 'idToken'>,
   name: RouteName,
-  options: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; origin?: string } = {},
+  options: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; origin?: string; authorization?: string } = {},
 ): Promise<APIGatewayProxyResult & { json: any }> {
   const route = ROUTES.find((r) => r.name === name)!;
   const event = {
     resource: route.resource,
     path: route.resource.replace(/\{(\w+)\}/g, (_, p: string) => options.params?.[p] ?? ''),
     httpMethod: route.method,
-    headers: { Authorization: who.idToken, ...(options.origin ? { origin: options.origin } : {}) },
+    headers: { Authorization: options.authorization ?? who.idToken, ...(options.origin ? { origin: options.origin } : {}) },
     multiValueHeaders: {},
     queryStringParameters: options.query ?? null,
     multiValueQueryStringParameters: null,
@@ -77,6 +81,8 @@ beforeAll(async () => {
   app = createApp({
     directory: cognitoDirectory(idp, cloud.userPoolId),
     audit: s3AuditLog(functionS3, cloud.bucket),
+    // GetId is unsigned (the SDK sends it without credentials), as on Lambda.
+    owners: s3OwnerNames(new CognitoIdentityClient({ region: cloud.region, endpoint: cloud.endpoint, maxAttempts: 1 }), cloud.identityPoolId, functionS3, cloud.bucket),
     now: () => new Date(),
     allowedOrigins: ['http://localhost:5173', 'https://vault.example.com'],
     log: { error: () => undefined },
@@ -265,6 +271,87 @@ describe("a person's own birthdate", () => {
       after: { birthdate: '1985-07-14' },
     });
     await call(alice, 'changeOwnBirthdate', { body: { birthdate: '1990-01-01' } });
+  });
+
+  it('is removed with null (AdminDeleteUserAttributes), and set again', async () => {
+    const birthdateOf = async (who: CloudUser) =>
+      (await cloud.operatorIdp().send(new AdminGetUserCommand({ UserPoolId: cloud.userPoolId, Username: who.sub }))).UserAttributes?.find((a) => a.Name === 'birthdate')?.Value;
+    expect((await call(bob, 'changeOwnBirthdate', { body: { birthdate: null } })).json).toEqual({ birthdate: null, changed: true });
+    expect(await birthdateOf(bob)).toBeUndefined();
+    expect((await newestRecords(1))[0]).toMatchObject({ action: 'changeOwnBirthdate', before: { birthdate: '1990-01-01' }, after: { birthdate: null } });
+    expect((await call(bob, 'changeOwnBirthdate', { body: { birthdate: null } })).json).toEqual({ birthdate: null, changed: false });
+    expect((await call(bob, 'changeOwnBirthdate', { body: { birthdate: 19900101 } })).statusCode).toBe(400);
+    expect((await call(bob, 'changeOwnBirthdate', { body: { birthdate: '1990-01-01' } })).json).toEqual({ birthdate: '1990-01-01', changed: true });
+    expect(await birthdateOf(bob)).toBe('1990-01-01');
+  });
+});
+
+describe('owner names', () => {
+  // People of their own: other tests sign people out everywhere.
+  let olive: Person;
+  let oscar: Person;
+  let editor: Person;
+  beforeAll(async () => {
+    olive = await cloud.signedInUser('olive');
+    oscar = await cloud.signedInUser('oscar');
+    editor = await cloud.signedInUser('editor', ['EDITORS']);
+  }, 60_000);
+
+  /** What a signed-in person reads at owners/{identity id}.json with their own identity-pool credentials. */
+  async function readName(reader: Session, identityId: string) {
+    const s3 = cloud.s3Client((await cloud.credentialsFor(reader.idToken)).credentials);
+    const object = await s3.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: ownerNameKey(identityId) }));
+    return JSON.parse(await object.Body!.transformToString());
+  }
+
+  it("publishes the caller's verified email under the caller's own identity id, whatever the body says", async () => {
+    const own = (await cloud.credentialsFor(olive.idToken)).identityId;
+    const oscars = (await cloud.credentialsFor(oscar.idToken)).identityId;
+    const published = await call(olive, 'publishOwnerName', { body: { identityId: oscars, name: oscar.email } });
+    expect([published.statusCode, published.json]).toEqual([200, { identityId: own, name: olive.email }]);
+    expect(await readName(oscar, own)).toMatchObject({ identityId: own, name: olive.email });
+    // Nothing was written for the identity id the body named.
+    await expect(readName(oscar, oscars)).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+
+  it('publishes no name while the email is unverified (replacing an older one)', async () => {
+    const erin = { ...(await cloud.createUser('erin')) };
+    const signedIn = { ...erin, ...(await cloud.signIn(erin)) };
+    const own = (await cloud.credentialsFor(signedIn.idToken)).identityId;
+    expect((await call(signedIn, 'publishOwnerName')).json).toEqual({ identityId: own, name: erin.email });
+    await cloud
+      .operatorIdp(['cognito-idp:AdminUpdateUserAttributes'])
+      .send(new AdminUpdateUserAttributesCommand({ UserPoolId: cloud.userPoolId, Username: erin.sub, UserAttributes: [{ Name: 'email_verified', Value: 'false' }] }));
+    // The token still says verified; the user pool, asked now, does not.
+    expect((await call(signedIn, 'publishOwnerName')).json).toEqual({ identityId: own, name: null });
+    expect(await readName(olive, own)).toMatchObject({ identityId: own, name: null });
+  });
+
+  it("refuses a header that is not the token the claims came from, and a token the identity pool does not accept", async () => {
+    const mismatched = await call(olive, 'publishOwnerName', { authorization: oscar.idToken });
+    expect([mismatched.statusCode, mismatched.json.code]).toEqual([401, 'Unauthorized']);
+    const forged = cloud.reSign(olive.idToken, {}, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    const refused = await call(olive, 'publishOwnerName', { authorization: forged });
+    expect(refused.statusCode).toBeGreaterThanOrEqual(400);
+    expect(refused.statusCode).toBeLessThan(500);
+  });
+
+  it('cannot be written, listed or deleted by anyone but the function, nor read by guests', async () => {
+    const own = (await cloud.credentialsFor(olive.idToken)).identityId;
+    await call(olive, 'publishOwnerName');
+    const key = ownerNameKey(own);
+    for (const who of [olive, editor]) {
+      const { credentials } = await cloud.credentialsFor(who.idToken);
+      const s3 = cloud.s3Client(credentials);
+      const forgedName = JSON.stringify({ identityId: own, name: 'grace@example.com', updatedAt: new Date().toISOString() });
+      await expect(s3.send(new PutObjectCommand({ Bucket: cloud.bucket, Key: key, Body: forgedName }))).rejects.toMatchObject({ name: 'AccessDenied' });
+      await expect(s3.send(new DeleteObjectCommand({ Bucket: cloud.bucket, Key: key }))).rejects.toMatchObject({ name: 'AccessDenied' });
+      await expect(s3.send(new ListObjectsV2Command({ Bucket: cloud.bucket, Prefix: OWNER_NAMES_PREFIX }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    }
+    const guest = cloud.s3Client((await cloud.credentialsFor()).credentials);
+    await expect(guest.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: key }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(await readName(editor, own)).toMatchObject({ name: olive.email });
+    await expect(functionS3.send(new DeleteObjectCommand({ Bucket: cloud.bucket, Key: key }))).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });
 

@@ -13,10 +13,12 @@ import type { AuditLog } from './audit-log';
 import { type Caller, callerOf } from './caller';
 import type { Directory, UserState } from './directory';
 import { ApiError, badRequest, conflict, forbidden, fromCognito, notFound } from './errors';
+import type { OwnerNames } from './owner-names';
 
 export interface AppDeps {
   directory: Directory;
   audit: AuditLog;
+  owners: OwnerNames;
   now: () => Date;
   /** The web app's origins (CORS): a response names the caller's origin only when it is one of these. */
   allowedOrigins: string[];
@@ -153,16 +155,30 @@ export function createApp(deps: AppDeps) {
       return audit.read({ limit: pageLimit(query.limit, AUDIT_PAGE), next: query.next || undefined });
     },
     async changeOwnBirthdate({ caller, body }) {
+      // People cannot write the attribute themselves (the app client's WriteAttributes): this is the way.
       const birthdate = body.birthdate;
-      if (typeof birthdate !== 'string') throw badRequest('InvalidBirthdate', 'Send your birth date as {"birthdate": "YYYY-MM-DD"}.');
-      // The same rule as sign-up (the pre sign-up trigger's): one implementation.
-      const problem = birthdateProblem(birthdate, deps.now());
-      if (problem) throw badRequest('InvalidBirthdate', problem);
+      if (typeof birthdate !== 'string' && birthdate !== null) {
+        throw badRequest('InvalidBirthdate', 'Send your birth date as {"birthdate": "YYYY-MM-DD"}, or {"birthdate": null} to remove it.');
+      }
+      if (birthdate !== null) {
+        // The same rule as sign-up (the pre sign-up trigger's): one implementation.
+        const problem = birthdateProblem(birthdate, deps.now());
+        if (problem) throw badRequest('InvalidBirthdate', problem);
+      }
       const before = await directory.user(caller.username);
-      if (before.birthdate === birthdate) return { birthdate, changed: false };
+      if ((before.birthdate ?? null) === birthdate) return { birthdate, changed: false };
       await directory.setBirthdate(caller.username, birthdate);
       await record(caller, 'changeOwnBirthdate', before, { birthdate: before.birthdate ?? null }, { birthdate });
       return { birthdate, changed: true };
+    },
+    async publishOwnerName({ caller }) {
+      if (!caller.idToken || !caller.issuer) throw new ApiError(401, 'Unauthorized', 'Sign in again: this request carries no verified identity.');
+      // Whose folders: the identity pool's answer for this very token. What they are called:
+      // the email Cognito verified for this user now (not the token's copy, which may be older).
+      const [identityId, user] = await Promise.all([deps.owners.identityIdOf(caller.idToken, caller.issuer), directory.user(caller.username)]);
+      const name = user.emailVerified && user.email ? user.email : null;
+      await deps.owners.publish({ identityId, name, updatedAt: deps.now().toISOString() });
+      return { identityId, name };
     },
   };
 
@@ -194,7 +210,7 @@ export function createApp(deps: AppDeps) {
 const label = (u: UserState) => u.email ?? u.username;
 
 /** What a change route answers about its user (the birthdate stays out of admin views). */
-function publicView({ birthdate: _birthdate, ...user }: UserState) {
+function publicView({ birthdate: _birthdate, emailVerified: _emailVerified, ...user }: UserState) {
   return user;
 }
 

@@ -7,6 +7,9 @@ export interface Caller {
   username: string;
   email?: string;
   groups: string[];
+  /** The id token itself (the `Authorization` header the authorizer verified) and its issuer, for the identity pool. */
+  idToken?: string;
+  issuer?: string;
 }
 
 /**
@@ -30,10 +33,23 @@ export function callerOf(event: APIGatewayProxyEvent): Caller {
   if (typeof sub !== 'string' || !sub || typeof username !== 'string' || !username || claims.token_use !== 'id') {
     throw new ApiError(401, 'Unauthorized', 'Sign in again: this request carries no verified identity.');
   }
+  const header = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+  const idToken = header?.replace(/^Bearer\s+/i, '');
   return {
     sub,
     username,
     email: typeof claims.email === 'string' ? claims.email : undefined,
     groups: parseGroups(claims['cognito:groups']),
+    ...(idToken && subjectOf(idToken) === sub ? { idToken } : {}),
+    ...(typeof claims.iss === 'string' ? { issuer: claims.iss } : {}),
   };
+}
+
+/** The `sub` of a JWT's payload, unverified: only to check that the header carries the token the claims came from. */
+function subjectOf(token: string): unknown {
+  try {
+    return (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { sub?: unknown }).sub;
+  } catch {
+    return undefined;
+  }
 }

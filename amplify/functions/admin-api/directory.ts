@@ -1,5 +1,6 @@
 import {
   AdminAddUserToGroupCommand,
+  AdminDeleteUserAttributesCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
@@ -20,6 +21,8 @@ import type { AdminUser, UserPage } from '../../api/contract';
 /** A user as a change sees them: the page's view, plus the attribute a person may change about themselves. */
 export interface UserState extends AdminUser {
   birthdate?: string;
+  /** Whether Cognito verified `email` (owner names show only a verified email). */
+  emailVerified?: boolean;
 }
 
 /**
@@ -37,7 +40,8 @@ export interface Directory {
   setEnabled(username: string, enabled: boolean): Promise<void>;
   resetPassword(username: string): Promise<void>;
   signOutEverywhere(username: string): Promise<void>;
-  setBirthdate(username: string, birthdate: string): Promise<void>;
+  /** null removes it. */
+  setBirthdate(username: string, birthdate: string | null): Promise<void>;
 }
 
 const attribute = (attributes: AttributeType[] | undefined, name: string) => attributes?.find((a) => a.Name === name)?.Value;
@@ -99,7 +103,11 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, UserPool
         }),
       ]);
       const birthdate = attribute(user.UserAttributes, 'birthdate');
-      return { ...view(user, user.UserAttributes, groups), ...(birthdate ? { birthdate } : {}) };
+      return {
+        ...view(user, user.UserAttributes, groups),
+        ...(birthdate ? { birthdate } : {}),
+        emailVerified: attribute(user.UserAttributes, 'email_verified') === 'true',
+      };
     },
     async addToGroup(Username, GroupName) {
       await client.send(new AdminAddUserToGroupCommand({ UserPoolId, Username, GroupName }));
@@ -117,7 +125,11 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, UserPool
       await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username }));
     },
     async setBirthdate(Username, birthdate) {
-      await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [{ Name: 'birthdate', Value: birthdate }] }));
+      await client.send(
+        birthdate === null
+          ? new AdminDeleteUserAttributesCommand({ UserPoolId, Username, UserAttributeNames: ['birthdate'] })
+          : new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [{ Name: 'birthdate', Value: birthdate }] }),
+      );
     },
   };
   return directory;

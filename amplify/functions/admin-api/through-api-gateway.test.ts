@@ -1,12 +1,13 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { AdminCreateUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Amplify } from 'aws-amplify';
 import { signIn, signOut } from 'aws-amplify/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localExecuteApiUrl } from '../../../localcloud/apigateway/url';
 import { PASSWORD, startRealCloud, type CloudUser, type RealCloud, type Session } from '../../../localcloud/testing/real-cloud';
 import { callApi } from '../../../src/api/vault-api';
-import { ADMIN_API_NAME, ADMIN_API_STAGE, ADMIN_GROUP, type AuditRecord, ROUTES, type UserPage } from '../../api/contract';
+import { ADMIN_API_NAME, ADMIN_API_STAGE, ADMIN_GROUP, type AuditRecord, ownerNameKey, ROUTES, type UserPage } from '../../api/contract';
 
 /**
  * The admin API end to end on the local cloud: the synthesized REST API
@@ -132,6 +133,17 @@ describe('through API Gateway and its Cognito authorizer', () => {
     const attributes = (await cloud.operatorIdp().send(new AdminGetUserCommand({ UserPoolId: cloud.userPoolId, Username: carol.sub }))).UserAttributes;
     expect(attributes?.find((a) => a.Name === 'birthdate')?.Value).toBe('1977-07-07');
     expect((await newest())[0]).toMatchObject({ action: 'changeOwnBirthdate', actor: { sub: carol.sub }, before: { birthdate: '1990-01-01' }, after: { birthdate: '1977-07-07' } });
+  });
+
+  it("publishes a person's owner name for their own identity id, through the deployed function and its role", async () => {
+    const olive = await cloud.signedInUser('olive');
+    const { identityId, credentials } = await cloud.credentialsFor(olive.idToken);
+    const published = await call(olive, 'PUT', '/me/owner-name', { identityId: 'us-east-1:00000000-0000-0000-0000-000000000000', name: 'grace@example.com' });
+    expect([published.status, published.json]).toEqual([200, { identityId, name: olive.email }]);
+    const object = await cloud.s3Client(credentials).send(new GetObjectCommand({ Bucket: cloud.bucket, Key: ownerNameKey(identityId) }));
+    expect(JSON.parse(await object.Body!.transformToString())).toMatchObject({ identityId, name: olive.email });
+    const forged = cloud.reSign(olive.idToken, { sub: bob.sub }, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    expect((await call({ idToken: forged }, 'PUT', '/me/owner-name')).status).toBe(401);
   });
 
   it('pages through more than 1,000 users, each exactly once', async () => {
