@@ -125,6 +125,26 @@ describe('FilesPage', () => {
     expect(await within(await screen.findByRole('region', { name: 'Shared with everyone' })).findByText('readme.txt')).toBeInTheDocument();
   });
 
+  it('keeps the folder in the history: back and forward move between folders, a reload stays in it', async () => {
+    const user = userEvent.setup();
+    const { unmount } = renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('My files');
+    await user.click(await within(priv).findByRole('button', { name: 'docs' }));
+    expect(await within(priv).findByText('plan.pdf')).toBeInTheDocument();
+    // The address stays the place's: no folder (or identity id) in it.
+    expect(window.location.pathname).toBe('/');
+    act(() => window.history.back());
+    expect(await within(priv).findByText('cat.png')).toBeInTheDocument();
+    expect(within(priv).queryByText('plan.pdf')).not.toBeInTheDocument();
+    act(() => window.history.forward());
+    expect(await within(priv).findByText('plan.pdf')).toBeInTheDocument();
+    unmount();
+    // A reload (a fresh page on the same history entry) opens the same folder.
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    expect(await within(section('My files')).findByText('plan.pdf')).toBeInTheDocument();
+    expect(within(section('My files')).getByRole('navigation', { name: 'My files folders' })).toHaveTextContent('docs');
+  });
+
   it('opens the place a reloaded address names; an unknown or forbidden place says so', async () => {
     at('/files/from-others');
     const { unmount } = renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
@@ -151,6 +171,7 @@ describe('FilesPage', () => {
     expect(within(pub).getByRole('navigation', { name: 'Public files folders' })).toHaveTextContent('Person 1');
     expect(within(pub).queryByRole('button', { name: 'Delete photo.png' })).not.toBeInTheDocument();
     unmount();
+    at('/public');
     renderWithUser(<FilesPage />, fakeUser({ groups: ['EDITORS'], identityId: ID }));
     const asEditor = section('Public files');
     await user.click(await within(asEditor).findByRole('button', { name: 'Person 1' }));
