@@ -366,6 +366,33 @@ describe('FilesPage', () => {
     expect(within(priv).queryByRole('button', { name: 'docs' })).not.toBeInTheDocument();
   });
 
+  it('works from the keyboard: rename a file with Enter, cancel with Escape (focus back on Rename), the row menu', async () => {
+    fakeWrites();
+    const user = userEvent.setup();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('My files');
+    const rename = await within(priv).findByRole('button', { name: 'Rename cat.png' });
+    rename.focus();
+    await user.keyboard('{Enter}');
+    expect(within(priv).getByLabelText('New name for cat.png')).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(within(priv).queryByLabelText('New name for cat.png')).not.toBeInTheDocument();
+    await waitFor(() => expect(within(priv).getByRole('button', { name: 'Rename cat.png' })).toHaveFocus());
+    await user.keyboard('{Enter}');
+    await user.keyboard('{Control>}a{/Control}kitten.png{Enter}');
+    expect(await within(priv).findByText('Renamed cat.png to kitten.png.')).toBeInTheDocument();
+    expect(bucket.map((o) => o.path)).toContain(`private/${ID}/kitten.png`);
+    expect(bucket.map((o) => o.path)).not.toContain(`private/${ID}/cat.png`);
+    // The menu button of a row (shown instead of the actions on narrow screens) says whether it is open.
+    const menu = await within(priv).findByRole('button', { name: 'Actions for kitten.png' });
+    expect(menu).toHaveAttribute('aria-expanded', 'false');
+    await user.click(menu);
+    expect(menu).toHaveAttribute('aria-expanded', 'true');
+    await user.keyboard('{Escape}');
+    expect(menu).toHaveAttribute('aria-expanded', 'false');
+    expect(menu).toHaveFocus();
+  });
+
   it('keeps the originals when a copy fails during a rename, and says which file failed', async () => {
     fakeWrites();
     bucket.push({ path: `private/${ID}/docs/b.txt`, size: 1 }, { path: `private/${ID}/docs/c.txt`, size: 1 });
