@@ -176,9 +176,10 @@ test("a second user sees neither of alice's files, and S3 denies them directly",
   await expect(priv.getByText('No files here yet.')).toBeVisible();
   await expect(bobPage.getByText('photo.png')).toHaveCount(0);
   await expect(bobPage.getByText('big.bin')).toHaveCount(0);
-  // Alice's public folder is named for people, never by her identity id; Bob can read, not delete.
+  // Alice's public folder is named by her verified email (published by the API), never by her
+  // identity id; Bob can read, not delete.
   const bobPublic = section(bobPage, 'Public');
-  await bobPublic.getByRole('button', { name: /Person 1/ }).click();
+  await bobPublic.getByRole('button', { name: alice.email }).click();
   await expect(bobPublic.getByText(`hello-${run}.txt`)).toBeVisible();
   await expect(bobPublic.getByRole('button', { name: `Delete hello-${run}.txt` })).toHaveCount(0);
   // Shared is read-only outside EDITORS.
@@ -206,14 +207,15 @@ test("a second user sees neither of alice's files, and S3 denies them directly",
 test("the second user reads alice's protected PDF, read-only, and still none of her private files", async () => {
   const page = bobPage;
   const others = section(page, "Others' protected files");
-  // protected/ is listed by person, never by identity id; bob's own folder is not offered among them.
-  await expect(others.getByRole('button', { name: /Person/ })).toHaveCount(1);
+  // protected/ is listed by person (their verified email), never by identity id; bob's own folder is not offered among them.
+  await expect(others.getByRole('button', { name: alice.email })).toHaveCount(1);
+  await expect(others.getByRole('button', { name: /Person/ })).toHaveCount(0);
   await expect(others).not.toContainText((await awsAs(page)).identityId);
   await expect(others).not.toContainText(aliceIdentity);
-  await others.getByRole('button', { name: /Person 1/ }).click();
+  await others.getByRole('button', { name: alice.email }).click();
   const notes = others.getByRole('row', { name: /notes\.pdf/ });
   await expect(notes).toBeVisible();
-  await expect(others.getByRole('navigation')).toContainText('Person 1');
+  await expect(others.getByRole('navigation')).toContainText(alice.email);
   await expect(others.getByLabel(/Upload/)).toHaveCount(0);
   await expect(others.getByLabel('New folder')).toHaveCount(0);
   await expect(others.getByRole('button', { name: /Delete/ })).toHaveCount(0);
@@ -271,6 +273,7 @@ test('a guest sees public files only', async () => {
   await page.goto('/');
   await page.getByRole('link', { name: 'Browse public files without signing in' }).click();
   await expect(page.getByRole('heading', { name: 'Public files' })).toBeVisible();
+  // Guests are shown no names (owner names are for signed-in people): a neutral label.
   await section(page, 'Public').getByRole('button', { name: /Person 1/ }).click();
   await expect(section(page, 'Public').getByText(`hello-${run}.txt`)).toBeVisible();
   await expect(section(page, 'Private')).toHaveCount(0);

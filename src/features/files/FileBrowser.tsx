@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 import { getUrl, list, remove, uploadData } from 'aws-amplify/storage';
 import { ErrorMessage, Loading, Notice, errorText } from '../../components/Status';
+import { useOwnerLabels } from './owner-names';
 import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, type FileSection } from './file-sections';
 
 interface Entry {
@@ -257,11 +258,9 @@ export function FileBrowser({ section }: { section: FileSection }) {
   useEffect(() => {
     if (section.peopleFolders && visibleTop !== undefined) setPeopleOrder(visibleTop ? visibleTop.split('\n') : []);
   }, [section.peopleFolders, visibleTop]);
-  const folderLabel = (name: string, depth: number) => {
-    if (!section.peopleFolders || depth > 0) return name;
-    const index = peopleOrder.indexOf(name);
-    return index >= 0 ? `Person ${index + 1}` : 'A person';
-  };
+  // Their owner's published name, or "Person N" (./owner-names.ts).
+  const ownerLabel = useOwnerLabels(section.peopleFolders ? peopleOrder : []);
+  const folderLabel = (name: string, depth: number) => (!section.peopleFolders || depth > 0 ? name : ownerLabel(name));
 
   return (
     <section className={dragging ? 'card dropping' : 'card'} aria-labelledby={headingId} {...dropProps}>
