@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import { getUrl, list, remove, uploadData } from 'aws-amplify/storage';
+import { getUrl, remove, uploadData } from 'aws-amplify/storage';
 import { ErrorMessage, Loading, Notice, errorText } from '../../components/Status';
+import { listFolder } from './folder-listing';
 import { useOwnerLabels } from './owner-names';
 import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, type FileSection } from './file-sections';
 
@@ -14,6 +15,8 @@ interface Entry {
 interface Listing {
   files: Entry[];
   folders: string[];
+  /** False while more pages are on their way. */
+  complete: boolean;
 }
 
 type Upload = { key: number; name: string; transferred: number; total: number; cancel: () => void };
@@ -63,22 +66,24 @@ export function FileBrowser({ section }: { section: FileSection }) {
     setError(undefined);
     const request = ++latestRequest.current;
     try {
-      const result = await list({ path: base, options: { listAll: true, subpathStrategy: { strategy: 'exclude' } } });
-      if (!mounted.current || request !== latestRequest.current) return;
-      const files = result.items
-        .filter((item) => item.path !== base && !item.path.endsWith('/'))
-        .map((item) => ({
-          path: item.path,
-          name: item.path.slice(base.length),
-          size: item.size,
-          lastModified: item.lastModified,
-        }))
-        .sort((a, b) => a.name.localeCompare(b.name));
-      const folders = (result.excludedSubpaths ?? [])
-        .map((sub) => sub.slice(base.length).replace(/\/$/, ''))
-        .filter((name) => name.length > 0)
-        .sort();
-      setListing({ files, folders });
+      // A page at a time: the first rows show after the first page, of as many keys as rows shown (./folder-listing.ts).
+      await listFolder(base, (result, done) => {
+        if (!mounted.current || request !== latestRequest.current) return false;
+        const files = result.items
+          .filter((item) => item.path !== base && !item.path.endsWith('/'))
+          .map((item) => ({
+            path: item.path,
+            name: item.path.slice(base.length),
+            size: item.size,
+            lastModified: item.lastModified,
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        const folders = result.subpaths
+          .map((sub) => sub.slice(base.length).replace(/\/$/, ''))
+          .filter((name) => name.length > 0)
+          .sort();
+        setListing({ files, folders, complete: done });
+      }, { firstPage: PAGE_SIZE });
     } catch (e) {
       if (mounted.current && request === latestRequest.current) setError(friendlyStorageError(e));
     }
@@ -457,6 +462,11 @@ export function FileBrowser({ section }: { section: FileSection }) {
               ))}
             </tbody>
           </table>
+          {!listing.complete && (
+            <p className="muted" role="status">
+              Loading more… {listing.files.length.toLocaleString()} files so far.
+            </p>
+          )}
           {hiddenCount > 0 && (
             <p className="actions">
               <span className="muted">
