@@ -92,6 +92,21 @@ function startCloud(stateDir: string): Promise<ChildProcess> {
   });
 }
 
+/** In the page: `window.benchShown` resolves to the time from the next click to the frame after a cell reading `text` appeared. */
+const WATCH_FIRST_ROW = `(text) => {
+  let clicked = 0;
+  document.addEventListener('click', () => { clicked = performance.now(); }, { capture: true, once: true });
+  window.benchShown = new Promise((done) => {
+    const observer = new MutationObserver(() => {
+      if (!clicked || ![...document.querySelectorAll('td')].some((cell) => cell.textContent === text)) return;
+      observer.disconnect();
+      // Two frames: the one that paints the row has begun by the second.
+      requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - clicked)));
+    });
+    observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  });
+}`;
+
 /**
  * Clicks the folder and times, in the page, from the click to the frame after its first row (the
  * first file by name) entered the document; then goes back to the top.
@@ -101,21 +116,8 @@ async function openFolder(page: Page, folder: string): Promise<number> {
   await button.waitFor();
   const first = fileName(0);
   const firstRow = page.getByRole('cell', { name: first, exact: true });
-  await page.evaluate((text) => {
-    const w = window as unknown as { benchShown?: Promise<number> };
-    let clicked = 0;
-    document.addEventListener('click', () => (clicked = performance.now()), { capture: true, once: true });
-    w.benchShown = new Promise((done) => {
-      const seen = () => [...document.querySelectorAll('td')].some((cell) => cell.textContent === text);
-      const observer = new MutationObserver(() => {
-        if (!clicked || !seen()) return;
-        observer.disconnect();
-        // Two frames: the one that paints the row has begun by the second.
-        requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - clicked)));
-      });
-      observer.observe(document.body, { childList: true, subtree: true, characterData: true });
-    });
-  }, first);
+  // A string, not a function: tsx would wrap named functions in a helper the page does not have.
+  await page.evaluate(`(${WATCH_FIRST_ROW})(${JSON.stringify(first)})`);
   await button.click();
   await firstRow.waitFor({ timeout: 60_000 });
   const elapsed = await page.evaluate(() => (window as unknown as { benchShown: Promise<number> }).benchShown);

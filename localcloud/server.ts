@@ -18,6 +18,7 @@ import { createS3Service } from './s3';
 import { refuseConnect } from './s3/errors';
 import { createStsService } from './sts';
 import { createLambdaApi } from './lambda/api';
+import { CodeUpdates } from './lambda/code-updates';
 import { consoleLog, type LogSink } from './lambda/runtime';
 import { createLogsService, LogStore } from './logs';
 import { createFunctionsService, type FunctionsService } from './lambda/service';
@@ -90,6 +91,8 @@ export interface ServiceContext {
   apiIntegrationTimeoutMs?: number;
   /** CloudWatch Logs: the functions' output, one group per function (`/aws/lambda/<name>`). */
   logs: LogStore;
+  /** Function code set by UpdateFunctionCode, kept in the state folder (outlives rebuilds and restarts). */
+  codeUpdates: CodeUpdates;
   /** The pools' social identity providers as registered apps, secrets from `npm run secret` (localcloud/identity-providers). */
   providerRegistrations: ProviderRegistrations;
   /** Amplify Hosting's apps and branches (`ampx pipeline-deploy --app-id --branch` deploys to one). */
@@ -128,7 +131,7 @@ function registerServices(ctx: ServiceContext, all: () => LocalCloudService[]): 
       integrationTimeoutMs: ctx.apiIntegrationTimeoutMs,
     }), // /_aws/execute-api/<apiId>/<stage>/<path>: the REST APIs
     // /2015-03-31/functions/<name>...: GetFunction(Configuration), UpdateFunctionCode (the toolkit's hotswap)
-    createLambdaApi({ runtime: ctx.functions.runtime, auth: jsonAuth(ctx), objects: s3.objects, region: ctx.assembly.region, accountId: ctx.assembly.accountId, stateDir: ctx.stateDir, now: () => ctx.clock.now() }),
+    createLambdaApi({ runtime: ctx.functions.runtime, auth: jsonAuth(ctx), objects: s3.objects, region: ctx.assembly.region, accountId: ctx.assembly.accountId, codeUpdates: ctx.codeUpdates, now: () => ctx.clock.now() }),
     createLogsService({ store: ctx.logs, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }), // Logs_20140328.*
     // /apps...: signed for amplify (an unsigned or S3-signed /apps is the bucket `apps`)
     createAmplifyService({ apps: ctx.amplifyApps, auth: jsonAuth(ctx), region: ctx.assembly.region, accountId: ctx.assembly.accountId }),
@@ -155,7 +158,12 @@ export interface StartOptions {
   functionLog?: LogSink;
   /** API Gateway's integration timeout (default 29 s; tests shorten it). */
   apiIntegrationTimeoutMs?: number;
+  /** Told of the local cloud's own work (bench/): each request it answered and each stack operation, `performance.now()` at start and end. */
+  onWork?: WorkTiming;
 }
+
+/** A span of the local cloud's work: `what` is the service and operation (e.g. `cloudformation DescribeStacks`) or `cloudformation deploy <stack>`. */
+export type WorkTiming = (span: { what: string; start: number; end: number }) => void;
 
 export interface LocalCloud {
   url: string;
@@ -195,8 +203,9 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   // The functions' log groups outlive a rebuild, as CloudWatch Logs outlives a deployment.
   const logs = new LogStore(() => clock.now());
   const functionLog = options.functionLog ?? consoleLog;
+  const codeUpdates = new CodeUpdates(stateDir);
   const amplifyApps = createAmplifyApps({ store, region: startupAssembly.region, accountId: startupAssembly.accountId, now: () => clock.now() });
-  const base = { stateDir, store, clock, keys, outbox, activity, logs, amplifyApps, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs };
+  const base = { stateDir, store, clock, keys, outbox, activity, logs, codeUpdates, amplifyApps, url: () => url, oauthUrl: () => oauthUrl, apiIntegrationTimeoutMs: options.apiIntegrationTimeoutMs };
 
   /**
    * One generation of the services, built from one provisioned account (the
@@ -215,6 +224,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
         functionLog(fn, line, stream);
       },
       onTriggerRun: (run) => activity.emit({ kind: 'trigger', ...run }),
+      codeUpdates,
     });
     for (const fn of next.functions.runtime.functions) logs.declare(`/aws/lambda/${fn.name}`);
     next.triggers = options.triggers ?? next.functions.triggers;
@@ -236,6 +246,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     engine: createEngine({
       stateDir,
       now: () => clock.now(),
+      onWork: options.onWork,
       target: {
         region: startupAssembly.region,
         accountId: startupAssembly.accountId,
@@ -251,7 +262,10 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
           if (hostedUi) hostedUi = hostedUiServices();
           void retired.close().catch((error: unknown) => console.error('localcloud: stopping the replaced functions failed:', error));
         },
-        forget: (owned) => forgetOwnedState(store, owned, services),
+        forget: (owned) => {
+          forgetOwnedState(store, owned, services);
+          codeUpdates.forget(owned.ofType('AWS::Lambda::Function').map((r) => r.ref));
+        },
         readObject: (bucket, key) => readObjectBytes(services, bucket, key),
         // A code zip's folder: the startup assembly's (same content hash), else the zip unpacked into the state folder.
         assetPath: (key) => startupAssembly.assetPath(key) ?? (existsSync(assetFolder(stateDir, key)) ? assetFolder(stateDir, key) : undefined),
@@ -270,7 +284,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   }
   let hostedUi: LocalCloudService[] | undefined;
 
-  const listener = dispatcher({ listenHost: options.host, activity, services: () => services, protocolOf: wireProtocol, servicePreflight: isBucketPreflight });
+  const listener = dispatcher({ listenHost: options.host, activity, services: () => services, protocolOf: wireProtocol, servicePreflight: isBucketPreflight, onWork: options.onWork });
 
   const host = options.host ?? DEFAULT_HOST;
   const serve = () => createServer(listener).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
@@ -356,9 +370,15 @@ function dispatcher(options: {
   protocolOf: (req: IncomingMessage) => WireProtocol;
   /** Preflights a service answers itself (S3's bucket CORS). */
   servicePreflight: (req: IncomingMessage) => boolean;
+  onWork?: WorkTiming;
 }) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     let protocol: WireProtocol = 'json';
+    const onWork = options.onWork;
+    if (onWork) {
+      const start = performance.now();
+      res.once('close', () => onWork({ what: operationOf(req), start, end: performance.now() }));
+    }
     try {
       protocol = options.protocolOf(req);
       stampRequestId(res, protocol);
@@ -397,11 +417,16 @@ function dispatcher(options: {
   };
 }
 
+/** The operation a request asks for: X-Amz-Target's, else the method and path. */
+function operationOf(req: IncomingMessage): string {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  return target ? target.slice(target.lastIndexOf('.') + 1) : `${req.method} ${(req.url ?? '/').split('?')[0].slice(0, 120)}`;
+}
+
 /** A 4xx answer as one console event: the operation (X-Amz-Target, else method and path), the error and its message. */
 function reportRefusal(activity: ActivityLog, req: IncomingMessage, res: ServerResponse): void {
   if (res.statusCode < 400 || res.statusCode >= 500) return;
-  const target = String(req.headers['x-amz-target'] ?? '');
-  const operation = target ? target.slice(target.lastIndexOf('.') + 1) : `${req.method} ${(req.url ?? '/').split('?')[0].slice(0, 120)}`;
+  const operation = operationOf(req);
   const noted = refusalOf(res);
   const errorType = noted?.errorType ?? String(res.getHeader('x-amzn-errortype') ?? res.statusMessage ?? '');
   activity.emit({ kind: 'refused', operation, status: res.statusCode, errorType, message: noted?.message ?? '' });

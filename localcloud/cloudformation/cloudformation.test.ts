@@ -1,7 +1,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import {
   CloudFormationClient,
@@ -20,6 +19,8 @@ import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-co
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSEMBLY_DIR } from '../../scripts/synth-context';
+import { IdentityStore } from '../cognito-identity/identity-store';
+import { codeZip } from '../lambda/testing/zip';
 import { startLocalCloud, type LocalCloud } from '../server';
 
 /**
@@ -83,7 +84,6 @@ function signUp(clientId: string, email: string) {
       UserAttributes: [
         { Name: 'email', Value: email },
         { Name: 'phone_number', Value: `+1555${String(randomInt(1e7)).padStart(7, '0')}` },
-        { Name: 'birthdate', Value: '1990-01-01' },
       ],
     }),
   );
@@ -191,7 +191,15 @@ describe('CloudFormation in the local cloud', () => {
     expect((await poolOf(name)).poolId).toBe(poolId);
     await expect(signUp(clientId, email)).rejects.toMatchObject({ name: 'UsernameExistsException' });
 
-    // Delete: the stack, its pool and the pool's users are gone.
+    // An identity with a login (its login row references it: the delete must remove both).
+    let identityPoolId = '';
+    for (const stack of (await resourcesOf(name)).filter((r) => r.type === 'AWS::CloudFormation::Stack')) {
+      const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stack.id }));
+      identityPoolId ||= (await resourcesOf(Stacks![0].StackName!)).find((r) => r.type === 'AWS::Cognito::IdentityPool')?.id ?? '';
+    }
+    new IdentityStore(cloud.context.store.db).create(identityPoolId, 'us-east-1', [`cognito-idp.us-east-1.amazonaws.com/${poolId}`]);
+
+    // Delete: the stack, its pools, the pool's users and the identities are gone.
     await cfn.send(new DeleteStackCommand({ StackName: name }));
     const deleted = await settled(created.StackId!);
     expect(deleted.StackStatus).toBe('DELETE_COMPLETE');
@@ -199,6 +207,8 @@ describe('CloudFormation in the local cloud', () => {
     await expect(signUp(clientId, `grace-${randomInt(1e9)}@example.com`)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     const rows = cloud.context.store.db.prepare('SELECT COUNT(*) AS n FROM cognito_users WHERE pool_id = ?').get(poolId) as { n: number };
     expect(rows.n).toBe(0);
+    const identities = cloud.context.store.db.prepare('SELECT COUNT(*) AS n FROM cognito_identity_logins WHERE pool_id = ?').get(identityPoolId) as { n: number };
+    expect(identities.n).toBe(0);
     const { StackSummaries } = await cfn.send(new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'] }));
     expect(StackSummaries!.some((s) => s.StackId === created.StackId)).toBe(true);
   }, 120_000);
@@ -219,11 +229,7 @@ describe('CloudFormation in the local cloud', () => {
 
   it("runs a function from its code zip in the local S3 (unpacked into the state folder) as the deployed pool's trigger", async () => {
     const key = `${randomBytes(32).toString('hex')}.zip`;
-    const zip = execFileSync('/usr/bin/python3', [
-      '-c',
-      'import io, sys, zipfile\nb = io.BytesIO()\nz = zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED)\nz.writestr("index.js", sys.argv[1])\nz.close()\nsys.stdout.buffer.write(b.getvalue())',
-      "exports.handler = async () => { throw new Error('refused by the deployed zip'); };",
-    ]);
+    const zip = codeZip({ 'index.js': "exports.handler = async () => { throw new Error('refused by the deployed zip'); };" });
     await s3.send(new PutObjectCommand({ Bucket: ASSETS_BUCKET, Key: key, Body: zip }));
     const template = (codeKey: string) => ({
       Resources: {
@@ -309,4 +315,34 @@ describe('CloudFormation in the local cloud', () => {
     await expect(cfn.send(new UpdateStackCommand({ StackName: name, TemplateBody: JSON.stringify(template) }))).rejects.toMatchObject({ name: 'ValidationError' });
     await cfn.send(new DeleteStackCommand({ StackName: name }));
   });
+
+  it('rolls back an update that adds a resource type it does not emulate: the deployed backend and its users stay as they were', async () => {
+    const name = `unsupported-update-${randomInt(1e6)}`;
+    await create(name);
+    const { clientId } = await poolOf(name);
+    const email = `kept-${randomInt(1e9)}@example.com`;
+    await signUp(clientId, email);
+    const before = cloud.services;
+    const changed = JSON.parse(rootTemplate);
+    changed.Resources.Queue = { Type: 'AWS::SQS::Queue', Properties: {} };
+    await cfn.send(new UpdateStackCommand({ StackName: name, TemplateBody: JSON.stringify(changed), Capabilities: [...CAPABILITIES] }));
+    const stack = await settled(name);
+    expect(stack.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const { StackEvents } = await cfn.send(new DescribeStackEventsCommand({ StackName: name }));
+    const failed = StackEvents!.find((e) => e.ResourceStatus === 'UPDATE_FAILED');
+    expect(failed).toMatchObject({ LogicalResourceId: 'Queue', ResourceType: 'AWS::SQS::Queue' });
+    expect(failed!.ResourceStatusReason).toMatch(/does not emulate resource type AWS::SQS::Queue/);
+    expect(StackEvents!.filter((e) => e.LogicalResourceId === name).map((e) => e.ResourceStatus).slice(0, 3)).toEqual([
+      'UPDATE_ROLLBACK_COMPLETE',
+      'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+      'UPDATE_ROLLBACK_IN_PROGRESS',
+    ]);
+    // The running services are the ones before the update; the stack keeps its template and resources.
+    expect(cloud.services).toBe(before);
+    expect(JSON.parse((await cfn.send(new GetTemplateCommand({ StackName: name }))).TemplateBody!).Resources.Queue).toBeUndefined();
+    expect((await resourcesOf(name)).some((r) => r.logicalId === 'Queue')).toBe(false);
+    await expect(signUp(clientId, email)).rejects.toMatchObject({ name: 'UsernameExistsException' });
+    await cfn.send(new DeleteStackCommand({ StackName: name }));
+    await settled(stack.StackId!);
+  }, 120_000);
 });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assetsBucketName, loadOperatorKey } from '../bootstrap';
 import { type LocalCloud, startLocalCloud } from '../server';
 import { synthesizedAssembly } from './testing/synthesized';
+import { markerZip } from './testing/zip';
 
 /**
  * The Lambda API the CDK toolkit's hotswap calls (UpdateFunctionCode, then
@@ -24,16 +24,6 @@ let fnName: string;
 
 /** The profile's key, as the credentials file has it. */
 const credentials = () => loadOperatorKey(state);
-
-/** A deployment package (deflated, as the CDK zips assets) with index.mjs answering `marker`. */
-function zipWith(marker: string): Buffer {
-  const script = `import io, sys, zipfile
-b = io.BytesIO()
-with zipfile.ZipFile(b, 'w', zipfile.ZIP_DEFLATED) as z:
-    z.writestr('index.mjs', 'export const handler = async (event) => { console.log("running ' + sys.argv[1] + '"); return { ...event, marker: "' + sys.argv[1] + '" }; };')
-sys.stdout.buffer.write(b.getvalue())`;
-  return execFileSync('/usr/bin/python3', ['-c', script, marker]);
-}
 
 beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), 'localcloud-lambda-api-'));
@@ -52,7 +42,7 @@ describe('Lambda UpdateFunctionCode (hotswap)', () => {
     const lambda = new LambdaClient({ endpoint, region: cloud.context.assembly.region, credentials: credentials() });
     const before = await lambda.send(new GetFunctionCommand({ FunctionName: fnName }));
     expect(before.Configuration).toMatchObject({ FunctionName: fnName, State: 'Active', LastUpdateStatus: 'Successful', PackageType: 'Zip' });
-    const zip = zipWith('v2');
+    const zip = markerZip('v2');
     const updated = await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: zip }));
     expect(updated.CodeSha256).toBe((await import('node:crypto')).createHash('sha256').update(zip).digest('base64'));
     expect(updated.CodeSha256).not.toBe(before.Configuration?.CodeSha256);
@@ -67,7 +57,7 @@ describe('Lambda UpdateFunctionCode (hotswap)', () => {
     const { accountId, region } = cloud.context.assembly;
     const s3 = new S3Client({ endpoint, region, credentials: credentials() });
     const Bucket = assetsBucketName(accountId, region);
-    await s3.send(new PutObjectCommand({ Bucket, Key: 'v3.zip', Body: zipWith('v3') }));
+    await s3.send(new PutObjectCommand({ Bucket, Key: 'v3.zip', Body: markerZip('v3') }));
     const lambda = new LambdaClient({ endpoint, region, credentials: credentials() });
     const arn = (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fnName }))).FunctionArn!;
     await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: arn, S3Bucket: Bucket, S3Key: 'v3.zip' }));
@@ -87,7 +77,7 @@ describe('Lambda UpdateFunctionCode (hotswap)', () => {
     await expect(stranger.send(new GetFunctionCommand({ FunctionName: fnName }))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
     const role = cloud.context.iam.issueRoleCredentials({ roleArn: cloud.context.functions.runtime.find(fnName)!.roleArn, sessionName: 's', durationSeconds: 900 });
     const asFunction = new LambdaClient({ endpoint, region, credentials: role });
-    await expect(asFunction.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: zipWith('evil') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    await expect(asFunction.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: markerZip('evil') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
   });
 });
 
@@ -95,7 +85,7 @@ describe('CloudWatch Logs FilterLogEvents', () => {
   it("gives the function's lines in its group /aws/lambda/<name>, after startTime, matching a plain-term pattern, paged", async () => {
     const region = cloud.context.assembly.region;
     const lambda = new LambdaClient({ endpoint, region, credentials: credentials() });
-    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: zipWith('v4') }));
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: markerZip('v4') }));
     const startTime = Date.now() - 1;
     await cloud.context.functions.runtime.invoke(fnName, {});
     await cloud.context.functions.runtime.invoke(fnName, {});

@@ -6,6 +6,7 @@ import { notEmulatedMessage } from '../http/dispatch';
 import { AwsJsonError, BodyTooLargeError, jsonObject, readBody, requestPath, sendAwsJsonError, sendJson } from '../http/http';
 import type { ObjectStore } from '../s3/object-store';
 import type { AwsJsonAuth, SignedCaller } from '../ssm/aws-json-auth';
+import type { CodeUpdates } from './code-updates';
 import type { LambdaFunction } from './functions';
 import type { FunctionRuntime } from './runtime';
 import { unzipInto, ZipError } from '../cloudformation/unzip';
@@ -16,7 +17,8 @@ import { unzipInto, ZipError } from '../cloudformation/unzip';
  * use it: GetFunction, GetFunctionConfiguration, UpdateFunctionCode (ZipFile
  * or S3Bucket/S3Key of the local S3; the next invocation runs the new code).
  * SigV4 for `lambda`, then IAM (lambda:<Operation> on the function's ARN).
- * Updates apply at once: State Active, LastUpdateStatus Successful.
+ * Updates apply at once: State Active, LastUpdateStatus Successful; they are
+ * kept in the state folder (`CodeUpdates`), so a restart runs the new code too.
  */
 const PREFIX = '/2015-03-31/functions/';
 /** Lambda's limit for a ZipFile in the request (50 MB zipped, base64 inflates it). */
@@ -32,22 +34,18 @@ export function createLambdaApi(options: {
   objects: ObjectStore;
   region: string;
   accountId: string;
-  stateDir: string;
+  codeUpdates: CodeUpdates;
   now: () => Date;
 }) {
-  const codeRoot = join(options.stateDir, 'lambda-code');
-  const revisions = new Map<string, { sha256: string; size: number; lastModified: Date }>();
+  const codeRoot = options.codeUpdates.root;
   const started = options.now();
   const functionArn = (name: string) => (name.startsWith('arn:') ? name.replace(/:(\$LATEST|\d+)$/, '') : `arn:aws:lambda:${options.region}:${options.accountId}:function:${name}`);
 
-  function revision(fn: LambdaFunction) {
-    let found = revisions.get(fn.name);
-    if (!found) {
-      // The assembly's code: a stable digest of where it comes from (the asset's hash is in its folder name).
-      found = { sha256: createHash('sha256').update(fn.codeDirectory).digest('base64'), size: 0, lastModified: started };
-      revisions.set(fn.name, found);
-    }
-    return found;
+  function revision(fn: LambdaFunction): { sha256: string; size: number; lastModified: Date } {
+    const update = options.codeUpdates.of(fn);
+    if (update) return { ...update, lastModified: new Date(update.lastModified) };
+    // The template's code: a stable digest of where it comes from (the asset's content hash).
+    return { sha256: createHash('sha256').update(fn.codeSource).digest('base64'), size: 0, lastModified: started };
   }
 
   function configuration(fn: LambdaFunction) {
@@ -120,8 +118,7 @@ export function createLambdaApi(options: {
       }
     }
     if (input.DryRun !== true) {
-      revisions.set(fn.name, { sha256, size: zip.length, lastModified: options.now() });
-      options.runtime.update({ ...fn, codeDirectory: dir });
+      options.runtime.update(options.codeUpdates.record(fn, { codeDirectory: dir, sha256, size: zip.length, lastModified: options.now().toISOString() }));
     }
     return options.runtime.find(fn.name)!;
   }

@@ -77,6 +77,7 @@ beforeAll(async () => {
       friendlyName: name,
       logicalId: name,
       codeDirectory: fileURLToPath(new URL(`./test-functions/${name}`, import.meta.url)),
+      codeSource: `s3:${name}.zip`,
       handler: 'index.handler',
       runtime: 'nodejs22.x',
       timeoutSeconds: name === 'sleeps' ? 10 : 3,

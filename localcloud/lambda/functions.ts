@@ -12,8 +12,10 @@ export interface LambdaFunction {
   /** Amplify's `amplify:friendly-name` tag (e.g. "pre-sign-up"), else the logical id. */
   friendlyName: string;
   logicalId: string;
-  /** Folder holding the deployed code (the asset in the cloud assembly). */
+  /** Folder holding the code it runs (the asset in the cloud assembly, or what UpdateFunctionCode gave it). */
   codeDirectory: string;
+  /** The template's code: `s3:<S3Key>` (the asset's content hash) or `inline:<digest>`; a deployment changes the code only when this changes. */
+  codeSource: string;
   /** e.g. "index.handler". */
   handler: string;
   /** e.g. "nodejs22.x". */
@@ -64,11 +66,15 @@ export function functionFromResource(assembly: ProvisionedAssembly, resource: Pr
   }
   const code = p.Code ?? {};
   let codeDirectory: string | undefined;
+  let codeSource: string;
   if (typeof code.S3Key === 'string') {
+    codeSource = `s3:${code.S3Key}`;
     codeDirectory = assembly.assetPath(code.S3Key);
     if (!codeDirectory) throw new FunctionDefinitionError(`no asset for ${code.S3Key} in the cloud assembly`);
   } else if (typeof code.ZipFile === 'string') {
-    codeDirectory = join(tmpdir(), 'localcloud-inline-functions', digest(code.ZipFile).toString('hex').slice(0, 16));
+    const hash = digest(code.ZipFile).toString('hex').slice(0, 16);
+    codeSource = `inline:${hash}`;
+    codeDirectory = join(tmpdir(), 'localcloud-inline-functions', hash);
     mkdirSync(codeDirectory, { recursive: true });
     writeFileSync(join(codeDirectory, 'index.js'), code.ZipFile);
   } else {
@@ -87,6 +93,7 @@ export function functionFromResource(assembly: ProvisionedAssembly, resource: Pr
     friendlyName: tags.find((t) => t.Key === 'amplify:friendly-name')?.Value ?? resource.logicalId,
     logicalId: resource.logicalId,
     codeDirectory,
+    codeSource,
     handler: typeof p.Handler === 'string' ? p.Handler : 'index.handler',
     runtime,
     timeoutSeconds: Number(p.Timeout ?? DEFAULT_TIMEOUT_SECONDS),

@@ -12,6 +12,7 @@ function fixture(name: string, overrides: Partial<LambdaFunction> = {}): LambdaF
     friendlyName: name,
     logicalId: name,
     codeDirectory: dir(name),
+    codeSource: `s3:${name}.zip`,
     handler: 'index.handler',
     runtime: 'nodejs22.x',
     timeoutSeconds: 3,

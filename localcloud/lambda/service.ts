@@ -1,5 +1,6 @@
 import type { ProvisionedAssembly } from '../provisioning/types';
 import { createTriggers, poolTriggersFromAssembly, type TriggerRun, type Triggers } from './cognito-triggers';
+import type { CodeUpdates } from './code-updates';
 import type { IssueRoleCredentials } from './credentials';
 import { functionsFromAssembly } from './functions';
 import { FunctionRuntime, type LogSink } from './runtime';
@@ -15,6 +16,8 @@ export interface FunctionsServiceOptions {
   triggerTimeoutMs?: number;
   /** Told of each trigger run (the console's one line per run). */
   onTriggerRun?: (run: TriggerRun) => void;
+  /** Code set by UpdateFunctionCode (kept in the state folder): the functions run it while their deployed code is unchanged. */
+  codeUpdates?: CodeUpdates;
 }
 
 export interface FunctionsService {
@@ -30,7 +33,8 @@ export interface FunctionsService {
 
 /** The backend's Lambda functions, provisioned from the assembly, and the user pools' triggers on them. */
 export function createFunctionsService(options: FunctionsServiceOptions): FunctionsService {
-  const { functions, skipped } = functionsFromAssembly(options.assembly);
+  const { functions: deployed, skipped } = functionsFromAssembly(options.assembly);
+  const functions = options.codeUpdates?.apply(deployed) ?? deployed;
   const runtime = new FunctionRuntime({
     functions,
     region: options.assembly.region,

@@ -1,5 +1,6 @@
 import {
   AdminAddUserToGroupCommand,
+  AdminDeleteUserAttributesCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
@@ -39,7 +40,8 @@ export interface Directory {
   setEnabled(username: string, enabled: boolean): Promise<void>;
   resetPassword(username: string): Promise<void>;
   signOutEverywhere(username: string): Promise<void>;
-  setBirthdate(username: string, birthdate: string): Promise<void>;
+  /** null removes it. */
+  setBirthdate(username: string, birthdate: string | null): Promise<void>;
 }
 
 const attribute = (attributes: AttributeType[] | undefined, name: string) => attributes?.find((a) => a.Name === name)?.Value;
@@ -123,7 +125,9 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, UserPool
       await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username }));
     },
     async setBirthdate(Username, birthdate) {
-      await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [{ Name: 'birthdate', Value: birthdate }] }));
+      // Two sends, not one of a union: client.send() of `A | B` does not type-check (amplify/tsconfig.json, ampx's type check).
+      if (birthdate === null) await client.send(new AdminDeleteUserAttributesCommand({ UserPoolId, Username, UserAttributeNames: ['birthdate'] }));
+      else await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [{ Name: 'birthdate', Value: birthdate }] }));
     },
   };
   return directory;

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { ApiError } from '@aws-amplify/core/internals/utils';
 import { describe, expect, it, vi } from 'vitest';
+import { onPhoneScreen } from '../../testing/narrow-screen';
 import { fakeUser, renderWithUser } from '../../testing/render-with-user';
 import type { AdminApi, AdminUser, AuditRecord } from './admin-api';
 import AdminPage from './AdminPage';
@@ -168,6 +169,71 @@ describe('AdminPage: users', () => {
   });
 });
 
+describe('AdminPage on a phone: nothing hidden, actions in a menu, focus and notices', () => {
+  it('shows status and groups in the row and one Actions menu per person instead of stacked buttons', async () => {
+    onPhoneScreen();
+    const api = fakeApi([...people, { username: 'sub-dan', email: 'dan@example.com', status: 'FORCE_CHANGE_PASSWORD', enabled: false, groups: [] }]);
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    const dan = await screen.findByRole('row', { name: /dan@example.com/ });
+    expect(dan).toHaveTextContent('Must choose a new password');
+    expect(dan).toHaveTextContent('Disabled');
+    expect(within(dan).getByRole('checkbox', { name: 'EDITORS' })).not.toBeChecked();
+    expect(within(dan).getAllByRole('button')).toEqual([within(dan).getByRole('button', { name: 'Actions for dan@example.com' })]);
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['User', 'Actions']);
+  });
+
+  it('disables through the menu after a confirmation; cancel and confirm give focus back to the row’s Actions button', async () => {
+    onPhoneScreen();
+    const api = fakeApi(people);
+    const user = userEvent.setup();
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    await screen.findByRole('row', { name: /bob@example.com/ });
+    const menuButton = within(row('bob@example.com')).getByRole('button', { name: 'Actions for bob@example.com' });
+    await user.click(menuButton);
+    await user.click(screen.getByRole('menuitem', { name: 'Disable bob@example.com' }));
+    const confirmation = within(row('bob@example.com')).getByRole('group', { name: 'Confirm disabling bob@example.com' });
+    expect(within(confirmation).getByRole('button', { name: 'Yes, disable' })).toHaveFocus();
+    await user.click(within(confirmation).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(menuButton).toHaveFocus());
+    expect(api.setEnabled).not.toHaveBeenCalled();
+
+    await user.click(menuButton);
+    await user.click(screen.getByRole('menuitem', { name: 'Disable bob@example.com' }));
+    await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Yes, disable' }));
+    expect(await screen.findByText('Disabled bob@example.com.')).toBeInTheDocument();
+    await waitFor(() => expect(within(row('bob@example.com')).getByRole('button', { name: 'Actions for bob@example.com' })).toHaveFocus());
+    // Administrators cannot be disabled: the item says why and does nothing.
+    await user.click(within(row('carol@example.com')).getByRole('button', { name: 'Actions for carol@example.com' }));
+    const carolDisable = screen.getByRole('menuitem', { name: 'Disable carol@example.com' });
+    expect(carolDisable).toHaveAttribute('aria-disabled', 'true');
+    expect(carolDisable).toHaveAccessibleDescription(/Administrators cannot be disabled/);
+  });
+
+  it('clears the last notice when the next action starts, and keeps focus on a group box after the change', async () => {
+    const api = fakeApi(people);
+    let answer!: () => void;
+    vi.mocked(api.resetPassword).mockImplementationOnce(
+      (name: string) => new Promise((resolve) => (answer = () => resolve({ ...people.find((p) => p.username === name)!, status: 'RESET_REQUIRED' }))),
+    );
+    const user = userEvent.setup();
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    await screen.findByRole('row', { name: /bob@example.com/ });
+    const editors = within(row('bob@example.com')).getByRole('checkbox', { name: 'EDITORS' });
+    await user.click(editors);
+    expect(await screen.findByText('Added bob@example.com to EDITORS.')).toBeInTheDocument();
+    await waitFor(() => expect(editors).toHaveFocus());
+    await user.click(within(row('bob@example.com')).getByRole('button', { name: 'Reset password of bob@example.com' }));
+    // While the reset runs, the previous notice is gone.
+    expect(screen.queryByText('Added bob@example.com to EDITORS.')).not.toBeInTheDocument();
+    expect(screen.queryByRole('status')).not.toBeInTheDocument();
+    answer();
+    expect(await screen.findByText('Sent bob@example.com a code to choose a new password.')).toBeInTheDocument();
+    await user.type(screen.getByRole('textbox', { name: /Search users/ }), 'bob');
+    await user.click(screen.getByRole('button', { name: 'Search' }));
+    expect(screen.queryByText('Sent bob@example.com a code to choose a new password.')).not.toBeInTheDocument();
+  });
+});
+
 describe('AdminPage: audit log', () => {
   const record = (over: Partial<AuditRecord>): AuditRecord => ({
     id: 'r1',
@@ -209,6 +275,20 @@ describe('AdminPage: audit log', () => {
     expect(api.auditLog).toHaveBeenLastCalledWith('older');
     expect(await within(panel).findByRole('row', { name: /Changed their own birthdate/ })).toHaveTextContent('birthdate: not set → birthdate: 1990-04-23');
     expect(within(panel).queryByRole('button', { name: 'Show older changes' })).not.toBeInTheDocument();
+  });
+
+  it('on a phone, shows every part of a change (nothing hidden) in two columns', async () => {
+    onPhoneScreen();
+    const api = fakeApi(people);
+    vi.mocked(api.auditLog).mockResolvedValueOnce({ records: [record({})] });
+    const user = userEvent.setup();
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    await user.click(screen.getByRole('tab', { name: 'Audit log' }));
+    const change = await screen.findByRole('row', { name: /Added to EDITORS/ });
+    expect(change).toHaveTextContent('Added to EDITORS: bob@example.com');
+    expect(change).toHaveTextContent('by alice@example.com');
+    expect(change).toHaveTextContent('groups: none → groups: EDITORS');
+    expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual(['When', 'Change']);
   });
 
   it('moves between tabs with the arrow keys', async () => {

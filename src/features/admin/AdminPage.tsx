@@ -1,7 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { currentBackend } from '../../amplify-config';
 import { apiErrorMessage } from '../../api/vault-api';
+import { useActionStatus } from '../../components/action-status';
+import { useFocusAfterRender } from '../../components/focus';
+import { focusTargetInRow, RowActions, type RowAction } from '../../components/RowActions';
 import { ErrorMessage, Loading, Notice } from '../../components/Status';
+import { useNarrowScreen } from '../../components/useNarrowScreen';
 import { useUser } from '../../hooks/useUser';
 import { createAdminApi, type AdminApi, type AdminUser } from './admin-api';
 import { AuditLogPanel } from './AuditLogPanel';
@@ -80,36 +84,38 @@ export default function AdminPage({ api: injected, groups: injectedGroups }: { a
 
 function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
   const me = useUser();
+  const narrow = useNarrowScreen();
   const [users, setUsers] = useState<AdminUser[]>();
   const [next, setNext] = useState<string>();
   const [search, setSearch] = useState('');
   const [searched, setSearched] = useState('');
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  /** The list could not be loaded (with a retry); an action's outcome is `status`. */
+  const [loadError, setLoadError] = useState<string>();
+  const status = useActionStatus();
   const [busy, setBusy] = useState<string>();
   /** The person whose disabling waits for a confirmation. */
   const [confirming, setConfirming] = useState<string>();
   const mounted = useRef(true);
   const confirmButton = useRef<HTMLButtonElement>(null);
   const table = useRef<HTMLTableElement>(null);
+  const focusAfterRender = useFocusAfterRender();
   useEffect(() => {
     if (confirming) confirmButton.current?.focus();
   }, [confirming]);
-  /** After a confirmation closes, focus goes back to the button that opened it. */
-  const focusDisableButton = (username: string) => {
-    requestAnimationFrame(() => table.current?.querySelector<HTMLButtonElement>(`tr[data-username="${CSS.escape(username)}"] button[data-action="enabled"]`)?.focus());
-  };
+  const rowOf = (username: string) => table.current?.querySelector(`tr[data-username="${CSS.escape(username)}"]`);
+  /** After a confirmation closes, focus goes back to the action that opened it (on a phone, the row's Actions button). */
+  const focusDisableAction = (username: string) => focusAfterRender(() => focusTargetInRow(rowOf(username), 'enabled'));
 
   const load = useCallback(
     async (query: string, from?: string) => {
-      setError(undefined);
+      setLoadError(undefined);
       try {
         const page = await api.listUsers({ search: query || undefined, next: from });
         if (!mounted.current) return;
         setUsers((shown) => (from ? [...(shown ?? []), ...page.users] : page.users));
         setNext(page.next);
       } catch (e) {
-        if (mounted.current) setError(apiErrorMessage(e));
+        if (mounted.current) setLoadError(apiErrorMessage(e));
       }
     },
     [api],
@@ -125,26 +131,31 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
 
   const onSearch = (event: FormEvent) => {
     event.preventDefault();
+    status.start();
     setSearched(search.trim());
     setUsers(undefined);
     void load(search.trim());
   };
 
-  const act = async (key: string, action: () => Promise<AdminUser>, message: string) => {
-    setBusy(key);
-    setError(undefined);
-    setNotice(undefined);
+  const act = async (username: string, actionId: string, action: () => Promise<AdminUser>, message: string) => {
+    // The control pressed is disabled while the change runs: focus comes back to it (or its row) after.
+    const pressed = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    status.start();
+    setBusy(`${username}:${actionId}`);
     try {
       const changed = await action();
       if (!mounted.current) return;
       setUsers((shown) => shown?.map((u) => (u.username === changed.username ? changed : u)));
-      setNotice(message);
+      status.succeed(message);
       // Others may have changed too (another administrator, a trigger): show the list as it is now.
       if (next === undefined) void load(searched);
     } catch (e) {
-      if (mounted.current) setError(apiErrorMessage(e));
+      if (mounted.current) status.fail(apiErrorMessage(e));
     } finally {
-      if (mounted.current) setBusy(undefined);
+      if (mounted.current) {
+        setBusy(undefined);
+        focusAfterRender(() => (pressed?.isConnected ? pressed : focusTargetInRow(rowOf(username), actionId)), { onlyIfLost: true });
+      }
     }
   };
 
@@ -168,25 +179,24 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
           Search
         </button>
       </form>
-      {error && <ErrorMessage onRetry={() => void load(searched)}>{error}</ErrorMessage>}
-      {notice && <Notice>{notice}</Notice>}
-      {!users && !error && <Loading label="Loading users…" />}
+      {loadError && <ErrorMessage onRetry={() => void load(searched)}>{loadError}</ErrorMessage>}
+      {status.error && <ErrorMessage>{status.error}</ErrorMessage>}
+      {status.notice && <Notice>{status.notice}</Notice>}
+      {!users && !loadError && <Loading label="Loading users…" />}
       {users && users.length === 0 && <p>{searched ? `Nobody's email or phone starts with "${searched}".` : 'No users yet.'}</p>}
       {users && users.length > 0 && (
         <div className="table-wrap card">
-          <table ref={table}>
-            <caption className="muted" style={{ textAlign: 'left' }}>
+          <table ref={table} className={narrow ? 'narrow' : undefined}>
+            <caption className="muted">
               Users ({users.length}
               {next ? ' shown' : ''})
             </caption>
             <thead>
               <tr>
                 <th scope="col">User</th>
-                <th scope="col" className="optional">
-                  Status
-                </th>
-                <th scope="col">Groups</th>
-                <th scope="col">Access</th>
+                {!narrow && <th scope="col">Status</th>}
+                {!narrow && <th scope="col">Groups</th>}
+                <th scope="col">{narrow ? 'Actions' : 'Access'}</th>
               </tr>
             </thead>
             <tbody>
@@ -194,113 +204,133 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                 const label = u.email ?? u.username;
                 const isMe = u.username === myName;
                 const isAdmin = u.groups.includes(ADMINS);
+                const who = (
+                  <>
+                    <div className="name">{label}</div>
+                    {u.preferredUsername && <div className="muted name">{u.preferredUsername}</div>}
+                    {isMe && <div className="muted">(you)</div>}
+                  </>
+                );
+                const state = (
+                  <>
+                    {plainStatus(u.status)}
+                    {!u.enabled && <div>Disabled</div>}
+                  </>
+                );
+                const groupBoxes = (
+                  <fieldset className="groups">
+                    <legend className={narrow ? 'muted' : 'visually-hidden'}>{narrow ? 'Groups' : `Groups of ${label}`}</legend>
+                    {groups.map((group) => {
+                      const member = u.groups.includes(group);
+                      const lockedSelf = isMe && group === ADMINS && member;
+                      return (
+                        <label key={group} className="inline">
+                          <input
+                            type="checkbox"
+                            checked={member}
+                            disabled={busy !== undefined || lockedSelf}
+                            aria-describedby={lockedSelf ? 'self-admin-note' : undefined}
+                            onChange={() =>
+                              void act(
+                                u.username,
+                                `group:${group}`,
+                                () => (member ? api.removeFromGroup(u.username, group) : api.addToGroup(u.username, group)),
+                                member ? `Removed ${label} from ${group}.` : `Added ${label} to ${group}.`,
+                              )
+                            }
+                          />
+                          {group}
+                        </label>
+                      );
+                    })}
+                  </fieldset>
+                );
+                const actions: RowAction[] = [
+                  {
+                    id: 'enabled',
+                    label: u.enabled ? 'Disable' : 'Enable',
+                    name: `${u.enabled ? 'Disable' : 'Enable'} ${label}`,
+                    variant: u.enabled ? 'secondary' : 'primary',
+                    disabled: busy !== undefined || isMe || (u.enabled && isAdmin),
+                    describedBy: isMe ? 'self-admin-note' : u.enabled && isAdmin ? 'admin-disable-note' : undefined,
+                    expanded: u.enabled ? confirming === u.username : undefined,
+                    onSelect: () => {
+                      if (u.enabled) {
+                        status.start();
+                        setConfirming(u.username);
+                      } else void act(u.username, 'enabled', () => api.setEnabled(u.username, true), `Enabled ${label}.`);
+                    },
+                  },
+                  {
+                    id: 'reset',
+                    label: 'Reset password',
+                    name: `Reset password of ${label}`,
+                    disabled: busy !== undefined,
+                    onSelect: () => void act(u.username, 'reset', () => api.resetPassword(u.username), `Sent ${label} a code to choose a new password.`),
+                  },
+                  {
+                    id: 'sign-out',
+                    label: 'Sign out everywhere',
+                    name: `Sign out everywhere: ${label}`,
+                    disabled: busy !== undefined,
+                    onSelect: () => void act(u.username, 'sign-out', () => api.signOutEverywhere(u.username), `Signed ${label} out on every device.`),
+                  },
+                ];
+                const confirmation = confirming === u.username && (
+                  <div role="group" aria-label={`Confirm disabling ${label}`} className="confirm">
+                    <p>Disable {label}? They are signed out and cannot sign in until enabled again.</p>
+                    <div className="actions">
+                      <button
+                        type="button"
+                        ref={confirmButton}
+                        className="danger"
+                        disabled={busy !== undefined}
+                        onClick={() => {
+                          setConfirming(undefined);
+                          focusDisableAction(u.username);
+                          void act(u.username, 'enabled', () => api.setEnabled(u.username, false), `Disabled ${label}.`);
+                        }}
+                      >
+                        Yes, disable
+                      </button>
+                      <button
+                        type="button"
+                        className="secondary"
+                        onClick={() => {
+                          setConfirming(undefined);
+                          focusDisableAction(u.username);
+                        }}
+                      >
+                        Cancel
+                      </button>
+                    </div>
+                  </div>
+                );
                 return (
                   <tr key={u.username} data-user={label} data-username={u.username}>
-                    <td className="name">
-                      {label}
-                      {u.preferredUsername && <div className="muted">{u.preferredUsername}</div>}
-                      {isMe && <div className="muted">(you)</div>}
-                    </td>
-                    <td className="optional">
-                      {plainStatus(u.status)}
-                      {!u.enabled && <div>Disabled</div>}
-                    </td>
-                    <td>
-                      <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-                        <legend className="visually-hidden">Groups of {label}</legend>
-                        {groups.map((group) => {
-                          const member = u.groups.includes(group);
-                          const lockedSelf = isMe && group === ADMINS && member;
-                          return (
-                            <label key={group} className="inline">
-                              <input
-                                type="checkbox"
-                                checked={member}
-                                disabled={busy !== undefined || lockedSelf}
-                                aria-describedby={lockedSelf ? 'self-admin-note' : undefined}
-                                onChange={() =>
-                                  void act(
-                                    `${u.username}:${group}`,
-                                    () => (member ? api.removeFromGroup(u.username, group) : api.addToGroup(u.username, group)),
-                                    member ? `Removed ${label} from ${group}.` : `Added ${label} to ${group}.`,
-                                  )
-                                }
-                              />
-                              {group}
-                            </label>
-                          );
-                        })}
-                      </fieldset>
-                    </td>
-                    <td>
-                      <div className="actions" style={{ marginTop: 0 }}>
-                        <button
-                          type="button"
-                          className={u.enabled ? 'secondary' : undefined}
-                          disabled={busy !== undefined || isMe || (u.enabled && isAdmin)}
-                          aria-describedby={u.enabled && isAdmin && !isMe ? 'admin-disable-note' : undefined}
-                          aria-label={`${u.enabled ? 'Disable' : 'Enable'} ${label}`}
-                          aria-expanded={u.enabled ? confirming === u.username : undefined}
-                          data-action="enabled"
-                          onClick={() => {
-                            setNotice(undefined);
-                            setError(undefined);
-                            if (u.enabled) setConfirming(u.username);
-                            else void act(`${u.username}:enabled`, () => api.setEnabled(u.username, true), `Enabled ${label}.`);
-                          }}
-                        >
-                          {u.enabled ? 'Disable' : 'Enable'}
-                        </button>
-                        <button
-                          type="button"
-                          className="secondary"
-                          disabled={busy !== undefined}
-                          aria-label={`Reset password of ${label}`}
-                          onClick={() => void act(`${u.username}:reset`, () => api.resetPassword(u.username), `Sent ${label} a code to choose a new password.`)}
-                        >
-                          Reset password
-                        </button>
-                        <button
-                          type="button"
-                          className="secondary"
-                          disabled={busy !== undefined}
-                          aria-label={`Sign out everywhere: ${label}`}
-                          onClick={() => void act(`${u.username}:sign-out`, () => api.signOutEverywhere(u.username), `Signed ${label} out on every device.`)}
-                        >
-                          Sign out everywhere
-                        </button>
-                      </div>
-                      {confirming === u.username && (
-                        <div role="group" aria-label={`Confirm disabling ${label}`} className="confirm">
-                          <p>Disable {label}? They are signed out and cannot sign in until enabled again.</p>
-                          <div className="actions">
-                            <button
-                              type="button"
-                              ref={confirmButton}
-                              className="danger"
-                              disabled={busy !== undefined}
-                              onClick={() => {
-                                setConfirming(undefined);
-                                focusDisableButton(u.username);
-                                void act(`${u.username}:enabled`, () => api.setEnabled(u.username, false), `Disabled ${label}.`);
-                              }}
-                            >
-                              Yes, disable
-                            </button>
-                            <button
-                              type="button"
-                              className="secondary"
-                              onClick={() => {
-                                setConfirming(undefined);
-                                focusDisableButton(u.username);
-                              }}
-                            >
-                              Cancel
-                            </button>
-                          </div>
-                        </div>
-                      )}
-                    </td>
+                    {narrow ? (
+                      <>
+                        <td>
+                          {who}
+                          <div>{state}</div>
+                          {groupBoxes}
+                          {confirmation}
+                        </td>
+                        <td>
+                          <RowActions label={label} actions={actions} />
+                        </td>
+                      </>
+                    ) : (
+                      <>
+                        <td>{who}</td>
+                        <td>{state}</td>
+                        <td>{groupBoxes}</td>
+                        <td>
+                          <RowActions label={label} actions={actions} />
+                          {confirmation}
+                        </td>
+                      </>
+                    )}
                   </tr>
                 );
               })}
@@ -313,7 +343,15 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
             Administrators cannot be disabled: remove them from ADMINS first. The last member of ADMINS stays one.
           </p>
           {next && (
-            <button type="button" className="secondary" disabled={busy !== undefined} onClick={() => void load(searched, next)}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy !== undefined}
+              onClick={() => {
+                status.start();
+                void load(searched, next);
+              }}
+            >
               Show more users
             </button>
           )}

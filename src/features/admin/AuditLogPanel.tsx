@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { UserSnapshot } from '../../../amplify/api/contract';
 import { apiErrorMessage } from '../../api/vault-api';
 import { ErrorMessage, Loading } from '../../components/Status';
+import { useNarrowScreen } from '../../components/useNarrowScreen';
 import type { AdminApi, AuditRecord } from './admin-api';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
@@ -47,6 +48,7 @@ export function AuditLogPanel({ api }: { api: AdminApi }) {
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
   const mounted = useRef(true);
+  const narrow = useNarrowScreen();
 
   const load = useCallback(
     async (from?: string) => {
@@ -82,36 +84,57 @@ export function AuditLogPanel({ api }: { api: AdminApi }) {
       {records && records.length === 0 && <p>Nothing has been changed yet.</p>}
       {records && records.length > 0 && (
         <div className="table-wrap card">
-          <table>
-            <caption className="muted" style={{ textAlign: 'left' }}>
-              Changes, newest first
-            </caption>
+          <table className={narrow ? 'narrow-audit' : undefined}>
+            <caption className="muted">Changes, newest first</caption>
             <thead>
               <tr>
                 <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">What</th>
-                <th scope="col">To whom</th>
-                <th scope="col" className="optional">
-                  Before → after
-                </th>
+                {narrow ? (
+                  <th scope="col">Change</th>
+                ) : (
+                  <>
+                    <th scope="col">Who</th>
+                    <th scope="col">What</th>
+                    <th scope="col">To whom</th>
+                    <th scope="col">Before → after</th>
+                  </>
+                )}
               </tr>
             </thead>
             <tbody>
-              {records.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <time dateTime={r.at}>{timeFormat.format(new Date(r.at))}</time>
-                  </td>
-                  <td className="name">{r.actor.email ?? r.actor.username}</td>
-                  <td>{describeChange(r)}</td>
-                  <td className="name">{r.target.email ?? r.target.username}</td>
-                  <td className="optional">
+              {records.map((r) => {
+                const actor = <span className="name">{r.actor.email ?? r.actor.username}</span>;
+                const target = <span className="name">{r.target.email ?? r.target.username}</span>;
+                const snapshots = (
+                  <>
                     {describeSnapshot(r.before)} → {describeSnapshot(r.after)}
                     {r.after.event && <div className="muted">{r.after.event}</div>}
-                  </td>
-                </tr>
-              ))}
+                  </>
+                );
+                return (
+                  <tr key={r.id}>
+                    <td>
+                      <time dateTime={r.at}>{timeFormat.format(new Date(r.at))}</time>
+                    </td>
+                    {narrow ? (
+                      <td>
+                        <div>
+                          {describeChange(r)}: {target}
+                        </div>
+                        <div className="muted">by {actor}</div>
+                        <div className="muted">{snapshots}</div>
+                      </td>
+                    ) : (
+                      <>
+                        <td>{actor}</td>
+                        <td>{describeChange(r)}</td>
+                        <td>{target}</td>
+                        <td>{snapshots}</td>
+                      </>
+                    )}
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
           {next && (

@@ -8,7 +8,7 @@ vi.mock('../../api/vault-api', () => ({ callApi: vi.fn(async () => ({})) }));
 import * as storage from 'aws-amplify/storage';
 import { FileBrowser, PAGE_SIZE } from './FileBrowser';
 import { sectionsFor } from './file-sections';
-import { LIST_PAGE } from './folder-listing';
+import { FIRST_PAGE, LIST_PAGE } from './folder-listing';
 
 const ME = 'us-east-1:11111111-1111-4111-8111-111111111111';
 const s = vi.mocked(storage);
@@ -16,17 +16,20 @@ const mine = () => sectionsFor({ signedIn: true, groups: [], identityId: ME }).f
 const name = (i: number) => `f-${String(i).padStart(5, '0')}.txt`;
 
 describe('a big folder', () => {
-  beforeEach(() => vi.resetAllMocks());
+  beforeEach(() => {
+    vi.resetAllMocks();
+    window.history.replaceState(null, '', '/');
+  });
 
-  it('shows its first rows after a first page of the rows shown, while the later pages (1,000 keys) load; then all of them', async () => {
+  it('shows its first rows after a short first page (a screenful), while the later pages (1,000 keys) load; then all of them', async () => {
     const base = `private/${ME}/`;
     const page = (from: number, length: number) => Array.from({ length }, (_, i) => ({ path: `${base}${name(from + i)}`, size: 8 }));
     let lastPage!: (value: unknown) => void;
     s.list.mockImplementation(((input: { path: string; options: { pageSize?: number; nextToken?: string; listAll?: boolean } }) => {
       expect(input.options.listAll).toBeUndefined();
       if (!input.options.nextToken) {
-        expect(input.options.pageSize).toBe(PAGE_SIZE);
-        return Promise.resolve({ items: page(0, PAGE_SIZE), excludedSubpaths: [`${base}docs/`], nextToken: 'page-2' });
+        expect(input.options.pageSize).toBe(FIRST_PAGE);
+        return Promise.resolve({ items: page(0, FIRST_PAGE), excludedSubpaths: [`${base}docs/`], nextToken: 'page-2' });
       }
       expect([input.options.nextToken, input.options.pageSize]).toEqual(['page-2', LIST_PAGE]);
       return new Promise((resolve) => (lastPage = resolve));
@@ -35,13 +38,13 @@ describe('a big folder', () => {
     renderWithUser(<FileBrowser section={mine()} />, fakeUser({ identityId: ME }));
     const region = screen.getByRole('region', { name: mine().title });
     expect(await within(region).findByRole('cell', { name: name(0) })).toBeVisible();
-    expect(within(region).getByText(/Loading more… 100 files so far/)).toBeInTheDocument();
+    expect(within(region).getByText(`Loading more… ${FIRST_PAGE} files so far.`)).toBeInTheDocument();
     // The next page is asked for once this one has been shown.
     await waitFor(() => expect(s.list).toHaveBeenCalledTimes(2));
 
-    lastPage({ items: page(PAGE_SIZE, LIST_PAGE), excludedSubpaths: [] });
-    expect(await within(region).findByText(`Showing 100 of ${PAGE_SIZE + LIST_PAGE + 1}.`)).toBeInTheDocument();
+    lastPage({ items: page(FIRST_PAGE, LIST_PAGE), excludedSubpaths: [] });
+    expect(await within(region).findByText(`Showing ${PAGE_SIZE} of ${FIRST_PAGE + LIST_PAGE + 1}.`)).toBeInTheDocument();
     expect(within(region).queryByText(/Loading more/)).not.toBeInTheDocument();
-    expect(within(region).getByRole('button', { name: /docs/ })).toBeInTheDocument();
+    expect(within(region).getAllByRole('button', { name: /docs/ }).length).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,9 @@ import { list } from 'aws-amplify/storage';
 /** Keys per ListObjectsV2 page: S3's maximum. */
 export const LIST_PAGE = 1000;
 
+/** Keys of the first page: about a screenful of rows, so they show as soon as a small folder's would. */
+export const FIRST_PAGE = 25;
+
 export interface FolderSoFar {
   /** Objects directly in the folder, in S3's order, from every page so far. */
   items: { path: string; size?: number; lastModified?: Date }[];
@@ -14,15 +17,14 @@ export interface FolderSoFar {
  * Lists one level of a folder a ListObjectsV2 page at a time, handing what has
  * arrived so far to `onPage` after each page — so a folder of 10,000 files shows
  * its first rows after the first page, not after the tenth. The first page asks
- * only for `firstPage` keys (the rows shown at once): a folder of 10,000 then
- * shows its first rows about as soon as a folder of 10; the rest come 1,000 at
- * a time. `onPage` returns false to stop (a newer listing has begun); `done` is
+ * only for `firstPage` keys (about a screenful): a folder of 10,000 then shows
+ * its first rows about as soon as a folder of 10; the rest come 1,000 at a time. `onPage` returns false to stop (a newer listing has begun); `done` is
  * true with the last page.
  */
 export async function listFolder(
   path: string,
   onPage: (soFar: FolderSoFar, done: boolean) => boolean | void,
-  { firstPage = LIST_PAGE }: { firstPage?: number } = {},
+  { firstPage = FIRST_PAGE }: { firstPage?: number } = {},
 ): Promise<void> {
   const soFar: FolderSoFar = { items: [], subpaths: [] };
   let nextToken: string | undefined;

@@ -29,6 +29,8 @@ function denied() {
 beforeEach(() => {
   vi.resetAllMocks();
   forgetOwnerNames();
+  // The folder shown is in the address: start every test at the top.
+  window.history.replaceState(null, '', '/');
   published = {};
   vi.mocked(api.callApi).mockResolvedValue({});
   s.downloadData.mockImplementation(((input: { path: string }) => {
@@ -78,7 +80,7 @@ describe("people's folders in the file browser", () => {
     listPeople([ADA, BOB, TWIN]);
     renderWithUser(<FileBrowser section={othersProtected()} />, fakeUser({ identityId: ME }));
     const region = screen.getByRole('region', { name: othersProtected().title });
-    const ada = await within(region).findByRole('button', { name: /ada@example\.com/ });
+    const ada = await within(region).findByRole('button', { name: /ada@example\.com/ }, { timeout: 5000 });
     expect(within(region).getByRole('button', { name: /Person 2/ })).toBeInTheDocument();
     expect(within(region).getByRole('button', { name: /Person 3/ })).toBeInTheDocument();
     expect(region).not.toHaveTextContent(ADA.split(':')[1]);
@@ -93,8 +95,8 @@ describe("people's folders in the file browser", () => {
     published[TWIN] = 'ada@example.com';
     listPeople([ADA, TWIN]);
     renderWithUser(<FileBrowser section={othersProtected()} />, fakeUser({ identityId: ME }));
-    const buttons = await screen.findAllByRole('button', { name: /ada@example\.com \(/ });
-    expect(buttons.map((b) => b.textContent)).toEqual([`📁 ada@example.com (${ownerTag(ADA)})`, `📁 ada@example.com (${ownerTag(TWIN)})`]);
+    const buttons = await screen.findAllByRole('button', { name: /ada@example\.com \(/ }, { timeout: 5000 });
+    expect(buttons.map((b) => b.textContent?.replace(/^\W+/, ''))).toEqual([`ada@example.com (${ownerTag(ADA)})`, `ada@example.com (${ownerTag(TWIN)})`]);
   });
 
   it("publishes the signed-in person's own name once, and again when their email changes", async () => {
@@ -113,7 +115,7 @@ describe("people's folders in the file browser", () => {
     published[ADA] = 'ada@example.com';
     listPeople([ADA]);
     renderWithUser(<FileBrowser section={everyonesPublic()} />, { ...fakeUser(), ...SIGNED_OUT });
-    expect(await screen.findByRole('button', { name: /Person 1/ })).toBeInTheDocument();
+    expect(await screen.findByRole('button', { name: /Person 1/ }, { timeout: 5000 })).toBeInTheDocument();
     expect(s.downloadData).not.toHaveBeenCalled();
     expect(api.callApi).not.toHaveBeenCalled();
   });

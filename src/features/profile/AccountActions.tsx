@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { deleteUser } from 'aws-amplify/auth';
+import { useActionStatus } from '../../components/action-status';
 import { ErrorMessage } from '../../components/Status';
 import { useUser } from '../../hooks/useUser';
 import { friendlyAuthMessage } from '../auth/auth-errors';
@@ -11,15 +12,15 @@ const DELETE_WORD = 'DELETE';
 export function AccountActions() {
   const user = useUser();
   const [typed, setTyped] = useState('');
-  const [error, setError] = useState<string>();
+  const status = useActionStatus();
   const [progress, setProgress] = useState<string>();
 
   const run = async (action: () => Promise<void>) => {
-    setError(undefined);
+    status.start();
     try {
       await action();
     } catch (e) {
-      setError(friendlyAuthMessage(e));
+      status.fail(friendlyAuthMessage(e));
     }
   };
 
@@ -33,7 +34,7 @@ export function AccountActions() {
         setProgress(`Deleted your ${count} file${count === 1 ? '' : 's'}. Deleting your account…`);
       } catch {
         setProgress(undefined);
-        setError('We could not delete all your files, so your account was not deleted. Try again.');
+        status.fail('We could not delete all your files, so your account was not deleted. Try again.');
         return;
       }
     }
@@ -61,7 +62,7 @@ export function AccountActions() {
           {progress}
         </p>
       )}
-      {error && <ErrorMessage>{error}</ErrorMessage>}
+      {status.error && <ErrorMessage>{status.error}</ErrorMessage>}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { passwordRules } from '../auth/password-rules';
 import { useState, type FormEvent } from 'react';
 import { updatePassword } from 'aws-amplify/auth';
+import { useActionStatus } from '../../components/action-status';
 import { ErrorMessage, Notice } from '../../components/Status';
 import { friendlyAuthMessage } from '../auth/auth-errors';
 
@@ -8,27 +9,26 @@ export function ChangePassword() {
   const [oldPassword, setOld] = useState('');
   const [newPassword, setNew] = useState('');
   const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<string>();
-  const [done, setDone] = useState(false);
+  const status = useActionStatus();
   const [busy, setBusy] = useState(false);
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
-    setDone(false);
+    if (busy) return;
+    status.start();
     if (newPassword !== confirm) {
-      setError('The new passwords do not match.');
+      status.fail('The new passwords do not match.');
       return;
     }
     setBusy(true);
-    setError(undefined);
     try {
       await updatePassword({ oldPassword, newPassword });
-      setDone(true);
+      status.succeed('Your password is changed.');
       setOld('');
       setNew('');
       setConfirm('');
     } catch (e) {
-      setError(friendlyAuthMessage(e));
+      status.fail(friendlyAuthMessage(e));
     } finally {
       setBusy(false);
     }
@@ -47,10 +47,11 @@ export function ChangePassword() {
         <input id="new-password" type="password" autoComplete="new-password" aria-describedby="new-password-rules" required value={newPassword} onChange={(e) => setNew(e.target.value)} />
         <label htmlFor="confirm-password">Confirm new password</label>
         <input id="confirm-password" type="password" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} />
-        {error && <ErrorMessage>{error}</ErrorMessage>}
-        {done && <Notice>Your password is changed.</Notice>}
+        {status.error && <ErrorMessage>{status.error}</ErrorMessage>}
+        {status.notice && <Notice>{status.notice}</Notice>}
         <div className="actions">
-          <button type="submit" disabled={busy}>
+          {/* Not disabled while it works: a disabled button would drop the keyboard focus to the page. */}
+          <button type="submit" aria-disabled={busy || undefined}>
             Change password
           </button>
         </div>

@@ -1,5 +1,7 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { confirmUserAttribute, sendUserAttributeVerificationCode } from 'aws-amplify/auth';
+import { useActionStatus } from '../../components/action-status';
+import { useFocusAfterRender } from '../../components/focus';
 import { ErrorMessage, Notice } from '../../components/Status';
 import { useUser } from '../../hooks/useUser';
 import { friendlyAuthMessage } from '../auth/auth-errors';
@@ -12,35 +14,43 @@ function ContactRow({ attribute, label }: { attribute: Key; label: string }) {
   const verified = user.attributes[`${attribute}_verified`] === 'true';
   const [sentTo, setSentTo] = useState<string>();
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string>();
-  const [done, setDone] = useState(false);
+  const status = useActionStatus();
+  const focusAfterRender = useFocusAfterRender();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const codeInput = useRef<HTMLInputElement>(null);
   const codeId = `verify-${attribute}-code`;
 
   const send = async () => {
-    setError(undefined);
+    status.start();
     try {
       const result = await sendUserAttributeVerificationCode({ userAttributeKey: attribute });
       setSentTo(result.destination ?? value);
+      // The button pressed is replaced by the code field: type the code next.
+      focusAfterRender(() => codeInput.current);
     } catch (e) {
-      setError(friendlyAuthMessage(e));
+      status.fail(friendlyAuthMessage(e));
     }
   };
   const confirm = async () => {
-    setError(undefined);
+    status.start();
     try {
       await confirmUserAttribute({ userAttributeKey: attribute, confirmationCode: code.trim() });
-      setDone(true);
       setSentTo(undefined);
       setCode('');
       await user.refresh();
+      status.succeed(`Your ${label.toLowerCase()} is verified.`);
+      // The field and its button are gone: focus goes back to this contact's heading.
+      focusAfterRender(() => heading.current, { onlyIfLost: true });
     } catch (e) {
-      setError(friendlyAuthMessage(e));
+      status.fail(friendlyAuthMessage(e));
     }
   };
 
   return (
     <div>
-      <h3>{label}</h3>
+      <h3 tabIndex={-1} ref={heading}>
+        {label}
+      </h3>
       <p>
         {value ?? <span className="muted">Not set</span>}{' '}
         {value && <strong className={verified ? 'verified' : 'unverified'}>{verified ? '(verified)' : '(not verified)'}</strong>}
@@ -53,7 +63,7 @@ function ContactRow({ attribute, label }: { attribute: Key; label: string }) {
       {sentTo && (
         <div>
           <label htmlFor={codeId}>Code sent to {sentTo}</label>
-          <input id={codeId} type="text" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
+          <input id={codeId} ref={codeInput} type="text" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
           <div className="actions">
             <button type="button" onClick={() => void confirm()} disabled={!code.trim()}>
               Verify {label.toLowerCase()}
@@ -61,8 +71,8 @@ function ContactRow({ attribute, label }: { attribute: Key; label: string }) {
           </div>
         </div>
       )}
-      {done && <Notice>Your {label.toLowerCase()} is verified.</Notice>}
-      {error && <ErrorMessage>{error}</ErrorMessage>}
+      {status.notice && <Notice>{status.notice}</Notice>}
+      {status.error && <ErrorMessage>{status.error}</ErrorMessage>}
     </div>
   );
 }

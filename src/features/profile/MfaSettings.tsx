@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   fetchMFAPreference,
   setUpTOTP,
@@ -7,6 +7,8 @@ import {
   type FetchMFAPreferenceOutput,
 } from 'aws-amplify/auth';
 import QRCode from 'qrcode';
+import { useActionStatus } from '../../components/action-status';
+import { useFocusAfterRender } from '../../components/focus';
 import { ErrorMessage, Loading, Notice } from '../../components/Status';
 import { useUser } from '../../hooks/useUser';
 import { friendlyAuthMessage } from '../auth/auth-errors';
@@ -40,15 +42,21 @@ export function MfaSettings() {
   const [preference, setPreference] = useState<FetchMFAPreferenceOutput>();
   const [setup, setSetup] = useState<Setup>();
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string>();
-  const [notice, setNotice] = useState<string>();
+  /** The settings could not be loaded (with a retry); an action's outcome is `status`. */
+  const [loadError, setLoadError] = useState<string>();
+  const status = useActionStatus();
+  const focusAfterRender = useFocusAfterRender();
+  const setupButton = useRef<HTMLButtonElement>(null);
+  const turnOffButton = useRef<HTMLButtonElement>(null);
+  const setupGroup = useRef<HTMLDivElement>(null);
   const accountName = user.attributes.email ?? user.user?.username ?? 'user';
 
   const load = useCallback(async () => {
+    setLoadError(undefined);
     try {
       setPreference(await fetchMFAPreference());
     } catch (e) {
-      setError(friendlyAuthMessage(e));
+      setLoadError(friendlyAuthMessage(e));
     }
   }, []);
 
@@ -62,67 +70,78 @@ export function MfaSettings() {
   const phoneVerified = user.attributes.phone_number_verified === 'true';
 
   const startSetup = async () => {
-    setError(undefined);
-    setNotice(undefined);
+    status.start();
     try {
       const details = await setUpTOTP();
       const uri = details.getSetupUri(TOTP_ISSUER, accountName).toString();
       const qr = await QRCode.toDataURL(uri, { margin: 1, width: 192 });
       setSetup({ secret: details.sharedSecret, uri, qr });
+      // The button pressed is gone: focus goes to the steps that replaced it.
+      focusAfterRender(() => setupGroup.current);
     } catch (e) {
-      setError(friendlyAuthMessage(e));
+      status.fail(friendlyAuthMessage(e));
     }
   };
 
+  const cancelSetup = () => {
+    status.start();
+    setSetup(undefined);
+    setCode('');
+    focusAfterRender(() => setupButton.current);
+  };
+
   const finishSetup = async () => {
-    setError(undefined);
+    status.start();
     try {
       await verifyTOTPSetup({ code: code.trim() });
       await updateMFAPreference(smsOn ? ASK_EACH_TIME : { totp: 'PREFERRED' });
+      await load();
       setSetup(undefined);
       setCode('');
-      setNotice(
+      status.succeed(
         smsOn
           ? 'Two-step sign-in with your authenticator app is on. When you sign in, you choose: authenticator app or text message.'
           : 'Two-step sign-in with your authenticator app is on.',
       );
-      await load();
+      focusAfterRender(() => turnOffButton.current ?? setupButton.current, { onlyIfLost: true });
     } catch (e) {
-      setError(friendlyAuthMessage(e));
+      status.fail(friendlyAuthMessage(e));
     }
   };
 
   const change = async (input: Parameters<typeof updateMFAPreference>[0], message: string) => {
-    setError(undefined);
+    status.start();
     try {
       await updateMFAPreference(input);
-      setNotice(message);
       await load();
+      status.succeed(message);
+      // Turning the app off replaces its button with "Set up": focus follows.
+      focusAfterRender(() => setupButton.current ?? turnOffButton.current, { onlyIfLost: true });
     } catch (e) {
-      setError(friendlyAuthMessage(e));
+      status.fail(friendlyAuthMessage(e));
     }
   };
 
   return (
     <section className="card" aria-labelledby="mfa-heading">
       <h2 id="mfa-heading">Two-step sign-in</h2>
-      {!preference && !error && <Loading label="Loading your sign-in settings…" />}
+      {!preference && !loadError && <Loading label="Loading your sign-in settings…" />}
       {preference && (
         <>
           <h3>Authenticator app</h3>
           <p>{totpOn ? 'On: you enter a code from your app when you sign in.' : 'Off.'}</p>
           {totpOn && (
-            <button type="button" className="secondary" onClick={() => void change({ totp: 'DISABLED' }, 'Authenticator app sign-in is off.')}>
+            <button type="button" ref={turnOffButton} className="secondary" onClick={() => void change({ totp: 'DISABLED' }, 'Authenticator app sign-in is off.')}>
               Turn off authenticator app
             </button>
           )}
           {!totpOn && !setup && (
-            <button type="button" onClick={() => void startSetup()}>
+            <button type="button" ref={setupButton} onClick={() => void startSetup()}>
               Set up an authenticator app
             </button>
           )}
           {setup && (
-            <div>
+            <div role="group" aria-label="Set up an authenticator app" tabIndex={-1} ref={setupGroup} className="focus-target">
               <p>Scan this code with your authenticator app, or type the key by hand.</p>
               <p className="qr">
                 <img src={setup.qr} alt={`QR code to add ${TOTP_ISSUER} to your authenticator app`} />
@@ -136,7 +155,7 @@ export function MfaSettings() {
                 <button type="button" onClick={() => void finishSetup()} disabled={code.trim().length < 6}>
                   Turn on authenticator app
                 </button>
-                <button type="button" className="secondary" onClick={() => setSetup(undefined)}>
+                <button type="button" className="secondary" onClick={cancelSetup}>
                   Cancel
                 </button>
               </div>
@@ -186,8 +205,9 @@ export function MfaSettings() {
           ))}
         </fieldset>
       )}
-      {notice && <Notice>{notice}</Notice>}
-      {error && <ErrorMessage>{error}</ErrorMessage>}
+      {loadError && <ErrorMessage onRetry={() => void load()}>{loadError}</ErrorMessage>}
+      {status.notice && <Notice>{status.notice}</Notice>}
+      {status.error && <ErrorMessage>{status.error}</ErrorMessage>}
     </section>
   );
 }

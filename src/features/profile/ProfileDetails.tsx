@@ -1,15 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { birthdateProblem } from '../../../amplify/auth/pre-sign-up/birthdate';
 import { apiErrorMessage, changeOwnBirthdate } from '../../api/vault-api';
+import { useActionStatus } from '../../components/action-status';
 import { ErrorMessage, Notice } from '../../components/Status';
 import { useUser } from '../../hooks/useUser';
 import { friendlyAuthMessage } from '../auth/auth-errors';
 import { BETA_ATTRIBUTE } from '../auth/auth-services';
 
 /**
- * View and edit preferred username, birthdate and the beta flag. A changed
- * birthdate goes through the API, which checks it with the sign-up rule
- * (13 or older, a real date); the rest are the person's own attributes.
+ * View and edit preferred username, birthdate and the beta flag. A changed or
+ * removed birthdate goes through the API, which checks it with the sign-up rule
+ * (13 or older, a real date): the app client may not write that attribute. The
+ * rest are the person's own attributes.
  */
 export function ProfileDetails() {
   const user = useUser();
@@ -36,14 +38,13 @@ function DetailsForm() {
   const [birthdate, setBirthdate] = useState(saved0.birthdate);
   const [beta, setBeta] = useState(saved0.beta);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
-  const [saved, setSaved] = useState<string>();
+  const status = useActionStatus();
 
   const onSubmit = async (event: FormEvent) => {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
-    setError(undefined);
-    setSaved(undefined);
+    status.start();
     try {
       // Only what the person changed is written: nothing they did not touch is overwritten.
       const name = preferredUsername.trim();
@@ -54,33 +55,33 @@ function DetailsForm() {
         if (name) changes.preferred_username = name;
         else cleared.push('preferred_username');
       }
-      if (birthdate !== saved0.birthdate && !birthdate) cleared.push('birthdate');
-      const newBirthdate = birthdate && birthdate !== saved0.birthdate ? birthdate : undefined;
-      if (!newBirthdate && cleared.length === 0 && Object.keys(changes).length === 0) {
-        setSaved('Nothing has changed.');
+      // The birthdate is not an attribute people may write: set or removed through the API only.
+      const birthdateChange = birthdate === saved0.birthdate ? undefined : birthdate || null;
+      if (birthdateChange === undefined && cleared.length === 0 && Object.keys(changes).length === 0) {
+        status.succeed('Nothing has changed.');
         return;
       }
       // The birthdate first: when it is refused nothing else is saved either.
-      if (newBirthdate) {
+      if (birthdateChange !== undefined) {
         // The sign-up rule, at once; the API checks it again (the app client cannot be trusted).
-        const problem = birthdateProblem(newBirthdate, new Date());
+        const problem = birthdateChange === null ? undefined : birthdateProblem(birthdateChange, new Date());
         if (problem) {
-          setError(problem);
+          status.fail(problem);
           return;
         }
         try {
-          await changeOwnBirthdate(newBirthdate);
+          await changeOwnBirthdate(birthdateChange);
         } catch (e) {
-          setError(apiErrorMessage(e));
+          status.fail(apiErrorMessage(e));
           return;
         }
       }
       if (Object.keys(changes).length > 0) await user.updateAttributes(changes); // reloads the attributes, the new birthdate with them
       if (cleared.length > 0) await user.deleteAttributes(cleared);
-      if (newBirthdate && Object.keys(changes).length === 0 && cleared.length === 0) await user.refresh();
-      setSaved('Your details are saved.');
+      if (birthdateChange !== undefined && Object.keys(changes).length === 0 && cleared.length === 0) await user.refresh();
+      status.succeed('Your details are saved.');
     } catch (e) {
-      setError(friendlyAuthMessage(e));
+      status.fail(friendlyAuthMessage(e));
     } finally {
       setBusy(false);
     }
@@ -109,10 +110,11 @@ function DetailsForm() {
             Beta features
           </label>
         </p>
-        {error && <ErrorMessage>{error}</ErrorMessage>}
-        {saved && <Notice>{saved}</Notice>}
+        {status.error && <ErrorMessage>{status.error}</ErrorMessage>}
+        {status.notice && <Notice>{status.notice}</Notice>}
         <div className="actions">
-          <button type="submit" disabled={busy}>
+          {/* Not disabled while it works: a disabled button would drop the keyboard focus to the page. */}
+          <button type="submit" aria-disabled={busy || undefined}>
             {busy ? 'Saving…' : 'Save details'}
           </button>
         </div>

@@ -98,7 +98,8 @@ describe('ProfilePage', () => {
     expect(me.refresh).toHaveBeenCalled();
   });
 
-  it('writes only what changed, and clears emptied fields', async () => {
+  it('writes only what changed, and clears emptied fields (the birthdate through the API: people cannot write it)', async () => {
+    vi.mocked(changeOwnBirthdate).mockResolvedValue();
     const user = userEvent.setup();
     const me = fakeUser({ attributes: { email: 'a@example.com', preferred_username: 'ally', birthdate: '1990-04-23', 'custom:is_beta_user': 'true' } });
     renderWithUser(<ProfilePage />, me);
@@ -109,9 +110,9 @@ describe('ProfilePage', () => {
     await user.clear(within(details).getByLabelText('Preferred username'));
     await user.clear(within(details).getByLabelText('Birthdate'));
     await user.click(within(details).getByRole('button', { name: 'Save details' }));
-    expect(me.deleteAttributes).toHaveBeenCalledWith(['preferred_username', 'birthdate']);
+    expect(changeOwnBirthdate).toHaveBeenCalledWith(null);
+    expect(me.deleteAttributes).toHaveBeenCalledWith(['preferred_username']);
     expect(me.updateAttributes).not.toHaveBeenCalled();
-    expect(changeOwnBirthdate).not.toHaveBeenCalled();
     expect(await within(details).findByText('Your details are saved.')).toBeInTheDocument();
   });
 
@@ -298,5 +299,74 @@ describe('ProfilePage', () => {
     expect(access).toHaveTextContent('Groups: EDITORS');
     await user.click(within(access).getByRole('button', { name: 'Refresh my access' }));
     expect(me.refresh).toHaveBeenCalledWith({ forceRefresh: true });
+  });
+});
+
+describe('ProfilePage: focus after an action, notices cleared by the next one', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    a.fetchMFAPreference.mockResolvedValue({});
+  });
+
+  it('keeps focus on the authenticator-app controls through set up, cancel, turn on and turn off', async () => {
+    const getSetupUri = vi.fn(() => new URL('otpauth://totp/Amplify%20Vault:alice?secret=JBSWY3DPEHPK3PXP'));
+    a.setUpTOTP.mockResolvedValue({ sharedSecret: 'JBSWY3DPEHPK3PXP', getSetupUri });
+    a.verifyTOTPSetup.mockResolvedValue();
+    a.updateMFAPreference.mockResolvedValue();
+    const user = userEvent.setup();
+    renderWithUser(<ProfilePage />);
+    const mfa = region('Two-step sign-in');
+    await user.click(await within(mfa).findByRole('button', { name: 'Set up an authenticator app' }));
+    // The button pressed gave way to the steps: focus is on them, not lost to the page.
+    await waitFor(() => expect(within(mfa).getByRole('group', { name: 'Set up an authenticator app' })).toHaveFocus());
+    await user.click(within(mfa).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(within(mfa).getByRole('button', { name: 'Set up an authenticator app' })).toHaveFocus());
+
+    await user.click(within(mfa).getByRole('button', { name: 'Set up an authenticator app' }));
+    await user.type(await within(mfa).findByLabelText('Code from the app'), '654321');
+    a.fetchMFAPreference.mockResolvedValue({ enabled: ['TOTP'], preferred: 'TOTP' });
+    await user.click(within(mfa).getByRole('button', { name: 'Turn on authenticator app' }));
+    await waitFor(() => expect(within(mfa).getByRole('button', { name: 'Turn off authenticator app' })).toHaveFocus());
+    expect(within(mfa).getByText(/authenticator app is on/)).toBeInTheDocument();
+
+    a.fetchMFAPreference.mockResolvedValue({});
+    await user.click(within(mfa).getByRole('button', { name: 'Turn off authenticator app' }));
+    await waitFor(() => expect(within(mfa).getByRole('button', { name: 'Set up an authenticator app' })).toHaveFocus());
+    expect(within(mfa).getByText('Authenticator app sign-in is off.')).toBeInTheDocument();
+    expect(within(mfa).queryByText(/authenticator app is on/)).not.toBeInTheDocument();
+  });
+
+  it('moves focus to the code field once a code is sent, and to the heading once verified', async () => {
+    a.sendUserAttributeVerificationCode.mockResolvedValue({ destination: '+*******0100', deliveryMedium: 'SMS', attributeName: 'phone_number' });
+    a.confirmUserAttribute.mockResolvedValue();
+    const user = userEvent.setup();
+    renderWithUser(<ProfilePage />);
+    const contact = region('Email and phone');
+    await user.click(within(contact).getByRole('button', { name: 'Send a code to verify your phone' }));
+    const code = await within(contact).findByLabelText('Code sent to +*******0100');
+    await waitFor(() => expect(code).toHaveFocus());
+    await user.type(code, '123456');
+    await user.click(within(contact).getByRole('button', { name: 'Verify phone' }));
+    await waitFor(() => expect(within(contact).getByRole('heading', { name: 'Phone' })).toHaveFocus());
+  });
+
+  it('clears a saved notice when the next action starts elsewhere on the page, and an error when the next starts', async () => {
+    a.updatePassword.mockRejectedValueOnce(Object.assign(new Error('Incorrect username or password.'), { name: 'NotAuthorizedException' }));
+    const user = userEvent.setup();
+    renderWithUser(<ProfilePage />);
+    const details = region('Your details');
+    await user.click(within(details).getByRole('button', { name: 'Save details' }));
+    expect(await within(details).findByText('Nothing has changed.')).toBeInTheDocument();
+    const pw = region('Change password');
+    await user.type(within(pw).getByLabelText('Current password'), 'Old-Password-1!');
+    await user.type(within(pw).getByLabelText('New password'), 'New-Password-2!');
+    await user.type(within(pw).getByLabelText('Confirm new password'), 'New-Password-2!');
+    await user.click(within(pw).getByRole('button', { name: 'Change password' }));
+    expect(await within(pw).findByRole('alert')).toBeInTheDocument();
+    expect(within(details).queryByText('Nothing has changed.')).not.toBeInTheDocument();
+    // Focus stays on the button pressed (not disabled while it worked, so never dropped to the page).
+    expect(within(pw).getByRole('button', { name: 'Change password' })).toHaveFocus();
+    await user.click(within(region('Access')).getByRole('button', { name: 'Refresh my access' }));
+    expect(within(pw).queryByRole('alert')).not.toBeInTheDocument();
   });
 });

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { startAction } from '../../components/action-status';
 import { useUser } from '../../hooks/useUser';
 import { AccountActions } from './AccountActions';
 import { ChangePassword } from './ChangePassword';
@@ -23,8 +24,10 @@ export default function ProfilePage() {
         <button
           type="button"
           className="secondary"
-          disabled={refreshing}
+          aria-disabled={refreshing || undefined}
           onClick={() => {
+            if (refreshing) return;
+            startAction();
             setRefreshing(true);
             void user.refresh({ forceRefresh: true }).finally(() => setRefreshing(false));
           }}
