@@ -112,7 +112,7 @@ const WATCH_FIRST_ROW = `(text) => {
  * first file by name) entered the document; then goes back to the top.
  */
 async function openFolder(page: Page, folder: string): Promise<number> {
-  const button = page.getByRole('button', { name: folder });
+  const button = page.getByRole('button', { name: folder, exact: true });
   await button.waitFor();
   const first = fileName(0);
   const firstRow = page.getByRole('cell', { name: first, exact: true });
