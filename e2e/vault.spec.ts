@@ -73,7 +73,7 @@ test('a new user signs up with a code from the outbox and lands on their files',
   // One browser, the areas as places; My files is shown first, at /.
   const places = alicePage.getByRole('navigation', { name: 'Places' });
   await expect(places.getByRole('link')).toHaveText(['My files', 'With signed-in people', 'With everyone', 'From others', 'Team', 'Public']);
-  await expect(alicePage.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+  await expect(alicePage.getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0);
   await expect(section(alicePage, 'My files').getByText('No files here yet.')).toBeVisible();
   await expect(alicePage).toHaveTitle('My files · Amplify Vault');
   await expectAccessible(alicePage, 'files');
@@ -300,7 +300,7 @@ test('a guest sees public files only', async () => {
 test('the ADMIN_EMAILS administrator moves bob into EDITORS, who then writes to shared/', async () => {
   const page = await newPage();
   await signUp(page, admin);
-  await page.getByRole('link', { name: 'Admin' }).click();
+  await page.getByRole('link', { name: 'Admin', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
   const bobRow = page.getByRole('row', { name: new RegExp(bob.email.replace(/[+.]/g, '\\$&')) });
   const editors = bobRow.getByRole('checkbox', { name: 'EDITORS' });
