@@ -37,13 +37,13 @@ describe('a big folder', () => {
 
     renderWithUser(<FileBrowser section={mine()} />, fakeUser({ identityId: ME }));
     const region = screen.getByRole('region', { name: mine().title });
-    expect(await within(region).findByRole('cell', { name: name(0) })).toBeVisible();
+    expect(await within(region).findByRole('cell', { name: name(0) }, { timeout: 5000 })).toBeVisible();
     expect(within(region).getByText(`Loading more… ${FIRST_PAGE} files so far.`)).toBeInTheDocument();
     // The next page is asked for once this one has been shown.
-    await waitFor(() => expect(s.list).toHaveBeenCalledTimes(2));
+    await waitFor(() => expect(s.list).toHaveBeenCalledTimes(2), { timeout: 5000 });
 
     lastPage({ items: page(FIRST_PAGE, LIST_PAGE), excludedSubpaths: [] });
-    expect(await within(region).findByText(`Showing ${PAGE_SIZE} of ${FIRST_PAGE + LIST_PAGE + 1}.`)).toBeInTheDocument();
+    expect(await within(region).findByText(`Showing ${PAGE_SIZE} of ${FIRST_PAGE + LIST_PAGE + 1}.`, {}, { timeout: 5000 })).toBeInTheDocument();
     expect(within(region).queryByText(/Loading more/)).not.toBeInTheDocument();
     expect(within(region).getAllByRole('button', { name: /docs/ }).length).toBeGreaterThan(0);
   });
