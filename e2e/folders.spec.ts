@@ -87,10 +87,10 @@ test('folders: create, upload into, rename, move, delete non-empty; bulk downloa
   await expect(mine.getByRole('button', { name: 'Delete beach.png' })).toBeHidden();
   await toggle.click();
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
-  await expect(mine.getByRole('button', { name: 'Delete beach.png' })).toBeVisible();
-  await expect(mine.getByRole('button', { name: 'Rename beach.png' })).toBeVisible();
+  await expect(mine.getByRole('menuitem', { name: 'Delete beach.png' })).toBeVisible();
+  await expect(mine.getByRole('menuitem', { name: 'Rename beach.png' })).toBeVisible();
   await page.keyboard.press('Escape');
-  await expect(mine.getByRole('button', { name: 'Delete beach.png' })).toBeHidden();
+  await expect(mine.getByRole('menuitem', { name: 'Delete beach.png' })).toBeHidden();
   await expect(toggle).toBeFocused();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow, 'no horizontal scrolling on a phone').toBeLessThanOrEqual(0);

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent, type KeyboardEvent } from 'react';
 import { getUrl, uploadData } from 'aws-amplify/storage';
+import { focusTargetInRow, RowActions, type RowAction } from '../../components/RowActions';
 import { ErrorMessage, Loading, Notice } from '../../components/Status';
 import { listFolder } from './folder-listing';
 import { useOwnerLabels } from './owner-names';
@@ -567,48 +568,31 @@ export function FileBrowser({ section }: { section: FileSection }) {
     if (event.key === 'Escape') {
       const key = renaming?.key;
       setRenaming(undefined);
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-rename="${CSS.escape(key ?? '')}"]`)?.focus());
+      requestAnimationFrame(() => key && rowTarget(key, 'rename')?.focus());
     } else if (event.key === 'Enter') {
       event.preventDefault();
       void submitRename();
     }
   };
 
-  const rowActions = (key: string, name: string, label: string, entry?: Entry) => (
-    <RowActions label={label}>
-      {entry && previewKind(entry.name) && (
-        <button type="button" className="secondary" onClick={() => void onPreview(entry)} aria-label={`Preview ${name}`}>
-          Preview
-        </button>
-      )}
-      {entry && (
-        <button type="button" className="secondary" onClick={() => void onDownload(entry)} aria-label={`Download ${name}`}>
-          Download
-        </button>
-      )}
-      {canMove && (
-        <>
-          <button
-            type="button"
-            className="secondary"
-            data-rename={key}
-            onClick={() => setRenaming({ key, value: baseName(key) })}
-            aria-label={`Rename ${label}`}
-          >
-            Rename
-          </button>
-          <button type="button" className="secondary" onClick={() => openMove(key)} aria-label={`Move ${label}`}>
-            Move
-          </button>
-        </>
-      )}
-      {section.canDelete && (
-        <button type="button" className="secondary" onClick={(e) => void askDelete([key], e.currentTarget)} aria-label={`Delete ${label}`}>
-          Delete
-        </button>
-      )}
-    </RowActions>
-  );
+  /** Where focus goes back to in a row (its action's button, or on a phone its Actions button). */
+  const rowTarget = (key: string, action: string) => focusTargetInRow(document.querySelector(`tr[data-key="${CSS.escape(key)}"]`), action);
+
+  const rowActions = (key: string, name: string, label: string, entry?: Entry) => {
+    const actions: RowAction[] = [];
+    if (entry && previewKind(entry.name)) actions.push({ id: 'preview', label: 'Preview', name: `Preview ${name}`, onSelect: () => void onPreview(entry) });
+    if (entry) actions.push({ id: 'download', label: 'Download', name: `Download ${name}`, onSelect: () => void onDownload(entry) });
+    if (canMove) {
+      actions.push(
+        { id: 'rename', label: 'Rename', name: `Rename ${label}`, onSelect: () => setRenaming({ key, value: baseName(key) }) },
+        { id: 'move', label: 'Move', name: `Move ${label}`, onSelect: () => openMove(key) },
+      );
+    }
+    if (section.canDelete) {
+      actions.push({ id: 'delete', label: 'Delete', name: `Delete ${label}`, onSelect: () => void askDelete([key], rowTarget(key, 'delete')) });
+    }
+    return <RowActions label={label} actions={actions} />;
+  };
 
   const renameForm = (key: string) =>
     renaming?.key === key && (
@@ -634,7 +618,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
           className="secondary"
           onClick={() => {
             setRenaming(undefined);
-            requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-rename="${CSS.escape(key)}"]`)?.focus());
+            requestAnimationFrame(() => rowTarget(key, 'rename')?.focus());
           }}
         >
           Cancel
@@ -900,7 +884,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
                 const key = `${base}${name}/`;
                 const label = folderLabel(name, crumbs.length);
                 return (
-                  <tr key={`folder:${name}`}>
+                  <tr key={`folder:${name}`} data-key={key}>
                     <td className="select">
                       <input type="checkbox" aria-label={`Select folder ${label}`} checked={selected.has(key)} onChange={(e) => toggle(key, e.target.checked)} />
                     </td>
@@ -918,7 +902,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
                 );
               })}
               {visibleFiles.map((entry) => (
-                <tr key={entry.path}>
+                <tr key={entry.path} data-key={entry.path}>
                   <td className="select">
                     <input
                       type="checkbox"
@@ -1001,38 +985,4 @@ function Thumbnail({ path, name }: { path: string; name: string }) {
     };
   }, [path, name]);
   return src ? <img className="thumb" src={src} alt="" loading="lazy" decoding="async" width={32} height={32} /> : <span className="thumb" aria-hidden="true" />;
-}
-
-/**
- * A row's actions: side by side on wide screens; on narrow ones (styles.css) behind an
- * "Actions" button that opens them as a menu.
- */
-function RowActions({ label, children }: { label: string; children: ReactNode }) {
-  const [open, setOpen] = useState(false);
-  const id = useId();
-  return (
-    <div
-      className="row-actions"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
-          setOpen(false);
-          (e.currentTarget.querySelector('.row-menu-toggle') as HTMLElement | null)?.focus();
-        }
-      }}
-    >
-      <button
-        type="button"
-        className="secondary row-menu-toggle"
-        aria-expanded={open}
-        aria-controls={id}
-        aria-label={`Actions for ${label}`}
-        onClick={() => setOpen((o) => !o)}
-      >
-        Actions ▾
-      </button>
-      <div id={id} className={open ? 'actions row-action-list open' : 'actions row-action-list'} style={{ marginTop: 0 }}>
-        {children}
-      </div>
-    </div>
-  );
 }

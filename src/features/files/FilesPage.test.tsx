@@ -87,6 +87,7 @@ describe('FilesPage', () => {
     ];
     fakeList();
     at('/');
+    delete (window as { matchMedia?: unknown }).matchMedia;
   });
 
   it('offers only the places the person may use, one at a time, the place in the address', async () => {
@@ -384,14 +385,24 @@ describe('FilesPage', () => {
     expect(await within(priv).findByText('Renamed cat.png to kitten.png.')).toBeInTheDocument();
     expect(bucket.map((o) => o.path)).toContain(`private/${ID}/kitten.png`);
     expect(bucket.map((o) => o.path)).not.toContain(`private/${ID}/cat.png`);
-    // The menu button of a row (shown instead of the actions on narrow screens) says whether it is open.
-    const menu = await within(priv).findByRole('button', { name: 'Actions for kitten.png' });
-    expect(menu).toHaveAttribute('aria-expanded', 'false');
+  });
+
+  it("puts a row's actions in a menu on a phone; deleting from it asks first, and Cancel returns to the menu button", async () => {
+    // A phone-sized screen (jsdom has no media queries).
+    window.matchMedia = ((query: string) => ({ matches: true, media: query, addEventListener: () => {}, removeEventListener: () => {} })) as never;
+    const user = userEvent.setup();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('My files');
+    const menu = await within(priv).findByRole('button', { name: 'Actions for cat.png' });
+    expect(within(priv).queryByRole('button', { name: 'Delete cat.png' })).not.toBeInTheDocument();
     await user.click(menu);
-    expect(menu).toHaveAttribute('aria-expanded', 'true');
-    await user.keyboard('{Escape}');
-    expect(menu).toHaveAttribute('aria-expanded', 'false');
-    expect(menu).toHaveFocus();
+    expect(within(priv).getByRole('menu', { name: 'Actions for cat.png' })).toBeInTheDocument();
+    await user.click(within(priv).getByRole('menuitem', { name: 'Delete cat.png' }));
+    expect(await within(priv).findByRole('alertdialog')).toHaveTextContent('Delete cat.png?');
+    await user.click(within(priv).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(within(priv).getByRole('button', { name: 'Actions for cat.png' })).toHaveFocus());
+    expect(s.remove).not.toHaveBeenCalled();
+    delete (window as { matchMedia?: unknown }).matchMedia;
   });
 
   it('keeps the originals when a copy fails during a rename, and says which file failed', async () => {
