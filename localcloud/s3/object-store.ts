@@ -1,21 +1,26 @@
 import type { Statement } from 'better-sqlite3';
-import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, read, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
 import type { Db } from '../store/store';
 
 /**
  * Objects and multipart uploads, durable across kill -9:
  *  - objects up to 64 KiB live in their row (`data`): one SQLite commit;
- *  - larger bytes are written to `tmp/`, fsynced, renamed into `blobs/` (the
- *    directory fsynced, group-committed), and only then is the metadata
- *    committed in SQLite;
+ *  - larger bytes are received into a new file in `blobs/` (its directory
+ *    entry fsynced as it is created, group-committed) and fdatasynced, and
+ *    only then is the metadata committed in SQLite (copies are hard-linked
+ *    into `tmp/`, then renamed into `blobs/`);
  *  - a file-backed object is a list of blob segments (one for PutObject, the
  *    parts for a multipart upload: completing an upload moves no bytes);
  *  - on open, blobs no committed row references (a crash between rename and
  *    commit) and leftovers in `tmp/` are deleted. A torn object is never visible.
  */
+const readAt = promisify(read);
+
 /** fsync a file or directory by path. */
 function fsyncPath(path: string): void {
   const fd = openSync(path, 'r');
@@ -160,6 +165,21 @@ export class ObjectStore {
   }
 
   /**
+   * A new, empty file in blobs/ for bytes about to be received (created `wx`). Its directory entry is made
+   * durable at once, while the bytes stream in (one directory fsync shared by every creation before it
+   * starts), so once the file's own fdatasync is done the blob is durable, with no rename and no directory
+   * fsync left at the end. Until a committed row references it, a crash leaves it unreferenced, and the next
+   * open deletes it.
+   */
+  async createBlob(): Promise<{ name: string; file: FileHandle; durableEntry: Promise<void> }> {
+    const name = randomUUID();
+    const file = await open(join(this.blobDir, name), 'wx');
+    const durableEntry = this.syncBlobDir();
+    durableEntry.catch(() => undefined); // the caller awaits it; no unhandled rejection while the bytes arrive
+    return { name, file, durableEntry };
+  }
+
+  /**
    * Moves a temp file that is already flushed to disk (written with `flush: true`)
    * into blobs/, then makes the rename durable with a directory fsync — one fsync
    * shared by every rename that finished before it started (group commit).
@@ -243,6 +263,38 @@ export class ObjectStore {
     return segments;
   }
 
+  /**
+   * The CRC32 of each of these sealed blobs, opened at once (call it in the same
+   * turn as the lookup that named them, as openRange): a part replaced meanwhile
+   * is unlinked, but its open file stays readable.
+   */
+  async crc32OfBlobs(files: string[]): Promise<number[]> {
+    const opened: number[] = [];
+    try {
+      for (const file of files) opened.push(openSync(this.blobPath(file), 'r'));
+    } catch (error) {
+      for (const fd of opened) closeSync(fd);
+      throw error;
+    }
+    const chunk = Buffer.allocUnsafe(1024 * 1024);
+    const crcs: number[] = [];
+    try {
+      for (const fd of opened) {
+        let crc = 0;
+        for (let position = 0; ; ) {
+          const { bytesRead } = await readAt(fd, chunk, 0, chunk.length, position);
+          if (bytesRead === 0) break;
+          crc = crc32(chunk.subarray(0, bytesRead), crc);
+          position += bytesRead;
+        }
+        crcs.push(crc >>> 0);
+      }
+    } finally {
+      for (const fd of opened) closeSync(fd);
+    }
+    return crcs;
+  }
+
   /** An object's bytes at once (small objects: Lambda code packages the toolkit uploaded). */
   readAll(object: StoredObject): Buffer {
     if (object.data) return object.data;
@@ -253,7 +305,7 @@ export class ObjectStore {
     return join(this.blobDir, name);
   }
 
-  /** Deletes one sealed blob no row references (an upload refused after it was received). */
+  /** Deletes one blob no row references (an upload refused after it was received, or one that failed). */
   discardBlob(file: string): void {
     this.removeBlobs([file]);
   }
