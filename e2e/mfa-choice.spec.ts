@@ -47,7 +47,7 @@ test('with the authenticator app and text messages both on, the person chooses a
   lastTotp = await totpCode(secret, lastTotp);
   await page.getByLabel(/Code/).fill(lastTotp);
   await page.getByRole('button', { name: 'Confirm', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Places' })).toBeVisible();
 
   // A text message.
   await signOut(page);
@@ -58,5 +58,5 @@ test('with the authenticator app and text messages both on, the person chooses a
   await expect(page.getByRole('heading', { name: 'Enter the code we texted you' })).toBeVisible();
   await page.getByLabel(/Code/).fill(await codeFor(phone, sent));
   await page.getByRole('button', { name: 'Confirm', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Places' })).toBeVisible();
 });
