@@ -151,7 +151,7 @@ for (const size of Object.keys(SIZES) as Size[]) {
       const page = await newPage(browser, size);
       await signIn(page, boss.email, boss.password);
       await checkPage(page, size, 'files-admin');
-      await page.getByRole('link', { name: 'Admin' }).click();
+      await page.getByRole('link', { name: 'Admin', exact: true }).click();
       const memberRow = page.getByRole('row', { name: new RegExp(member.email.replace(/[+.]/g, '\\$&')) });
       await expect(memberRow).toBeVisible();
       await expect(memberRow.getByText('Active')).toBeVisible(); // the status is not hidden on a phone

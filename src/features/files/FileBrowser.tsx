@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
-import { getUrl, list, uploadData } from 'aws-amplify/storage';
+import { getUrl, uploadData } from 'aws-amplify/storage';
 import { ErrorMessage, Loading, Notice } from '../../components/Status';
+import { listFolder } from './folder-listing';
+import { useOwnerLabels } from './owner-names';
 import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, type FileSection } from './file-sections';
 import {
   createFolder,
@@ -23,6 +25,8 @@ interface Entry {
 interface Listing {
   files: Entry[];
   folders: string[];
+  /** False while more pages are on their way. */
+  complete: boolean;
 }
 
 type Upload = { key: number; name: string; transferred: number; total: number; cancel: () => void };
@@ -115,22 +119,24 @@ export function FileBrowser({ section }: { section: FileSection }) {
     setLoadError(undefined);
     const request = ++latestRequest.current;
     try {
-      const result = await list({ path: base, options: { listAll: true, subpathStrategy: { strategy: 'exclude' } } });
-      if (!mounted.current || request !== latestRequest.current) return;
-      const files = result.items
-        .filter((item) => item.path !== base && !item.path.endsWith('/'))
-        .map((item) => ({
-          path: item.path,
-          name: item.path.slice(base.length),
-          size: item.size,
-          lastModified: item.lastModified,
-        }))
-        .sort((a, b) => a.name.localeCompare(b.name));
-      const folders = (result.excludedSubpaths ?? [])
-        .map((sub) => sub.slice(base.length).replace(/\/$/, ''))
-        .filter((name) => name.length > 0)
-        .sort();
-      setListing({ files, folders });
+      // A page at a time: the first rows show after a first, short page (./folder-listing.ts).
+      await listFolder(base, (result, done) => {
+        if (!mounted.current || request !== latestRequest.current) return false;
+        const files = result.items
+          .filter((item) => item.path !== base && !item.path.endsWith('/'))
+          .map((item) => ({
+            path: item.path,
+            name: item.path.slice(base.length),
+            size: item.size,
+            lastModified: item.lastModified,
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        const folders = result.subpaths
+          .map((sub) => sub.slice(base.length).replace(/\/$/, ''))
+          .filter((name) => name.length > 0)
+          .sort();
+        setListing({ files, folders, complete: done });
+      });
     } catch (e) {
       if (mounted.current && request === latestRequest.current) setLoadError(friendlyStorageError(e));
     }
@@ -294,11 +300,25 @@ export function FileBrowser({ section }: { section: FileSection }) {
     }
   };
 
-  const download = async (entry: Entry) => {
+  /**
+   * Downloads through a presigned URL that answers as an attachment. The URL is another origin (S3),
+   * so a link's `download` does not apply: following it is a navigation, and a second one would
+   * cancel the first. Several at once therefore go each through a hidden frame of its own.
+   */
+  const download = async (entry: Entry, inFrame = false) => {
     const { url } = await getUrl({
       path: entry.path,
       options: { expiresIn: 300, contentDisposition: attachmentDisposition(entry.name) },
     });
+    if (inFrame) {
+      const frame = document.createElement('iframe');
+      frame.hidden = true;
+      frame.title = `Download of ${entry.name}`;
+      frame.src = url.toString();
+      document.body.append(frame);
+      setTimeout(() => frame.remove(), 60_000);
+      return;
+    }
     const a = document.createElement('a');
     a.href = url.toString();
     a.download = entry.name;
@@ -503,11 +523,9 @@ export function FileBrowser({ section }: { section: FileSection }) {
   useEffect(() => {
     if (section.peopleFolders && visibleTop !== undefined) setPeopleOrder(visibleTop ? visibleTop.split('\n') : []);
   }, [section.peopleFolders, visibleTop]);
-  const folderLabel = (name: string, depth: number) => {
-    if (!section.peopleFolders || depth > 0) return name;
-    const index = peopleOrder.indexOf(name);
-    return index >= 0 ? `Person ${index + 1}` : 'A person';
-  };
+  // Their owner's published name, or "Person N" (./owner-names.ts).
+  const ownerLabel = useOwnerLabels(section.peopleFolders ? peopleOrder : []);
+  const folderLabel = (name: string, depth: number) => (!section.peopleFolders || depth > 0 ? name : ownerLabel(name));
 
   // Rows that can be selected: those shown. Selection drives download, move and delete.
   const visibleKeys = [...shownFolders.map((name) => `${base}${name}/`), ...visibleFiles.map((f) => f.path)];
@@ -528,7 +546,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
     const failures: string[] = [];
     for (const entry of selectedFiles) {
       try {
-        await download(entry);
+        await download(entry, true);
       } catch (e) {
         failures.push(`${entry.name} (${friendlyStorageError(e)})`);
       }
@@ -924,6 +942,11 @@ export function FileBrowser({ section }: { section: FileSection }) {
               ))}
             </tbody>
           </table>
+          {!listing.complete && (
+            <p className="muted" role="status">
+              Loading more… {listing.files.length.toLocaleString()} files so far.
+            </p>
+          )}
           {hiddenCount > 0 && (
             <p className="actions">
               <span className="muted">
