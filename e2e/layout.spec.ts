@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { codeFor, expectAccessible, LOCAL_CLOUD, person, SCREENS, signIn, signUp, type Person } from './helpers';
+import { codeFor, expectAccessible, fillSignUp, LOCAL_CLOUD, person, SCREENS, signIn, signUp, type Person } from './helpers';
 import { E2E_STATE_DIR } from './stack';
 import { launchTrustingBrowser } from './trusting-browser';
 
@@ -87,7 +87,7 @@ async function checkPage(page: Page, size: Size, name: string): Promise<void> {
 
 for (const size of Object.keys(SIZES) as Size[]) {
   test.describe(`${size}`, () => {
-    test(`signed-out pages: sign-in, sign-up, password reset, public files, the outbox (${size})`, async ({ browser }) => {
+    test(`signed-out pages: sign-in, sign-up and its code, password reset, public files, the outbox (${size})`, async ({ browser }) => {
       const page = await newPage(browser, size);
       await page.goto('/');
       await expect(page.getByLabel('Email or phone number')).toBeVisible();
@@ -96,8 +96,15 @@ for (const size of Object.keys(SIZES) as Size[]) {
       await page.getByRole('tab', { name: 'Create Account' }).click();
       await expect(page.getByLabel('Birthdate')).toBeVisible();
       await checkPage(page, size, 'sign-up');
+      const newcomer = person(`layout${size}`, run, 6);
+      await fillSignUp(page, newcomer);
+      const signedUp = Date.now();
+      await page.getByRole('button', { name: 'Create Account' }).click();
+      await expect(page.getByLabel(/Confirmation Code/i)).toBeVisible();
+      await codeFor(newcomer.email, signedUp);
+      await checkPage(page, size, 'sign-up-confirm');
+      await page.goto('/');
 
-      await page.getByRole('tab', { name: 'Sign In' }).click();
       await page.getByRole('button', { name: /Forgot your password/ }).click();
       await expect(page.getByLabel('Email or phone number of your account')).toBeVisible();
       await checkPage(page, size, 'reset-password');

@@ -8,7 +8,11 @@ export interface RowAction {
   label: string;
   /** The accessible name when the words alone are ambiguous in a list ("Delete photo.png"). */
   name?: string;
-  onSelect: () => void;
+  /**
+   * Runs the action. `opener` is where focus should go back after a confirmation or a
+   * cancel: the action's own button, or on a phone the row's Actions button.
+   */
+  onSelect: (opener: HTMLElement) => void;
   disabled?: boolean;
   variant?: 'primary' | 'secondary' | 'danger';
   /** Why it is disabled, or what it does (an element id). */
@@ -37,7 +41,7 @@ export function RowActions({ label, actions }: { label: string; actions: RowActi
           aria-label={action.name}
           aria-describedby={action.describedBy}
           aria-expanded={action.expanded}
-          onClick={action.onSelect}
+          onClick={(event) => action.onSelect(event.currentTarget)}
         >
           {action.label}
         </button>
@@ -126,9 +130,9 @@ export function ActionsMenu({ label, actions }: { label: string; actions: RowAct
                 aria-disabled={action.disabled || undefined}
                 aria-describedby={action.describedBy}
                 onClick={() => {
-                  if (action.disabled) return;
+                  if (action.disabled || !button.current) return;
                   close(true);
-                  action.onSelect();
+                  action.onSelect(button.current);
                 }}
               >
                 {action.label}
