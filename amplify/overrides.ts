@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import { ClientAttributes, type CfnUserPool, type StandardAttributesMask } from 'aws-cdk-lib/aws-cognito';
 import { type CfnPolicy, Policy } from 'aws-cdk-lib/aws-iam';
 import type { VaultBackend } from './api/admin-rest-api';
 
@@ -20,6 +21,45 @@ export function hardenUserPool(backend: VaultBackend): void {
   // is what account recovery and the admin bootstrap trust); the phone is
   // verified from the profile page.
   cfnUserPool.autoVerifiedAttributes = ['email'];
+}
+
+/**
+ * Attributes people may not write themselves with their access token: the app
+ * client's WriteAttributes leave them out, so Cognito refuses UpdateUserAttributes,
+ * DeleteUserAttributes and SignUp carrying them ("A client attempted to write
+ * unauthorized attribute"), whoever calls. Each has a checked path instead:
+ * - birthdate: at sign-up it travels as ClientMetadata, checked by the pre sign-up
+ *   trigger and written by the post-confirmation trigger; afterwards only
+ *   through the REST API's PUT /me/birthdate (the same rule; AdminUpdateUserAttributes).
+ */
+export const NOT_WRITABLE_BY_PEOPLE = ['birthdate'] as const;
+
+const ALL_STANDARD: StandardAttributesMask = {
+  address: true, birthdate: true, email: true, emailVerified: true, familyName: true, fullname: true, gender: true,
+  givenName: true, lastUpdateTime: true, locale: true, middleName: true, nickname: true, phoneNumber: true,
+  phoneNumberVerified: true, preferredUsername: true, profilePage: true, profilePicture: true, timezone: true, website: true,
+};
+
+/**
+ * The web client's WriteAttributes: every standard attribute (what Cognito
+ * allows when the list is unset) and every custom attribute of the schema,
+ * less NOT_WRITABLE_BY_PEOPLE. Attributes the social providers map stay
+ * writable: Cognito updates them at each federated sign-in and fails the
+ * sign-in when the client may not write one (amplify/auth/auth.test.ts checks).
+ */
+export function limitPeoplesWrites(backend: VaultBackend): void {
+  const { cfnUserPool, cfnUserPoolClient } = backend.auth.resources.cfnResources;
+  const standard = new ClientAttributes().withStandardAttributes(ALL_STANDARD).attributes();
+  const custom = customAttributesOf(cfnUserPool).map((name) => `custom:${name}`);
+  const blocked = new Set<string>(NOT_WRITABLE_BY_PEOPLE);
+  cfnUserPoolClient.writeAttributes = [...standard, ...custom].filter((name) => !blocked.has(name)).sort();
+}
+
+/** The schema's custom attributes (standard ones are in the schema too, by their OIDC names). */
+function customAttributesOf(pool: CfnUserPool): string[] {
+  const schema = (Array.isArray(pool.schema) ? pool.schema : []) as CfnUserPool.SchemaAttributeProperty[];
+  const standard = new Set(new ClientAttributes().withStandardAttributes(ALL_STANDARD).attributes());
+  return schema.map((a) => a.name ?? '').filter((name) => name && !standard.has(name));
 }
 
 /**

@@ -91,7 +91,7 @@ export async function signUp(page: Page, who: Person, options: { birthdate?: str
   const code = await codeFor(who.email, sent);
   await page.getByLabel(/Confirmation Code/i).fill(code);
   await page.getByRole('button', { name: 'Confirm', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Places' })).toBeVisible();
 }
 
 export async function fillSignUp(page: Page, who: Person, options: { birthdate?: string; beta?: boolean } = {}): Promise<void> {
@@ -120,7 +120,7 @@ export async function submitSignIn(page: Page, username: string, password: strin
 
 export async function signIn(page: Page, username: string, password: string): Promise<void> {
   await submitSignIn(page, username, password);
-  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Places' })).toBeVisible();
 }
 
 export async function signOut(page: Page): Promise<void> {
@@ -130,6 +130,14 @@ export async function signOut(page: Page): Promise<void> {
 
 export function section(page: Page, name: string) {
   return page.getByRole('region', { name, exact: true });
+}
+
+/** Opens a place of the file browser from the places list; returns the place shown (titled `title`). */
+export async function openPlace(page: Page, link: string, title: string) {
+  await page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: link, exact: true }).click();
+  const shown = section(page, title);
+  await expect(shown).toBeVisible();
+  return shown;
 }
 
 /** The id token aws-amplify keeps in localStorage (to call AWS directly as that user). */

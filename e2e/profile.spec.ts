@@ -32,7 +32,7 @@ test('verify the phone, sign in with an SMS code, change the password, delete th
   const smsCode = await codeFor(phone, sent);
   await page.getByLabel(/Code/).fill(smsCode);
   await page.getByRole('button', { name: 'Confirm', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Places' })).toBeVisible();
 
   await page.getByRole('link', { name: 'Profile' }).click();
   await section(page, 'Two-step sign-in').getByRole('button', { name: 'Turn off text-message codes' }).click();

@@ -67,13 +67,13 @@ async function createProviderAccount(page: Page, account: ProviderAccount): Prom
 async function signInAsNewPerson(page: Page, provider: Provider, account: ProviderAccount): Promise<void> {
   await openProviderPage(page, provider);
   await createProviderAccount(page, account);
-  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Places' })).toBeVisible();
   expect(new URL(page.url()).origin).toBe(APP);
 }
 
 async function uploadPrivate(page: Page, name: string, text: string): Promise<void> {
-  const priv = section(page, 'Private');
-  await priv.getByLabel(/Upload to private/).setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
+  const priv = section(page, 'My files');
+  await priv.getByLabel('Upload files').setInputFiles({ name, mimeType: 'text/plain', buffer: Buffer.from(text) });
   await expect(priv.getByText(`Uploaded ${name}.`)).toBeVisible();
   await expect(priv.getByRole('row', { name: new RegExp(name.replace(/\./g, '\\.')) })).toBeVisible();
 }
@@ -117,7 +117,7 @@ test('a person who signed up by email and then uses Google with the same verifie
   await signOut(page);
 
   await signInAsNewPerson(page, 'Google', { email: ada.email, name: 'Ada Lovelace', emailVerified: true });
-  await expect(section(page, 'Private').getByRole('row', { name: new RegExp(`ada-${run}\\.txt`) })).toBeVisible();
+  await expect(section(page, 'My files').getByRole('row', { name: new RegExp(`ada-${run}\\.txt`) })).toBeVisible();
   expect((await awsAs(page)).identityId, 'the same identity').toBe(identityId);
 });
 
@@ -130,7 +130,7 @@ test('with an unverified Google email there is no link: a separate person, none 
   await signOut(page);
 
   await signInAsNewPerson(page, 'Google', { email: grace.email, name: 'Not Grace', emailVerified: false });
-  await expect(section(page, 'Private').getByText('No files here yet.')).toBeVisible();
+  await expect(section(page, 'My files').getByText('No files here yet.')).toBeVisible();
   await expect(page.getByText(`grace-${run}.txt`)).toHaveCount(0);
   expect((await awsAs(page)).identityId, 'another identity').not.toBe(identityId);
 });

@@ -17,6 +17,7 @@ import {
   awsAs,
   codeFor,
   expectAccessible,
+  openPlace,
   person,
   pngBytes,
   screenshot,
@@ -69,10 +70,12 @@ test('a new user signs up with a code from the outbox and lands on their files',
   await alicePage.getByRole('tab', { name: 'Create Account' }).click();
   await expectAccessible(alicePage, 'sign up');
   await signUp(alicePage, alice, { beta: true });
-  for (const name of ['My public files', 'Public', 'Private', 'Protected', 'Shared']) await expect(section(alicePage, name)).toBeVisible();
-  await expect(section(alicePage, 'Admin')).toHaveCount(0);
+  // One browser, the areas as places; My files is shown first, at /.
+  const places = alicePage.getByRole('navigation', { name: 'Places' });
+  await expect(places.getByRole('link')).toHaveText(['My files', 'With signed-in people', 'With everyone', 'From others', 'Team', 'Public']);
   await expect(alicePage.getByRole('link', { name: 'Admin' })).toHaveCount(0);
-  await expect(section(alicePage, 'Private').getByText('No files here yet.')).toBeVisible();
+  await expect(section(alicePage, 'My files').getByText('No files here yet.')).toBeVisible();
+  await expect(alicePage).toHaveTitle('My files · Amplify Vault');
   await expectAccessible(alicePage, 'files');
   await screenshot(alicePage, 'files-empty');
   aliceIdentity = (await awsAs(alicePage)).identityId;
@@ -123,14 +126,14 @@ test('TOTP set up with the QR code, then required at the next sign-in', async ()
   lastTotp = await totpCode(totpSecret, lastTotp);
   await code.fill(lastTotp);
   await page.getByRole('button', { name: 'Confirm', exact: true }).click();
-  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Places' })).toBeVisible();
   expect((await awsAs(page)).identityId, 'the same identity after signing in again').toBe(aliceIdentity);
 });
 
 test('uploads a private image with a preview, a 6 MiB file with progress, a PDF, and a public note', async () => {
   const page = alicePage;
-  const priv = section(page, 'Private');
-  await priv.getByLabel(/Upload to private/).setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: await pngBytes(page) });
+  const priv = section(page, 'My files');
+  await priv.getByLabel('Upload files').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: await pngBytes(page) });
   await expect(priv.getByText('Uploaded photo.png.')).toBeVisible();
   const row = priv.getByRole('row', { name: /photo\.png/ });
   await row.getByRole('button', { name: 'Preview photo.png' }).click();
@@ -143,16 +146,17 @@ test('uploads a private image with a preview, a 6 MiB file with progress, a PDF,
     if (/[?&]partNumber=\d+/.test(request.url()) && request.method() === 'PUT') parts.push(request.url());
   });
   const big = Buffer.alloc(SIX_MIB, 7);
-  await priv.getByLabel(/Upload to private/).setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: big });
+  await priv.getByLabel('Upload files').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: big });
   await expect(priv.getByRole('progressbar', { name: /Uploading big.bin/ })).toBeVisible();
   await screenshot(page, 'upload-progress');
   await expect(priv.getByText('Uploaded big.bin.')).toBeVisible({ timeout: 60_000 });
   await expect(priv.getByRole('row', { name: /big\.bin/ })).toContainText('6.0 MiB');
   expect(parts.length, 'a 6 MiB upload goes multipart (5 MiB parts)').toBe(2);
 
-  // A PDF in protected/: previewed in a frame from a presigned URL.
-  const prot = section(page, 'Protected');
-  await prot.getByLabel(/Upload to protected/).setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from(MINIMAL_PDF) });
+  // A PDF in protected/ (shared with signed-in people): previewed in a frame from a presigned URL.
+  const prot = await openPlace(page, 'With signed-in people', 'Shared with signed-in people');
+  await expect(page).toHaveURL(/\/files\/shared-by-me$/);
+  await prot.getByLabel('Upload files').setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from(MINIMAL_PDF) });
   await expect(prot.getByText('Uploaded notes.pdf.')).toBeVisible();
   await prot.getByRole('button', { name: 'Preview notes.pdf' }).click();
   const frame = prot.locator('iframe[title="Preview of notes.pdf"]');
@@ -162,27 +166,36 @@ test('uploads a private image with a preview, a 6 MiB file with progress, a PDF,
   expect(pdf.headers()['content-type']).toBe('application/pdf');
   expect((await pdf.body()).toString()).toBe(MINIMAL_PDF);
 
-  const pub = section(page, 'My public files');
-  await pub.getByLabel(/Upload to my public files/).setInputFiles({ name: `hello-${run}.txt`, mimeType: 'text/plain', buffer: Buffer.from('hello from alice') });
+  const pub = await openPlace(page, 'With everyone', 'Shared with everyone');
+  await pub.getByLabel('Upload files').setInputFiles({ name: `hello-${run}.txt`, mimeType: 'text/plain', buffer: Buffer.from('hello from alice') });
   await expect(pub.getByText(`Uploaded hello-${run}.txt.`)).toBeVisible();
   await expectAccessible(page, 'files with uploads');
   await screenshot(page, 'files-uploaded');
+  // The place is in the address: back returns to the place before, reload keeps it.
+  await page.goBack();
+  await expect(section(page, 'Shared with signed-in people').getByRole('row', { name: /notes\.pdf/ })).toBeVisible();
+  await page.reload();
+  await expect(section(page, 'Shared with signed-in people').getByRole('row', { name: /notes\.pdf/ })).toBeVisible();
+  await page.goBack();
+  await expect(section(page, 'My files').getByRole('row', { name: /photo\.png/ })).toBeVisible();
 });
 
 test("a second user sees neither of alice's files, and S3 denies them directly", async () => {
   bobPage = await newPage();
   await signUp(bobPage, bob);
-  const priv = section(bobPage, 'Private');
+  const priv = section(bobPage, 'My files');
   await expect(priv.getByText('No files here yet.')).toBeVisible();
   await expect(bobPage.getByText('photo.png')).toHaveCount(0);
   await expect(bobPage.getByText('big.bin')).toHaveCount(0);
   // Alice's public folder is named for people, never by her identity id; Bob can read, not delete.
-  const bobPublic = section(bobPage, 'Public');
-  await bobPublic.getByRole('button', { name: /Person 1/ }).click();
+  const bobPublic = await openPlace(bobPage, 'Public', 'Public files');
+  await bobPublic.getByRole('button', { name: 'Person 1', exact: true }).click();
   await expect(bobPublic.getByText(`hello-${run}.txt`)).toBeVisible();
   await expect(bobPublic.getByRole('button', { name: `Delete hello-${run}.txt` })).toHaveCount(0);
-  // Shared is read-only outside EDITORS.
-  await expect(section(bobPage, 'Shared').getByLabel(/Upload to shared/)).toHaveCount(0);
+  // The team area is read-only outside EDITORS.
+  const team = await openPlace(bobPage, 'Team', 'Team files');
+  await expect(team.getByText(/No files here yet|team-/).first()).toBeVisible();
+  await expect(team.getByLabel(/Upload/)).toHaveCount(0);
 
   // The same identity-pool credentials the browser gets, used with the AWS SDK directly.
   const asAlice = await awsAs(alicePage);
@@ -205,15 +218,15 @@ test("a second user sees neither of alice's files, and S3 denies them directly",
 
 test("the second user reads alice's protected PDF, read-only, and still none of her private files", async () => {
   const page = bobPage;
-  const others = section(page, "Others' protected files");
+  const others = await openPlace(page, 'From others', 'From others');
   // protected/ is listed by person, never by identity id; bob's own folder is not offered among them.
   await expect(others.getByRole('button', { name: /Person/ })).toHaveCount(1);
   await expect(others).not.toContainText((await awsAs(page)).identityId);
   await expect(others).not.toContainText(aliceIdentity);
-  await others.getByRole('button', { name: /Person 1/ }).click();
+  await others.getByRole('button', { name: 'Person 1', exact: true }).click();
   const notes = others.getByRole('row', { name: /notes\.pdf/ });
   await expect(notes).toBeVisible();
-  await expect(others.getByRole('navigation')).toContainText('Person 1');
+  await expect(others.getByRole('navigation', { name: 'From others folders' })).toContainText('Person 1');
   await expect(others.getByLabel(/Upload/)).toHaveCount(0);
   await expect(others.getByLabel('New folder')).toHaveCount(0);
   await expect(others.getByRole('button', { name: /Delete/ })).toHaveCount(0);
@@ -231,7 +244,7 @@ test("the second user reads alice's protected PDF, read-only, and still none of 
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('notes.pdf');
   expect(readFileSync(await download.path()).toString()).toBe(MINIMAL_PDF);
-  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible(); // still in the app
+  await expect(page.getByRole('navigation', { name: 'Places' })).toBeVisible(); // still in the app
   await expectAccessible(page, "others' protected files");
   await screenshot(page, 'others-protected');
 
@@ -258,7 +271,7 @@ test('turning TOTP off from the profile: the next sign-in asks for no code', asy
 
   await signOut(page);
   await submitSignIn(page, alice.email, alice.password);
-  await expect(page.getByRole('heading', { name: 'Your files' })).toBeVisible(); // no code screen on the way
+  await expect(page.getByRole('navigation', { name: 'Places' })).toBeVisible(); // no code screen on the way
   expect((await awsAs(page)).identityId).toBe(aliceIdentity);
   // Cognito kept the change: the profile still says off after signing in again.
   await page.getByRole('link', { name: 'Profile' }).click();
@@ -271,10 +284,10 @@ test('a guest sees public files only', async () => {
   await page.goto('/');
   await page.getByRole('link', { name: 'Browse public files without signing in' }).click();
   await expect(page.getByRole('heading', { name: 'Public files' })).toBeVisible();
-  await section(page, 'Public').getByRole('button', { name: /Person 1/ }).click();
-  await expect(section(page, 'Public').getByText(`hello-${run}.txt`)).toBeVisible();
-  await expect(section(page, 'Private')).toHaveCount(0);
-  await expect(section(page, 'Shared')).toHaveCount(0);
+  await section(page, 'Public files').getByRole('button', { name: 'Person 1', exact: true }).click();
+  await expect(section(page, 'Public files').getByText(`hello-${run}.txt`)).toBeVisible();
+  await expect(section(page, 'My files')).toHaveCount(0);
+  await expect(page.getByRole('navigation', { name: 'Places' })).toHaveCount(0);
   await expect(page.getByLabel(/Upload/)).toHaveCount(0);
   await expect(page.getByText('photo.png')).toHaveCount(0);
   await expectAccessible(page, 'public files (guest)');
@@ -294,17 +307,17 @@ test('the ADMIN_EMAILS administrator moves bob into EDITORS, who then writes to 
   await expect(page.getByText(`Added ${bob.email} to EDITORS.`)).toBeVisible();
   await expect(bobRow.getByRole('checkbox', { name: 'EDITORS' })).toBeChecked();
   await screenshot(page, 'admin');
-  await expect(section(page, 'Admin')).toHaveCount(0); // the admin files area is on the Files page
+  await expect(section(page, 'Admin files')).toHaveCount(0); // the admin files are a place of the Files page
   await page.getByRole('link', { name: 'Files' }).click();
-  await expect(section(page, 'Admin')).toBeVisible();
+  await openPlace(page, 'Admin files', 'Admin files');
 
   // Bob refreshes his session and gets the EDITORS role.
   await bobPage.getByRole('link', { name: 'Profile' }).click();
   await bobPage.getByRole('button', { name: 'Refresh my access' }).click();
   await expect(section(bobPage, 'Access')).toContainText('Groups: EDITORS');
   await bobPage.getByRole('link', { name: 'Files' }).click();
-  const shared = section(bobPage, 'Shared');
-  await shared.getByLabel(/Upload to shared/).setInputFiles({ name: `team-${run}.txt`, mimeType: 'text/plain', buffer: Buffer.from('from bob') });
+  const shared = await openPlace(bobPage, 'Team', 'Team files');
+  await shared.getByLabel('Upload files').setInputFiles({ name: `team-${run}.txt`, mimeType: 'text/plain', buffer: Buffer.from('from bob') });
   await expect(shared.getByText(`Uploaded team-${run}.txt.`)).toBeVisible();
   await expect(shared.getByRole('row', { name: new RegExp(`team-${run}`) })).toBeVisible();
 });

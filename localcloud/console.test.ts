@@ -76,8 +76,9 @@ function signUp(url: string, email: string, birthdate: string) {
         UserAttributes: [
           { Name: 'email', Value: email },
           { Name: 'phone_number', Value: '+15550002020' },
-          { Name: 'birthdate', Value: birthdate },
         ],
+        // The app client may not write the birthdate attribute: sign-up sends it for the pre sign-up trigger to check.
+        ClientMetadata: { birthdate },
       }),
     ),
   };

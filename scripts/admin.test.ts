@@ -77,7 +77,6 @@ beforeAll(async () => {
       UserAttributes: [
         { Name: 'email', Value: ADA },
         { Name: 'phone_number', Value: '+15550001815' },
-        { Name: 'birthdate', Value: '1985-12-10' },
       ],
     }),
   );

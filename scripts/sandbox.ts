@@ -65,21 +65,42 @@ export function localizeOutputsFile(file: string, endpoint: string, oauthDomain:
   return true;
 }
 
-async function main(): Promise<number> {
-  const args = process.argv.slice(2);
+export interface RunningLocalCloud {
+  stateDir: string;
+  port: number;
+  /** http://127.0.0.1:<port>, as the tools must reach it. */
+  endpointUrl: string;
+}
+
+/**
+ * The running local cloud the tools deploy into (`npm run localcloud`; LOCALCLOUD_STATE / LOCALCLOUD_PORT when set),
+ * or undefined, with the reason printed, when it is not answering or its operator profile is missing.
+ */
+export async function runningLocalCloud(tool: string): Promise<RunningLocalCloud | undefined> {
   const stateDir = resolve(ROOT, process.env.LOCALCLOUD_STATE ?? '.localcloud');
   const port = Number(process.env.LOCALCLOUD_PORT ?? 20005);
   const endpointUrl = `http://127.0.0.1:${port}`;
   const reachable = await fetch(`${endpointUrl}/_localcloud/outbox`).then((r) => r.ok, () => false);
   if (!reachable || !existsSync(operatorFiles(stateDir).credentialsFile)) {
-    console.error(`sandbox: no local cloud at ${endpointUrl} with its state in ${stateDir}. Start it first: npm run localcloud`);
-    return 1;
+    console.error(`${tool}: no local cloud at ${endpointUrl} with its state in ${stateDir}. Start it first: npm run localcloud`);
+    return undefined;
   }
   loadOperatorKey(stateDir); // the profile is there (written by the local cloud on start)
+  return { stateDir, port, endpointUrl };
+}
+
+/** The hosted UI's host as the app reaches it (outputs' oauth domain). */
+export const oauthDomain = () => `localhost:${process.env.LOCALCLOUD_OAUTH_PORT ?? 20443}`;
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const cloud = await runningLocalCloud('sandbox');
+  if (!cloud) return 1;
+  const { stateDir, port, endpointUrl } = cloud;
   const outDir = args.includes('--outputs-out-dir') ? args[args.indexOf('--outputs-out-dir') + 1] : '.';
   const outputs = resolve(ROOT, outDir, 'amplify_outputs.json');
   // The app reaches the local cloud as localhost (aws-amplify's S3 client needs that host); ampx used 127.0.0.1.
-  const localize = () => localizeOutputsFile(outputs, `http://localhost:${port}`, `localhost:${process.env.LOCALCLOUD_OAUTH_PORT ?? 20443}`);
+  const localize = () => localizeOutputsFile(outputs, `http://localhost:${port}`, oauthDomain());
   watchFile(outputs, { interval: 500 }, () => {
     if (localize()) console.log(`sandbox: ${outputs} points at the local cloud (custom.local_cloud)`);
   });

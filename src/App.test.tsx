@@ -71,6 +71,22 @@ describe('App routing', () => {
     expect([...loaded].sort()).toEqual(['files', 'profile']);
   });
 
+  it("shows the file browser's places at their addresses, titled by the place", async () => {
+    act(() => navigate('/files/team'));
+    renderWithUser(<App />, fakeUser({ groups: [] }));
+    expect(await screen.findByRole('heading', { name: 'Files page' })).toBeInTheDocument();
+    expect(document.title).toBe('Team files · Amplify Vault');
+    expect(screen.getByRole('link', { name: 'Files' })).toHaveAttribute('aria-current', 'page');
+    act(() => navigate('/files/shared-by-me/everyone'));
+    expect(document.title).toBe('Shared with everyone · Amplify Vault');
+    act(() => navigate('/'));
+    expect(document.title).toBe('My files · Amplify Vault');
+    // A place this person may not use is titled as not found (the page says why).
+    act(() => navigate('/files/admin'));
+    expect(document.title).toBe('Page not found · Amplify Vault');
+    expect(screen.getByRole('heading', { name: 'Files page' })).toBeInTheDocument();
+  });
+
   it('shows a not-found page, titled so, at an unknown path', async () => {
     act(() => navigate('/no-such-page'));
     renderWithUser(<App />, fakeUser({ groups: [] }));

@@ -4,6 +4,7 @@ import { LocalModeBanner } from './components/LocalModeBanner';
 import { lazyPage, PageBoundary } from './components/PageBoundary';
 import { ErrorMessage, Loading } from './components/Status';
 import { SignInPage } from './features/auth/SignInPage';
+import { isFilesPath, sectionAt, sectionsFor } from './features/files/file-sections';
 import { useUser } from './hooks/useUser';
 import { Link, navigate, usePath } from './router';
 
@@ -39,10 +40,13 @@ export function App() {
     let title: string;
     if (user.status !== 'signedIn') title = path === '/public' ? PAGE_TITLES['/public'] : 'Sign in';
     else if (path === '/admin' && !isAdmin) title = 'Not allowed';
-    else if (path === '/public') title = PAGE_TITLES['/'];
-    else title = PAGE_TITLES[path] ?? 'Page not found';
+    else if (isFilesPath(path)) {
+      // A place of the file browser is titled by the place shown.
+      const sections = sectionsFor({ signedIn: true, groups: user.groups, identityId: user.identityId });
+      title = sectionAt(sections, path)?.title ?? 'Page not found';
+    } else title = PAGE_TITLES[path] ?? 'Page not found';
     document.title = `${title} · Amplify Vault`;
-  }, [path, user.status, isAdmin]);
+  }, [path, user.status, isAdmin, user.groups, user.identityId]);
 
   if (user.status === 'loading') return <Loading label="Loading your vault…" />;
 
@@ -68,7 +72,7 @@ export function App() {
   }
 
   const nav: NavItem[] = [
-    { to: '/', label: 'Files' },
+    { to: '/', label: 'Files', current: isFilesPath },
     { to: '/profile', label: 'Profile' },
     ...(isAdmin ? [{ to: '/admin', label: 'Admin' }] : []),
   ];
@@ -78,7 +82,7 @@ export function App() {
   if (path === '/profile') page = <ProfilePage />;
   else if (path === '/admin' && isAdmin) page = <AdminPage />;
   else if (path === '/admin') page = <ErrorMessage>The admin page is for members of the {ADMIN_GROUP} group.</ErrorMessage>;
-  else if (path === '/' || path === '/public') page = <FilesPage />;
+  else if (isFilesPath(path)) page = <FilesPage />;
   else page = <NotFound />;
 
   return (
@@ -100,7 +104,8 @@ export function App() {
     >
       <LocalModeBanner />
       {user.error && <ErrorMessage onRetry={() => void user.refresh()}>{user.error}</ErrorMessage>}
-      <PageBoundary key={path}>
+      {/* Moving between places of the file browser keeps the page (and the places list) mounted. */}
+      <PageBoundary key={isFilesPath(path) ? '/' : path}>
         <Suspense fallback={<Loading />}>{page}</Suspense>
       </PageBoundary>
     </AppShell>

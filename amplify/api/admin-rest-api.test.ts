@@ -75,13 +75,13 @@ describe("the function's role: exactly what its routes use", () => {
   const fnId = () => logicalId(functions, 'AWS::Lambda::Function', 'adminapilambda');
   const roleId = () => functions.toJSON().Resources[fnId()].Properties.Role['Fn::GetAtt'][0];
 
-  it('may call the twelve user-pool actions of its routes on this pool, and read the bucket name it is given', () => {
+  it('may call the thirteen user-pool actions of its routes on this pool, and read the bucket name it is given', () => {
     const statements = resourcesOf(functions, 'AWS::IAM::Policy')
       .filter(([, p]) => JSON.stringify(p.Roles).includes(`"${roleId()}"`))
       .flatMap(([, p]) => p.PolicyDocument.Statement);
     const pool = statements.find((s: any) => JSON.stringify(s.Action).includes('cognito-idp'));
     expect(pool.Action).toEqual(ADMIN_API_ACTIONS);
-    expect(ADMIN_API_ACTIONS).toHaveLength(12);
+    expect(ADMIN_API_ACTIONS).toHaveLength(13);
     expect(JSON.stringify(pool.Resource)).toMatch(/amplifyAuthUserPool.*Arn/);
     const others = statements.filter((s: any) => s !== pool);
     expect(others.map((s: any) => s.Action)).toEqual(['ssm:GetParameters']);

@@ -37,7 +37,9 @@ export const ADMIN_API_ACTIONS = [
   'cognito-idp:AdminEnableUser',
   'cognito-idp:AdminResetUserPassword',
   'cognito-idp:AdminUserGlobalSignOut',
+  // A person's own birthdate (PUT /me/birthdate): set, or removed.
   'cognito-idp:AdminUpdateUserAttributes',
+  'cognito-idp:AdminDeleteUserAttributes',
 ];
 
 /**

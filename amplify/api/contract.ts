@@ -18,6 +18,7 @@ export const ROUTES = [
   { method: 'POST', resource: '/users/{username}/reset-password', name: 'resetPassword', admin: true },
   { method: 'POST', resource: '/users/{username}/sign-out', name: 'signOutEverywhere', admin: true },
   { method: 'GET', resource: '/audit', name: 'readAuditLog', admin: true },
+  // {"birthdate": "YYYY-MM-DD" | null}: the only way people change their birthdate (the app client cannot write it).
   { method: 'PUT', resource: '/me/birthdate', name: 'changeOwnBirthdate', admin: false },
   { method: 'PUT', resource: '/me/owner-name', name: 'publishOwnerName', admin: false },
 ] as const;

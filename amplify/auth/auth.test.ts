@@ -128,6 +128,22 @@ describe('external identity providers', () => {
     expect(client.AllowedOAuthScopes).toEqual(['openid', 'email', 'phone', 'profile', 'aws.cognito.signin.user.admin']);
   });
 
+  it('the web client may not write the birthdate (its rule has a checked path) but writes everything else, every mapped attribute included', () => {
+    const [[, client]] = resourcesOf(auth, 'AWS::Cognito::UserPoolClient');
+    const writable: string[] = client.WriteAttributes;
+    expect(writable).not.toContain('birthdate');
+    // What the app writes (sign-up, profile) and what Cognito writes at each federated sign-in.
+    expect(writable).toEqual(expect.arrayContaining(['email', 'phone_number', 'preferred_username', 'custom:is_beta_user']));
+    for (const [, provider] of resourcesOf(auth, 'AWS::Cognito::UserPoolIdentityProvider')) {
+      for (const attribute of Object.keys(provider.AttributeMapping)) expect(writable, attribute).toContain(attribute);
+    }
+    // Every other attribute of the schema stays writable, as with no list at all.
+    for (const { Name } of userPool().Schema as { Name: string; AttributeDataType?: string }[]) {
+      if (Name === 'birthdate') continue;
+      expect(writable.includes(Name) || writable.includes(`custom:${Name}`), Name).toBe(true);
+    }
+  });
+
   it('the web client allows all four providers with local and deployed callback and logout URLs', () => {
     const [[, client]] = resourcesOf(auth, 'AWS::Cognito::UserPoolClient');
     const urls = ['http://localhost:5173/', 'https://vault.example.com/'];
@@ -238,15 +254,12 @@ describe('triggers', () => {
     ]);
   });
 
-  it('post confirmation may only add users to groups of this pool (and read its own pool id)', () => {
+  it('post confirmation may only add users to groups and update attributes (the sign-up birthdate) of this pool (and read its own pool id)', () => {
     const statements = policiesOf(roleOf(fn('postconfirmationlambda')));
-    expect(statements).toEqual(
-      expect.arrayContaining([
-        { Action: 'cognito-idp:AdminAddUserToGroup', Effect: 'Allow', Resource: 'USER_POOL' },
-      ]),
-    );
+    const pool = { Action: ['cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminUpdateUserAttributes'], Effect: 'Allow', Resource: 'USER_POOL' };
+    expect(statements).toEqual(expect.arrayContaining([pool]));
     expect(statements).toHaveLength(2);
-    const other = statements.find((s: any) => s.Action !== 'cognito-idp:AdminAddUserToGroup');
+    const other = statements.find((s: any) => s.Resource !== 'USER_POOL');
     expect(other.Action).toBe('ssm:GetParameters');
     expect(other.Resource).toMatch(/:parameter\/amplify\/resource_reference\/.*\/AMPLIFY_AUTH_USERPOOL_ID$/);
   });

@@ -79,10 +79,11 @@ export const auth = defineAuth({
   accountRecovery: 'EMAIL_ONLY',
   groups: [...GROUPS],
   triggers: { preSignUp, postConfirmation, customMessage },
-  // Least privilege: the bootstrap trigger may add users to groups; the pre
-  // sign-up trigger may find users and link a provider identity to one.
+  // Least privilege: the post-confirmation trigger may add users to groups (the
+  // admin bootstrap) and store the sign-up birthdate; the pre sign-up trigger
+  // may find users and link a provider identity to one.
   access: (allow) => [
-    allow.resource(postConfirmation).to(['addUserToGroup']),
+    allow.resource(postConfirmation).to(['addUserToGroup', 'updateUserAttributes']),
     allow.resource(preSignUp).to(['listUsers', 'manageProviderForUser']),
   ],
 });

@@ -83,7 +83,6 @@ function signUp(clientId: string, email: string) {
       UserAttributes: [
         { Name: 'email', Value: email },
         { Name: 'phone_number', Value: `+1555${String(randomInt(1e7)).padStart(7, '0')}` },
-        { Name: 'birthdate', Value: '1990-01-01' },
       ],
     }),
   );
@@ -305,4 +304,34 @@ describe('CloudFormation in the local cloud', () => {
     await expect(cfn.send(new UpdateStackCommand({ StackName: name, TemplateBody: JSON.stringify(template) }))).rejects.toMatchObject({ name: 'ValidationError' });
     await cfn.send(new DeleteStackCommand({ StackName: name }));
   });
+
+  it('rolls back an update that adds a resource type it does not emulate: the deployed backend and its users stay as they were', async () => {
+    const name = `unsupported-update-${randomInt(1e6)}`;
+    await create(name);
+    const { clientId } = await poolOf(name);
+    const email = `kept-${randomInt(1e9)}@example.com`;
+    await signUp(clientId, email);
+    const before = cloud.services;
+    const changed = JSON.parse(rootTemplate);
+    changed.Resources.Queue = { Type: 'AWS::SQS::Queue', Properties: {} };
+    await cfn.send(new UpdateStackCommand({ StackName: name, TemplateBody: JSON.stringify(changed), Capabilities: [...CAPABILITIES] }));
+    const stack = await settled(name);
+    expect(stack.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    const { StackEvents } = await cfn.send(new DescribeStackEventsCommand({ StackName: name }));
+    const failed = StackEvents!.find((e) => e.ResourceStatus === 'UPDATE_FAILED');
+    expect(failed).toMatchObject({ LogicalResourceId: 'Queue', ResourceType: 'AWS::SQS::Queue' });
+    expect(failed!.ResourceStatusReason).toMatch(/does not emulate resource type AWS::SQS::Queue/);
+    expect(StackEvents!.filter((e) => e.LogicalResourceId === name).map((e) => e.ResourceStatus).slice(0, 3)).toEqual([
+      'UPDATE_ROLLBACK_COMPLETE',
+      'UPDATE_ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS',
+      'UPDATE_ROLLBACK_IN_PROGRESS',
+    ]);
+    // The running services are the ones before the update; the stack keeps its template and resources.
+    expect(cloud.services).toBe(before);
+    expect(JSON.parse((await cfn.send(new GetTemplateCommand({ StackName: name }))).TemplateBody!).Resources.Queue).toBeUndefined();
+    expect((await resourcesOf(name)).some((r) => r.logicalId === 'Queue')).toBe(false);
+    await expect(signUp(clientId, email)).rejects.toMatchObject({ name: 'UsernameExistsException' });
+    await cfn.send(new DeleteStackCommand({ StackName: name }));
+    await settled(stack.StackId!);
+  }, 120_000);
 });

@@ -39,7 +39,26 @@ export function checkAttributes(pool: UserPoolConfig, attributes: AttributeType[
   return out;
 }
 
-/** Required attributes missing from a new user's attributes (Cognito names the first). */
+/**
+ * DeleteUserAttributes and AdminDeleteUserAttributes: every name must be an
+ * optional, mutable attribute of the schema (checked before any is removed);
+ * a deleted email or phone takes its verified flag and any pending change with it.
+ */
+export function deleteAttributes(pool: UserPoolConfig, user: User, names: string[], now: number): void {
+  for (const name of names) {
+    const definition = pool.schema.find((a) => a.name === name);
+    if (!definition) throw schemaError(`Type for attribute {${name}} could not be determined`);
+    if (definition.required || name === 'sub') throw schemaError(`${name}: The attribute is required`);
+    if (!definition.mutable) throw InvalidParameter(`Cannot modify the non-mutable attribute ${name}`);
+  }
+  for (const name of names) {
+    delete user.attributes[name];
+    delete user.attributes[`${name}_verified`];
+    delete user.pendingAttributes[name];
+  }
+  user.updatedAt = now;
+}
+
 /**
  * In a pool that signs in with email or phone, which of the two a username
  * is (or Cognito's error when it is neither it allows); undefined in a pool
@@ -56,6 +75,7 @@ export function usernameAttributeOf(pool: UserPoolConfig, username: string): 'em
   );
 }
 
+/** Required attributes missing from a new user's attributes (Cognito names the first). */
 export function checkRequired(pool: UserPoolConfig, attributes: Record<string, string>): void {
   const missing = pool.schema.find((a) => a.required && a.name !== 'sub' && !attributes[a.name]);
   if (missing) throw schemaError(`${missing.name}: The attribute is required`);

@@ -103,8 +103,8 @@ export function uploadAttributes(req: IncomingMessage): { contentType: string; h
  * fdatasyncs it (while the last hashes finish) and seals it into blobs/.
  * Nothing is left behind when verification fails.
  */
-export async function receiveBlob(ctx: S3Context, maxSize: number): Promise<{ file: string; summary: PayloadSummary }> {
-  const summary: PayloadSummary = { size: 0, md5Hex: '', crc32: '' };
+export async function receiveBlob(ctx: S3Context, maxSize: number, options: { crc32?: boolean } = {}): Promise<{ file: string; summary: PayloadSummary }> {
+  const summary: PayloadSummary = { size: 0, md5Hex: '' };
   const temp = ctx.services.objects.newTempPath();
   let file: FileHandle | undefined;
   try {
@@ -113,7 +113,7 @@ export async function receiveBlob(ctx: S3Context, maxSize: number): Promise<{ fi
       write: (bytes, position) => writeAll(fh, bytes, position),
       // A new file's size is metadata fdatasync makes durable too; the rename is made durable when sealed.
       finish: () => fh.datasync(),
-    });
+    }, options);
     file = undefined;
     await fh.close();
     return { file: await ctx.services.objects.sealFlushed(temp), summary };
@@ -146,7 +146,7 @@ export function declaredPayloadSize(ctx: S3Context): number | undefined {
 
 /** Reads a small verified payload into memory (callers check declaredPayloadSize first). */
 export async function receiveInline(ctx: S3Context): Promise<{ data: Buffer; summary: PayloadSummary }> {
-  const summary: PayloadSummary = { size: 0, md5Hex: '', crc32: '' };
+  const summary: PayloadSummary = { size: 0, md5Hex: '' };
   const chunks: Buffer[] = [];
   try {
     await receivePayload(ctx.req, ctx.signature, summary, INLINE_MAX, { write: (bytes) => void chunks.push(Buffer.from(bytes)) });

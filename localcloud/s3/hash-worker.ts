@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * MD5 (the ETag), CRC32 and, when the body's SHA-256 must be verified, SHA-256
- * of large bodies, computed on worker threads, so a large upload's hashing runs
- * on another core than its socket and file I/O.
+ * MD5 (the ETag), SHA-256 when the body's hash must be verified, and CRC32
+ * when it is needed, of large bodies, computed on worker threads, so a large
+ * upload's hashing runs on another core than its socket and file I/O.
  *
  * The bytes travel in slabs: 1 MiB of shared memory each, copied into once from
  * the socket's chunks. A full slab is handed at the same time to a worker (which
@@ -22,19 +22,19 @@ parentPort.on('message', (m) => {
   if (m.op === 'slab') {
     slabs[m.index] = new Uint8Array(m.buffer);
   } else if (m.op === 'start') {
-    jobs.set(m.id, { hashes: m.algorithms.map((a) => createHash(a)), crc: 0 });
+    jobs.set(m.id, { hashes: m.algorithms.map((a) => createHash(a)), crc: m.crc32 ? 0 : undefined });
   } else if (m.op === 'update') {
     const job = jobs.get(m.id);
     if (job) {
       const bytes = slabs[m.index].subarray(0, m.length);
       for (const h of job.hashes) h.update(bytes);
-      job.crc = crc32(bytes, job.crc);
+      if (job.crc !== undefined) job.crc = crc32(bytes, job.crc);
     }
     parentPort.postMessage({ op: 'ack', index: m.index });
   } else if (m.op === 'digest') {
     const job = jobs.get(m.id);
     jobs.delete(m.id);
-    parentPort.postMessage({ op: 'digest', id: m.id, hex: job ? job.hashes.map((h) => h.digest('hex')) : [], crc: job ? job.crc : 0 });
+    parentPort.postMessage({ op: 'digest', id: m.id, hex: job ? job.hashes.map((h) => h.digest('hex')) : [], crc: job ? job.crc : undefined });
   } else if (m.op === 'drop') {
     jobs.delete(m.id);
   }
@@ -61,14 +61,21 @@ export interface HashJob {
   hash(slab: Slab, length: number): void;
   /** Gives back one reference to a slab (the writer's, or an unused slab's). */
   release(slab: Slab): void;
-  /** Hex digests, in the order of the algorithms asked for, and the CRC32 of all bytes. */
-  digest(): Promise<{ hex: string[]; crc32: number }>;
+  /** Hex digests, in the order of the algorithms asked for, and the CRC32 of all bytes (if asked for). */
+  digest(): Promise<Digests>;
   drop(): void;
+}
+
+export interface Digests {
+  hex: string[];
+  crc32?: number;
 }
 
 interface WorkerState {
   worker: Worker;
-  /** Bytes sent and not yet hashed: new jobs go to the least busy worker. */
+  /** Jobs started and not yet digested or dropped: a new job goes to the worker with fewest. */
+  jobs: number;
+  /** Bytes sent and not yet hashed: among workers with as many jobs, the least busy one. */
   pending: number;
 }
 
@@ -77,7 +84,7 @@ class HashPool {
   private slabs: Slab[] = [];
   private free: Slab[] = [];
   private waiting: (() => void)[] = [];
-  private digests = new Map<number, (d: { hex: string[]; crc32: number }) => void>();
+  private digests = new Map<number, (d: Digests) => void>();
   private owners = new Map<number, { state: WorkerState; job: { held: number; wake?: () => void } }>();
   private nextId = 1;
 
@@ -87,22 +94,24 @@ class HashPool {
     if (this.workers.length < this.size) {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
       worker.unref();
-      const state: WorkerState = { worker, pending: 0 };
+      const state: WorkerState = { worker, jobs: 0, pending: 0 };
       for (const slab of this.slabs) worker.postMessage({ op: 'slab', index: slab.index, buffer: slab.bytes.buffer });
-      worker.on('message', (m: { op: string; index: number; id: number; hex: string[]; crc: number }) => {
+      worker.on('message', (m: { op: string; index: number; id: number; hex: string[]; crc?: number }) => {
         if (m.op === 'ack') {
           state.pending -= SLAB_SIZE;
           this.unref(this.slabs[m.index]);
         } else if (m.op === 'digest') {
           const done = this.digests.get(m.id);
           this.digests.delete(m.id);
-          done?.({ hex: m.hex, crc32: m.crc >>> 0 });
+          done?.({ hex: m.hex, crc32: m.crc === undefined ? undefined : m.crc >>> 0 });
         }
       });
       this.workers.push(state);
       return state;
     }
-    return this.workers.reduce((a, b) => (b.pending < a.pending ? b : a));
+    // Parts start together (4 at once from aws-amplify and the SDKs): counting jobs spreads them at once,
+    // where bytes pending (none yet) would give them all to the first worker.
+    return this.workers.reduce((a, b) => (b.jobs < a.jobs || (b.jobs === a.jobs && b.pending < a.pending) ? b : a));
   }
 
   private unref(slab: Slab): void {
@@ -133,11 +142,18 @@ class HashPool {
     }
   }
 
-  start(algorithms: ('md5' | 'sha256')[]): HashJob {
+  /** A job hashing one body: `algorithms` in that order, and its CRC32 when `crc32` is set. */
+  start(algorithms: ('md5' | 'sha256')[], crc32: boolean): HashJob {
     const id = this.nextId++;
     const state = this.workerFor();
+    state.jobs++;
+    let open = true;
+    const finished = () => {
+      if (open) state.jobs--;
+      open = false;
+    };
     const job: { held: number; wake?: () => void } = { held: 0 };
-    state.worker.postMessage({ id, op: 'start', algorithms });
+    state.worker.postMessage({ id, op: 'start', algorithms, crc32 });
     return {
       slab: async () => {
         while (job.held >= MAX_SLABS_PER_JOB) await new Promise<void>((resolve) => (job.wake = resolve));
@@ -155,10 +171,12 @@ class HashPool {
       release: (slab) => this.unref(slab),
       digest: () =>
         new Promise((resolve) => {
+          finished();
           this.digests.set(id, resolve);
           state.worker.postMessage({ id, op: 'digest' });
         }),
       drop: () => {
+        finished();
         this.digests.delete(id);
         state.worker.postMessage({ id, op: 'drop' });
       },
@@ -166,7 +184,7 @@ class HashPool {
   }
 }
 
-/** Hash worker threads: every large body's MD5, SHA-256 and CRC32 run on one of these. */
+/** Hash worker threads: every large body's MD5, SHA-256 and CRC32 (those it needs) run on one of these. */
 export const HASH_WORKERS = 2;
 
 export const hashPool = new HashPool(HASH_WORKERS);

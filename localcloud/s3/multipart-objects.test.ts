@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CompleteMultipartUploadCommand,
@@ -151,5 +152,27 @@ describe('multipart objects (stored as their parts)', () => {
     expect(otherFiles.filter((f) => existsSync(cloud.objects.blobPath(f)))).toEqual([]);
     expect(await read(other).then(() => 'found', (e) => e.name)).toBe('NoSuchKey');
     expect(unreferencedBlobs()).toEqual([]);
+  });
+
+  it("parts sent without a CRC32: Complete computes theirs from the files when it needs them (a full-object CRC32, a part's CRC32 to check)", async () => {
+    const plain = cloud.s3Client(await s3.config.credentials(), { requestChecksumCalculation: 'WHEN_REQUIRED' }); // sends no checksums
+    const key = Key();
+    const { UploadId } = await plain.send(new CreateMultipartUploadCommand({ Bucket: cloud.bucket, Key: key }));
+    const sent = await Promise.all(parts.map((Body, i) => plain.send(new UploadPartCommand({ Bucket: cloud.bucket, Key: key, UploadId, PartNumber: i + 1, Body }))));
+    expect(cloud.objects.parts(UploadId!).map((p) => p.checksumCrc32)).toEqual([undefined, undefined, undefined]); // no CRC32 work while receiving
+    const base64 = (crc: number) => Buffer.from([crc >>> 24, (crc >>> 16) & 255, (crc >>> 8) & 255, crc & 255]).toString('base64');
+    const Parts = sent.map((p, i) => ({ PartNumber: i + 1, ETag: p.ETag, ChecksumCRC32: base64(crc32(parts[i])) }));
+    const complete = (ChecksumCRC32: string, parts: { PartNumber: number; ETag?: string; ChecksumCRC32?: string }[] = Parts) =>
+      plain.send(new CompleteMultipartUploadCommand({ Bucket: cloud.bucket, Key: key, UploadId, ChecksumCRC32, ChecksumType: 'FULL_OBJECT', MultipartUpload: { Parts: parts } }));
+    const full = base64(crc32(whole));
+    const wrongFull = base64(crc32(whole) ^ 1);
+    await expect(complete(wrongFull, Parts.map(({ PartNumber, ETag }) => ({ PartNumber, ETag })))).rejects.toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
+    await expect(complete(full, Parts.map((p, i) => (i === 1 ? { ...p, ChecksumCRC32: base64(crc32(parts[0])) } : p)))).rejects.toMatchObject({ name: 'InvalidPart' });
+    const done = await complete(full);
+    expect(done).toMatchObject({ ChecksumCRC32: full, ChecksumType: 'FULL_OBJECT' });
+    const got = await plain.send(new GetObjectCommand({ Bucket: cloud.bucket, Key: key, ChecksumMode: 'ENABLED' }));
+    expect(got.ChecksumCRC32).toBe(full);
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(whole)).toBe(true);
+    plain.destroy();
   });
 });

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { authorize, isoDate, objectArn, parseIntParam, receiveBlob, type S3Context, sendEmpty, sendXml, tag, uploadAttributes, XML_NS } from './context';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, checksumHeader, checksummer } from './checksums';
 import { noSuchUpload, S3Error } from './errors';
-import type { Upload } from './object-store';
+import type { StoredPart, Upload } from './object-store';
 import { crc32Combine } from './crc32-combine';
 import { crc32Base64 } from './payload';
 import { MAX_PUT_SIZE } from './put-object';
@@ -48,7 +48,8 @@ export async function uploadPart(ctx: S3Context): Promise<void> {
   authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
   const partNumber = partNumberParam(ctx.query.get('partNumber'));
   const upload = uploadFor(ctx);
-  const { file, summary } = await receiveBlob(ctx, MAX_PUT_SIZE);
+  // A part's CRC32 is kept when the client sent one or the upload was created with CRC32; Complete computes the others if it needs them.
+  const { file, summary } = await receiveBlob(ctx, MAX_PUT_SIZE, { crc32: upload.checksumAlgorithm === 'CRC32' });
   const etag = `"${summary.md5Hex}"`;
   const stored = ctx.services.objects.putPart(upload.uploadId, {
     partNumber,
@@ -67,7 +68,7 @@ export async function uploadPart(ctx: S3Context): Promise<void> {
 
 export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
-  const upload = uploadFor(ctx);
+  uploadFor(ctx);
   const body = await readSmallBody(ctx.req, 2 * 1024 * 1024);
   const declared = ctx.signature.payloadHash;
   if (/^[0-9a-f]{64}$/.test(declared) && createHash('sha256').update(body).digest('hex') !== declared) {
@@ -78,7 +79,13 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   if (!Array.isArray(requested) || requested.length === 0) {
     throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
   }
+  const sentFull = ctx.req.headers['x-amz-checksum-crc32'];
+  const checksumType = String(ctx.req.headers['x-amz-checksum-type'] ?? 'FULL_OBJECT').toUpperCase();
+  const partCrcs = await crc32sOfParts(ctx, requested, typeof sentFull === 'string');
+  const upload = uploadFor(ctx); // again: it may have been completed or aborted meanwhile
+  const fullWanted = typeof sentFull === 'string' || upload.checksumAlgorithm === 'CRC32';
   const stored = new Map(ctx.services.objects.parts(upload.uploadId).map((p) => [p.partNumber, p]));
+  const crcOf = (part: StoredPart) => part.checksumCrc32 ?? partCrcs.get(part.file);
   const composite = compositeAlgorithm(upload.checksumAlgorithm);
   const chosen = [];
   let previous = 0;
@@ -93,7 +100,7 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
       throw new S3Error('InvalidPart', "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.", 400, { UploadId: upload.uploadId, PartNumber: String(number), ETag: etag });
     }
     const sentCrc = p?.ChecksumCRC32 !== undefined ? String(p.ChecksumCRC32).trim() : undefined;
-    if (sentCrc !== undefined && part.checksumCrc32 !== undefined && sentCrc !== part.checksumCrc32) {
+    if (sentCrc !== undefined && sentCrc !== crcOf(part)) {
       throw new S3Error('InvalidPart', `The checksum of part ${number} does not match the part's checksum.`, 400, { UploadId: upload.uploadId, PartNumber: String(number) });
     }
     if (composite) {
@@ -121,11 +128,12 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
   for (const part of chosen) md5.update(Buffer.from(part.etag.replace(/"/g, ''), 'hex'));
   const etag = `"${md5.digest('hex')}-${chosen.length}"`;
   // Full-object CRC32 (what aws-amplify sends with x-amz-checksum-type: FULL_OBJECT), combined from the parts'.
-  let full = 0;
-  for (const part of chosen) full = crc32Combine(full, Buffer.from(part.checksumCrc32 ?? 'AAAAAA==', 'base64').readUInt32BE(0), part.size);
-  const fullCrc32 = crc32Base64(full);
-  const sentFull = ctx.req.headers['x-amz-checksum-crc32'];
-  const checksumType = String(ctx.req.headers['x-amz-checksum-type'] ?? 'FULL_OBJECT').toUpperCase();
+  let fullCrc32: string | undefined;
+  if (fullWanted) {
+    let full = 0;
+    for (const part of chosen) full = crc32Combine(full, Buffer.from(crcOf(part)!, 'base64').readUInt32BE(0), part.size);
+    fullCrc32 = crc32Base64(full);
+  }
   if (typeof sentFull === 'string' && checksumType === 'FULL_OBJECT' && sentFull !== fullCrc32) {
     throw new S3Error('BadDigest', 'The CRC32 you specified for the full object did not match the calculated checksum.');
   }
@@ -145,13 +153,32 @@ export async function completeMultipartUpload(ctx: S3Context): Promise<void> {
     contentType: upload.contentType,
     headers: compositeValue ? { ...upload.headers, [checksumHeader(composite!)]: compositeValue, 'x-amz-checksum-type': 'COMPOSITE' } : upload.headers,
     metadata: upload.metadata,
-    checksumCrc32: upload.checksumAlgorithm === 'CRC32' || typeof sentFull === 'string' ? fullCrc32 : undefined,
+    checksumCrc32: fullCrc32,
     segments: chosen.map((p) => ({ file: p.file, size: p.size })),
   });
   const location = `http://${ctx.req.headers.host ?? 'localhost'}/${ctx.bucket.name}/${ctx.key.split('/').map(encodeURIComponent).join('/')}`;
   sendXml(ctx, 200, `<CompleteMultipartUploadResult xmlns="${XML_NS}">${tag('Location', location)}${tag('Bucket', upload.bucket)}${tag('Key', upload.key)}${tag('ETag', etag)}${
-    typeof sentFull === 'string' || upload.checksumAlgorithm === 'CRC32' ? tag('ChecksumCRC32', fullCrc32) + tag('ChecksumType', 'FULL_OBJECT') : ''
+    fullCrc32 ? tag('ChecksumCRC32', fullCrc32) + tag('ChecksumType', 'FULL_OBJECT') : ''
   }${compositeValue ? tag(`Checksum${composite}`, compositeValue) + tag('ChecksumType', 'COMPOSITE') : ''}</CompleteMultipartUploadResult>`);
+}
+
+/**
+ * The CRC32 (base64) of each requested part stored without one (no CRC32 was sent with it and the upload was
+ * not created with CRC32), by part file, read from its file — only when the Complete request needs them: for
+ * the full object's CRC32 (`full`, or an upload created with CRC32), or to check a part's CRC32 it names.
+ * Parts re-uploaded meanwhile are read too; the caller looks the parts up again afterwards.
+ */
+async function crc32sOfParts(ctx: S3Context, requested: any[], full: boolean): Promise<Map<string, string>> {
+  const computed = new Map<string, string>();
+  const upload = uploadFor(ctx);
+  if (!full && upload.checksumAlgorithm !== 'CRC32' && !requested.some((p) => p?.ChecksumCRC32 !== undefined)) return computed;
+  const wanted = new Set(requested.map((p) => Number(String(p?.PartNumber ?? '').trim())));
+  for (;;) {
+    const lacking = ctx.services.objects.parts(upload.uploadId).filter((p) => wanted.has(p.partNumber) && p.checksumCrc32 === undefined && !computed.has(p.file));
+    if (lacking.length === 0) return computed;
+    const crcs = await ctx.services.objects.crc32OfBlobs(lacking.map((p) => p.file));
+    lacking.forEach((p, i) => computed.set(p.file, crc32Base64(crcs[i])));
+  }
 }
 
 /** An upload created with a flexible checksum other than CRC32: every part carries it, Complete names each. */

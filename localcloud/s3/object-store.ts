@@ -1,8 +1,10 @@
 import type { Statement } from 'better-sqlite3';
-import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, read, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
 import type { Db } from '../store/store';
 
 /**
@@ -16,6 +18,8 @@ import type { Db } from '../store/store';
  *  - on open, blobs no committed row references (a crash between rename and
  *    commit) and leftovers in `tmp/` are deleted. A torn object is never visible.
  */
+const readAt = promisify(read);
+
 /** fsync a file or directory by path. */
 function fsyncPath(path: string): void {
   const fd = openSync(path, 'r');
@@ -241,6 +245,38 @@ export class ObjectStore {
     const segments: Segment[] = [];
     for (const { temp, size } of taken) segments.push({ file: await this.sealFlushed(temp), size });
     return segments;
+  }
+
+  /**
+   * The CRC32 of each of these sealed blobs, opened at once (call it in the same
+   * turn as the lookup that named them, as openRange): a part replaced meanwhile
+   * is unlinked, but its open file stays readable.
+   */
+  async crc32OfBlobs(files: string[]): Promise<number[]> {
+    const opened: number[] = [];
+    try {
+      for (const file of files) opened.push(openSync(this.blobPath(file), 'r'));
+    } catch (error) {
+      for (const fd of opened) closeSync(fd);
+      throw error;
+    }
+    const chunk = Buffer.allocUnsafe(1024 * 1024);
+    const crcs: number[] = [];
+    try {
+      for (const fd of opened) {
+        let crc = 0;
+        for (let position = 0; ; ) {
+          const { bytesRead } = await readAt(fd, chunk, 0, chunk.length, position);
+          if (bytesRead === 0) break;
+          crc = crc32(chunk.subarray(0, bytesRead), crc);
+          position += bytesRead;
+        }
+        crcs.push(crc >>> 0);
+      }
+    } finally {
+      for (const fd of opened) closeSync(fd);
+    }
+    return crcs;
   }
 
   /** An object's bytes at once (small objects: Lambda code packages the toolkit uploaded). */

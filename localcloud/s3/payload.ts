@@ -20,8 +20,8 @@ import { hashPool, SLAB_SIZE, type Slab } from './hash-worker';
 export interface PayloadSummary {
   size: number;
   md5Hex: string;
-  /** base64 of the big-endian CRC32, as S3 shows it. */
-  crc32: string;
+  /** base64 of the big-endian CRC32, as S3 shows it: computed when asked for (or a CRC32 was sent to check). */
+  crc32?: string;
   /** CRC32 the client sent (header or trailer), verified. */
   sentCrc32?: string;
   /** The flexible checksum the client sent (header or trailer, any algorithm), verified. */
@@ -51,14 +51,23 @@ export function crc32Base64(value: number): string {
   return b.toString('base64');
 }
 
-export async function receivePayload(req: IncomingMessage, sig: VerifiedSignature | undefined, summary: PayloadSummary, maxSize: number, sink: PayloadSink): Promise<void> {
+/** `crc32`: compute the body's CRC32 even when the client sent none (e.g. a part of an upload created with CRC32). */
+export async function receivePayload(
+  req: IncomingMessage,
+  sig: VerifiedSignature | undefined,
+  summary: PayloadSummary,
+  maxSize: number,
+  sink: PayloadSink,
+  options: { crc32?: boolean } = {},
+): Promise<void> {
   const declared = sig?.payloadHash ?? 'UNSIGNED-PAYLOAD';
   const flexible = declaredChecksum(req.headers);
+  const wantCrc = options.crc32 === true || flexible?.algorithm === 'CRC32';
   // Small bodies hash in place; large ones (by Content-Length or aws-chunked) on a worker.
   const length = Number(req.headers['x-amz-decoded-content-length'] ?? req.headers['content-length'] ?? 0);
   const offload = length >= OFFLOAD_THRESHOLD;
   const verifySha = !declared.startsWith('STREAMING-') && /^[0-9a-f]{64}$/.test(declared);
-  const worker = offload ? hashPool.start(verifySha ? ['md5', 'sha256'] : ['md5']) : undefined;
+  const worker = offload ? hashPool.start(verifySha ? ['md5', 'sha256'] : ['md5'], wantCrc) : undefined;
   const localMd5 = worker ? undefined : createHash('md5');
   const localSha = verifySha && !worker ? createHash('sha256') : undefined;
   // A flexible checksum other than CRC32 (always computed): hashed as the body streams.
@@ -102,7 +111,7 @@ export async function receivePayload(req: IncomingMessage, sig: VerifiedSignatur
     if (writeError) throw writeError;
     extra?.update(chunk);
     if (!worker) {
-      crc = crc32(chunk, crc);
+      if (wantCrc) crc = crc32(chunk, crc);
       localMd5!.update(chunk);
       localSha?.update(chunk);
       startWrite(chunk, size - chunk.length);
@@ -116,7 +125,9 @@ export async function receivePayload(req: IncomingMessage, sig: VerifiedSignatur
         filled = 0;
         slabStart = size - chunk.length + offset;
       }
-      const n = chunk.copy(slab.bytes, filled, offset);
+      // fill() copies with memcpy; copy() into shared memory goes byte by byte when the offsets are unaligned.
+      const n = Math.min(SLAB_SIZE - filled, chunk.length - offset);
+      slab.bytes.fill(chunk.subarray(offset, offset + n), filled, filled + n);
       filled += n;
       offset += n;
       if (filled === SLAB_SIZE) submit();
@@ -159,7 +170,7 @@ export async function receivePayload(req: IncomingMessage, sig: VerifiedSignatur
     }
     summary.size = size;
     summary.md5Hex = digests ? digests.hex[0] : localMd5!.digest('hex');
-    summary.crc32 = crc32Base64(digests ? digests.crc32 : crc);
+    if (wantCrc) summary.crc32 = crc32Base64(digests ? digests.crc32! : crc);
     const contentMd5 = req.headers['content-md5'];
     if (typeof contentMd5 === 'string' && Buffer.from(summary.md5Hex, 'hex').toString('base64') !== contentMd5) {
       throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
@@ -168,7 +179,7 @@ export async function receivePayload(req: IncomingMessage, sig: VerifiedSignatur
       const name = checksumHeader(flexible.algorithm);
       const sent = flexible.value ?? trailers.get(name);
       if (sent === undefined) throw new S3Error('InvalidRequest', `The ${name} trailer declared in x-amz-trailer is missing.`);
-      checkChecksum(flexible.algorithm, sent, extra ? extra.digest() : summary.crc32);
+      checkChecksum(flexible.algorithm, sent, extra ? extra.digest() : summary.crc32!);
       summary.checksum = { algorithm: flexible.algorithm, value: sent };
       if (flexible.algorithm === 'CRC32') summary.sentCrc32 = sent;
     }

@@ -34,7 +34,6 @@ async function signedInIdToken(email: string): Promise<string> {
       UserAttributes: [
         { Name: 'email', Value: email },
         { Name: 'phone_number', Value: `+1555000${String(1000 + ++phones)}` }, // unique per user
-        { Name: 'birthdate', Value: '1990-01-01' },
       ],
     }),
   );

@@ -27,6 +27,8 @@ import type { Clock } from '../services/clock';
  * beforeAll; tests that need a person of their own create one.
  */
 export const PASSWORD = 'Correct-horse-battery-9!';
+/** The birthdate every person signed up here has. */
+export const BIRTHDATE = '1990-01-01';
 
 export interface CloudUser {
   /** The sign-in name (email). */
@@ -104,13 +106,15 @@ export function peopleOn(
         UserAttributes: [
           { Name: 'email', Value: email },
           { Name: 'phone_number', Value: phone },
-          { Name: 'birthdate', Value: '1990-01-01' },
         ],
+        // As the web app signs up: the app client may not write the birthdate attribute, so it travels as
+        // ClientMetadata (the pre sign-up trigger checks it; the post-confirmation trigger stores it).
+        ClientMetadata: { birthdate: BIRTHDATE },
       }),
     );
     const code = await access.codeFor(email);
     if (!code) throw new Error(`No confirmation code was sent to ${email}`);
-    await idp.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code }));
+    await idp.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: email, ConfirmationCode: code, ClientMetadata: { birthdate: BIRTHDATE } }));
     if (groups.length > 0 && !access.addToGroup) throw new Error('Groups need the local cloud in process');
     for (const group of groups) access.addToGroup!(UserSub!, group);
     return { email, phone, sub: UserSub!, groups };

@@ -69,7 +69,10 @@ function parseBody(text: string | undefined): Partial<ApiErrorBody> | undefined 
   }
 }
 
-/** A person's own birthdate, checked on the server by the sign-up rule. */
-export async function changeOwnBirthdate(birthdate: string): Promise<void> {
+/**
+ * A person's own birthdate, checked on the server by the sign-up rule; null removes it.
+ * The only way to change it: people cannot write the attribute themselves (amplify/overrides.ts).
+ */
+export async function changeOwnBirthdate(birthdate: string | null): Promise<void> {
   await callApi('PUT', '/me/birthdate', { body: { birthdate } });
 }

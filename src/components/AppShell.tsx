@@ -4,6 +4,8 @@ import { Link, usePath } from '../router';
 export interface NavItem {
   to: string;
   label: string;
+  /** Which paths this item is current for (default: its own). */
+  current?: (path: string) => boolean;
 }
 
 /** Page frame: skip link, header with navigation, and the main landmark. */
@@ -29,7 +31,7 @@ export function AppShell({ nav, account, children }: { nav: NavItem[]; account?:
           <ul>
             {nav.map((item) => (
               <li key={item.to}>
-                <Link to={item.to} aria-current={path === item.to ? 'page' : undefined}>
+                <Link to={item.to} aria-current={(item.current ? item.current(path) : path === item.to) ? 'page' : undefined}>
                   {item.label}
                 </Link>
               </li>

@@ -1,5 +1,5 @@
 import type { Context, PostConfirmationTriggerEvent } from 'aws-lambda';
-import { AdminAddUserToGroupCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminAddUserToGroupCommand, AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseAdminEmails, shouldBootstrapAdmin } from './admin-emails';
 import { handler } from './handler';
@@ -70,6 +70,24 @@ describe('post confirmation handler', () => {
 
   it('leaves a listed but unverified email alone', async () => {
     await invoke(event({ email: 'ada@example.com', email_verified: 'false', phone_number_verified: 'true' }));
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('stores the birthdate the sign-up gave when it passes the sign-up rule, and only then', async () => {
+    const withBirthdate = (birthdate: string, source?: PostConfirmationTriggerEvent['triggerSource']) => {
+      const e = event({ email: 'eve@example.com', email_verified: 'true' }, source);
+      return { ...e, request: { ...e.request, clientMetadata: { birthdate } } };
+    };
+    await invoke(withBirthdate('1990-04-23'));
+    expect(send).toHaveBeenCalledTimes(1);
+    const command = send.mock.calls[0][0] as AdminUpdateUserAttributesCommand;
+    expect(command).toBeInstanceOf(AdminUpdateUserAttributesCommand);
+    expect(command.input).toEqual({ UserPoolId: 'us-east-1_TEST', Username: 'user-123', UserAttributes: [{ Name: 'birthdate', Value: '1990-04-23' }] });
+
+    send.mockClear();
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    for (const bad of [`${new Date().getUTCFullYear() - 10}-01-01`, '1990-02-31', 'soon']) await invoke(withBirthdate(bad));
+    await invoke(withBirthdate('1990-04-23', 'PostConfirmation_ConfirmForgotPassword'));
     expect(send).not.toHaveBeenCalled();
   });
 

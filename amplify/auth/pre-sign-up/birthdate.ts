@@ -1,3 +1,12 @@
+/**
+ * The ClientMetadata key that carries the birthdate at sign-up: people cannot
+ * write the `birthdate` attribute themselves (the app client's WriteAttributes,
+ * amplify/overrides.ts), so SignUp sends it here for the pre sign-up trigger
+ * to check, and ConfirmSignUp again for the post-confirmation trigger to
+ * check and store.
+ */
+export const BIRTHDATE_METADATA_KEY = 'birthdate';
+
 /** Minimum age to hold an account (COPPA). */
 export const MINIMUM_AGE_YEARS = 13;
 

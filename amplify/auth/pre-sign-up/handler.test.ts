@@ -42,6 +42,14 @@ describe('pre sign-up handler', () => {
     await expect(invoke(event({ birthdate: tenYearsAgo, phone_number: PHONE }))).rejects.toThrow(TOO_YOUNG_MESSAGE);
   });
 
+  it('checks the birthdate a sign-up carries as ClientMetadata (people cannot write the attribute)', async () => {
+    const withMetadata = (birthdate: string) => ({ ...event({ email: 'a@example.com', phone_number: PHONE }), request: { userAttributes: { phone_number: PHONE }, clientMetadata: { birthdate } } });
+    await expect(invoke(withMetadata(`${new Date().getUTCFullYear() - 10}-01-01`))).rejects.toThrow(TOO_YOUNG_MESSAGE);
+    await expect(invoke(withMetadata('1990-02-31'))).rejects.toThrow(/YYYY-MM-DD/);
+    const adult = withMetadata('1990-04-23');
+    await expect(invoke(adult)).resolves.toEqual(adult);
+  });
+
   it('refuses an impossible date', async () => {
     await expect(invoke(event({ birthdate: '1990-02-31', phone_number: PHONE }))).rejects.toThrow(/YYYY-MM-DD/);
   });

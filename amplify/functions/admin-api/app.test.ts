@@ -272,6 +272,18 @@ describe("a person's own birthdate", () => {
     });
     await call(alice, 'changeOwnBirthdate', { body: { birthdate: '1990-01-01' } });
   });
+
+  it('is removed with null (AdminDeleteUserAttributes), and set again', async () => {
+    const birthdateOf = async (who: CloudUser) =>
+      (await cloud.operatorIdp().send(new AdminGetUserCommand({ UserPoolId: cloud.userPoolId, Username: who.sub }))).UserAttributes?.find((a) => a.Name === 'birthdate')?.Value;
+    expect((await call(bob, 'changeOwnBirthdate', { body: { birthdate: null } })).json).toEqual({ birthdate: null, changed: true });
+    expect(await birthdateOf(bob)).toBeUndefined();
+    expect((await newestRecords(1))[0]).toMatchObject({ action: 'changeOwnBirthdate', before: { birthdate: '1990-01-01' }, after: { birthdate: null } });
+    expect((await call(bob, 'changeOwnBirthdate', { body: { birthdate: null } })).json).toEqual({ birthdate: null, changed: false });
+    expect((await call(bob, 'changeOwnBirthdate', { body: { birthdate: 19900101 } })).statusCode).toBe(400);
+    expect((await call(bob, 'changeOwnBirthdate', { body: { birthdate: '1990-01-01' } })).json).toEqual({ birthdate: '1990-01-01', changed: true });
+    expect(await birthdateOf(bob)).toBe('1990-01-01');
+  });
 });
 
 describe('owner names', () => {

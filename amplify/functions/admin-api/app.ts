@@ -155,13 +155,18 @@ export function createApp(deps: AppDeps) {
       return audit.read({ limit: pageLimit(query.limit, AUDIT_PAGE), next: query.next || undefined });
     },
     async changeOwnBirthdate({ caller, body }) {
+      // People cannot write the attribute themselves (the app client's WriteAttributes): this is the way.
       const birthdate = body.birthdate;
-      if (typeof birthdate !== 'string') throw badRequest('InvalidBirthdate', 'Send your birth date as {"birthdate": "YYYY-MM-DD"}.');
-      // The same rule as sign-up (the pre sign-up trigger's): one implementation.
-      const problem = birthdateProblem(birthdate, deps.now());
-      if (problem) throw badRequest('InvalidBirthdate', problem);
+      if (typeof birthdate !== 'string' && birthdate !== null) {
+        throw badRequest('InvalidBirthdate', 'Send your birth date as {"birthdate": "YYYY-MM-DD"}, or {"birthdate": null} to remove it.');
+      }
+      if (birthdate !== null) {
+        // The same rule as sign-up (the pre sign-up trigger's): one implementation.
+        const problem = birthdateProblem(birthdate, deps.now());
+        if (problem) throw badRequest('InvalidBirthdate', problem);
+      }
       const before = await directory.user(caller.username);
-      if (before.birthdate === birthdate) return { birthdate, changed: false };
+      if ((before.birthdate ?? null) === birthdate) return { birthdate, changed: false };
       await directory.setBirthdate(caller.username, birthdate);
       await record(caller, 'changeOwnBirthdate', before, { birthdate: before.birthdate ?? null }, { birthdate });
       return { birthdate, changed: true };

@@ -1,5 +1,6 @@
 import {
   AdminAddUserToGroupCommand,
+  AdminDeleteUserAttributesCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
@@ -39,7 +40,8 @@ export interface Directory {
   setEnabled(username: string, enabled: boolean): Promise<void>;
   resetPassword(username: string): Promise<void>;
   signOutEverywhere(username: string): Promise<void>;
-  setBirthdate(username: string, birthdate: string): Promise<void>;
+  /** null removes it. */
+  setBirthdate(username: string, birthdate: string | null): Promise<void>;
 }
 
 const attribute = (attributes: AttributeType[] | undefined, name: string) => attributes?.find((a) => a.Name === name)?.Value;
@@ -123,7 +125,11 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, UserPool
       await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username }));
     },
     async setBirthdate(Username, birthdate) {
-      await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [{ Name: 'birthdate', Value: birthdate }] }));
+      await client.send(
+        birthdate === null
+          ? new AdminDeleteUserAttributesCommand({ UserPoolId, Username, UserAttributeNames: ['birthdate'] })
+          : new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [{ Name: 'birthdate', Value: birthdate }] }),
+      );
     },
   };
   return directory;

@@ -93,8 +93,9 @@ async function signUp(email: string, phone: string, birthdate?: string) {
       UserAttributes: [
         { Name: 'email', Value: email },
         { Name: 'phone_number', Value: phone },
-        ...(birthdate ? [{ Name: 'birthdate', Value: birthdate }] : []),
       ],
+      // The app client may not write birthdate: a sign-up carries it for the pre sign-up trigger to check.
+      ...(birthdate ? { ClientMetadata: { birthdate } } : {}),
     }),
   );
 }

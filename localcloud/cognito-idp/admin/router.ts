@@ -9,6 +9,7 @@ import { AdminAddUserToGroup } from './admin-add-user-to-group';
 import { AdminConfirmSignUp } from './admin-confirm-sign-up';
 import { AdminCreateUser } from './admin-create-user';
 import { AdminDeleteUser } from './admin-delete-user';
+import { AdminDeleteUserAttributes } from './admin-delete-user-attributes';
 import { AdminDisableProviderForUser } from './admin-disable-provider-for-user';
 import { AdminDisableUser } from './admin-disable-user';
 import { AdminEnableUser } from './admin-enable-user';
@@ -36,6 +37,7 @@ export const ADMIN_TARGETS: Record<string, Target> = {
   AdminConfirmSignUp,
   AdminCreateUser,
   AdminDeleteUser,
+  AdminDeleteUserAttributes,
   AdminDisableProviderForUser,
   AdminDisableUser,
   AdminEnableUser,

@@ -98,9 +98,11 @@ describe('SignInPage', () => {
       email: 'kid@example.com',
       phone_number: '+15550100199',
       preferred_username: 'kiddo',
-      birthdate: '2020-01-02',
       'custom:is_beta_user': 'true',
     });
+    // Not an attribute people may write: the pre sign-up trigger checks it as ClientMetadata.
+    expect(input.options?.userAttributes).not.toHaveProperty('birthdate');
+    expect(input.options?.clientMetadata).toEqual({ birthdate: '2020-01-02' });
     expect(await screen.findByText('You must be at least 13 years old to create an account.')).toBeInTheDocument();
     expect(screen.queryByText(/PreSignUp failed/)).not.toBeInTheDocument();
   }, 30_000); // seven fields typed through the Authenticator's form: seconds of CPU on a shared machine

@@ -14,6 +14,7 @@ import {
   type SignInInput,
   type SignUpInput,
 } from 'aws-amplify/auth';
+import { BIRTHDATE_METADATA_KEY } from '../../../amplify/auth/pre-sign-up/birthdate';
 import { withFriendlyErrors } from './auth-errors';
 
 export const BETA_ATTRIBUTE = 'custom:is_beta_user';
@@ -39,7 +40,42 @@ export function normalizeUsername(username: string, dialCode = SIGN_UP_DIAL_CODE
   return `+${country}${digits}`;
 }
 
-/** The beta opt-in checkbox arrives as its value when ticked and is absent otherwise. */
+const PENDING_BIRTHDATE = 'vault.signUpBirthdate.';
+
+/**
+ * The birthdate given at sign-up, kept until the sign-up is confirmed (in this
+ * tab's sessionStorage, so a reload between the two keeps it too).
+ */
+export const pendingBirthdates = {
+  remember(username: string, birthdate: string): void {
+    try {
+      sessionStorage.setItem(PENDING_BIRTHDATE + username, birthdate);
+    } catch {
+      // No storage (private mode): the person can add it from the profile page.
+    }
+  },
+  recall(username: string): string | undefined {
+    try {
+      return sessionStorage.getItem(PENDING_BIRTHDATE + username) ?? undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  forget(username: string): void {
+    try {
+      sessionStorage.removeItem(PENDING_BIRTHDATE + username);
+    } catch {
+      // Nothing was kept.
+    }
+  },
+};
+
+/**
+ * The beta opt-in checkbox arrives as its value when ticked and is absent otherwise.
+ * The birthdate is not an attribute people may write (amplify/overrides.ts): it
+ * goes as ClientMetadata, which the pre sign-up trigger checks; ConfirmSignUp
+ * sends it again for the post-confirmation trigger to store.
+ */
 export function normalizeSignUpInput(input: SignUpInput): SignUpInput {
   const attributes = { ...(input.options?.userAttributes ?? {}) } as Record<string, string>;
   attributes[BETA_ATTRIBUTE] = attributes[BETA_ATTRIBUTE] ? 'true' : 'false';
@@ -47,11 +83,24 @@ export function normalizeSignUpInput(input: SignUpInput): SignUpInput {
     if (attributes[key] !== undefined) attributes[key] = attributes[key].trim();
     if (attributes[key] === '') delete attributes[key];
   }
+  const { birthdate, ...writable } = attributes;
+  const clientMetadata = { ...input.options?.clientMetadata, ...(birthdate ? { [BIRTHDATE_METADATA_KEY]: birthdate } : {}) };
   return {
     ...input,
     username: normalizeUsername(input.username),
-    options: { ...input.options, userAttributes: attributes },
+    options: {
+      ...input.options,
+      userAttributes: writable,
+      ...(Object.keys(clientMetadata).length > 0 ? { clientMetadata } : {}),
+    },
   };
+}
+
+/** ConfirmSignUp with the birthdate this tab's sign-up gave, for the post-confirmation trigger. */
+export function confirmSignUpInput(input: ConfirmSignUpInput): ConfirmSignUpInput {
+  const birthdate = pendingBirthdates.recall(normalizeUsername(input.username));
+  if (!birthdate) return input;
+  return { ...input, options: { ...input.options, clientMetadata: { ...input.options?.clientMetadata, [BIRTHDATE_METADATA_KEY]: birthdate } } };
 }
 
 let passwordJustReset = false;
@@ -65,10 +114,22 @@ export function takePasswordResetNotice(): boolean {
 
 /** The Authenticator's services, each showing people plain-words errors. */
 export const authServices = {
-  handleSignUp: (input: SignUpInput) => withFriendlyErrors(() => signUp(normalizeSignUpInput(input))),
+  handleSignUp: (input: SignUpInput) =>
+    withFriendlyErrors(async () => {
+      const normalized = normalizeSignUpInput(input);
+      const result = await signUp(normalized);
+      const birthdate = normalized.options?.clientMetadata?.[BIRTHDATE_METADATA_KEY];
+      if (birthdate) pendingBirthdates.remember(normalized.username, birthdate);
+      return result;
+    }),
   handleSignIn: (input: SignInInput) =>
     withFriendlyErrors(() => signIn({ ...input, username: normalizeUsername(input.username) })),
-  handleConfirmSignUp: (input: ConfirmSignUpInput) => withFriendlyErrors(() => confirmSignUp(input)),
+  handleConfirmSignUp: (input: ConfirmSignUpInput) =>
+    withFriendlyErrors(async () => {
+      const result = await confirmSignUp(confirmSignUpInput(input));
+      pendingBirthdates.forget(normalizeUsername(input.username));
+      return result;
+    }),
   handleConfirmSignIn: (input: ConfirmSignInInput) => withFriendlyErrors(() => confirmSignIn(input)),
   handleForgotPassword: (input: ResetPasswordInput) =>
     withFriendlyErrors(() => resetPassword({ ...input, username: normalizeUsername(input.username) })),

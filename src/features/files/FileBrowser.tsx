@@ -1,7 +1,17 @@
-import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
-import { getUrl, list, remove, uploadData } from 'aws-amplify/storage';
-import { ErrorMessage, Loading, Notice, errorText } from '../../components/Status';
+import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { getUrl, list, uploadData } from 'aws-amplify/storage';
+import { ErrorMessage, Loading, Notice } from '../../components/Status';
 import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, type FileSection } from './file-sections';
+import {
+  createFolder,
+  deleteObjects,
+  describeFailures,
+  friendlyStorageError,
+  moveObjects,
+  objectsUnder,
+  type Progress,
+  type StoredObject,
+} from './storage-ops';
 
 interface Entry {
   path: string;
@@ -23,19 +33,40 @@ export const PAGE_SIZE = 100;
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
-function friendlyStorageError(error: unknown): string {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'AccessDenied' || name === 'Forbidden' || /denied|forbidden/i.test(errorText(error))) {
-    return 'You do not have permission to do that here.';
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const isFolderKey = (key: string) => key.endsWith('/');
+const baseName = (key: string) => key.replace(/\/$/, '').split('/').pop() ?? key;
+
+/** Every folder of a place (its top included), from the keys under it and its folder objects. */
+function foldersOf(objects: StoredObject[], prefix: string): string[] {
+  const prefixes = new Set<string>([prefix]);
+  for (const o of objects) {
+    const parts = o.path.slice(prefix.length).split('/');
+    for (let i = 1; i < parts.length; i++) prefixes.add(prefix + parts.slice(0, i).join('/') + '/');
   }
-  if (/Failed to fetch|NetworkError/i.test(errorText(error))) return 'We could not reach file storage. Check your connection.';
-  return errorText(error);
+  return [...prefixes].sort();
 }
 
-/** One storage section: folders, files with size and date, upload with progress, preview, download, delete. */
+/** A long operation under way (rename, move, delete), with its progress. */
+interface Busy {
+  label: string;
+  progress?: Progress;
+}
+
+/** What the confirmation asks about: deleting these rows (files and folders), holding this many files. */
+interface ConfirmDelete {
+  keys: string[];
+  files: number;
+  /** Where focus returns on cancel. */
+  returnTo?: HTMLElement | null;
+}
+
+/** One storage section (a place): folders, files, upload, preview, download, and folder and bulk operations. */
 export function FileBrowser({ section }: { section: FileSection }) {
   const [folder, setFolder] = useState('');
   const [listing, setListing] = useState<Listing | undefined>();
+  // A listing that failed (with a retry), apart from what an action reports.
+  const [loadError, setLoadError] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [notice, setNotice] = useState<string | undefined>();
   const [uploads, setUploads] = useState<Upload[]>([]);
@@ -47,7 +78,11 @@ export function FileBrowser({ section }: { section: FileSection }) {
   const uploadSeq = useRef(0);
   const cancelled = useRef(new Set<number>());
   const [preview, setPreview] = useState<{ entry: Entry; url: string } | undefined>();
-  const [confirmDelete, setConfirmDelete] = useState<string | undefined>();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [confirm, setConfirm] = useState<ConfirmDelete | undefined>();
+  const [busy, setBusy] = useState<Busy | undefined>();
+  const [renaming, setRenaming] = useState<{ key: string; value: string; problem?: string } | undefined>();
+  const [moveTo, setMoveTo] = useState('');
   const [newFolder, setNewFolder] = useState('');
   const [folderError, setFolderError] = useState<string | undefined>();
   const mounted = useRef(true);
@@ -56,10 +91,12 @@ export function FileBrowser({ section }: { section: FileSection }) {
   const headingId = useId();
   const fileInputId = useId();
   const folderInputId = useId();
+  const noticeRef = useRef<HTMLDivElement>(null);
+  const moveSelectRef = useRef<HTMLSelectElement>(null);
   const base = section.prefix + folder;
 
   const refresh = useCallback(async () => {
-    setError(undefined);
+    setLoadError(undefined);
     const request = ++latestRequest.current;
     try {
       const result = await list({ path: base, options: { listAll: true, subpathStrategy: { strategy: 'exclude' } } });
@@ -79,7 +116,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
         .sort();
       setListing({ files, folders });
     } catch (e) {
-      if (mounted.current && request === latestRequest.current) setError(friendlyStorageError(e));
+      if (mounted.current && request === latestRequest.current) setLoadError(friendlyStorageError(e));
     }
   }, [base]);
 
@@ -88,11 +125,55 @@ export function FileBrowser({ section }: { section: FileSection }) {
     setListing(undefined);
     setPreview(undefined);
     setShown(PAGE_SIZE);
+    setSelected(new Set());
+    setConfirm(undefined);
+    setRenaming(undefined);
     void refresh();
     return () => {
       mounted.current = false;
     };
   }, [refresh]);
+
+  /** Every object of the place, for what a single folder's listing cannot tell (move targets, counts). */
+  const hiddenFolders = section.hiddenFolders?.join('/') ?? '';
+  // Everything in the place, listed page by page in the background once the folder shown has
+  // landed (so it never delays the first rows): the storage used, and the folders to move to.
+  const [index, setIndex] = useState<StoredObject[] | 'failed' | undefined>();
+  const placeObjects = useCallback(async (): Promise<StoredObject[]> => {
+    const all = await objectsUnder(section.prefix);
+    const hidden = hiddenFolders ? hiddenFolders.split('/').map((name) => `${section.prefix}${name}/`) : [];
+    return all.filter((o) => !hidden.some((h) => o.path.startsWith(h)));
+  }, [section.prefix, hiddenFolders]);
+  const reindex = useCallback(async () => {
+    try {
+      const all = await placeObjects();
+      if (mounted.current) setIndex(all);
+    } catch {
+      if (mounted.current) setIndex('failed');
+    }
+  }, [placeObjects]);
+  const listed = listing !== undefined;
+  const indexed = index !== undefined;
+  useEffect(() => {
+    if (listed && !indexed) void reindex();
+  }, [listed, indexed, reindex]);
+  /** After a change: the folder shown again, and the place's totals. */
+  const afterChange = async () => {
+    await refresh();
+    void reindex();
+  };
+
+  /** Announces the outcome of an operation and moves focus to it (the row acted on may be gone). */
+  const announce = (text: string | undefined, failure?: string) => {
+    setNotice(text);
+    setError(failure);
+    requestAnimationFrame(() => noticeRef.current?.focus());
+  };
+
+  const startAction = () => {
+    setNotice(undefined);
+    setError(undefined);
+  };
 
   const uploadOne = async (file: File): Promise<'done' | 'cancelled' | 'failed'> => {
     const key = ++uploadSeq.current;
@@ -137,13 +218,12 @@ export function FileBrowser({ section }: { section: FileSection }) {
     if (done.length) parts.push(done.length === 1 ? `Uploaded ${done[0]}.` : `Uploaded ${done.length} files.`);
     if (stopped.length) parts.push(stopped.length === 1 ? `Cancelled ${stopped[0]}.` : `Cancelled ${stopped.length} uploads.`);
     if (parts.length) setNotice(parts.join(' '));
-    await refresh();
+    await afterChange();
   };
 
   /** Uploads chosen or dropped files, asking first when any would replace a file here. */
   const startUpload = (files: File[]) => {
-    setNotice(undefined);
-    setError(undefined);
+    startAction();
     if (files.length === 0) return;
     const here = new Set(listing?.files.map((f) => f.name));
     const existing = files.filter((f) => here.has(f.name)).map((f) => f.name);
@@ -164,6 +244,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
   const answerOverwrite = (answer: 'replace' | 'skip' | 'cancel') => {
     const pending = overwrite;
     setOverwrite(undefined);
+    document.getElementById(fileInputId)?.focus();
     if (!pending || answer === 'cancel') return;
     void uploadAll(answer === 'replace' ? pending.files : pending.files.filter((f) => !pending.existing.includes(f.name)));
   };
@@ -197,46 +278,195 @@ export function FileBrowser({ section }: { section: FileSection }) {
     }
   };
 
+  const download = async (entry: Entry) => {
+    const { url } = await getUrl({
+      path: entry.path,
+      options: { expiresIn: 300, contentDisposition: attachmentDisposition(entry.name) },
+    });
+    const a = document.createElement('a');
+    a.href = url.toString();
+    a.download = entry.name;
+    a.rel = 'noopener';
+    document.body.append(a);
+    a.click();
+    a.remove();
+  };
+
   const onDownload = async (entry: Entry) => {
     try {
-      const { url } = await getUrl({
-        path: entry.path,
-        options: { expiresIn: 300, contentDisposition: attachmentDisposition(entry.name) },
-      });
-      const a = document.createElement('a');
-      a.href = url.toString();
-      a.download = entry.name;
-      a.rel = 'noopener';
-      document.body.append(a);
-      a.click();
-      a.remove();
+      await download(entry);
     } catch (e) {
       setError(friendlyStorageError(e));
     }
   };
 
-  const onDelete = async (entry: Entry) => {
-    setConfirmDelete(undefined);
-    try {
-      await remove({ path: entry.path });
-      if (preview?.entry.path === entry.path) setPreview(undefined);
-      setNotice(`Deleted ${entry.name}.`);
-      await refresh();
-    } catch (e) {
-      setError(`Could not delete ${entry.name}: ${friendlyStorageError(e)}`);
+  /** Asks before deleting rows; folders are counted first, so the question names how many files go. */
+  const askDelete = async (keys: string[], returnTo?: HTMLElement | null) => {
+    startAction();
+    let files = keys.filter((k) => !isFolderKey(k)).length;
+    if (keys.some(isFolderKey)) {
+      try {
+        const all = await objectsUnder(base);
+        files += all.filter((o) => !isFolderKey(o.path) && keys.some((k) => isFolderKey(k) && o.path.startsWith(k))).length;
+      } catch (e) {
+        setError(`Could not count the files to delete: ${friendlyStorageError(e)}`);
+        return;
+      }
     }
+    if (mounted.current) setConfirm({ keys, files, returnTo });
   };
 
-  const openFolder = () => {
+  const cancelDelete = () => {
+    const returnTo = confirm?.returnTo;
+    setConfirm(undefined);
+    requestAnimationFrame(() => returnTo?.focus());
+  };
+
+  const onConfirmDelete = async () => {
+    const pending = confirm;
+    setConfirm(undefined);
+    if (!pending) return;
+    startAction();
+    setBusy({ label: 'Deleting' });
+    try {
+      let paths = pending.keys.filter((k) => !isFolderKey(k));
+      const folders = pending.keys.filter(isFolderKey);
+      if (folders.length) {
+        const all = await objectsUnder(base);
+        paths = [...paths, ...all.map((o) => o.path).filter((p) => folders.some((f) => p.startsWith(f)))];
+      }
+      const failures = await deleteObjects(paths, (done) => mounted.current && setBusy({ label: 'Deleting', progress: { step: 'delete', done, total: paths.length } }));
+      if (!mounted.current) return;
+      const deletedFiles = paths.filter((p) => !isFolderKey(p) && !failures.some((f) => f.path === p)).length;
+      const what =
+        pending.keys.length === 1 && !isFolderKey(pending.keys[0])
+          ? baseName(pending.keys[0])
+          : pending.keys.length === 1
+            ? `${baseName(pending.keys[0])} and ${plural(deletedFiles, 'file')} in it`
+            : plural(deletedFiles, 'file');
+      if (preview && paths.includes(preview.entry.path)) setPreview(undefined);
+      setSelected(new Set());
+      const fileFailures = failures.filter((f) => !isFolderKey(f.path));
+      announce(
+        fileFailures.length === 0 ? `Deleted ${what}.` : deletedFiles > 0 ? `Deleted ${plural(deletedFiles, 'file')}.` : undefined,
+        fileFailures.length ? `Could not delete ${describeFailures(fileFailures, (p) => p.slice(base.length))}.` : undefined,
+      );
+    } catch (e) {
+      announce(undefined, `Could not delete: ${friendlyStorageError(e)}`);
+    } finally {
+      if (mounted.current) setBusy(undefined);
+    }
+    await afterChange();
+  };
+
+  /**
+   * Moves rows (files and folders) into `target` (a prefix of this place), renaming on the way
+   * when `newName` is given (a rename is a move to the same folder under another name).
+   */
+  const moveRows = async (keys: string[], target: string, label: string, newName?: string) => {
+    startAction();
+    setBusy({ label });
+    try {
+      const all = await placeObjects();
+      const moves: { from: string; to: string }[] = [];
+      const clashes: string[] = [];
+      for (const key of keys) {
+        const name = newName ?? baseName(key);
+        const dest = target + name + (isFolderKey(key) ? '/' : '');
+        if (dest === key) continue;
+        // Never onto something there already (a file or a folder of that name): copies would replace it.
+        const taken = target + name;
+        if (all.some((o) => o.path === taken || o.path.startsWith(`${taken}/`))) {
+          clashes.push(name);
+          continue;
+        }
+        if (isFolderKey(key)) {
+          for (const o of all.filter((o) => o.path.startsWith(key))) moves.push({ from: o.path, to: dest + o.path.slice(key.length) });
+        } else moves.push({ from: key, to: dest });
+      }
+      if (clashes.length) {
+        announce(undefined, `${clashes.join(', ')} ${clashes.length === 1 ? 'is' : 'are'} already there. Nothing was moved.`);
+        return;
+      }
+      if (moves.length === 0) {
+        announce('Nothing to move: it is already there.');
+        return;
+      }
+      const outcome = await moveObjects(moves, (progress) => mounted.current && setBusy({ label, progress }));
+      if (!mounted.current) return;
+      setSelected(new Set());
+      const files = moves.filter((m) => !isFolderKey(m.from)).length;
+      if (outcome.copyFailure) {
+        announce(
+          undefined,
+          `Could not copy ${outcome.copyFailure.path.slice(section.prefix.length)}: ${outcome.copyFailure.reason} Nothing was moved; every file is still where it was.`,
+        );
+      } else if (outcome.deleteFailures.length) {
+        announce(
+          `${label === 'Renaming' ? 'Renamed' : 'Moved'} ${plural(files, 'file')}.`,
+          `These were copied but could not be removed from where they were, so they are now in both places: ${describeFailures(outcome.deleteFailures, (p) => p.slice(section.prefix.length))}.`,
+        );
+      } else {
+        const where = target === section.prefix ? section.title : baseName(target);
+        announce(
+          newName !== undefined
+            ? `Renamed ${baseName(keys[0])} to ${newName}${isFolderKey(keys[0]) ? ` (${plural(files, 'file')})` : ''}.`
+            : `Moved ${keys.length === 1 ? baseName(keys[0]) : plural(keys.length, 'item')} to ${where}.`,
+        );
+      }
+    } catch (e) {
+      announce(undefined, `Could not move: ${friendlyStorageError(e)} Nothing was moved.`);
+    } finally {
+      if (mounted.current) setBusy(undefined);
+    }
+    await afterChange();
+  };
+
+  const submitRename = async () => {
+    if (!renaming) return;
+    const value = renaming.value.trim();
+    const problem = folderNameProblem(value)?.replace('folder name', 'name');
+    if (problem) {
+      setRenaming({ ...renaming, problem });
+      return;
+    }
+    const key = renaming.key;
+    setRenaming(undefined);
+    if (value === baseName(key)) return;
+    await moveRows([key], base, 'Renaming', value);
+  };
+
+  const onCreateFolder = async () => {
+    startAction();
     const problem = folderNameProblem(newFolder);
     setFolderError(problem);
     if (problem) return;
-    setFolder(`${folder}${newFolder.trim()}/`);
-    setNewFolder('');
+    const name = newFolder.trim();
+    if (listing?.folders.includes(name) || listing?.files.some((f) => f.name === name)) {
+      setFolderError(`${name} is already here.`);
+      return;
+    }
+    try {
+      await createFolder(`${base}${name}/`);
+      setNewFolder('');
+      announce(`Created the folder ${name}.`);
+    } catch (e) {
+      setError(`Could not create ${name}: ${friendlyStorageError(e)}`);
+    }
+    await afterChange();
   };
 
+
+  const toggle = (key: string, on: boolean) =>
+    setSelected((now) => {
+      const next = new Set(now);
+      if (on) next.add(key);
+      else next.delete(key);
+      return next;
+    });
+
   const crumbs = folder.split('/').filter(Boolean);
-  const filesLabel = section.filesLabel ?? `${section.title} files`;
+  const filesLabel = section.filesLabel ?? section.title;
   // Hidden at the top level only (e.g. the viewer's own folder among everyone's protected folders).
   const folders = listing?.folders.filter((name) => folder !== '' || !section.hiddenFolders?.includes(name)) ?? [];
   const empty = !!listing && listing.files.length === 0 && folders.length === 0;
@@ -263,49 +493,182 @@ export function FileBrowser({ section }: { section: FileSection }) {
     return index >= 0 ? `Person ${index + 1}` : 'A person';
   };
 
+  // Rows that can be selected: those shown. Selection drives download, move and delete.
+  const visibleKeys = [...shownFolders.map((name) => `${base}${name}/`), ...visibleFiles.map((f) => f.path)];
+  const selectedKeys = visibleKeys.filter((k) => selected.has(k));
+  const allSelected = visibleKeys.length > 0 && selectedKeys.length === visibleKeys.length;
+  const selectedFiles = visibleFiles.filter((f) => selected.has(f.path));
+  const selectedFolders = selectedKeys.filter(isFolderKey);
+  const canMove = section.canWrite && section.canDelete && !(section.peopleFolders && folder === '');
+  const targetLabel = (prefix: string) => (prefix === section.prefix ? `${section.title} (top)` : prefix.slice(section.prefix.length).replace(/\/$/, ''));
+  // A folder cannot go into itself or below it; the folder the rows are in is no move either.
+  const moveTargets = Array.isArray(index) ? foldersOf(index, section.prefix) : undefined;
+  const targetsFor = (keys: string[]) =>
+    (moveTargets ?? []).filter((t) => t !== base && !keys.some((k) => isFolderKey(k) && t.startsWith(k)));
+  const usage = Array.isArray(index) ? index.filter((o) => !isFolderKey(o.path)) : undefined;
+
+  const downloadSelected = async () => {
+    startAction();
+    const failures: string[] = [];
+    for (const entry of selectedFiles) {
+      try {
+        await download(entry);
+      } catch (e) {
+        failures.push(`${entry.name} (${friendlyStorageError(e)})`);
+      }
+    }
+    const skipped = selectedFolders.length ? ` Folders are not downloaded: open one to download its files.` : '';
+    announce(
+      selectedFiles.length > failures.length ? `Downloading ${plural(selectedFiles.length - failures.length, 'file')}.${skipped}` : skipped.trim() || undefined,
+      failures.length ? `Could not download ${failures.join('; ')}.` : undefined,
+    );
+  };
+
+  const openMove = (key: string) => {
+    setSelected(new Set([key]));
+    requestAnimationFrame(() => moveSelectRef.current?.focus());
+  };
+
+  const onRenameKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Escape') {
+      const key = renaming?.key;
+      setRenaming(undefined);
+      requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-rename="${CSS.escape(key ?? '')}"]`)?.focus());
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      void submitRename();
+    }
+  };
+
+  const rowActions = (key: string, name: string, label: string, entry?: Entry) => (
+    <RowActions label={label}>
+      {entry && previewKind(entry.name) && (
+        <button type="button" className="secondary" onClick={() => void onPreview(entry)} aria-label={`Preview ${name}`}>
+          Preview
+        </button>
+      )}
+      {entry && (
+        <button type="button" className="secondary" onClick={() => void onDownload(entry)} aria-label={`Download ${name}`}>
+          Download
+        </button>
+      )}
+      {canMove && (
+        <>
+          <button
+            type="button"
+            className="secondary"
+            data-rename={key}
+            onClick={() => setRenaming({ key, value: baseName(key) })}
+            aria-label={`Rename ${label}`}
+          >
+            Rename
+          </button>
+          <button type="button" className="secondary" onClick={() => openMove(key)} aria-label={`Move ${label}`}>
+            Move
+          </button>
+        </>
+      )}
+      {section.canDelete && (
+        <button type="button" className="secondary" onClick={(e) => void askDelete([key], e.currentTarget)} aria-label={`Delete ${label}`}>
+          Delete
+        </button>
+      )}
+    </RowActions>
+  );
+
+  const renameForm = (key: string) =>
+    renaming?.key === key && (
+      <span className="rename">
+        <label htmlFor={`${headingId}-rename`} className="visually-hidden">
+          New name for {baseName(key)}
+        </label>
+        <input
+          id={`${headingId}-rename`}
+          type="text"
+          autoFocus
+          value={renaming.value}
+          onChange={(e) => setRenaming({ key, value: e.target.value })}
+          onKeyDown={onRenameKey}
+          aria-invalid={renaming.problem ? true : undefined}
+          aria-describedby={renaming.problem ? `${headingId}-rename-error` : undefined}
+        />
+        <button type="button" onClick={() => void submitRename()}>
+          Save name
+        </button>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => {
+            setRenaming(undefined);
+            requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-rename="${CSS.escape(key)}"]`)?.focus());
+          }}
+        >
+          Cancel
+        </button>
+        {renaming.problem && (
+          <span id={`${headingId}-rename-error`} className="status status-error">
+            {renaming.problem}
+          </span>
+        )}
+      </span>
+    );
+
+  const confirmText = (c: ConfirmDelete) => {
+    const folderCount = c.keys.filter(isFolderKey).length;
+    if (c.keys.length === 1) {
+      const name = baseName(c.keys[0]);
+      return folderCount ? `Delete the folder ${name} and the ${plural(c.files, 'file')} in it?` : `Delete ${name}?`;
+    }
+    return `Delete ${plural(c.keys.length, 'selected item')}${folderCount ? ` (${plural(c.files, 'file')} in all, folders included)` : ''}?`;
+  };
+
   return (
     <section className={dragging ? 'card dropping' : 'card'} aria-labelledby={headingId} {...dropProps}>
-      <h2 id={headingId}>{section.title}</h2>
+      <h1 id={headingId}>{section.title}</h1>
       <p className="muted">{section.description}</p>
+      <p className="muted usage" aria-live="polite">
+        {usage
+          ? `Storage used in this place: ${plural(usage.length, 'file')} · ${formatBytes(usage.reduce((sum, o) => sum + (o.size ?? 0), 0))}`
+          : index === 'failed'
+            ? 'The storage used here could not be counted.'
+            : listing
+              ? 'Counting the storage used…'
+              : ''}
+      </p>
 
       {crumbs.length > 0 && (
-      <nav aria-label={`${section.title} folders`}>
-        <ol className="breadcrumbs">
-          <li>
-            {crumbs.length === 0 ? (
-              <span aria-current="location">{section.title}</span>
-            ) : (
+        <nav aria-label={`${section.title} folders`}>
+          <ol className="breadcrumbs">
+            <li>
               <button type="button" className="link-button" onClick={() => setFolder('')}>
                 {section.title}
               </button>
-            )}
-          </li>
-          {crumbs.map((crumb, i) => (
-            <li key={i}>
-              {i === crumbs.length - 1 ? (
-                <span aria-current="location">{folderLabel(crumb, i)}</span>
-              ) : (
-                <button
-                  type="button"
-                  className="link-button"
-                  onClick={() => setFolder(crumbs.slice(0, i + 1).join('/') + '/')}
-                >
-                  {folderLabel(crumb, i)}
-                </button>
-              )}
             </li>
-          ))}
-        </ol>
-      </nav>
+            {crumbs.map((crumb, i) => (
+              <li key={i}>
+                {i === crumbs.length - 1 ? (
+                  <span aria-current="location">{folderLabel(crumb, i)}</span>
+                ) : (
+                  <button type="button" className="link-button" onClick={() => setFolder(crumbs.slice(0, i + 1).join('/') + '/')}>
+                    {folderLabel(crumb, i)}
+                  </button>
+                )}
+              </li>
+            ))}
+          </ol>
+        </nav>
       )}
 
-      {error && <ErrorMessage onRetry={() => void refresh()}>{error}</ErrorMessage>}
-      {notice && <Notice>{notice}</Notice>}
+      <div ref={noticeRef} tabIndex={-1} className="outcome">
+        {loadError && <ErrorMessage onRetry={() => void refresh()}>{loadError}</ErrorMessage>}
+        {error && <ErrorMessage>{error}</ErrorMessage>}
+        {notice && <Notice>{notice}</Notice>}
+      </div>
 
       {section.canWrite && (
         <div className="actions">
           <div>
-            <label htmlFor={fileInputId}>Upload to {section.title.toLowerCase()}{folder ? ` / ${folder.replace(/\/$/, '')}` : ''}</label>
+            <label htmlFor={fileInputId}>Upload files{folder ? ` to ${folder.replace(/\/$/, '')}` : ''}</label>
             <input id={fileInputId} type="file" multiple onChange={onUpload} />
             <p className="muted">{dragging ? 'Drop to upload here.' : 'Or drop files anywhere in this box.'}</p>
           </div>
@@ -316,11 +679,17 @@ export function FileBrowser({ section }: { section: FileSection }) {
               type="text"
               value={newFolder}
               onChange={(e) => setNewFolder(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  void onCreateFolder();
+                }
+              }}
               aria-invalid={folderError ? true : undefined}
               aria-describedby={folderError ? `${folderInputId}-error` : undefined}
             />
-            <button type="button" className="secondary" onClick={openFolder}>
-              Open folder
+            <button type="button" className="secondary" onClick={() => void onCreateFolder()}>
+              Create folder
             </button>
             {folderError && (
               <p id={`${folderInputId}-error`} className="status status-error">
@@ -369,6 +738,34 @@ export function FileBrowser({ section }: { section: FileSection }) {
         </ul>
       )}
 
+      {busy && (
+        <div role="status" className="status status-loading">
+          <label htmlFor={`${headingId}-busy`}>
+            {busy.label}
+            {busy.progress
+              ? busy.progress.step === 'copy'
+                ? `: copied ${busy.progress.done} of ${plural(busy.progress.total, 'file')}`
+                : `: removed ${busy.progress.done} of ${plural(busy.progress.total, 'file')}`
+              : '…'}
+          </label>{' '}
+          <progress id={`${headingId}-busy`} max={busy.progress?.total || 1} value={busy.progress?.done ?? 0} />
+        </div>
+      )}
+
+      {confirm && (
+        <div role="alertdialog" aria-labelledby={`${headingId}-confirm`} className="status status-error">
+          <p id={`${headingId}-confirm`}>{confirmText(confirm)}</p>
+          <div className="actions">
+            <button type="button" className="danger" autoFocus onClick={() => void onConfirmDelete()}>
+              {confirm.keys.some(isFolderKey) ? `Delete ${plural(confirm.files, 'file')}` : 'Delete'}
+            </button>
+            <button type="button" className="secondary" onClick={cancelDelete}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      )}
+
       {listing && (listing.files.length > 0 || folders.length > 0) && (
         <div className="actions">
           <div>
@@ -386,7 +783,51 @@ export function FileBrowser({ section }: { section: FileSection }) {
         </div>
       )}
 
-      {!listing && !error && <Loading label={`Loading ${filesLabel.toLowerCase()}…`} />}
+      {selectedKeys.length > 0 && (
+        <div className="actions bulk" role="group" aria-label="Selected items">
+          <span>{plural(selectedKeys.length, 'selected item')}</span>
+          {selectedFiles.length > 0 && (
+            <button type="button" className="secondary" onClick={() => void downloadSelected()}>
+              Download selected
+            </button>
+          )}
+          {canMove && (
+            <span className="move">
+              <label htmlFor={`${headingId}-move`}>Move to</label>{' '}
+              <select id={`${headingId}-move`} ref={moveSelectRef} value={moveTo} onChange={(e) => setMoveTo(e.target.value)}>
+                <option value="">{moveTargets ? 'Choose a folder' : index === 'failed' ? 'Could not list the folders' : 'Loading folders…'}</option>
+                {targetsFor(selectedKeys).map((t) => (
+                  <option key={t} value={t}>
+                    {targetLabel(t)}
+                  </option>
+                ))}
+              </select>{' '}
+              <button
+                type="button"
+                className="secondary"
+                disabled={!moveTo || !!busy}
+                onClick={() => {
+                  const target = moveTo;
+                  setMoveTo('');
+                  void moveRows(selectedKeys, target, 'Moving');
+                }}
+              >
+                Move
+              </button>
+            </span>
+          )}
+          {section.canDelete && (
+            <button type="button" className="secondary" onClick={(e) => void askDelete(selectedKeys, e.currentTarget)}>
+              Delete selected
+            </button>
+          )}
+          <button type="button" className="link-button" onClick={() => setSelected(new Set())}>
+            Clear selection
+          </button>
+        </div>
+      )}
+
+      {!listing && !loadError && <Loading label={`Loading ${filesLabel.toLowerCase()}…`} />}
       {empty && (
         <p className="muted">
           {folder === '' && section.emptyText ? section.emptyText : 'No files here yet.'}
@@ -398,9 +839,20 @@ export function FileBrowser({ section }: { section: FileSection }) {
           <table>
             <caption className="muted" style={{ textAlign: 'left' }}>
               {filesLabel}
+              {folder ? ` / ${crumbs.map((c, i) => folderLabel(c, i)).join(' / ')}` : ''}:{' '}
+              {plural(listing.files.length, 'file')} · {formatBytes(listing.files.reduce((sum, f) => sum + (f.size ?? 0), 0))}
+              {folders.length ? ` · ${plural(folders.length, 'folder')}` : ''}
             </caption>
             <thead>
               <tr>
+                <th scope="col" className="select">
+                  <input
+                    type="checkbox"
+                    aria-label="Select all shown"
+                    checked={allSelected}
+                    onChange={(e) => setSelected(e.target.checked ? new Set(visibleKeys) : new Set())}
+                  />
+                </th>
                 <th scope="col">Name</th>
                 <th scope="col">Size</th>
                 <th scope="col" className="optional">
@@ -410,50 +862,48 @@ export function FileBrowser({ section }: { section: FileSection }) {
               </tr>
             </thead>
             <tbody>
-              {shownFolders.map((name) => (
-                <tr key={`folder:${name}`}>
-                  <td className="name">
-                    <button type="button" className="link-button" onClick={() => setFolder(`${folder}${name}/`)}>
-                      📁 {folderLabel(name, crumbs.length)}
-                    </button>
-                  </td>
-                  <td>Folder</td>
-                  <td className="optional" />
-                  <td />
-                </tr>
-              ))}
-              {visibleFiles.map((entry) => (
-                <tr key={entry.path}>
-                  <td className="name">{entry.name}</td>
-                  <td>{formatBytes(entry.size)}</td>
-                  <td className="optional">{entry.lastModified ? dateFormat.format(entry.lastModified) : '—'}</td>
-                  <td>
-                    <div className="actions" style={{ marginTop: 0 }}>
-                      {previewKind(entry.name) && (
-                        <button type="button" className="secondary" onClick={() => void onPreview(entry)} aria-label={`Preview ${entry.name}`}>
-                          Preview
+              {shownFolders.map((name) => {
+                const key = `${base}${name}/`;
+                const label = folderLabel(name, crumbs.length);
+                return (
+                  <tr key={`folder:${name}`}>
+                    <td className="select">
+                      <input type="checkbox" aria-label={`Select folder ${label}`} checked={selected.has(key)} onChange={(e) => toggle(key, e.target.checked)} />
+                    </td>
+                    <td className="name">
+                      {renameForm(key) || (
+                        <button type="button" className="link-button" onClick={() => setFolder(`${folder}${name}/`)}>
+                          <span aria-hidden="true">📁</span> {label}
                         </button>
                       )}
-                      <button type="button" className="secondary" onClick={() => void onDownload(entry)} aria-label={`Download ${entry.name}`}>
-                        Download
-                      </button>
-                      {section.canDelete &&
-                        (confirmDelete === entry.path ? (
-                          <>
-                            <button type="button" className="danger" onClick={() => void onDelete(entry)} aria-label={`Confirm delete ${entry.name}`}>
-                              Confirm delete
-                            </button>
-                            <button type="button" className="secondary" onClick={() => setConfirmDelete(undefined)}>
-                              Cancel
-                            </button>
-                          </>
-                        ) : (
-                          <button type="button" className="secondary" onClick={() => setConfirmDelete(entry.path)} aria-label={`Delete ${entry.name}`}>
-                            Delete
-                          </button>
-                        ))}
-                    </div>
+                    </td>
+                    <td>Folder</td>
+                    <td className="optional" />
+                    <td>{(canMove || section.canDelete) && rowActions(key, name, `folder ${label}`)}</td>
+                  </tr>
+                );
+              })}
+              {visibleFiles.map((entry) => (
+                <tr key={entry.path}>
+                  <td className="select">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${entry.name}`}
+                      checked={selected.has(entry.path)}
+                      onChange={(e) => toggle(entry.path, e.target.checked)}
+                    />
                   </td>
+                  <td className="name">
+                    {renameForm(entry.path) || (
+                      <>
+                        {previewKind(entry.name) === 'image' && <Thumbnail path={entry.path} name={entry.name} />}
+                        {entry.name}
+                      </>
+                    )}
+                  </td>
+                  <td>{formatBytes(entry.size)}</td>
+                  <td className="optional">{entry.lastModified ? dateFormat.format(entry.lastModified) : '—'}</td>
+                  <td>{rowActions(entry.path, entry.name, entry.name, entry)}</td>
                 </tr>
               ))}
             </tbody>
@@ -491,5 +941,59 @@ export function FileBrowser({ section }: { section: FileSection }) {
         </figure>
       )}
     </section>
+  );
+}
+
+/**
+ * A small image of an image file, from a presigned URL that makes S3 answer with the image type
+ * (never the uploader's: an <img> never runs what it loads, SVG included). Only rows on screen
+ * have one, and the browser fetches it when it scrolls into view (loading="lazy").
+ */
+function Thumbnail({ path, name }: { path: string; name: string }) {
+  const [src, setSrc] = useState<string | undefined>();
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const { url } = await getUrl({ path, options: { expiresIn: 900, contentType: previewContentType(name) } });
+      if (live) setSrc(url.toString());
+    })().catch(() => undefined); // no thumbnail: the name is still there
+    return () => {
+      live = false;
+    };
+  }, [path, name]);
+  return src ? <img className="thumb" src={src} alt="" loading="lazy" decoding="async" width={32} height={32} /> : <span className="thumb" aria-hidden="true" />;
+}
+
+/**
+ * A row's actions: side by side on wide screens; on narrow ones (styles.css) behind an
+ * "Actions" button that opens them as a menu.
+ */
+function RowActions({ label, children }: { label: string; children: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  return (
+    <div
+      className="row-actions"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && open) {
+          setOpen(false);
+          (e.currentTarget.querySelector('.row-menu-toggle') as HTMLElement | null)?.focus();
+        }
+      }}
+    >
+      <button
+        type="button"
+        className="secondary row-menu-toggle"
+        aria-expanded={open}
+        aria-controls={id}
+        aria-label={`Actions for ${label}`}
+        onClick={() => setOpen((o) => !o)}
+      >
+        Actions ▾
+      </button>
+      <div id={id} className={open ? 'actions row-action-list open' : 'actions row-action-list'} style={{ marginTop: 0 }}>
+        {children}
+      </div>
+    </div>
   );
 }

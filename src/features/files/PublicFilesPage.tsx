@@ -1,14 +1,8 @@
 import { FileBrowser } from './FileBrowser';
 import { sectionsFor } from './file-sections';
 
-/** What a guest (identity-pool unauthenticated role) can browse. */
+/** What a guest (identity-pool unauthenticated role) can browse: the one place, Public. */
 export default function PublicFilesPage() {
-  return (
-    <>
-      <h1>Public files</h1>
-      {sectionsFor({ signedIn: false, groups: [] }).map((section) => (
-        <FileBrowser key={section.id} section={section} />
-      ))}
-    </>
-  );
+  const [section] = sectionsFor({ signedIn: false, groups: [] });
+  return <FileBrowser section={section} />;
 }

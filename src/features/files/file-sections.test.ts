@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, sectionsFor } from './file-sections';
+import { attachmentDisposition, folderNameProblem, formatBytes, isFilesPath, placesOf, previewContentType, previewKind, sectionAt, sectionsFor } from './file-sections';
 
 const ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
 
@@ -12,7 +12,7 @@ describe('sectionsFor', () => {
 
   it('gives a signed-in user their own private and protected folders and read-only shared', () => {
     const sections = sectionsFor({ signedIn: true, groups: [], identityId: ID });
-    expect(sections.map((s) => s.id)).toEqual(['my-public', 'public', 'private', 'protected', 'others-protected', 'shared']);
+    expect(sections.map((s) => s.id)).toEqual(['private', 'protected', 'my-public', 'others-protected', 'shared', 'public']);
     const byId = Object.fromEntries(sections.map((s) => [s.id, s]));
     // Public files: my own folder to write and delete; everyone else's read-only, mine hidden there.
     expect(byId['my-public']).toMatchObject({ prefix: `public/${ID}/`, canWrite: true, canDelete: true });
@@ -37,6 +37,33 @@ describe('sectionsFor', () => {
 
   it('without an identity id shows only public files', () => {
     expect(sectionsFor({ signedIn: true, groups: ['ADMINS'] }).map((s) => s.id)).toEqual(['public']);
+  });
+});
+
+describe('places', () => {
+  it('groups the sections into places, each at an address of its own', () => {
+    const sections = sectionsFor({ signedIn: true, groups: ['ADMINS'], identityId: ID });
+    expect(placesOf(sections).map((p) => [p.title, p.sections.map((s) => s.url)])).toEqual([
+      ['My files', ['/']],
+      ['Shared by me', ['/files/shared-by-me', '/files/shared-by-me/everyone']],
+      ['From others', ['/files/from-others']],
+      ['Team', ['/files/team']],
+      ['Public', ['/public']],
+      ['Admin files', ['/files/admin']],
+    ]);
+    expect(placesOf(sectionsFor({ signedIn: false, groups: [] })).map((p) => p.title)).toEqual(['Public']);
+  });
+
+  it('finds the section an address shows', () => {
+    const sections = sectionsFor({ signedIn: true, groups: [], identityId: ID });
+    expect(sectionAt(sections, '/')?.id).toBe('private');
+    expect(sectionAt(sections, '/files/team/')?.id).toBe('shared');
+    expect(sectionAt(sections, '/files/shared-by-me/everyone')?.id).toBe('my-public');
+    expect(sectionAt(sections, '/files/admin')).toBeUndefined();
+    expect(sectionAt(sections, '/files/nowhere')).toBeUndefined();
+    // Without a storage identity, home is Public.
+    expect(sectionAt(sectionsFor({ signedIn: true, groups: [] }), '/')?.id).toBe('public');
+    expect([isFilesPath('/'), isFilesPath('/public'), isFilesPath('/files/x'), isFilesPath('/profile')]).toEqual([true, true, true, false]);
   });
 });
 

@@ -1,7 +1,26 @@
 export type SectionId = 'public' | 'my-public' | 'protected' | 'others-protected' | 'private' | 'shared' | 'admin';
 
+/** The places of the file browser, in the order the places list shows them. */
+export type PlaceId = 'mine' | 'shared-by-me' | 'from-others' | 'team' | 'public' | 'admin';
+
+const PLACE_TITLES: Record<PlaceId, string> = {
+  mine: 'My files',
+  'shared-by-me': 'Shared by me',
+  'from-others': 'From others',
+  team: 'Team',
+  public: 'Public',
+  // Not just "Admin": the app's header already has an Admin link (the admin page).
+  admin: 'Admin files',
+};
+
 export interface FileSection {
   id: SectionId;
+  /** The place it belongs to; a place holds one section, or two (Shared by me: signed-in people, everyone). */
+  place: PlaceId;
+  /** The app path that shows it: back/forward and reload keep the place. */
+  url: string;
+  /** Its name in the places list, under its place when the place holds more than one section. */
+  navLabel: string;
   title: string;
   description: string;
   /** The storage prefix, ending in "/" (identity-scoped sections need the identity id). */
@@ -31,7 +50,10 @@ export function sectionsFor(viewer: { signedIn: boolean; groups: string[]; ident
   // writes there; EDITORS and ADMINS may delete any public file.
   const everyonesPublic: FileSection = {
     id: 'public',
-    title: 'Public',
+    place: 'public',
+    url: '/public',
+    navLabel: 'Public',
+    title: 'Public files',
     description: viewer.signedIn
       ? 'Files people share with everyone, even without an account. Each folder is one person\'s.'
       : 'Files anyone can see, one folder per person. Sign in to share your own.',
@@ -41,21 +63,17 @@ export function sectionsFor(viewer: { signedIn: boolean; groups: string[]; ident
     peopleFolders: true,
     emptyText: 'Nobody shares public files yet.',
   };
-  const sections: FileSection[] = [everyonesPublic];
-  if (!viewer.signedIn || !viewer.identityId) return sections;
+  if (!viewer.signedIn || !viewer.identityId) return [everyonesPublic];
+  // Everyone's public folders, without the viewer's own (it is under Shared by me).
   everyonesPublic.hiddenFolders = [viewer.identityId];
-  sections.unshift({
-    id: 'my-public',
-    title: 'My public files',
-    description: 'Anyone, even without an account, can see these files. Only you can change them.',
-    prefix: `public/${viewer.identityId}/`,
-    canWrite: true,
-    canDelete: true,
-  });
-  sections.push(
+  everyonesPublic.description = "Files people share with everyone, even without an account. Each folder is one person's; yours is under Shared by me.";
+  const sections: FileSection[] = [
     {
       id: 'private',
-      title: 'Private',
+      place: 'mine',
+      url: '/',
+      navLabel: 'My files',
+      title: 'My files',
       description: 'Only you can see these files.',
       prefix: `private/${viewer.identityId}/`,
       canWrite: true,
@@ -63,9 +81,23 @@ export function sectionsFor(viewer: { signedIn: boolean; groups: string[]; ident
     },
     {
       id: 'protected',
-      title: 'Protected',
-      description: 'Yours to change; any signed-in user can read them.',
+      place: 'shared-by-me',
+      url: '/files/shared-by-me',
+      navLabel: 'With signed-in people',
+      title: 'Shared with signed-in people',
+      description: 'Yours to change; anyone with an account here can read them.',
       prefix: `protected/${viewer.identityId}/`,
+      canWrite: true,
+      canDelete: true,
+    },
+    {
+      id: 'my-public',
+      place: 'shared-by-me',
+      url: '/files/shared-by-me/everyone',
+      navLabel: 'With everyone',
+      title: 'Shared with everyone',
+      description: 'Anyone, even without an account, can see these files. Only you can change them.',
+      prefix: `public/${viewer.identityId}/`,
       canWrite: true,
       canDelete: true,
     },
@@ -73,19 +105,25 @@ export function sectionsFor(viewer: { signedIn: boolean; groups: string[]; ident
       // protected/{entity_id}/* is readable by every signed-in user: one folder per person,
       // named by their identity id. Read-only here; IAM lets only the owner write or delete.
       id: 'others-protected',
-      title: "Others' protected files",
-      description: 'Files other people keep in their protected folders: you can read them but not change them. Each folder is one person\'s.',
+      place: 'from-others',
+      url: '/files/from-others',
+      navLabel: 'From others',
+      title: 'From others',
+      description: "Files other people share with signed-in people: you can read them but not change them. Each folder is one person's.",
       prefix: 'protected/',
       canWrite: false,
       canDelete: false,
-      filesLabel: "Others' protected files",
+      filesLabel: "Others' shared files",
       hiddenFolders: [viewer.identityId],
       peopleFolders: true,
-      emptyText: 'Nobody else keeps protected files yet.',
+      emptyText: 'Nobody else shares files with signed-in people yet.',
     },
     {
       id: 'shared',
-      title: 'Shared',
+      place: 'team',
+      url: '/files/team',
+      navLabel: 'Team',
+      title: 'Team files',
       description: editor
         ? 'The team area: you can add and remove files as an editor.'
         : 'The team area: editors add files here; you can read them.',
@@ -93,11 +131,15 @@ export function sectionsFor(viewer: { signedIn: boolean; groups: string[]; ident
       canWrite: editor,
       canDelete: editor,
     },
-  );
+    everyonesPublic,
+  ];
   if (admin) {
     sections.push({
       id: 'admin',
-      title: 'Admin',
+      place: 'admin',
+      url: '/files/admin',
+      navLabel: 'Admin files',
+      title: 'Admin files',
       description: 'Only administrators can see these files.',
       prefix: 'admin/',
       canWrite: true,
@@ -105,6 +147,37 @@ export function sectionsFor(viewer: { signedIn: boolean; groups: string[]; ident
     });
   }
   return sections;
+}
+
+export interface Place {
+  id: PlaceId;
+  title: string;
+  sections: FileSection[];
+}
+
+/** The sections grouped into places, in order (only places with a section the viewer may use). */
+export function placesOf(sections: FileSection[]): Place[] {
+  const places: Place[] = [];
+  for (const section of sections) {
+    const place = places.find((p) => p.id === section.place);
+    if (place) place.sections.push(section);
+    else places.push({ id: section.place, title: PLACE_TITLES[section.place], sections: [section] });
+  }
+  return places;
+}
+
+/**
+ * The section an app path shows, or undefined when the path is no place of this viewer. '/' is
+ * My files, or the first place there is (Public, without a storage identity).
+ */
+export function sectionAt(sections: FileSection[], path: string): FileSection | undefined {
+  const clean = path.length > 1 ? path.replace(/\/+$/, '') : path;
+  return sections.find((s) => s.url === clean) ?? (clean === '/' ? sections[0] : undefined);
+}
+
+/** Whether an app path is one of the file browser's (a place, known to this viewer or not). */
+export function isFilesPath(path: string): boolean {
+  return path === '/' || path === '/public' || path.startsWith('/files/');
 }
 
 export function formatBytes(bytes: number | undefined): string {

@@ -8,9 +8,10 @@ import { friendlyAuthMessage } from '../auth/auth-errors';
 import { BETA_ATTRIBUTE } from '../auth/auth-services';
 
 /**
- * View and edit preferred username, birthdate and the beta flag. A changed
- * birthdate goes through the API, which checks it with the sign-up rule
- * (13 or older, a real date); the rest are the person's own attributes.
+ * View and edit preferred username, birthdate and the beta flag. A changed or
+ * removed birthdate goes through the API, which checks it with the sign-up rule
+ * (13 or older, a real date): the app client may not write that attribute. The
+ * rest are the person's own attributes.
  */
 export function ProfileDetails() {
   const user = useUser();
@@ -54,22 +55,22 @@ function DetailsForm() {
         if (name) changes.preferred_username = name;
         else cleared.push('preferred_username');
       }
-      if (birthdate !== saved0.birthdate && !birthdate) cleared.push('birthdate');
-      const newBirthdate = birthdate && birthdate !== saved0.birthdate ? birthdate : undefined;
-      if (!newBirthdate && cleared.length === 0 && Object.keys(changes).length === 0) {
+      // The birthdate is not an attribute people may write: set or removed through the API only.
+      const birthdateChange = birthdate === saved0.birthdate ? undefined : birthdate || null;
+      if (birthdateChange === undefined && cleared.length === 0 && Object.keys(changes).length === 0) {
         status.succeed('Nothing has changed.');
         return;
       }
       // The birthdate first: when it is refused nothing else is saved either.
-      if (newBirthdate) {
+      if (birthdateChange !== undefined) {
         // The sign-up rule, at once; the API checks it again (the app client cannot be trusted).
-        const problem = birthdateProblem(newBirthdate, new Date());
+        const problem = birthdateChange === null ? undefined : birthdateProblem(birthdateChange, new Date());
         if (problem) {
           status.fail(problem);
           return;
         }
         try {
-          await changeOwnBirthdate(newBirthdate);
+          await changeOwnBirthdate(birthdateChange);
         } catch (e) {
           status.fail(apiErrorMessage(e));
           return;
@@ -77,7 +78,7 @@ function DetailsForm() {
       }
       if (Object.keys(changes).length > 0) await user.updateAttributes(changes); // reloads the attributes, the new birthdate with them
       if (cleared.length > 0) await user.deleteAttributes(cleared);
-      if (newBirthdate && Object.keys(changes).length === 0 && cleared.length === 0) await user.refresh();
+      if (birthdateChange !== undefined && Object.keys(changes).length === 0 && cleared.length === 0) await user.refresh();
       status.succeed('Your details are saved.');
     } catch (e) {
       status.fail(friendlyAuthMessage(e));
