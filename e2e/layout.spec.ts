@@ -23,6 +23,7 @@ const run = Date.now().toString(36);
 /** An administrator (made with `npm run admin -- add`) and a plain member, signed up once for all sizes. */
 const boss: Person = person('layoutadmin', run, 4);
 const member: Person = person('layoutmember', run, 5);
+const LONG_FILE_NAME = `a-rather-long-file-name-that-does-not-fit-on-a-phone-${run}.txt`;
 
 test.describe.configure({ mode: 'default' });
 
@@ -30,8 +31,8 @@ test.beforeAll(async ({ browser }) => {
   test.setTimeout(240_000);
   const page = await (await browser.newContext()).newPage();
   await signUp(page, boss);
-  await page.getByLabel(/^Upload to/).first().setInputFiles({
-    name: `a-rather-long-file-name-that-does-not-fit-on-a-phone-${run}.txt`,
+  await page.getByLabel(/^Upload files/).setInputFiles({
+    name: LONG_FILE_NAME,
     mimeType: 'text/plain',
     buffer: Buffer.from('hello'),
   });
@@ -74,6 +75,19 @@ async function brokenWords(page: Page): Promise<string[]> {
     }
     return found;
   });
+}
+
+/** Every place of the file browser (My files, Shared by me, From others, Team, Public, Admin), each checked. */
+async function checkEveryPlace(page: Page, size: Size, who: string): Promise<void> {
+  const places = page.getByRole('navigation', { name: 'Places' }).getByRole('link');
+  const names = await places.allTextContents();
+  expect(names.length).toBeGreaterThan(3);
+  for (const name of names) {
+    await page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/.+/);
+    await expect(page.locator('.status-loading')).toHaveCount(0); // listed
+    await checkPage(page, size, `files-${who}-${name.toLowerCase().replace(/\W+/g, '-')}`);
+  }
 }
 
 /** axe, no horizontal scrolling, no word broken mid-word, and a screenshot. */
@@ -130,8 +144,7 @@ for (const size of Object.keys(SIZES) as Size[]) {
     test(`signed-in pages: files, profile, not found, admin refused (${size})`, async ({ browser }) => {
       const page = await newPage(browser, size);
       await signIn(page, member.email, member.password);
-      await expect(page.getByRole('status')).toHaveCount(0);
-      await checkPage(page, size, 'files');
+      await checkEveryPlace(page, size, 'member');
 
       await page.getByRole('link', { name: 'Profile' }).click();
       await expect(page.getByRole('heading', { name: 'Profile', level: 1 })).toBeVisible();
@@ -157,7 +170,19 @@ for (const size of Object.keys(SIZES) as Size[]) {
     test(`admin pages: users (row actions in a menu on a phone) and the audit log (${size})`, async ({ browser }) => {
       const page = await newPage(browser, size);
       await signIn(page, boss.email, boss.password);
-      await checkPage(page, size, 'files-admin');
+      await checkEveryPlace(page, size, 'admin');
+      // A file's row: its actions in one menu on a phone, side by side on a desktop.
+      await page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: 'My files', exact: true }).click();
+      const fileRow = page.getByRole('row', { name: new RegExp(LONG_FILE_NAME) });
+      if (size === 'phone') {
+        await expect(fileRow.getByRole('button')).toHaveCount(1);
+        await fileRow.getByRole('button', { name: `Actions for ${LONG_FILE_NAME}` }).click();
+        await expect(page.getByRole('menuitem', { name: `Delete ${LONG_FILE_NAME}` })).toBeVisible();
+        await checkPage(page, size, 'files-actions-menu');
+        await page.keyboard.press('Escape');
+      } else {
+        await expect(fileRow.getByRole('button', { name: `Delete ${LONG_FILE_NAME}` })).toBeVisible();
+      }
       await page.getByRole('link', { name: 'Admin' }).click();
       const memberRow = page.getByRole('row', { name: new RegExp(member.email.replace(/[+.]/g, '\\$&')) });
       await expect(memberRow).toBeVisible();

@@ -24,10 +24,11 @@ export interface RowAction {
 /**
  * A row's actions: side by side on a wide screen; on a phone one "Actions" button opening a menu
  * (WAI-ARIA menu button: arrows, Home/End, Escape, Tab; focus back on the button) instead of a
- * stack of buttons. `label` names the row ("Actions for bob@example.com").
+ * stack of buttons. `label` names the row ("Actions for bob@example.com"); `menuBelow` is the media
+ * query under which the menu is used (a phone's by default; MEDIUM_QUERY for a wide table).
  */
-export function RowActions({ label, actions }: { label: string; actions: RowAction[] }) {
-  const narrow = useNarrowScreen();
+export function RowActions({ label, actions, menuBelow }: { label: string; actions: RowAction[]; menuBelow?: string }) {
+  const narrow = useNarrowScreen(menuBelow);
   if (narrow) return <ActionsMenu label={label} actions={actions} />;
   return (
     <div className="actions row-actions">

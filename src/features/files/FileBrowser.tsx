@@ -1,6 +1,9 @@
-import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent, type KeyboardEvent } from 'react';
 import { getUrl, list, uploadData } from 'aws-amplify/storage';
+import { useActionStatus } from '../../components/action-status';
+import { focusTargetInRow, RowActions } from '../../components/RowActions';
 import { ErrorMessage, Loading, Notice } from '../../components/Status';
+import { MEDIUM_QUERY, useNarrowScreen } from '../../components/useNarrowScreen';
 import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, type FileSection } from './file-sections';
 import {
   createFolder,
@@ -67,8 +70,9 @@ export function FileBrowser({ section }: { section: FileSection }) {
   const [listing, setListing] = useState<Listing | undefined>();
   // A listing that failed (with a retry), apart from what an action reports.
   const [loadError, setLoadError] = useState<string | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
+  // What the latest action reported; cleared when the next one starts, here or elsewhere on the page.
+  const status = useActionStatus();
+  const narrow = useNarrowScreen();
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [overwrite, setOverwrite] = useState<{ files: File[]; existing: string[] } | undefined>();
   const [sortBy, setSortBy] = useState<SortBy>('name');
@@ -165,15 +169,11 @@ export function FileBrowser({ section }: { section: FileSection }) {
 
   /** Announces the outcome of an operation and moves focus to it (the row acted on may be gone). */
   const announce = (text: string | undefined, failure?: string) => {
-    setNotice(text);
-    setError(failure);
+    status.report(text, failure);
     requestAnimationFrame(() => noticeRef.current?.focus());
   };
 
-  const startAction = () => {
-    setNotice(undefined);
-    setError(undefined);
-  };
+  const startAction = status.start;
 
   const uploadOne = async (file: File): Promise<'done' | 'cancelled' | 'failed'> => {
     const key = ++uploadSeq.current;
@@ -200,7 +200,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
       return 'done';
     } catch (e) {
       if (cancelled.current.has(key)) return 'cancelled';
-      if (mounted.current) setError(`Could not upload ${file.name}: ${friendlyStorageError(e)}`);
+      if (mounted.current) status.fail(`Could not upload ${file.name}: ${friendlyStorageError(e)}`);
       return 'failed';
     } finally {
       cancelled.current.delete(key);
@@ -217,7 +217,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
     const parts: string[] = [];
     if (done.length) parts.push(done.length === 1 ? `Uploaded ${done[0]}.` : `Uploaded ${done.length} files.`);
     if (stopped.length) parts.push(stopped.length === 1 ? `Cancelled ${stopped[0]}.` : `Cancelled ${stopped.length} uploads.`);
-    if (parts.length) setNotice(parts.join(' '));
+    if (parts.length) status.succeed(parts.join(' '));
     await afterChange();
   };
 
@@ -268,13 +268,14 @@ export function FileBrowser({ section }: { section: FileSection }) {
     : {};
 
   const onPreview = async (entry: Entry) => {
+    startAction();
     try {
       // S3 answers with the type the preview needs, not the uploader's (an .txt sent as text/html
       // still shows as text); text is shown in a sandboxed frame.
       const { url } = await getUrl({ path: entry.path, options: { expiresIn: 900, contentType: previewContentType(entry.name) } });
       if (mounted.current) setPreview({ entry, url: url.toString() });
     } catch (e) {
-      setError(friendlyStorageError(e));
+      status.fail(friendlyStorageError(e));
     }
   };
 
@@ -293,10 +294,11 @@ export function FileBrowser({ section }: { section: FileSection }) {
   };
 
   const onDownload = async (entry: Entry) => {
+    startAction();
     try {
       await download(entry);
     } catch (e) {
-      setError(friendlyStorageError(e));
+      status.fail(friendlyStorageError(e));
     }
   };
 
@@ -309,7 +311,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
         const all = await objectsUnder(base);
         files += all.filter((o) => !isFolderKey(o.path) && keys.some((k) => isFolderKey(k) && o.path.startsWith(k))).length;
       } catch (e) {
-        setError(`Could not count the files to delete: ${friendlyStorageError(e)}`);
+        status.fail(`Could not count the files to delete: ${friendlyStorageError(e)}`);
         return;
       }
     }
@@ -451,7 +453,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
       setNewFolder('');
       announce(`Created the folder ${name}.`);
     } catch (e) {
-      setError(`Could not create ${name}: ${friendlyStorageError(e)}`);
+      status.fail(`Could not create ${name}: ${friendlyStorageError(e)}`);
     }
     await afterChange();
   };
@@ -525,6 +527,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
   };
 
   const openMove = (key: string) => {
+    startAction();
     setSelected(new Set([key]));
     requestAnimationFrame(() => moveSelectRef.current?.focus());
   };
@@ -533,7 +536,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
     if (event.key === 'Escape') {
       const key = renaming?.key;
       setRenaming(undefined);
-      requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-rename="${CSS.escape(key ?? '')}"]`)?.focus());
+      if (key) focusRename(key);
     } else if (event.key === 'Enter') {
       event.preventDefault();
       void submitRename();
@@ -541,40 +544,33 @@ export function FileBrowser({ section }: { section: FileSection }) {
   };
 
   const rowActions = (key: string, name: string, label: string, entry?: Entry) => (
-    <RowActions label={label}>
-      {entry && previewKind(entry.name) && (
-        <button type="button" className="secondary" onClick={() => void onPreview(entry)} aria-label={`Preview ${name}`}>
-          Preview
-        </button>
-      )}
-      {entry && (
-        <button type="button" className="secondary" onClick={() => void onDownload(entry)} aria-label={`Download ${name}`}>
-          Download
-        </button>
-      )}
-      {canMove && (
-        <>
-          <button
-            type="button"
-            className="secondary"
-            data-rename={key}
-            onClick={() => setRenaming({ key, value: baseName(key) })}
-            aria-label={`Rename ${label}`}
-          >
-            Rename
-          </button>
-          <button type="button" className="secondary" onClick={() => openMove(key)} aria-label={`Move ${label}`}>
-            Move
-          </button>
-        </>
-      )}
-      {section.canDelete && (
-        <button type="button" className="secondary" onClick={(e) => void askDelete([key], e.currentTarget)} aria-label={`Delete ${label}`}>
-          Delete
-        </button>
-      )}
-    </RowActions>
+    <RowActions
+      label={label}
+      menuBelow={MEDIUM_QUERY}
+      actions={[
+        ...(entry && previewKind(entry.name) ? [{ id: 'preview', label: 'Preview', name: `Preview ${name}`, onSelect: () => void onPreview(entry) }] : []),
+        ...(entry ? [{ id: 'download', label: 'Download', name: `Download ${name}`, onSelect: () => void onDownload(entry) }] : []),
+        ...(canMove
+          ? [
+              {
+                id: 'rename',
+                label: 'Rename',
+                name: `Rename ${label}`,
+                onSelect: () => {
+                  startAction();
+                  setRenaming({ key, value: baseName(key) });
+                },
+              },
+              { id: 'move', label: 'Move', name: `Move ${label}`, onSelect: () => openMove(key) },
+            ]
+          : []),
+        ...(section.canDelete ? [{ id: 'delete', label: 'Delete', name: `Delete ${label}`, onSelect: (opener: HTMLElement) => void askDelete([key], opener) }] : []),
+      ]}
+    />
   );
+  /** Back to a row's Rename (on a phone, its Actions button) after renaming is cancelled. */
+  const focusRename = (key: string) =>
+    requestAnimationFrame(() => focusTargetInRow(document.querySelector(`tr[data-key="${CSS.escape(key)}"]`), 'rename')?.focus());
 
   const renameForm = (key: string) =>
     renaming?.key === key && (
@@ -600,7 +596,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
           className="secondary"
           onClick={() => {
             setRenaming(undefined);
-            requestAnimationFrame(() => document.querySelector<HTMLElement>(`[data-rename="${CSS.escape(key)}"]`)?.focus());
+            focusRename(key);
           }}
         >
           Cancel
@@ -661,8 +657,8 @@ export function FileBrowser({ section }: { section: FileSection }) {
 
       <div ref={noticeRef} tabIndex={-1} className="outcome">
         {loadError && <ErrorMessage onRetry={() => void refresh()}>{loadError}</ErrorMessage>}
-        {error && <ErrorMessage>{error}</ErrorMessage>}
-        {notice && <Notice>{notice}</Notice>}
+        {status.error && <ErrorMessage>{status.error}</ErrorMessage>}
+        {status.notice && <Notice>{status.notice}</Notice>}
       </div>
 
       {section.canWrite && (
@@ -855,9 +851,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
                 </th>
                 <th scope="col">Name</th>
                 <th scope="col">Size</th>
-                <th scope="col" className="optional">
-                  Modified
-                </th>
+                {!narrow && <th scope="col">Modified</th>}
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -866,7 +860,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
                 const key = `${base}${name}/`;
                 const label = folderLabel(name, crumbs.length);
                 return (
-                  <tr key={`folder:${name}`}>
+                  <tr key={`folder:${name}`} data-key={key}>
                     <td className="select">
                       <input type="checkbox" aria-label={`Select folder ${label}`} checked={selected.has(key)} onChange={(e) => toggle(key, e.target.checked)} />
                     </td>
@@ -878,13 +872,13 @@ export function FileBrowser({ section }: { section: FileSection }) {
                       )}
                     </td>
                     <td>Folder</td>
-                    <td className="optional" />
+                    {!narrow && <td />}
                     <td>{(canMove || section.canDelete) && rowActions(key, name, `folder ${label}`)}</td>
                   </tr>
                 );
               })}
               {visibleFiles.map((entry) => (
-                <tr key={entry.path}>
+                <tr key={entry.path} data-key={entry.path}>
                   <td className="select">
                     <input
                       type="checkbox"
@@ -901,8 +895,12 @@ export function FileBrowser({ section }: { section: FileSection }) {
                       </>
                     )}
                   </td>
-                  <td>{formatBytes(entry.size)}</td>
-                  <td className="optional">{entry.lastModified ? dateFormat.format(entry.lastModified) : '—'}</td>
+                  {/* On a phone the date goes under the size: nothing is left out. */}
+                  <td>
+                    {formatBytes(entry.size)}
+                    {narrow && entry.lastModified && <div className="muted">{dateFormat.format(entry.lastModified)}</div>}
+                  </td>
+                  {!narrow && <td>{entry.lastModified ? dateFormat.format(entry.lastModified) : '—'}</td>}
                   <td>{rowActions(entry.path, entry.name, entry.name, entry)}</td>
                 </tr>
               ))}
@@ -962,38 +960,4 @@ function Thumbnail({ path, name }: { path: string; name: string }) {
     };
   }, [path, name]);
   return src ? <img className="thumb" src={src} alt="" loading="lazy" decoding="async" width={32} height={32} /> : <span className="thumb" aria-hidden="true" />;
-}
-
-/**
- * A row's actions: side by side on wide screens; on narrow ones (styles.css) behind an
- * "Actions" button that opens them as a menu.
- */
-function RowActions({ label, children }: { label: string; children: ReactNode }) {
-  const [open, setOpen] = useState(false);
-  const id = useId();
-  return (
-    <div
-      className="row-actions"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && open) {
-          setOpen(false);
-          (e.currentTarget.querySelector('.row-menu-toggle') as HTMLElement | null)?.focus();
-        }
-      }}
-    >
-      <button
-        type="button"
-        className="secondary row-menu-toggle"
-        aria-expanded={open}
-        aria-controls={id}
-        aria-label={`Actions for ${label}`}
-        onClick={() => setOpen((o) => !o)}
-      >
-        Actions ▾
-      </button>
-      <div id={id} className={open ? 'actions row-action-list open' : 'actions row-action-list'} style={{ marginTop: 0 }}>
-        {children}
-      </div>
-    </div>
-  );
 }
