@@ -80,6 +80,24 @@ test('folders: create, upload into, rename, move, delete non-empty; bulk downloa
   await expect(mine.getByText('Deleted 2 files.')).toBeVisible();
   expect(await keysUnder(page, '')).toEqual(['holidays/', 'holidays/beach.png', 'holidays/old/']);
 
+  // On a phone, a row's actions are a menu: closed, only its "Actions" button shows; opened, focus is on its first item; Escape closes it.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const toggle = mine.getByRole('button', { name: 'Actions for beach.png' });
+  await expect(toggle).toBeVisible();
+  await expect(mine.getByRole('button', { name: 'Delete beach.png' })).toBeHidden();
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  await expect(mine.getByRole('menuitem', { name: 'Delete beach.png' })).toBeVisible();
+  await expect(mine.getByRole('menuitem', { name: 'Rename beach.png' })).toBeVisible();
+  await expect(mine.getByRole('menuitem').first()).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(mine.getByRole('menuitem', { name: 'Delete beach.png' })).toBeHidden();
+  await expect(toggle).toBeFocused();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'no horizontal scrolling on a phone').toBeLessThanOrEqual(0);
+  await screenshot(page, 'files-folder-phone');
+  await page.setViewportSize({ width: 1280, height: 900 });
+
   // Delete the non-empty folder from the top: the confirmation names how many files go.
   await mine.getByRole('button', { name: 'My files', exact: true }).click();
   await mine.getByRole('button', { name: 'Delete folder holidays' }).click();

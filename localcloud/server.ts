@@ -158,7 +158,12 @@ export interface StartOptions {
   functionLog?: LogSink;
   /** API Gateway's integration timeout (default 29 s; tests shorten it). */
   apiIntegrationTimeoutMs?: number;
+  /** Told of the local cloud's own work (bench/): each request it answered and each stack operation, `performance.now()` at start and end. */
+  onWork?: WorkTiming;
 }
+
+/** A span of the local cloud's work: `what` is the service and operation (e.g. `cloudformation DescribeStacks`) or `cloudformation deploy <stack>`. */
+export type WorkTiming = (span: { what: string; start: number; end: number }) => void;
 
 export interface LocalCloud {
   url: string;
@@ -241,6 +246,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
     engine: createEngine({
       stateDir,
       now: () => clock.now(),
+      onWork: options.onWork,
       target: {
         region: startupAssembly.region,
         accountId: startupAssembly.accountId,
@@ -278,7 +284,7 @@ export async function startLocalCloud(options: StartOptions): Promise<LocalCloud
   }
   let hostedUi: LocalCloudService[] | undefined;
 
-  const listener = dispatcher({ listenHost: options.host, activity, services: () => services, protocolOf: wireProtocol, servicePreflight: isBucketPreflight });
+  const listener = dispatcher({ listenHost: options.host, activity, services: () => services, protocolOf: wireProtocol, servicePreflight: isBucketPreflight, onWork: options.onWork });
 
   const host = options.host ?? DEFAULT_HOST;
   const serve = () => createServer(listener).on('connect', (req: IncomingMessage, socket: Duplex) => refuseConnect(socket, req.url ?? ''));
@@ -364,9 +370,15 @@ function dispatcher(options: {
   protocolOf: (req: IncomingMessage) => WireProtocol;
   /** Preflights a service answers itself (S3's bucket CORS). */
   servicePreflight: (req: IncomingMessage) => boolean;
+  onWork?: WorkTiming;
 }) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     let protocol: WireProtocol = 'json';
+    const onWork = options.onWork;
+    if (onWork) {
+      const start = performance.now();
+      res.once('close', () => onWork({ what: operationOf(req), start, end: performance.now() }));
+    }
     try {
       protocol = options.protocolOf(req);
       stampRequestId(res, protocol);
@@ -405,11 +417,16 @@ function dispatcher(options: {
   };
 }
 
+/** The operation a request asks for: X-Amz-Target's, else the method and path. */
+function operationOf(req: IncomingMessage): string {
+  const target = String(req.headers['x-amz-target'] ?? '');
+  return target ? target.slice(target.lastIndexOf('.') + 1) : `${req.method} ${(req.url ?? '/').split('?')[0].slice(0, 120)}`;
+}
+
 /** A 4xx answer as one console event: the operation (X-Amz-Target, else method and path), the error and its message. */
 function reportRefusal(activity: ActivityLog, req: IncomingMessage, res: ServerResponse): void {
   if (res.statusCode < 400 || res.statusCode >= 500) return;
-  const target = String(req.headers['x-amz-target'] ?? '');
-  const operation = target ? target.slice(target.lastIndexOf('.') + 1) : `${req.method} ${(req.url ?? '/').split('?')[0].slice(0, 120)}`;
+  const operation = operationOf(req);
   const noted = refusalOf(res);
   const errorType = noted?.errorType ?? String(res.getHeader('x-amzn-errortype') ?? res.statusMessage ?? '');
   activity.emit({ kind: 'refused', operation, status: res.statusCode, errorType, message: noted?.message ?? '' });

@@ -6,7 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import { AmplifyClient, CreateAppCommand, CreateBranchCommand, GetBranchCommand, ListAppsCommand, NotFoundException } from '@aws-sdk/client-amplify';
 import { loadOperatorKey } from '../localcloud/bootstrap/index.ts';
 import { DEFAULT_REGION } from '../localcloud/provisioning/cloud-assembly.ts';
-import { localizeOutputsFile, oauthDomain, runningLocalCloud, sandboxEnvironment } from './sandbox.ts';
+import { deployFailure, localizeOutputsFile, oauthDomain, runningLocalCloud, sandboxEnvironment } from './sandbox.ts';
 
 /**
  * `npm run pipeline-rehearsal [-- --branch main --branch feature --app-name amplify-vault --outputs-out-dir .]`:
@@ -74,7 +74,7 @@ export async function rehearse(options: RehearsalOptions): Promise<{ appId: stri
       const args = ['ampx', 'pipeline-deploy', '--branch', branch, '--app-id', appId, '--outputs-out-dir', outDir];
       log(`pipeline-rehearsal: npx ${args.join(' ')} → the local cloud at ${endpointUrl}\n`);
       const { code, output } = await run(args, { cwd: options.cwd ?? ROOT, env: { ...sandboxEnvironment({ stateDir: options.stateDir, endpointUrl }), CI: 'true' }, log });
-      if (code !== 0) throw new Error(`ampx pipeline-deploy --branch ${branch} failed (exit ${code}): ${lastLines(output)}`);
+      if (code !== 0) throw new Error(`ampx pipeline-deploy --branch ${branch} failed (exit ${code}):\n${lastLines(output)}`);
       const outputsFile = join(outDir, 'amplify_outputs.json');
       localizeOutputsFile(outputsFile, `http://localhost:${options.port}`, oauthDomain());
       const { branch: linked } = await amplify.send(new GetBranchCommand({ appId, branchName: branch }));
@@ -87,8 +87,11 @@ export async function rehearse(options: RehearsalOptions): Promise<{ appId: stri
   }
 }
 
+/** What ampx said went wrong: its first error line (a type error's location, the failed resource), then its last lines. */
 function lastLines(output: string): string {
-  return stripVTControlCharacters(output).trim().split(/\r?\n/).slice(-5).join(' | ');
+  const tail = stripVTControlCharacters(output).trim().split(/\r?\n/).slice(-8).join('\n');
+  const first = deployFailure(output) ?? stripVTControlCharacters(output).split(/\r?\n/).find((line) => /error TS\d+|\berror\b/i.test(line))?.trim();
+  return first && !tail.includes(first) ? `${first}\n…\n${tail}` : tail;
 }
 
 function run(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; log: (text: string) => void }): Promise<{ code: number; output: string }> {

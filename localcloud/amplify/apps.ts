@@ -7,8 +7,9 @@ import type { Store } from '../store/store';
  * `ampx pipeline-deploy --app-id <id> --branch <b>` deploys a stack whose
  * branch linker (Custom::AmplifyBranchLinkerResource) reads the branch
  * (GetBranch) and records the stack on it (UpdateBranch `backend.stackArn`);
- * `ampx generate outputs --app-name` finds the app by name (ListApps). Kept in
- * SQLite (`amplify_apps`, `amplify_branches`), one JSON document per record.
+ * `npm run pipeline-rehearsal` finds the app by name (ListApps), as ampx's
+ * app-name resolver does. Kept in SQLite (`amplify_apps`, `amplify_branches`),
+ * one JSON document per record.
  */
 
 /** An Amplify API error (REST-JSON; the exception name in `x-amzn-errortype`). */

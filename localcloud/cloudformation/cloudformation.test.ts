@@ -19,6 +19,7 @@ import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-co
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSEMBLY_DIR } from '../../scripts/synth-context';
+import { IdentityStore } from '../cognito-identity/identity-store';
 import { codeZip } from '../lambda/testing/zip';
 import { startLocalCloud, type LocalCloud } from '../server';
 
@@ -190,7 +191,15 @@ describe('CloudFormation in the local cloud', () => {
     expect((await poolOf(name)).poolId).toBe(poolId);
     await expect(signUp(clientId, email)).rejects.toMatchObject({ name: 'UsernameExistsException' });
 
-    // Delete: the stack, its pool and the pool's users are gone.
+    // An identity with a login (its login row references it: the delete must remove both).
+    let identityPoolId = '';
+    for (const stack of (await resourcesOf(name)).filter((r) => r.type === 'AWS::CloudFormation::Stack')) {
+      const { Stacks } = await cfn.send(new DescribeStacksCommand({ StackName: stack.id }));
+      identityPoolId ||= (await resourcesOf(Stacks![0].StackName!)).find((r) => r.type === 'AWS::Cognito::IdentityPool')?.id ?? '';
+    }
+    new IdentityStore(cloud.context.store.db).create(identityPoolId, 'us-east-1', [`cognito-idp.us-east-1.amazonaws.com/${poolId}`]);
+
+    // Delete: the stack, its pools, the pool's users and the identities are gone.
     await cfn.send(new DeleteStackCommand({ StackName: name }));
     const deleted = await settled(created.StackId!);
     expect(deleted.StackStatus).toBe('DELETE_COMPLETE');
@@ -198,6 +207,8 @@ describe('CloudFormation in the local cloud', () => {
     await expect(signUp(clientId, `grace-${randomInt(1e9)}@example.com`)).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
     const rows = cloud.context.store.db.prepare('SELECT COUNT(*) AS n FROM cognito_users WHERE pool_id = ?').get(poolId) as { n: number };
     expect(rows.n).toBe(0);
+    const identities = cloud.context.store.db.prepare('SELECT COUNT(*) AS n FROM cognito_identity_logins WHERE pool_id = ?').get(identityPoolId) as { n: number };
+    expect(identities.n).toBe(0);
     const { StackSummaries } = await cfn.send(new ListStacksCommand({ StackStatusFilter: ['DELETE_COMPLETE'] }));
     expect(StackSummaries!.some((s) => s.StackId === created.StackId)).toBe(true);
   }, 120_000);

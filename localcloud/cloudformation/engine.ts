@@ -105,7 +105,13 @@ interface Prepared {
 
 export type Engine = ReturnType<typeof createEngine>;
 
-export function createEngine(options: { stateDir: string; target: DeploymentTarget; now: () => Date }) {
+export function createEngine(options: {
+  stateDir: string;
+  target: DeploymentTarget;
+  now: () => Date;
+  /** Told of each stack operation's work (`performance.now()` at start and end; bench/). */
+  onWork?: (span: { what: string; start: number; end: number }) => void;
+}) {
   const { target } = options;
   const store = new StackStore(join(options.stateDir, 'cloudformation', 'stacks.json'));
   const deployed = new Map<string, ProvisionedAssembly>(); // by root StackId
@@ -432,15 +438,27 @@ export function createEngine(options: { stateDir: string; target: DeploymentTarg
     return [...deployed].filter(([id]) => id !== stackId).map(([, a]) => a);
   }
 
-  /** Runs one stack operation after the ones before it (CloudFormation's work is asynchronous). */
-  function enqueue(work: () => void): void {
+  /**
+   * Runs one stack operation after the ones before it (CloudFormation's work is asynchronous). A failure
+   * nobody foresaw still ends the operation (the tools wait for a final status): CREATE_FAILED,
+   * UPDATE_ROLLBACK_FAILED or DELETE_FAILED, with the reason.
+   */
+  function enqueue(root: StackRecord, verb: 'CREATE' | 'UPDATE' | 'DELETE', work: () => void): void {
     queue = queue.then(() => new Promise<void>((done) => setImmediate(() => {
+      const start = performance.now();
       try {
         work();
       } catch (error) {
         console.error('localcloud: CloudFormation deployment failed unexpectedly:', error);
+        if (root.StackStatus.endsWith('_IN_PROGRESS')) {
+          const failed = { CREATE: 'CREATE_FAILED', UPDATE: 'UPDATE_ROLLBACK_FAILED', DELETE: 'DELETE_FAILED' }[verb];
+          const reason = `The local cloud failed unexpectedly: ${(error as Error).message} (see its console)`;
+          stackEvent(root, failed, reason);
+          target.report(root.StackName, failed, reason);
+        }
       } finally {
         store.save();
+        options.onWork?.({ what: `cloudformation ${verb.toLowerCase()} ${root.StackName}`, start, end: performance.now() });
         done();
       }
     })));
@@ -501,7 +519,7 @@ export function createEngine(options: { stateDir: string; target: DeploymentTarg
       store.add(root);
       stackEvent(root, 'CREATE_IN_PROGRESS', 'User Initiated');
       store.save();
-      enqueue(() => run(root, prepared, 'CREATE'));
+      enqueue(root, 'CREATE', () => run(root, prepared, 'CREATE'));
       return root;
     },
 
@@ -526,7 +544,7 @@ export function createEngine(options: { stateDir: string; target: DeploymentTarg
       root.Tags = input.Tags;
       stackEvent(root, 'UPDATE_IN_PROGRESS', 'User Initiated');
       store.save();
-      enqueue(() => run(root, prepared, 'UPDATE'));
+      enqueue(root, 'UPDATE', () => run(root, prepared, 'UPDATE'));
       return root;
     },
 
@@ -537,7 +555,7 @@ export function createEngine(options: { stateDir: string; target: DeploymentTarg
       if (root.StackStatus === 'DELETE_IN_PROGRESS') return;
       stackEvent(root, 'DELETE_IN_PROGRESS', 'User Initiated');
       store.save();
-      enqueue(() => {
+      enqueue(root, 'DELETE', () => {
         const owned = rootAssembly(root);
         if (owned) {
           unlinkBranches(owned.ofType(BRANCH_LINKER_TYPE));

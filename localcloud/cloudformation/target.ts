@@ -36,6 +36,8 @@ export function forgetOwnedState(store: Store, owned: ProvisionedAssembly, servi
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
   const columns = (table: string) => (db.prepare(`PRAGMA table_info("${table.replace(/"/g, '""')}")`).all() as { name: string }[]).map((c) => c.name);
   db.transaction(() => {
+    // Rows reference each other (an identity's logins): checked once all are gone, at commit.
+    db.pragma('defer_foreign_keys = ON');
     for (const { name } of tables) {
       const has = columns(name);
       const quoted = `"${name.replace(/"/g, '""')}"`;

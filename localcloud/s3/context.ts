@@ -1,4 +1,4 @@
-import { type FileHandle, open, rm } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Authorizer } from '../iam/authorizer';
 import type { BoundCredentials } from '../iam/credentials';
@@ -99,27 +99,28 @@ export function uploadAttributes(req: IncomingMessage): { contentType: string; h
 }
 
 /**
- * Streams the verified payload to a temp file (never the whole body in memory),
- * fdatasyncs it (while the last hashes finish) and seals it into blobs/.
- * Nothing is left behind when verification fails.
+ * Streams the verified payload into a new blob (never the whole body in
+ * memory), fdatasyncs it (while the last hashes finish); the blob's directory
+ * entry is made durable while the bytes arrive. Nothing is left behind when
+ * verification fails.
  */
 export async function receiveBlob(ctx: S3Context, maxSize: number, options: { crc32?: boolean } = {}): Promise<{ file: string; summary: PayloadSummary }> {
   const summary: PayloadSummary = { size: 0, md5Hex: '' };
-  const temp = ctx.services.objects.newTempPath();
-  let file: FileHandle | undefined;
+  const blob = await ctx.services.objects.createBlob();
+  let open = true;
   try {
-    const fh = (file = await open(temp, 'wx'));
     await receivePayload(ctx.req, ctx.signature, summary, maxSize, {
-      write: (bytes, position) => writeAll(fh, bytes, position),
-      // A new file's size is metadata fdatasync makes durable too; the rename is made durable when sealed.
-      finish: () => fh.datasync(),
+      write: (bytes, position) => writeAll(blob.file, bytes, position),
+      // A new file's size is metadata fdatasync makes durable too.
+      finish: () => blob.file.datasync(),
     }, options);
-    file = undefined;
-    await fh.close();
-    return { file: await ctx.services.objects.sealFlushed(temp), summary };
+    open = false;
+    await blob.file.close();
+    await blob.durableEntry;
+    return { file: blob.name, summary };
   } catch (e) {
-    await file?.close().catch(() => undefined);
-    await rm(temp, { force: true });
+    if (open) await blob.file.close().catch(() => undefined);
+    ctx.services.objects.discardBlob(blob.name);
     // Drain what is left of the request so the socket can answer the error.
     ctx.req.resume();
     throw e;

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import { closeSync, copyFileSync, fsyncSync, linkSync, mkdirSync, openSync, read, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
@@ -10,9 +10,10 @@ import type { Db } from '../store/store';
 /**
  * Objects and multipart uploads, durable across kill -9:
  *  - objects up to 64 KiB live in their row (`data`): one SQLite commit;
- *  - larger bytes are written to `tmp/`, fsynced, renamed into `blobs/` (the
- *    directory fsynced, group-committed), and only then is the metadata
- *    committed in SQLite;
+ *  - larger bytes are received into a new file in `blobs/` (its directory
+ *    entry fsynced as it is created, group-committed) and fdatasynced, and
+ *    only then is the metadata committed in SQLite (copies are hard-linked
+ *    into `tmp/`, then renamed into `blobs/`);
  *  - a file-backed object is a list of blob segments (one for PutObject, the
  *    parts for a multipart upload: completing an upload moves no bytes);
  *  - on open, blobs no committed row references (a crash between rename and
@@ -164,6 +165,21 @@ export class ObjectStore {
   }
 
   /**
+   * A new, empty file in blobs/ for bytes about to be received (created `wx`). Its directory entry is made
+   * durable at once, while the bytes stream in (one directory fsync shared by every creation before it
+   * starts), so once the file's own fdatasync is done the blob is durable, with no rename and no directory
+   * fsync left at the end. Until a committed row references it, a crash leaves it unreferenced, and the next
+   * open deletes it.
+   */
+  async createBlob(): Promise<{ name: string; file: FileHandle; durableEntry: Promise<void> }> {
+    const name = randomUUID();
+    const file = await open(join(this.blobDir, name), 'wx');
+    const durableEntry = this.syncBlobDir();
+    durableEntry.catch(() => undefined); // the caller awaits it; no unhandled rejection while the bytes arrive
+    return { name, file, durableEntry };
+  }
+
+  /**
    * Moves a temp file that is already flushed to disk (written with `flush: true`)
    * into blobs/, then makes the rename durable with a directory fsync — one fsync
    * shared by every rename that finished before it started (group commit).
@@ -289,7 +305,7 @@ export class ObjectStore {
     return join(this.blobDir, name);
   }
 
-  /** Deletes one sealed blob no row references (an upload refused after it was received). */
+  /** Deletes one blob no row references (an upload refused after it was received, or one that failed). */
   discardBlob(file: string): void {
     this.removeBlobs([file]);
   }

@@ -326,7 +326,7 @@ describe('tampering is refused with the right error, and nothing is stored', () 
     expect(stored(badCrc) || stored(badTrailer)).toBe(false);
   });
 
-  it('a client that disconnects mid-upload leaves no object and no temp file', async () => {
+  it('a client that disconnects mid-upload leaves no object and no file', async () => {
     const k = key();
     const path = `/${cloud.bucket}/${k}`;
     const body = Buffer.alloc(4 * 1024 * 1024, 3);
@@ -338,10 +338,16 @@ describe('tampering is refused with the right error, and nothing is stored', () 
       req.on('close', () => resolve());
     });
     const { readdirSync } = await import('node:fs');
-    // The server notices the disconnect a moment later (longer on a loaded machine).
-    for (const deadline = Date.now() + 10_000; readdirSync(cloud.objects.tmpDir).length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    // Files no object references: the upload's, until the server notices the disconnect (longer on a loaded machine).
+    const unreferenced = () => {
+      const referenced = new Set<string>();
+      for (const object of cloud.objects.scan(cloud.bucket, '', '')) for (const segment of object.segments) referenced.add(segment.file);
+      return [...readdirSync(cloud.objects.blobDir), ...readdirSync(cloud.objects.tmpDir)].filter((f) => !referenced.has(f));
+    };
+    for (const deadline = Date.now() + 10_000; unreferenced().length > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+    await cloud.objects.settled();
     expect(stored(k)).toBe(false);
-    expect(readdirSync(cloud.objects.tmpDir)).toEqual([]);
+    expect(unreferenced()).toEqual([]);
     // The server carries on.
     const ok = await send('PUT', path, await sign('PUT', path, 'fine'), 'fine');
     expect(ok.status).toBe(200);

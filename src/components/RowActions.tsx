@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { useNarrowScreen } from './useNarrowScreen';
 
 export interface RowAction {
@@ -53,6 +53,7 @@ export function RowActions({ label, actions, menuBelow }: { label: string; actio
 
 export function ActionsMenu({ label, actions }: { label: string; actions: RowAction[] }) {
   const [open, setOpen] = useState(false);
+  const [place, setPlace] = useState<CSSProperties>();
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLUListElement>(null);
   const wrapper = useRef<HTMLDivElement>(null);
@@ -62,16 +63,37 @@ export function ActionsMenu({ label, actions }: { label: string; actions: RowAct
   const items = () => Array.from(menu.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? []);
   const focusItem = (index: number) => {
     const all = items();
-    all[(index + all.length) % all.length]?.focus();
+    all[(index + all.length) % all.length]?.focus({ preventScroll: true });
   };
   const close = (refocus: boolean) => {
     setOpen(false);
     if (refocus) button.current?.focus();
   };
 
+  // The menu floats over the page next to its button (position: fixed), so a table's scroll box never
+  // clips it: below the button, or above when there is no room below; kept there while the page scrolls.
+  useLayoutEffect(() => {
+    if (!open) return;
+    const placeMenu = () => {
+      const anchor = button.current?.getBoundingClientRect();
+      const height = menu.current?.offsetHeight ?? 0;
+      if (!anchor) return;
+      const below = anchor.bottom + 4;
+      const top = below + height > window.innerHeight - 8 && anchor.top - height - 4 >= 8 ? anchor.top - height - 4 : below;
+      setPlace({ top, right: Math.max(8, document.documentElement.clientWidth - anchor.right) });
+    };
+    placeMenu();
+    window.addEventListener('scroll', placeMenu, true);
+    window.addEventListener('resize', placeMenu);
+    return () => {
+      window.removeEventListener('scroll', placeMenu, true);
+      window.removeEventListener('resize', placeMenu);
+    };
+  }, [open]);
+
   useEffect(() => {
     if (!open) return;
-    menu.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
+    menu.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus({ preventScroll: true });
     // A press anywhere else closes the menu, leaving focus where it went.
     const onPointerDown = (event: PointerEvent) => {
       if (!wrapper.current?.contains(event.target as Node)) setOpen(false);
@@ -118,7 +140,7 @@ export function ActionsMenu({ label, actions }: { label: string; actions: RowAct
         Actions <span aria-hidden="true">▾</span>
       </button>
       {open && (
-        <ul role="menu" id={menuId} aria-label={name} ref={menu} onKeyDown={onMenuKeyDown}>
+        <ul role="menu" id={menuId} aria-label={name} ref={menu} style={place} onKeyDown={onMenuKeyDown}>
           {actions.map((action) => (
             <li role="none" key={action.id}>
               <button

@@ -125,11 +125,9 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, UserPool
       await client.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username }));
     },
     async setBirthdate(Username, birthdate) {
-      await client.send(
-        birthdate === null
-          ? new AdminDeleteUserAttributesCommand({ UserPoolId, Username, UserAttributeNames: ['birthdate'] })
-          : new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [{ Name: 'birthdate', Value: birthdate }] }),
-      );
+      // Two sends, not one of a union: client.send() of `A | B` does not type-check (amplify/tsconfig.json, ampx's type check).
+      if (birthdate === null) await client.send(new AdminDeleteUserAttributesCommand({ UserPoolId, Username, UserAttributeNames: ['birthdate'] }));
+      else await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [{ Name: 'birthdate', Value: birthdate }] }));
     },
   };
   return directory;

@@ -66,7 +66,23 @@ interface ConfirmDelete {
 
 /** One storage section (a place): folders, files, upload, preview, download, and folder and bulk operations. */
 export function FileBrowser({ section }: { section: FileSection }) {
-  const [folder, setFolder] = useState('');
+  // The folder shown is kept in the history entry (not the address: people's folders are named by
+  // identity ids), so back and forward move between folders too and a reload stays in the folder.
+  const folderInHistory = useCallback(() => {
+    const state = window.history.state as { filesPlace?: string; folder?: string } | null;
+    return state?.filesPlace === section.id && typeof state.folder === 'string' ? state.folder : '';
+  }, [section.id]);
+  const [folder, showFolder] = useState(folderInHistory);
+  const setFolder = (next: string) => {
+    if (next === folder) return;
+    showFolder(next);
+    window.history.pushState({ filesPlace: section.id, folder: next }, '', window.location.href);
+  };
+  useEffect(() => {
+    const onPop = () => showFolder(folderInHistory());
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [folderInHistory]);
   const [listing, setListing] = useState<Listing | undefined>();
   // A listing that failed (with a retry), apart from what an action reports.
   const [loadError, setLoadError] = useState<string | undefined>();

@@ -126,6 +126,26 @@ describe('FilesPage', () => {
     expect(await within(await screen.findByRole('region', { name: 'Shared with everyone' })).findByText('readme.txt')).toBeInTheDocument();
   });
 
+  it('keeps the folder in the history: back and forward move between folders, a reload stays in it', async () => {
+    const user = userEvent.setup();
+    const { unmount } = renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('My files');
+    await user.click(await within(priv).findByRole('button', { name: 'docs' }));
+    expect(await within(priv).findByText('plan.pdf')).toBeInTheDocument();
+    // The address stays the place's: no folder (or identity id) in it.
+    expect(window.location.pathname).toBe('/');
+    act(() => window.history.back());
+    expect(await within(priv).findByText('cat.png')).toBeInTheDocument();
+    expect(within(priv).queryByText('plan.pdf')).not.toBeInTheDocument();
+    act(() => window.history.forward());
+    expect(await within(priv).findByText('plan.pdf')).toBeInTheDocument();
+    unmount();
+    // A reload (a fresh page on the same history entry) opens the same folder.
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    expect(await within(section('My files')).findByText('plan.pdf')).toBeInTheDocument();
+    expect(within(section('My files')).getByRole('navigation', { name: 'My files folders' })).toHaveTextContent('docs');
+  });
+
   it('opens the place a reloaded address names; an unknown or forbidden place says so', async () => {
     at('/files/from-others');
     const { unmount } = renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
@@ -152,6 +172,7 @@ describe('FilesPage', () => {
     expect(within(pub).getByRole('navigation', { name: 'Public files folders' })).toHaveTextContent('Person 1');
     expect(within(pub).queryByRole('button', { name: 'Delete photo.png' })).not.toBeInTheDocument();
     unmount();
+    at('/public');
     renderWithUser(<FilesPage />, fakeUser({ groups: ['EDITORS'], identityId: ID }));
     const asEditor = section('Public files');
     await user.click(await within(asEditor).findByRole('button', { name: 'Person 1' }));
@@ -344,6 +365,26 @@ describe('FilesPage', () => {
     ]);
     expect(await within(priv).findByRole('button', { name: 'papers' })).toBeInTheDocument();
     expect(within(priv).queryByRole('button', { name: 'docs' })).not.toBeInTheDocument();
+  });
+
+  it('works from the keyboard: rename a file with Enter, cancel with Escape (focus back on Rename)', async () => {
+    fakeWrites();
+    const user = userEvent.setup();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('My files');
+    const rename = await within(priv).findByRole('button', { name: 'Rename cat.png' });
+    rename.focus();
+    await user.keyboard('{Enter}');
+    expect(within(priv).getByLabelText('New name for cat.png')).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(within(priv).queryByLabelText('New name for cat.png')).not.toBeInTheDocument();
+    await waitFor(() => expect(within(priv).getByRole('button', { name: 'Rename cat.png' })).toHaveFocus());
+    await user.keyboard('{Enter}');
+    await user.keyboard('{Control>}a{/Control}kitten.png{Enter}');
+    expect(await within(priv).findByText('Renamed cat.png to kitten.png.')).toBeInTheDocument();
+    expect(bucket.map((o) => o.path)).toContain(`private/${ID}/kitten.png`);
+    expect(bucket.map((o) => o.path)).not.toContain(`private/${ID}/cat.png`);
+    // The row menu of narrow screens: 'FilesPage on a phone' below and components/RowActions.test.tsx.
   });
 
   it('keeps the originals when a copy fails during a rename, and says which file failed', async () => {

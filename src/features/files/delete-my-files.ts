@@ -14,11 +14,14 @@ export async function deleteMyFiles(identityId: string, onProgress?: (deleted: n
   let deleted = 0;
   for (const path of ownFolders(identityId)) {
     const { items } = await list({ path, options: { listAll: true } });
-    for (const item of items) {
+    // Files first; then the empty objects that stand for folders (keys ending in "/"), which are
+    // not files to count (and aws-amplify's remove() of such a key empties the whole folder).
+    for (const item of items.filter((i) => !i.path.endsWith('/'))) {
       await remove({ path: item.path });
       deleted++;
       onProgress?.(deleted);
     }
+    for (const item of items.filter((i) => i.path.endsWith('/')).reverse()) await remove({ path: item.path });
   }
   return deleted;
 }
