@@ -1,33 +1,20 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { synthesizedAssembly } from '../localcloud/lambda/testing/synthesized';
 import { type LocalCloud, startLocalCloud } from '../localcloud/server';
-import { sandboxEnvironment } from './sandbox';
+import { runAmpx } from './testing/ampx';
 
 /**
  * The real `ampx sandbox secret set / list / remove` (no mocks) against a
  * fresh local cloud, with the environment `npm run sandbox` gives it: the
  * operator profile, STS, SSM PutParameter / GetParametersByPath / DeleteParameter.
  */
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let cloud: LocalCloud;
 let state: string;
 
-function ampx(args: string[], input?: string): Promise<{ code: number; out: string }> {
-  return new Promise((done) => {
-    const child = execFile(
-      join(ROOT, 'node_modules', '.bin', 'ampx'),
-      ['sandbox', ...args, '--identifier', 'toolchaintest'],
-      { cwd: ROOT, env: sandboxEnvironment({ stateDir: state, endpointUrl: `http://127.0.0.1:${cloud.port}` }), timeout: 120_000 },
-      (error, stdout, stderr) => done({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
-    );
-    child.stdin?.end(input ?? '');
-  });
-}
+const ampx = (args: string[], input?: string) => runAmpx(['sandbox', ...args, '--identifier', 'toolchaintest'], { stateDir: state, port: cloud.port }, { input, timeoutMs: 120_000 });
 
 beforeAll(async () => {
   state = mkdtempSync(join(tmpdir(), 'localcloud-ampx-'));

@@ -113,6 +113,11 @@ describe('Amplify apps and branches in the local cloud', () => {
     });
     const stranger = new AmplifyClient({ endpoint: cloud.url, region: 'us-east-1', credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x'.repeat(40) }, maxAttempts: 1 });
     await expect(stranger.send(new ListAppsCommand({}))).rejects.toMatchObject({ name: 'UnrecognizedClientException' });
+    // IAM decides: the CDK lookup role may read (amplify:Get*, List*), not create.
+    const lookup = cloud.context.iam.issueRoleCredentials({ roleArn: 'cdk-hnb659fds-lookup-role-000000000000-us-east-1', sessionName: 'lookup', durationSeconds: 900 });
+    const reader = new AmplifyClient({ endpoint: cloud.url, region: 'us-east-1', credentials: lookup, maxAttempts: 1 });
+    expect((await reader.send(new GetAppCommand({ appId: app!.appId }))).app?.name).toBe('jobs');
+    await expect(reader.send(new CreateAppCommand({ name: 'not-allowed' }))).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('amplify:CreateApp') });
     // GET /apps signed for s3 is S3's (a bucket named `apps`): only requests signed for amplify reach the Amplify API.
     const s3 = new S3Client({ endpoint: cloud.url, region: 'us-east-1', credentials: loadOperatorKey(state), forcePathStyle: true, maxAttempts: 1 });
     await expect(s3.send(new ListObjectsV2Command({ Bucket: 'apps' }))).rejects.toMatchObject({ name: 'NoSuchBucket' });

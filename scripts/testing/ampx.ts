@@ -27,14 +27,18 @@ export interface ProjectCopy {
 
 /**
  * A temporary copy of the project to deploy and change: amplify/ is copied (a test edits it there, never in
- * the repo), the rest linked. ampx writes .amplify/ and amplify_outputs.json into the copy.
+ * the repo), the rest linked. ampx writes .amplify/ and amplify_outputs.json into the copy. ampx type checks
+ * every file under amplify/, and the backend's tests reach into localcloud/ and src/: they are left out
+ * unless `withTests` (the backend itself is the same; its type check takes a fraction of the time).
  */
-export function projectCopy(prefix = 'ampx-project-'): ProjectCopy {
+export function projectCopy(prefix = 'ampx-project-', options: { withTests?: boolean } = {}): ProjectCopy {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const entry of readdirSync(ROOT)) {
     if (!NOT_LINKED.has(entry)) symlinkSync(join(ROOT, entry), join(dir, entry));
   }
-  cpSync(join(ROOT, 'amplify'), join(dir, 'amplify'), { recursive: true });
+  const source = join(ROOT, 'amplify');
+  const isTest = (path: string) => /\.test\.tsx?$/.test(path) || path === join(source, 'testing');
+  cpSync(source, join(dir, 'amplify'), { recursive: true, filter: (path) => options.withTests === true || !isTest(path) });
   return { dir, amplify: join(dir, 'amplify'), remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

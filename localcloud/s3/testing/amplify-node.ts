@@ -35,7 +35,10 @@ class NodeFileReader {
   }
 }
 
-export function useAmplifyAgainst(cloud: RealCloud) {
+/** What aws-amplify is configured with: a started cloud, or a backend `ampx` deployed into one (its outputs). */
+export type AmplifyTarget = Pick<RealCloud, 'port' | 'userPoolId' | 'clientId' | 'identityPoolId' | 'endpoint' | 'bucket'> & { assembly: { region: string } };
+
+export function useAmplifyAgainst(cloud: AmplifyTarget) {
   (globalThis as { FileReader?: unknown }).FileReader ??= NodeFileReader;
   const previous: Dispatcher = getGlobalDispatcher();
   setGlobalDispatcher(

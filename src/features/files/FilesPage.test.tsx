@@ -45,7 +45,8 @@ function fakeList() {
 /** copy, remove and (folder-marker) uploads acting on the fake bucket, as S3 and aws-amplify do. */
 function fakeWrites() {
   s.copy.mockImplementation((async (input: { source: { path: string }; destination: { path: string } }) => {
-    const from = bucket.find((o) => o.path === input.source.path);
+    // The copy source arrives URL-encoded, as x-amz-copy-source wants it; S3 decodes it.
+    const from = bucket.find((o) => o.path === decodeURIComponent(input.source.path));
     if (!from) throw Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' });
     bucket = bucket.filter((o) => o.path !== input.destination.path);
     bucket.push({ ...from, path: input.destination.path });
@@ -392,7 +393,7 @@ describe('FilesPage', () => {
     bucket.push({ path: `private/${ID}/docs/b.txt`, size: 1 }, { path: `private/${ID}/docs/c.txt`, size: 1 });
     const real = s.copy.getMockImplementation()!;
     s.copy.mockImplementation((async (input: { source: { path: string } }) => {
-      if (input.source.path.endsWith('/b.txt')) throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+      if (decodeURIComponent(input.source.path).endsWith('/b.txt')) throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
       return real(input as never);
     }) as never);
     const before = bucket.map((o) => o.path).sort();

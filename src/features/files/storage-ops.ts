@@ -50,6 +50,15 @@ export async function createFolder(prefix: string): Promise<void> {
   await uploadData({ path: prefix, data: '', options: { contentType: 'application/x-directory' } }).result;
 }
 
+/**
+ * The source key as x-amz-copy-source wants it: URL-encoded (S3 decodes it). aws-amplify's copy()
+ * puts `bucket/path` into the header as given, so a name with "%" would reach S3 as another key,
+ * and one with letters outside Latin-1 (日本, emoji) could not be sent at all (fetch refuses the header).
+ */
+export function copySourcePath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+
 export interface MoveOutcome {
   /** The copy that failed: nothing was moved (the copies made were removed again). */
   copyFailure?: Failure;
@@ -71,7 +80,7 @@ export async function moveObjects(moves: { from: string; to: string }[], onProgr
   await eachLimited(moves, async ({ from, to }) => {
     if (copyFailure) return;
     try {
-      await copy({ source: { path: from }, destination: { path: to } });
+      await copy({ source: { path: copySourcePath(from) }, destination: { path: to } });
       copied.push(to);
       onProgress({ step: 'copy', done: ++done, total: moves.length });
     } catch (e) {
