@@ -183,7 +183,7 @@ for (const size of Object.keys(SIZES) as Size[]) {
       } else {
         await expect(fileRow.getByRole('button', { name: `Delete ${LONG_FILE_NAME}` })).toBeVisible();
       }
-      await page.getByRole('link', { name: 'Admin' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
       const memberRow = page.getByRole('row', { name: new RegExp(member.email.replace(/[+.]/g, '\\$&')) });
       await expect(memberRow).toBeVisible();
       await expect(memberRow.getByText('Active')).toBeVisible(); // the status is not hidden on a phone

@@ -73,7 +73,7 @@ test('a new user signs up with a code from the outbox and lands on their files',
   // One browser, the areas as places; My files is shown first, at /.
   const places = alicePage.getByRole('navigation', { name: 'Places' });
   await expect(places.getByRole('link')).toHaveText(['My files', 'With signed-in people', 'With everyone', 'From others', 'Team', 'Public']);
-  await expect(alicePage.getByRole('link', { name: 'Admin' })).toHaveCount(0);
+  await expect(alicePage.getByRole('link', { name: 'Admin', exact: true })).toHaveCount(0);
   await expect(section(alicePage, 'My files').getByText('No files here yet.')).toBeVisible();
   await expect(alicePage).toHaveTitle('My files · Amplify Vault');
   await expectAccessible(alicePage, 'files');
@@ -187,9 +187,10 @@ test("a second user sees neither of alice's files, and S3 denies them directly",
   await expect(priv.getByText('No files here yet.')).toBeVisible();
   await expect(bobPage.getByText('photo.png')).toHaveCount(0);
   await expect(bobPage.getByText('big.bin')).toHaveCount(0);
-  // Alice's public folder is named for people, never by her identity id; Bob can read, not delete.
+  // Alice's public folder is named by her verified email (published by the API), never by her
+  // identity id; Bob can read, not delete.
   const bobPublic = await openPlace(bobPage, 'Public', 'Public files');
-  await bobPublic.getByRole('button', { name: 'Person 1', exact: true }).click();
+  await bobPublic.getByRole('button', { name: alice.email, exact: true }).click();
   await expect(bobPublic.getByText(`hello-${run}.txt`)).toBeVisible();
   await expect(bobPublic.getByRole('button', { name: `Delete hello-${run}.txt` })).toHaveCount(0);
   // The team area is read-only outside EDITORS.
@@ -219,14 +220,15 @@ test("a second user sees neither of alice's files, and S3 denies them directly",
 test("the second user reads alice's protected PDF, read-only, and still none of her private files", async () => {
   const page = bobPage;
   const others = await openPlace(page, 'From others', 'From others');
-  // protected/ is listed by person, never by identity id; bob's own folder is not offered among them.
-  await expect(others.getByRole('button', { name: /Person/ })).toHaveCount(1);
+  // protected/ is listed by person (their verified email), never by identity id; bob's own folder is not offered among them.
+  await expect(others.getByRole('button', { name: alice.email, exact: true })).toHaveCount(1);
+  await expect(others.getByRole('button', { name: /Person/ })).toHaveCount(0);
   await expect(others).not.toContainText((await awsAs(page)).identityId);
   await expect(others).not.toContainText(aliceIdentity);
-  await others.getByRole('button', { name: 'Person 1', exact: true }).click();
+  await others.getByRole('button', { name: alice.email, exact: true }).click();
   const notes = others.getByRole('row', { name: /notes\.pdf/ });
   await expect(notes).toBeVisible();
-  await expect(others.getByRole('navigation', { name: 'From others folders' })).toContainText('Person 1');
+  await expect(others.getByRole('navigation', { name: 'From others folders' })).toContainText(alice.email);
   await expect(others.getByLabel(/Upload/)).toHaveCount(0);
   await expect(others.getByLabel('New folder')).toHaveCount(0);
   await expect(others.getByRole('button', { name: /Delete/ })).toHaveCount(0);
@@ -284,6 +286,7 @@ test('a guest sees public files only', async () => {
   await page.goto('/');
   await page.getByRole('link', { name: 'Browse public files without signing in' }).click();
   await expect(page.getByRole('heading', { name: 'Public files' })).toBeVisible();
+  // Guests are shown no names (owner names are for signed-in people): a neutral label.
   await section(page, 'Public files').getByRole('button', { name: 'Person 1', exact: true }).click();
   await expect(section(page, 'Public files').getByText(`hello-${run}.txt`)).toBeVisible();
   await expect(section(page, 'My files')).toHaveCount(0);
@@ -297,7 +300,7 @@ test('a guest sees public files only', async () => {
 test('the ADMIN_EMAILS administrator moves bob into EDITORS, who then writes to shared/', async () => {
   const page = await newPage();
   await signUp(page, admin);
-  await page.getByRole('link', { name: 'Admin' }).click();
+  await page.getByRole('link', { name: 'Admin', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
   const bobRow = page.getByRole('row', { name: new RegExp(bob.email.replace(/[+.]/g, '\\$&')) });
   const editors = bobRow.getByRole('checkbox', { name: 'EDITORS' });

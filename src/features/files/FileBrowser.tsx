@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent, type KeyboardEvent } from 'react';
-import { getUrl, list, uploadData } from 'aws-amplify/storage';
+import { getUrl, uploadData } from 'aws-amplify/storage';
 import { useActionStatus } from '../../components/action-status';
 import { focusTargetInRow, RowActions } from '../../components/RowActions';
 import { ErrorMessage, Loading, Notice } from '../../components/Status';
 import { MEDIUM_QUERY, useNarrowScreen } from '../../components/useNarrowScreen';
+import { listFolder } from './folder-listing';
+import { useOwnerLabels } from './owner-names';
 import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, type FileSection } from './file-sections';
 import {
   createFolder,
@@ -26,6 +28,8 @@ interface Entry {
 interface Listing {
   files: Entry[];
   folders: string[];
+  /** False while more pages are on their way. */
+  complete: boolean;
 }
 
 type Upload = { key: number; name: string; transferred: number; total: number; cancel: () => void };
@@ -119,22 +123,24 @@ export function FileBrowser({ section }: { section: FileSection }) {
     setLoadError(undefined);
     const request = ++latestRequest.current;
     try {
-      const result = await list({ path: base, options: { listAll: true, subpathStrategy: { strategy: 'exclude' } } });
-      if (!mounted.current || request !== latestRequest.current) return;
-      const files = result.items
-        .filter((item) => item.path !== base && !item.path.endsWith('/'))
-        .map((item) => ({
-          path: item.path,
-          name: item.path.slice(base.length),
-          size: item.size,
-          lastModified: item.lastModified,
-        }))
-        .sort((a, b) => a.name.localeCompare(b.name));
-      const folders = (result.excludedSubpaths ?? [])
-        .map((sub) => sub.slice(base.length).replace(/\/$/, ''))
-        .filter((name) => name.length > 0)
-        .sort();
-      setListing({ files, folders });
+      // A page at a time: the first rows show after a first, short page (./folder-listing.ts).
+      await listFolder(base, (result, done) => {
+        if (!mounted.current || request !== latestRequest.current) return false;
+        const files = result.items
+          .filter((item) => item.path !== base && !item.path.endsWith('/'))
+          .map((item) => ({
+            path: item.path,
+            name: item.path.slice(base.length),
+            size: item.size,
+            lastModified: item.lastModified,
+          }))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        const folders = result.subpaths
+          .map((sub) => sub.slice(base.length).replace(/\/$/, ''))
+          .filter((name) => name.length > 0)
+          .sort();
+        setListing({ files, folders, complete: done });
+      });
     } catch (e) {
       if (mounted.current && request === latestRequest.current) setLoadError(friendlyStorageError(e));
     }
@@ -505,11 +511,9 @@ export function FileBrowser({ section }: { section: FileSection }) {
   useEffect(() => {
     if (section.peopleFolders && visibleTop !== undefined) setPeopleOrder(visibleTop ? visibleTop.split('\n') : []);
   }, [section.peopleFolders, visibleTop]);
-  const folderLabel = (name: string, depth: number) => {
-    if (!section.peopleFolders || depth > 0) return name;
-    const index = peopleOrder.indexOf(name);
-    return index >= 0 ? `Person ${index + 1}` : 'A person';
-  };
+  // Their owner's published name, or "Person N" (./owner-names.ts).
+  const ownerLabel = useOwnerLabels(section.peopleFolders ? peopleOrder : []);
+  const folderLabel = (name: string, depth: number) => (!section.peopleFolders || depth > 0 ? name : ownerLabel(name));
 
   // Rows that can be selected: those shown. Selection drives download, move and delete.
   const visibleKeys = [...shownFolders.map((name) => `${base}${name}/`), ...visibleFiles.map((f) => f.path)];
@@ -922,6 +926,11 @@ export function FileBrowser({ section }: { section: FileSection }) {
               ))}
             </tbody>
           </table>
+          {!listing.complete && (
+            <p className="muted" role="status">
+              Loading more… {listing.files.length.toLocaleString()} files so far.
+            </p>
+          )}
           {hiddenCount > 0 && (
             <p className="actions">
               <span className="muted">
