@@ -41,7 +41,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const APP = 'http://localhost:5173';
 const LOCAL_CLOUD = 'http://localhost:20005';
 const HOSTED_UI = 'https://localhost:20443';
-const FILES = { role: 'heading', name: 'Your files' } as const;
+// Signed in: the file browser's list of places is there.
+const FILES = { role: 'navigation', name: 'Places' } as const;
 
 const outputs = JSON.parse(readFileSync(join(ROOT, 'amplify_outputs.json'), 'utf8'));
 if (!outputs.custom?.local_cloud) {

@@ -87,6 +87,8 @@ afterAll(async () => {
 
 describe('the real ampx sandbox against the local cloud: watch mode, hotswap, restart, secret, delete', () => {
   it('deploys, hotswaps a trigger keeping people and files, survives a restart, picks up a new secret, and deletes everything', async () => {
+    // Set before the first deploy: without any sandbox secret, ampx stamps the secret fetcher with the current
+    // time, and every deploy (a code change too) becomes a stack update instead of a hotswap.
     const secretSet = await runAmpx(['sandbox', 'secret', 'set', 'PROBE_SECRET', '--identifier', ID], target(), { input: 'secret-one' });
     expect(secretSet.out).toContain('Successfully created version 1 of secret PROBE_SECRET');
 

@@ -301,11 +301,25 @@ export function FileBrowser({ section }: { section: FileSection }) {
     }
   };
 
-  const download = async (entry: Entry) => {
+  /**
+   * Downloads through a presigned URL that answers as an attachment. The URL is another origin (S3),
+   * so a link's `download` does not apply: following it is a navigation, and a second one would
+   * cancel the first. Several at once therefore go each through a hidden frame of its own.
+   */
+  const download = async (entry: Entry, inFrame = false) => {
     const { url } = await getUrl({
       path: entry.path,
       options: { expiresIn: 300, contentDisposition: attachmentDisposition(entry.name) },
     });
+    if (inFrame) {
+      const frame = document.createElement('iframe');
+      frame.hidden = true;
+      frame.title = `Download of ${entry.name}`;
+      frame.src = url.toString();
+      document.body.append(frame);
+      setTimeout(() => frame.remove(), 60_000);
+      return;
+    }
     const a = document.createElement('a');
     a.href = url.toString();
     a.download = entry.name;
@@ -534,7 +548,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
     const failures: string[] = [];
     for (const entry of selectedFiles) {
       try {
-        await download(entry);
+        await download(entry, true);
       } catch (e) {
         failures.push(`${entry.name} (${friendlyStorageError(e)})`);
       }

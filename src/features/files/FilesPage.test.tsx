@@ -479,7 +479,14 @@ describe('FilesPage', () => {
     const bulk = within(priv).getByRole('group', { name: 'Selected items' });
     expect(bulk).toHaveTextContent('4 selected items');
     await user.click(within(bulk).getByRole('button', { name: 'Download selected' }));
-    await waitFor(() => expect(clicked).toEqual(['a.txt', 'b.txt', 'cat.png']));
+    // Each through a hidden frame of its own: one download's navigation would cancel another's.
+    await waitFor(() =>
+      expect([...document.querySelectorAll('iframe[hidden]')].map((f) => f.getAttribute('src'))).toEqual(
+        ['a.txt', 'b.txt', 'cat.png'].map((n) => `http://localhost:20005/bucket/private/${ID}/${n}`),
+      ),
+    );
+    expect(clicked).toEqual([]);
+    document.querySelectorAll('iframe[hidden]').forEach((f) => f.remove());
     expect(await within(priv).findByText(/Downloading 3 files. Folders are not downloaded/)).toBeInTheDocument();
     click.mockRestore();
 
