@@ -80,7 +80,7 @@ test('folders: create, upload into, rename, move, delete non-empty; bulk downloa
   await expect(mine.getByText('Deleted 2 files.')).toBeVisible();
   expect(await keysUnder(page, '')).toEqual(['holidays/', 'holidays/beach.png', 'holidays/old/']);
 
-  // On a phone, a row's actions are a menu: closed, only its "Actions" button shows; Escape closes it.
+  // On a phone, a row's actions are a menu: closed, only its "Actions" button shows; opened, focus is on its first item; Escape closes it.
   await page.setViewportSize({ width: 390, height: 844 });
   const toggle = mine.getByRole('button', { name: 'Actions for beach.png' });
   await expect(toggle).toBeVisible();
@@ -89,6 +89,7 @@ test('folders: create, upload into, rename, move, delete non-empty; bulk downloa
   await expect(toggle).toHaveAttribute('aria-expanded', 'true');
   await expect(mine.getByRole('menuitem', { name: 'Delete beach.png' })).toBeVisible();
   await expect(mine.getByRole('menuitem', { name: 'Rename beach.png' })).toBeVisible();
+  await expect(mine.getByRole('menuitem').first()).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(mine.getByRole('menuitem', { name: 'Delete beach.png' })).toBeHidden();
   await expect(toggle).toBeFocused();

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { codeFor, expectAccessible, LOCAL_CLOUD, person, SCREENS, signIn, signUp, type Person } from './helpers';
+import { codeFor, expectAccessible, fillSignUp, LOCAL_CLOUD, person, SCREENS, signIn, signUp, type Person } from './helpers';
 import { E2E_STATE_DIR } from './stack';
 import { launchTrustingBrowser } from './trusting-browser';
 
@@ -23,6 +23,7 @@ const run = Date.now().toString(36);
 /** An administrator (made with `npm run admin -- add`) and a plain member, signed up once for all sizes. */
 const boss: Person = person('layoutadmin', run, 4);
 const member: Person = person('layoutmember', run, 5);
+const LONG_FILE_NAME = `a-rather-long-file-name-that-does-not-fit-on-a-phone-${run}.txt`;
 
 test.describe.configure({ mode: 'default' });
 
@@ -30,8 +31,8 @@ test.beforeAll(async ({ browser }) => {
   test.setTimeout(240_000);
   const page = await (await browser.newContext()).newPage();
   await signUp(page, boss);
-  await page.getByLabel(/^Upload to/).first().setInputFiles({
-    name: `a-rather-long-file-name-that-does-not-fit-on-a-phone-${run}.txt`,
+  await page.getByLabel(/^Upload files/).setInputFiles({
+    name: LONG_FILE_NAME,
     mimeType: 'text/plain',
     buffer: Buffer.from('hello'),
   });
@@ -76,6 +77,19 @@ async function brokenWords(page: Page): Promise<string[]> {
   });
 }
 
+/** Every place of the file browser (My files, Shared by me, From others, Team, Public, Admin), each checked. */
+async function checkEveryPlace(page: Page, size: Size, who: string): Promise<void> {
+  const places = page.getByRole('navigation', { name: 'Places' }).getByRole('link');
+  const names = await places.allTextContents();
+  expect(names.length).toBeGreaterThan(3);
+  for (const name of names) {
+    await page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/.+/);
+    await expect(page.locator('.status-loading')).toHaveCount(0); // listed
+    await checkPage(page, size, `files-${who}-${name.toLowerCase().replace(/\W+/g, '-')}`);
+  }
+}
+
 /** axe, no horizontal scrolling, no word broken mid-word, and a screenshot. */
 async function checkPage(page: Page, size: Size, name: string): Promise<void> {
   await expectAccessible(page, `${name} (${size})`);
@@ -87,7 +101,7 @@ async function checkPage(page: Page, size: Size, name: string): Promise<void> {
 
 for (const size of Object.keys(SIZES) as Size[]) {
   test.describe(`${size}`, () => {
-    test(`signed-out pages: sign-in, sign-up, password reset, public files, the outbox (${size})`, async ({ browser }) => {
+    test(`signed-out pages: sign-in, sign-up and its code, password reset, public files, the outbox (${size})`, async ({ browser }) => {
       const page = await newPage(browser, size);
       await page.goto('/');
       await expect(page.getByLabel('Email or phone number')).toBeVisible();
@@ -96,8 +110,15 @@ for (const size of Object.keys(SIZES) as Size[]) {
       await page.getByRole('tab', { name: 'Create Account' }).click();
       await expect(page.getByLabel('Birthdate')).toBeVisible();
       await checkPage(page, size, 'sign-up');
+      const newcomer = person(`layout${size}`, run, 6);
+      await fillSignUp(page, newcomer);
+      const signedUp = Date.now();
+      await page.getByRole('button', { name: 'Create Account' }).click();
+      await expect(page.getByLabel(/Confirmation Code/i)).toBeVisible();
+      await codeFor(newcomer.email, signedUp);
+      await checkPage(page, size, 'sign-up-confirm');
+      await page.goto('/');
 
-      await page.getByRole('tab', { name: 'Sign In' }).click();
       await page.getByRole('button', { name: /Forgot your password/ }).click();
       await expect(page.getByLabel('Email or phone number of your account')).toBeVisible();
       await checkPage(page, size, 'reset-password');
@@ -123,8 +144,7 @@ for (const size of Object.keys(SIZES) as Size[]) {
     test(`signed-in pages: files, profile, not found, admin refused (${size})`, async ({ browser }) => {
       const page = await newPage(browser, size);
       await signIn(page, member.email, member.password);
-      await expect(page.getByRole('status')).toHaveCount(0);
-      await checkPage(page, size, 'files');
+      await checkEveryPlace(page, size, 'member');
 
       await page.getByRole('link', { name: 'Profile' }).click();
       await expect(page.getByRole('heading', { name: 'Profile', level: 1 })).toBeVisible();
@@ -150,8 +170,20 @@ for (const size of Object.keys(SIZES) as Size[]) {
     test(`admin pages: users (row actions in a menu on a phone) and the audit log (${size})`, async ({ browser }) => {
       const page = await newPage(browser, size);
       await signIn(page, boss.email, boss.password);
-      await checkPage(page, size, 'files-admin');
-      await page.getByRole('link', { name: 'Admin', exact: true }).click();
+      await checkEveryPlace(page, size, 'admin');
+      // A file's row: its actions in one menu on a phone, side by side on a desktop.
+      await page.getByRole('navigation', { name: 'Places' }).getByRole('link', { name: 'My files', exact: true }).click();
+      const fileRow = page.getByRole('row', { name: new RegExp(LONG_FILE_NAME) });
+      if (size === 'phone') {
+        await expect(fileRow.getByRole('button')).toHaveCount(1);
+        await fileRow.getByRole('button', { name: `Actions for ${LONG_FILE_NAME}` }).click();
+        await expect(page.getByRole('menuitem', { name: `Delete ${LONG_FILE_NAME}` })).toBeVisible();
+        await checkPage(page, size, 'files-actions-menu');
+        await page.keyboard.press('Escape');
+      } else {
+        await expect(fileRow.getByRole('button', { name: `Delete ${LONG_FILE_NAME}` })).toBeVisible();
+      }
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' }).click();
       const memberRow = page.getByRole('row', { name: new RegExp(member.email.replace(/[+.]/g, '\\$&')) });
       await expect(memberRow).toBeVisible();
       await expect(memberRow.getByText('Active')).toBeVisible(); // the status is not hidden on a phone

@@ -39,7 +39,7 @@ describe('RowActions on a wide screen', () => {
     expect(screen.getByRole('button', { name: 'Rename notes.txt' })).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Rename notes.txt' })).toHaveAccessibleDescription('Only the owner may rename it.');
     await userEvent.setup().click(screen.getByRole('button', { name: 'Delete notes.txt' }));
-    expect(list[2].onSelect).toHaveBeenCalled();
+    expect(list[2].onSelect).toHaveBeenCalledWith(screen.getByRole('button', { name: 'Delete notes.txt' }));
     expect(focusTargetInRow(screen.getByTestId('row'), 'delete')).toBe(screen.getByRole('button', { name: 'Delete notes.txt' }));
   });
 });
@@ -94,6 +94,7 @@ describe('RowActions on a phone: one menu button instead of stacked buttons', ()
     expect(screen.getByRole('menu')).toBeInTheDocument();
     await user.click(screen.getByRole('menuitem', { name: 'Delete notes.txt' }));
     expect(list[2].onSelect).toHaveBeenCalledTimes(1);
+    expect(list[2].onSelect).toHaveBeenCalledWith(button);
     expect(screen.queryByRole('menu')).not.toBeInTheDocument();
     expect(button).toHaveFocus();
     // After a confirmation, focus goes back to the row's menu button (the action itself is in the closed menu).

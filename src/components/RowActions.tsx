@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { useNarrowScreen } from './useNarrowScreen';
 
 export interface RowAction {
@@ -8,7 +8,11 @@ export interface RowAction {
   label: string;
   /** The accessible name when the words alone are ambiguous in a list ("Delete photo.png"). */
   name?: string;
-  onSelect: () => void;
+  /**
+   * Runs the action. `opener` is where focus should go back after a confirmation or a
+   * cancel: the action's own button, or on a phone the row's Actions button.
+   */
+  onSelect: (opener: HTMLElement) => void;
   disabled?: boolean;
   variant?: 'primary' | 'secondary' | 'danger';
   /** Why it is disabled, or what it does (an element id). */
@@ -20,10 +24,11 @@ export interface RowAction {
 /**
  * A row's actions: side by side on a wide screen; on a phone one "Actions" button opening a menu
  * (WAI-ARIA menu button: arrows, Home/End, Escape, Tab; focus back on the button) instead of a
- * stack of buttons. `label` names the row ("Actions for bob@example.com").
+ * stack of buttons. `label` names the row ("Actions for bob@example.com"); `menuBelow` is the media
+ * query under which the menu is used (a phone's by default; MEDIUM_QUERY for a wide table).
  */
-export function RowActions({ label, actions }: { label: string; actions: RowAction[] }) {
-  const narrow = useNarrowScreen();
+export function RowActions({ label, actions, menuBelow }: { label: string; actions: RowAction[]; menuBelow?: string }) {
+  const narrow = useNarrowScreen(menuBelow);
   if (narrow) return <ActionsMenu label={label} actions={actions} />;
   return (
     <div className="actions row-actions">
@@ -37,7 +42,7 @@ export function RowActions({ label, actions }: { label: string; actions: RowActi
           aria-label={action.name}
           aria-describedby={action.describedBy}
           aria-expanded={action.expanded}
-          onClick={action.onSelect}
+          onClick={(event) => action.onSelect(event.currentTarget)}
         >
           {action.label}
         </button>
@@ -48,6 +53,7 @@ export function RowActions({ label, actions }: { label: string; actions: RowActi
 
 export function ActionsMenu({ label, actions }: { label: string; actions: RowAction[] }) {
   const [open, setOpen] = useState(false);
+  const [place, setPlace] = useState<CSSProperties>();
   const button = useRef<HTMLButtonElement>(null);
   const menu = useRef<HTMLUListElement>(null);
   const wrapper = useRef<HTMLDivElement>(null);
@@ -57,16 +63,37 @@ export function ActionsMenu({ label, actions }: { label: string; actions: RowAct
   const items = () => Array.from(menu.current?.querySelectorAll<HTMLButtonElement>('[role="menuitem"]') ?? []);
   const focusItem = (index: number) => {
     const all = items();
-    all[(index + all.length) % all.length]?.focus();
+    all[(index + all.length) % all.length]?.focus({ preventScroll: true });
   };
   const close = (refocus: boolean) => {
     setOpen(false);
     if (refocus) button.current?.focus();
   };
 
+  // The menu floats over the page next to its button (position: fixed), so a table's scroll box never
+  // clips it: below the button, or above when there is no room below; kept there while the page scrolls.
+  useLayoutEffect(() => {
+    if (!open) return;
+    const placeMenu = () => {
+      const anchor = button.current?.getBoundingClientRect();
+      const height = menu.current?.offsetHeight ?? 0;
+      if (!anchor) return;
+      const below = anchor.bottom + 4;
+      const top = below + height > window.innerHeight - 8 && anchor.top - height - 4 >= 8 ? anchor.top - height - 4 : below;
+      setPlace({ top, right: Math.max(8, document.documentElement.clientWidth - anchor.right) });
+    };
+    placeMenu();
+    window.addEventListener('scroll', placeMenu, true);
+    window.addEventListener('resize', placeMenu);
+    return () => {
+      window.removeEventListener('scroll', placeMenu, true);
+      window.removeEventListener('resize', placeMenu);
+    };
+  }, [open]);
+
   useEffect(() => {
     if (!open) return;
-    menu.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
+    menu.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus({ preventScroll: true });
     // A press anywhere else closes the menu, leaving focus where it went.
     const onPointerDown = (event: PointerEvent) => {
       if (!wrapper.current?.contains(event.target as Node)) setOpen(false);
@@ -113,7 +140,7 @@ export function ActionsMenu({ label, actions }: { label: string; actions: RowAct
         Actions <span aria-hidden="true">▾</span>
       </button>
       {open && (
-        <ul role="menu" id={menuId} aria-label={name} ref={menu} onKeyDown={onMenuKeyDown}>
+        <ul role="menu" id={menuId} aria-label={name} ref={menu} style={place} onKeyDown={onMenuKeyDown}>
           {actions.map((action) => (
             <li role="none" key={action.id}>
               <button
@@ -126,9 +153,9 @@ export function ActionsMenu({ label, actions }: { label: string; actions: RowAct
                 aria-disabled={action.disabled || undefined}
                 aria-describedby={action.describedBy}
                 onClick={() => {
-                  if (action.disabled) return;
+                  if (action.disabled || !button.current) return;
                   close(true);
-                  action.onSelect();
+                  action.onSelect(button.current);
                 }}
               >
                 {action.label}

@@ -20,9 +20,14 @@ export function startAction(): void {
 }
 
 interface Line {
-  kind: 'ok' | 'error';
-  text: string;
+  notice?: string;
+  error?: string;
   action: number;
+}
+
+/** What a component reported for the latest action, or nothing once a newer one started. */
+function latest(line: Line | undefined): Line | undefined {
+  return line?.action === generation ? line : undefined;
 }
 
 export interface ActionStatus {
@@ -32,8 +37,12 @@ export interface ActionStatus {
   error?: string;
   /** Call when an action starts (before any await): clears this and every other status line. */
   start: () => void;
+  /** The action's notice (an error it reported already stays beside it). */
   succeed: (text: string) => void;
+  /** The action's error (a notice it reported already stays beside it). */
   fail: (text: string) => void;
+  /** Both at once, for an action that partly worked: each replaces what this action reported before. */
+  report: (notice: string | undefined, error: string | undefined) => void;
 }
 
 export function useActionStatus(): ActionStatus {
@@ -43,14 +52,9 @@ export function useActionStatus(): ActionStatus {
     startAction();
     setLine(undefined);
   }, []);
-  const succeed = useCallback((text: string) => setLine({ kind: 'ok', text, action: generation }), []);
-  const fail = useCallback((text: string) => setLine({ kind: 'error', text, action: generation }), []);
+  const succeed = useCallback((text: string) => setLine((previous) => ({ ...latest(previous), notice: text, action: generation })), []);
+  const fail = useCallback((text: string) => setLine((previous) => ({ ...latest(previous), error: text, action: generation })), []);
+  const report = useCallback((notice: string | undefined, error: string | undefined) => setLine({ notice, error, action: generation }), []);
   const shown = line && line.action === current ? line : undefined;
-  return {
-    notice: shown?.kind === 'ok' ? shown.text : undefined,
-    error: shown?.kind === 'error' ? shown.text : undefined,
-    start,
-    succeed,
-    fail,
-  };
+  return { notice: shown?.notice, error: shown?.error, start, succeed, fail, report };
 }

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 const STYLE = `body{font:16px/1.5 system-ui,sans-serif;max-width:26rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}
 h1{font-size:1.4rem}label{display:block;margin-top:1rem}input{width:100%;padding:.5rem;font:inherit;box-sizing:border-box}
+input[type=radio],input[type=checkbox]{width:auto;margin:0 .5rem 0 0}
 button{margin-top:1.25rem;padding:.6rem 1.2rem;font:inherit}.error{color:#a4000f;border-left:4px solid #a4000f;padding-left:.75rem}
 .note{color:#555;font-size:.9rem}`;
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');

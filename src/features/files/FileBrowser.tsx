@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useId, useRef, useState, type ChangeEvent, type DragEvent, type KeyboardEvent } from 'react';
 import { getUrl, uploadData } from 'aws-amplify/storage';
-import { focusTargetInRow, RowActions, type RowAction } from '../../components/RowActions';
+import { useActionStatus } from '../../components/action-status';
+import { focusTargetInRow, RowActions } from '../../components/RowActions';
 import { ErrorMessage, Loading, Notice } from '../../components/Status';
+import { MEDIUM_QUERY, useNarrowScreen } from '../../components/useNarrowScreen';
 import { listFolder } from './folder-listing';
 import { useOwnerLabels } from './owner-names';
 import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, type FileSection } from './file-sections';
@@ -88,8 +90,9 @@ export function FileBrowser({ section }: { section: FileSection }) {
   const [listing, setListing] = useState<Listing | undefined>();
   // A listing that failed (with a retry), apart from what an action reports.
   const [loadError, setLoadError] = useState<string | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
+  // What the latest action reported; cleared when the next one starts, here or elsewhere on the page.
+  const status = useActionStatus();
+  const narrow = useNarrowScreen();
   const [uploads, setUploads] = useState<Upload[]>([]);
   const [overwrite, setOverwrite] = useState<{ files: File[]; existing: string[] } | undefined>();
   const [sortBy, setSortBy] = useState<SortBy>('name');
@@ -188,15 +191,11 @@ export function FileBrowser({ section }: { section: FileSection }) {
 
   /** Announces the outcome of an operation and moves focus to it (the row acted on may be gone). */
   const announce = (text: string | undefined, failure?: string) => {
-    setNotice(text);
-    setError(failure);
+    status.report(text, failure);
     requestAnimationFrame(() => noticeRef.current?.focus());
   };
 
-  const startAction = () => {
-    setNotice(undefined);
-    setError(undefined);
-  };
+  const startAction = status.start;
 
   const uploadOne = async (file: File): Promise<'done' | 'cancelled' | 'failed'> => {
     const key = ++uploadSeq.current;
@@ -223,7 +222,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
       return 'done';
     } catch (e) {
       if (cancelled.current.has(key)) return 'cancelled';
-      if (mounted.current) setError(`Could not upload ${file.name}: ${friendlyStorageError(e)}`);
+      if (mounted.current) status.fail(`Could not upload ${file.name}: ${friendlyStorageError(e)}`);
       return 'failed';
     } finally {
       cancelled.current.delete(key);
@@ -240,7 +239,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
     const parts: string[] = [];
     if (done.length) parts.push(done.length === 1 ? `Uploaded ${done[0]}.` : `Uploaded ${done.length} files.`);
     if (stopped.length) parts.push(stopped.length === 1 ? `Cancelled ${stopped[0]}.` : `Cancelled ${stopped.length} uploads.`);
-    if (parts.length) setNotice(parts.join(' '));
+    if (parts.length) status.succeed(parts.join(' '));
     await afterChange();
   };
 
@@ -291,13 +290,14 @@ export function FileBrowser({ section }: { section: FileSection }) {
     : {};
 
   const onPreview = async (entry: Entry) => {
+    startAction();
     try {
       // S3 answers with the type the preview needs, not the uploader's (an .txt sent as text/html
       // still shows as text); text is shown in a sandboxed frame.
       const { url } = await getUrl({ path: entry.path, options: { expiresIn: 900, contentType: previewContentType(entry.name) } });
       if (mounted.current) setPreview({ entry, url: url.toString() });
     } catch (e) {
-      setError(friendlyStorageError(e));
+      status.fail(friendlyStorageError(e));
     }
   };
 
@@ -330,10 +330,11 @@ export function FileBrowser({ section }: { section: FileSection }) {
   };
 
   const onDownload = async (entry: Entry) => {
+    startAction();
     try {
       await download(entry);
     } catch (e) {
-      setError(friendlyStorageError(e));
+      status.fail(friendlyStorageError(e));
     }
   };
 
@@ -346,7 +347,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
         const all = await objectsUnder(base);
         files += all.filter((o) => !isFolderKey(o.path) && keys.some((k) => isFolderKey(k) && o.path.startsWith(k))).length;
       } catch (e) {
-        setError(`Could not count the files to delete: ${friendlyStorageError(e)}`);
+        status.fail(`Could not count the files to delete: ${friendlyStorageError(e)}`);
         return;
       }
     }
@@ -488,7 +489,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
       setNewFolder('');
       announce(`Created the folder ${name}.`);
     } catch (e) {
-      setError(`Could not create ${name}: ${friendlyStorageError(e)}`);
+      status.fail(`Could not create ${name}: ${friendlyStorageError(e)}`);
     }
     await afterChange();
   };
@@ -560,6 +561,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
   };
 
   const openMove = (key: string) => {
+    startAction();
     setSelected(new Set([key]));
     requestAnimationFrame(() => moveSelectRef.current?.focus());
   };
@@ -568,31 +570,41 @@ export function FileBrowser({ section }: { section: FileSection }) {
     if (event.key === 'Escape') {
       const key = renaming?.key;
       setRenaming(undefined);
-      requestAnimationFrame(() => key && rowTarget(key, 'rename')?.focus());
+      if (key) focusRename(key);
     } else if (event.key === 'Enter') {
       event.preventDefault();
       void submitRename();
     }
   };
 
-  /** Where focus goes back to in a row (its action's button, or on a phone its Actions button). */
-  const rowTarget = (key: string, action: string) => focusTargetInRow(document.querySelector(`tr[data-key="${CSS.escape(key)}"]`), action);
-
-  const rowActions = (key: string, name: string, label: string, entry?: Entry) => {
-    const actions: RowAction[] = [];
-    if (entry && previewKind(entry.name)) actions.push({ id: 'preview', label: 'Preview', name: `Preview ${name}`, onSelect: () => void onPreview(entry) });
-    if (entry) actions.push({ id: 'download', label: 'Download', name: `Download ${name}`, onSelect: () => void onDownload(entry) });
-    if (canMove) {
-      actions.push(
-        { id: 'rename', label: 'Rename', name: `Rename ${label}`, onSelect: () => setRenaming({ key, value: baseName(key) }) },
-        { id: 'move', label: 'Move', name: `Move ${label}`, onSelect: () => openMove(key) },
-      );
-    }
-    if (section.canDelete) {
-      actions.push({ id: 'delete', label: 'Delete', name: `Delete ${label}`, onSelect: () => void askDelete([key], rowTarget(key, 'delete')) });
-    }
-    return <RowActions label={label} actions={actions} />;
-  };
+  const rowActions = (key: string, name: string, label: string, entry?: Entry) => (
+    <RowActions
+      label={label}
+      menuBelow={MEDIUM_QUERY}
+      actions={[
+        ...(entry && previewKind(entry.name) ? [{ id: 'preview', label: 'Preview', name: `Preview ${name}`, onSelect: () => void onPreview(entry) }] : []),
+        ...(entry ? [{ id: 'download', label: 'Download', name: `Download ${name}`, onSelect: () => void onDownload(entry) }] : []),
+        ...(canMove
+          ? [
+              {
+                id: 'rename',
+                label: 'Rename',
+                name: `Rename ${label}`,
+                onSelect: () => {
+                  startAction();
+                  setRenaming({ key, value: baseName(key) });
+                },
+              },
+              { id: 'move', label: 'Move', name: `Move ${label}`, onSelect: () => openMove(key) },
+            ]
+          : []),
+        ...(section.canDelete ? [{ id: 'delete', label: 'Delete', name: `Delete ${label}`, onSelect: (opener: HTMLElement) => void askDelete([key], opener) }] : []),
+      ]}
+    />
+  );
+  /** Back to a row's Rename (on a phone, its Actions button) after renaming is cancelled. */
+  const focusRename = (key: string) =>
+    requestAnimationFrame(() => focusTargetInRow(document.querySelector(`tr[data-key="${CSS.escape(key)}"]`), 'rename')?.focus());
 
   const renameForm = (key: string) =>
     renaming?.key === key && (
@@ -618,7 +630,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
           className="secondary"
           onClick={() => {
             setRenaming(undefined);
-            requestAnimationFrame(() => rowTarget(key, 'rename')?.focus());
+            focusRename(key);
           }}
         >
           Cancel
@@ -679,8 +691,8 @@ export function FileBrowser({ section }: { section: FileSection }) {
 
       <div ref={noticeRef} tabIndex={-1} className="outcome">
         {loadError && <ErrorMessage onRetry={() => void refresh()}>{loadError}</ErrorMessage>}
-        {error && <ErrorMessage>{error}</ErrorMessage>}
-        {notice && <Notice>{notice}</Notice>}
+        {status.error && <ErrorMessage>{status.error}</ErrorMessage>}
+        {status.notice && <Notice>{status.notice}</Notice>}
       </div>
 
       {section.canWrite && (
@@ -873,9 +885,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
                 </th>
                 <th scope="col">Name</th>
                 <th scope="col">Size</th>
-                <th scope="col" className="optional">
-                  Modified
-                </th>
+                {!narrow && <th scope="col">Modified</th>}
                 <th scope="col">Actions</th>
               </tr>
             </thead>
@@ -896,7 +906,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
                       )}
                     </td>
                     <td>Folder</td>
-                    <td className="optional" />
+                    {!narrow && <td />}
                     <td>{(canMove || section.canDelete) && rowActions(key, name, `folder ${label}`)}</td>
                   </tr>
                 );
@@ -919,8 +929,12 @@ export function FileBrowser({ section }: { section: FileSection }) {
                       </>
                     )}
                   </td>
-                  <td>{formatBytes(entry.size)}</td>
-                  <td className="optional">{entry.lastModified ? dateFormat.format(entry.lastModified) : '—'}</td>
+                  {/* On a phone the date goes under the size: nothing is left out. */}
+                  <td>
+                    {formatBytes(entry.size)}
+                    {narrow && entry.lastModified && <div className="muted">{dateFormat.format(entry.lastModified)}</div>}
+                  </td>
+                  {!narrow && <td>{entry.lastModified ? dateFormat.format(entry.lastModified) : '—'}</td>}
                   <td>{rowActions(entry.path, entry.name, entry.name, entry)}</td>
                 </tr>
               ))}

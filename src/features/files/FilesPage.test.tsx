@@ -1,6 +1,7 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { onPhoneScreen } from '../../testing/narrow-screen';
 import { fakeUser, renderWithUser } from '../../testing/render-with-user';
 
 vi.mock('aws-amplify/storage', () => ({
@@ -368,7 +369,7 @@ describe('FilesPage', () => {
     expect(within(priv).queryByRole('button', { name: 'docs' })).not.toBeInTheDocument();
   });
 
-  it('works from the keyboard: rename a file with Enter, cancel with Escape (focus back on Rename), the row menu', async () => {
+  it('works from the keyboard: rename a file with Enter, cancel with Escape (focus back on Rename)', async () => {
     fakeWrites();
     const user = userEvent.setup();
     renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
@@ -385,24 +386,7 @@ describe('FilesPage', () => {
     expect(await within(priv).findByText('Renamed cat.png to kitten.png.')).toBeInTheDocument();
     expect(bucket.map((o) => o.path)).toContain(`private/${ID}/kitten.png`);
     expect(bucket.map((o) => o.path)).not.toContain(`private/${ID}/cat.png`);
-  });
-
-  it("puts a row's actions in a menu on a phone; deleting from it asks first, and Cancel returns to the menu button", async () => {
-    // A phone-sized screen (jsdom has no media queries).
-    window.matchMedia = ((query: string) => ({ matches: true, media: query, addEventListener: () => {}, removeEventListener: () => {} })) as never;
-    const user = userEvent.setup();
-    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
-    const priv = section('My files');
-    const menu = await within(priv).findByRole('button', { name: 'Actions for cat.png' });
-    expect(within(priv).queryByRole('button', { name: 'Delete cat.png' })).not.toBeInTheDocument();
-    await user.click(menu);
-    expect(within(priv).getByRole('menu', { name: 'Actions for cat.png' })).toBeInTheDocument();
-    await user.click(within(priv).getByRole('menuitem', { name: 'Delete cat.png' }));
-    expect(await within(priv).findByRole('alertdialog')).toHaveTextContent('Delete cat.png?');
-    await user.click(within(priv).getByRole('button', { name: 'Cancel' }));
-    await waitFor(() => expect(within(priv).getByRole('button', { name: 'Actions for cat.png' })).toHaveFocus());
-    expect(s.remove).not.toHaveBeenCalled();
-    delete (window as { matchMedia?: unknown }).matchMedia;
+    // The row menu of narrow screens: 'FilesPage on a phone' below and components/RowActions.test.tsx.
   });
 
   it('keeps the originals when a copy fails during a rename, and says which file failed', async () => {
@@ -773,5 +757,59 @@ describe('FilesPage', () => {
     expect(await within(pub).findByRole('button', { name: 'Person 1' })).toBeInTheDocument();
     expect(pub).not.toHaveTextContent(ID);
     expect(within(pub).queryByLabelText(/Upload/)).not.toBeInTheDocument();
+  });
+});
+
+describe('FilesPage on a phone: nothing hidden, row actions in a menu, focus and notices', () => {
+  beforeEach(() => {
+    vi.resetAllMocks();
+    bucket = [
+      { path: `private/${ID}/cat.png`, size: 1000, lastModified: new Date('2026-01-02T03:04:05Z') },
+      { path: `private/${ID}/notes.txt`, size: 10, lastModified: new Date('2026-01-02T03:04:05Z') },
+      { path: `private/${ID}/docs/plan.pdf`, size: 5, lastModified: new Date('2026-01-02T03:04:05Z') },
+    ];
+    fakeList();
+    fakeWrites();
+    s.getUrl.mockResolvedValue({ url: new URL('http://localhost:20005/bucket/x?sig=1'), expiresAt: new Date() });
+    at('/');
+  });
+
+  it('keeps the date (under the size) and gives each row one Actions menu', async () => {
+    onPhoneScreen();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('My files');
+    const row = (await within(priv).findByText('notes.txt')).closest('tr')!;
+    expect(row).toHaveTextContent(new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date('2026-01-02T03:04:05Z')));
+    expect(within(row).getAllByRole('button')).toEqual([within(row).getByRole('button', { name: 'Actions for notes.txt' })]);
+    expect(within(priv).getAllByRole('columnheader').map((h) => h.textContent)).not.toContain('Modified');
+  });
+
+  it('deletes through the menu: cancel gives focus back to the Actions button; the next action clears the notice', async () => {
+    onPhoneScreen();
+    const user = userEvent.setup();
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const priv = section('My files');
+    await within(priv).findByText('notes.txt');
+    const menuButton = within(priv).getByRole('button', { name: 'Actions for notes.txt' });
+    await user.click(menuButton);
+    expect(screen.getAllByRole('menuitem').map((i) => i.textContent)).toEqual(['Preview', 'Download', 'Rename', 'Move', 'Delete']);
+    await user.click(screen.getByRole('menuitem', { name: 'Delete notes.txt' }));
+    expect(within(within(priv).getByRole('alertdialog')).getByRole('button', { name: 'Delete' })).toHaveFocus();
+    await user.click(within(priv).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(menuButton).toHaveFocus());
+
+    await user.click(menuButton);
+    await user.click(screen.getByRole('menuitem', { name: 'Delete notes.txt' }));
+    await user.click(within(within(priv).getByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
+    expect(await within(priv).findByText('Deleted notes.txt.')).toBeInTheDocument();
+    // Renaming starts the next action: the notice goes; Escape gives focus back to the row's Actions button.
+    await user.click(within(priv).getByRole('button', { name: 'Actions for cat.png' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Rename cat.png' }));
+    expect(within(priv).getByLabelText('New name for cat.png')).toHaveFocus();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(within(priv).getByRole('button', { name: 'Actions for cat.png' })).toHaveFocus());
+    await user.click(within(priv).getByRole('button', { name: 'Actions for cat.png' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Download cat.png' }));
+    await waitFor(() => expect(within(priv).queryByText('Deleted notes.txt.')).not.toBeInTheDocument());
   });
 });
