@@ -15,6 +15,7 @@ vi.mock('aws-amplify/auth', async (importOriginal) => {
     signUp: vi.fn(),
     signIn: vi.fn(),
     confirmSignIn: vi.fn(),
+    resetPassword: vi.fn(),
   };
 });
 
@@ -106,6 +107,26 @@ describe('SignInPage', () => {
     expect(await screen.findByText('You must be at least 13 years old to create an account.')).toBeInTheDocument();
     expect(screen.queryByText(/PreSignUp failed/)).not.toBeInTheDocument();
   }, 30_000); // seven fields typed through the Authenticator's form: seconds of CPU on a shared machine
+
+  it('the reset-password code step says where the code went and offers a way back to sign in', async () => {
+    vi.mocked(auth.resetPassword).mockResolvedValueOnce({
+      isPasswordReset: false,
+      nextStep: {
+        resetPasswordStep: 'CONFIRM_RESET_PASSWORD_WITH_CODE',
+        codeDeliveryDetails: { deliveryMedium: 'EMAIL', destination: 'f***@e***.com', attributeName: 'email' },
+      },
+    });
+    const user = userEvent.setup({ delay: null });
+    render(<SignInPage />);
+    await user.click(await screen.findByRole('button', { name: 'Forgot your password?' }));
+    await user.type(await screen.findByLabelText('Email or phone number of your account'), 'forgot@example.com');
+    await user.click(screen.getByRole('button', { name: 'Send code' }));
+
+    expect(await screen.findByText('We sent a code by email to f***@e***.com.')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Back to sign in' }));
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeInTheDocument();
+    expect(screen.queryByText(/We sent a code/)).not.toBeInTheDocument();
+  }, 30_000);
 
   it('with both kinds of code on and neither preferred, lets the person choose in plain words', async () => {
     vi.mocked(auth.signIn).mockResolvedValueOnce({

@@ -86,6 +86,15 @@ const components = {
         </>
       );
     },
+    /** Amplify UI offers only "Resend Code" here: give a way back for someone who remembered their password. */
+    Footer() {
+      const { toSignIn } = useAuthenticator((context) => [context.toSignIn]);
+      return (
+        <button type="button" className="amplify-button amplify-field-group__control amplify-button--link amplify-button--small" onClick={toSignIn}>
+          Back to sign in
+        </button>
+      );
+    },
   },
   ForceNewPassword: {
     FormFields() {
