@@ -19,7 +19,7 @@
  *   npx tsx bench/big-folder.ts [--files 10000] [--rounds 9]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,7 +29,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { build } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { outboxCode, PASSWORD, peopleOn } from '../localcloud/testing/real-cloud';
-import { busyStackPorts } from '../scripts/running-stack';
+import { localStackOutputs } from './lib/local-stack';
 import { serveStaticSite } from './lib/static-site';
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '10000' }, rounds: { type: 'string', default: '9' } } });
@@ -41,16 +41,7 @@ const GOAL = 1.5;
 const ROOT = resolve(import.meta.dirname, '..');
 const APP = 'http://localhost:5173';
 const LOCAL_CLOUD = 'http://localhost:20005';
-const outputs = JSON.parse(readFileSync(join(ROOT, 'amplify_outputs.json'), 'utf8'));
-if (!outputs.custom?.local_cloud) {
-  console.error('amplify_outputs.json is not the local one: run `npm run synth -- --local-outputs`.');
-  process.exit(1);
-}
-const busy = await busyStackPorts();
-if (busy.length > 0) {
-  console.error(`bench big-folder: the stack's ports are taken:\n${busy.map((b) => `  - ${b}`).join('\n')}`);
-  process.exit(1);
-}
+const outputs = await localStackOutputs(ROOT, 'big-folder');
 
 const work = mkdtempSync(join(tmpdir(), 'bench-big-folder-'));
 const servers: Server[] = [];

@@ -19,7 +19,7 @@
  *   npx tsx bench/social-sign-in.ts [--rounds 3] [--per-round 5]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -29,7 +29,7 @@ import { build } from 'vite';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium';
 import { loadLoopbackTls } from '../localcloud/tls/local-ca';
 import { outboxCode, PASSWORD, peopleOn } from '../localcloud/testing/real-cloud';
-import { busyStackPorts } from '../scripts/running-stack';
+import { localStackOutputs } from './lib/local-stack';
 import { serveStaticSite } from './lib/static-site';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '3' }, 'per-round': { type: 'string', default: '5' } } });
@@ -44,16 +44,7 @@ const HOSTED_UI = 'https://localhost:20443';
 // Signed in: the file browser's list of places is there.
 const FILES = { role: 'navigation', name: 'Places' } as const;
 
-const outputs = JSON.parse(readFileSync(join(ROOT, 'amplify_outputs.json'), 'utf8'));
-if (!outputs.custom?.local_cloud) {
-  console.error('amplify_outputs.json is not the local one: run `npm run synth -- --local-outputs`.');
-  process.exit(1);
-}
-const busy = await busyStackPorts();
-if (busy.length > 0) {
-  console.error(`bench social-sign-in: the stack's ports are taken:\n${busy.map((b) => `  - ${b}`).join('\n')}`);
-  process.exit(1);
-}
+const outputs = await localStackOutputs(ROOT, 'social-sign-in');
 
 const work = mkdtempSync(join(tmpdir(), 'bench-social-'));
 const children: ChildProcess[] = [];
