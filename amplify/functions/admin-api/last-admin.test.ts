@@ -70,11 +70,24 @@ afterAll(async () => {
   await cloud?.close();
 });
 
-function release() {
-  held.members?.open();
-  held.user?.open();
-  delete held.members;
-  delete held.user;
+/** Holds the handler's `reads` at `meeting` until release(). */
+function holding(meeting: Rendezvous, ...reads: (keyof typeof held)[]) {
+  for (const read of reads) held[read] = meeting;
+  return {
+    release() {
+      meeting.open();
+      for (const read of reads) delete held[read];
+    },
+  };
+}
+
+/** Fires `calls` at the same moment, their reads held (`hold`); holds no more once they have answered. */
+async function atOnce(hold: { release(): void }, calls: (() => Promise<Answer>)[]): Promise<Answer[]> {
+  try {
+    return await Promise.all(calls.map((call) => call()));
+  } finally {
+    hold.release();
+  }
 }
 
 /** ADMINS exactly `admins`; everyone enabled. */
@@ -136,6 +149,20 @@ function expectMadeOrLastAdmin(answers: Answer[]) {
 
 const removal = (target: Person) => ({ username: target.sub, group: ADMIN_GROUP });
 
+/** Each caller removes their target from ADMINS, through `via`. */
+const removals = (pairs: [Person, Person][], via: typeof viaHandler) => pairs.map(([caller, target]) => () => via(caller, 'removeFromGroup', removal(target)));
+
+/** After a race of two removals: ADMINS kept someone who can sign in; exactly the removals answered 200 stand and are recorded. */
+async function expectAdminKept(answers: Answer[], recordsBefore: AuditRecord[]) {
+  expectMadeOrLastAdmin(answers);
+  const admins = await adminsNow();
+  expect(admins.filter((a) => a.enabled).length).toBeGreaterThanOrEqual(1);
+  const made = answers.filter((a) => a.status === 200).length;
+  expect(admins).toHaveLength(2 - made);
+  const records = await recordsSince(recordsBefore);
+  expect(records.map((r) => [r.action, r.after])).toEqual(Array.from({ length: made }, () => ['removeFromGroup', { groups: [] }]));
+}
+
 /** Who removes whom: [caller, target] pairs fired at the same moment. */
 const races: [string, () => [Person, Person][]][] = [
   ['each removes the other', () => [[ann, ben], [ben, ann]]],
@@ -146,34 +173,16 @@ describe('two administrators removed at the same moment, in the handler (its dir
   it.each(races)('%s: both checks pass together, and ADMINS still keeps a member', async (_, pairs) => {
     await onlyAdmins(ann, ben);
     const recordsBefore = await newestRecords();
-    held.members = rendezvous(2); // the two checks' reads of ADMINS
-    let answers: Answer[];
-    try {
-      answers = await Promise.all(pairs().map(([caller, target]) => viaHandler(caller, 'removeFromGroup', removal(target))));
-    } finally {
-      release();
-    }
-    expectMadeOrLastAdmin(answers);
-    const admins = await adminsNow();
-    expect(admins.filter((a) => a.enabled).length).toBeGreaterThanOrEqual(1);
-    // Exactly the removals answered 200 stand and are recorded; a refused one left its person in ADMINS.
-    const made = answers.filter((a) => a.status === 200).length;
-    expect(made).toBeLessThanOrEqual(1);
-    expect(admins).toHaveLength(2 - made);
-    const records = await recordsSince(recordsBefore);
-    expect(records.map((r) => [r.action, r.after])).toEqual(Array.from({ length: made }, () => ['removeFromGroup', { groups: [] }]));
+    // The two checks' reads of ADMINS meet: both pass.
+    const answers = await atOnce(holding(rendezvous(2), 'members'), removals(pairs(), viaHandler));
+    await expectAdminKept(answers, recordsBefore);
   });
 
   it.each(races)('%s, and both re-check together too: both removals are undone, refused as LastAdmin, unrecorded', async (_, pairs) => {
     await onlyAdmins(ann, ben);
     const recordsBefore = await newestRecords();
-    held.members = rendezvous(2, 2); // the checks' reads of ADMINS, then the reads after both removals
-    let answers: Answer[];
-    try {
-      answers = await Promise.all(pairs().map(([caller, target]) => viaHandler(caller, 'removeFromGroup', removal(target))));
-    } finally {
-      release();
-    }
+    // The checks' reads of ADMINS meet, then the re-reads after both removals.
+    const answers = await atOnce(holding(rendezvous(2, 2), 'members'), removals(pairs(), viaHandler));
     expectMadeOrLastAdmin(answers);
     expect(answers.map((a) => a.status)).toEqual([409, 409]);
     const [first, second] = pairs().map(([, target]) => target);
@@ -182,17 +191,16 @@ describe('two administrators removed at the same moment, in the handler (its dir
     expect((await adminsNow()).map((a) => a.username)).toEqual(sorted(ann, ben));
     expect(await recordsSince(recordsBefore)).toEqual([]);
   });
+
   it('records removals it could not undo, and says so (500 UndoFailed)', async () => {
     await onlyAdmins(ann, ben);
     const recordsBefore = await newestRecords();
-    held.members = rendezvous(2, 2);
     additionsFail = true;
     let answers: Answer[];
     try {
-      answers = await Promise.all([viaHandler(ann, 'removeFromGroup', removal(ben)), viaHandler(ben, 'removeFromGroup', removal(ann))]);
+      answers = await atOnce(holding(rendezvous(2, 2), 'members'), removals([[ann, ben], [ben, ann]], viaHandler));
     } finally {
       additionsFail = false;
-      release();
     }
     for (const answer of answers) {
       expect([answer.status, answer.json.code]).toEqual([500, 'UndoFailed']);
@@ -224,17 +232,10 @@ describe('disabled people in ADMINS, and a disable racing an addition to ADMINS'
     await onlyAdmins(ann);
     // Both read cleo (not an administrator) together; then the addition's read after its change
     // meets the disable's re-check after its change: both changes are made by then.
-    held.user = held.members = rendezvous(2, 2);
-    let added: Answer;
-    let disabled: Answer;
-    try {
-      [added, disabled] = await Promise.all([
-        viaHandler(ann, 'addToGroup', { username: cleo.sub, group: ADMIN_GROUP }),
-        viaHandler(ann, 'disableUser', { username: cleo.sub }),
-      ]);
-    } finally {
-      release();
-    }
+    const [added, disabled] = await atOnce(holding(rendezvous(2, 2), 'user', 'members'), [
+      () => viaHandler(ann, 'addToGroup', { username: cleo.sub, group: ADMIN_GROUP }),
+      () => viaHandler(ann, 'disableUser', { username: cleo.sub }),
+    ]);
     expect(added).toMatchObject({ status: 200, json: { changed: true } });
     expect([disabled.status, disabled.json]).toEqual([
       409,
@@ -254,32 +255,15 @@ describe('two administrators removed at the same moment through API Gateway (one
   it.each(races)('%s: ADMINS keeps a member; a refusal is the LastAdmin 409', async (_, pairs) => {
     await onlyAdmins(ann, ben);
     const recordsBefore = await newestRecords();
-    const hold = cloud.holdTogether('ListUsersInGroup', 2); // both functions' checks read ADMINS before either removes
-    let answers: Answer[];
-    try {
-      answers = await Promise.all(pairs().map(([caller, target]) => viaApi(caller, 'removeFromGroup', removal(target))));
-    } finally {
-      hold.release();
-    }
-    expectMadeOrLastAdmin(answers);
-    const admins = await adminsNow();
-    expect(admins.filter((a) => a.enabled).length).toBeGreaterThanOrEqual(1);
-    const made = answers.filter((a) => a.status === 200).length;
-    expect(admins).toHaveLength(2 - made);
-    const records = await recordsSince(recordsBefore);
-    expect(records.map((r) => [r.action, r.after])).toEqual(Array.from({ length: made }, () => ['removeFromGroup', { groups: [] }]));
+    // Both functions' checks read ADMINS before either removes.
+    const answers = await atOnce(cloud.holdTogether('ListUsersInGroup', 2), removals(pairs(), viaApi));
+    await expectAdminKept(answers, recordsBefore);
   });
 
   it('both re-checking after both removals: both undone and refused, ADMINS as it was', async () => {
     await onlyAdmins(ann, ben);
     const recordsBefore = await newestRecords();
-    const hold = cloud.holdTogether('ListUsersInGroup', 2, 2);
-    let answers: Answer[];
-    try {
-      answers = await Promise.all([viaApi(ann, 'removeFromGroup', removal(ben)), viaApi(ben, 'removeFromGroup', removal(ann))]);
-    } finally {
-      hold.release();
-    }
+    const answers = await atOnce(cloud.holdTogether('ListUsersInGroup', 2, 2), removals([[ann, ben], [ben, ann]], viaApi));
     expect(answers.map((a) => [a.status, a.json.code])).toEqual([
       [409, 'LastAdmin'],
       [409, 'LastAdmin'],
