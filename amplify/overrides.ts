@@ -45,7 +45,8 @@ const ALL_STANDARD: StandardAttributesMask = {
  * allows when the list is unset) and every custom attribute of the schema,
  * less NOT_WRITABLE_BY_PEOPLE. Attributes the social providers map stay
  * writable: Cognito updates them at each federated sign-in and fails the
- * sign-in when the client may not write one (amplify/auth/auth.test.ts checks).
+ * sign-in when the client may not write one (amplify/auth/auth.test.ts checks;
+ * the local cloud refuses such a sign-in too).
  */
 export function limitPeoplesWrites(backend: VaultBackend): void {
   const { cfnUserPool, cfnUserPoolClient } = backend.auth.resources.cfnResources;

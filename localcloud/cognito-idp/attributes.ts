@@ -92,10 +92,14 @@ export function attributesOnTheWire(user: User): AttributeType[] {
  * may write only those; unset, every attribute the schema lets them.
  */
 export function assertWritable(client: UserPoolClientConfig, names: Iterable<string>): void {
-  if (!client.writeAttributes) return;
   for (const name of names) {
-    if (!client.writeAttributes.includes(name)) throw NotAuthorized('A client attempted to write unauthorized attribute');
+    if (!isWritable(client, name)) throw NotAuthorized('A client attempted to write unauthorized attribute');
   }
+}
+
+/** Whether the app client's WriteAttributes let it write `name` (unset: every attribute). */
+export function isWritable(client: UserPoolClientConfig, name: string): boolean {
+  return !client.writeAttributes || client.writeAttributes.includes(name);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { UserPoolClientConfig, UserPoolConfig, UserPoolIdentityProviderConfig } from '../provisioning/user-pools';
 import { newUuid } from '../services/ids';
+import { isWritable } from './attributes';
 import { InvalidParameter, NotAuthorized, messages } from './errors';
 import { federatedUsername } from './identities';
 import type { Services } from './services';
@@ -17,6 +18,9 @@ import { newUser, type User } from './users';
  * PostConfirmation trigger (`PostConfirmation_ConfirmSignUp`).
  * A PreSignUp trigger that links the identity to an existing user
  * (AdminLinkProviderForUser) makes this very sign-in land on that user.
+ * Every later sign-in (and every sign-in landing on a linked user) rewrites
+ * the mapped attributes, and fails when one cannot be written (see
+ * `assertUpdatable`).
  * Refusals are CognitoErrors whose message Cognito sends as error_description.
  */
 export interface ExternalSignIn {
@@ -90,11 +94,29 @@ export async function signInExternal(services: Services, pool: UserPoolConfig, c
 
   function update(user: User): User {
     if (!user.enabled) throw NotAuthorized(messages.disabled);
+    assertUpdatable(pool, client, mapped);
     if (applyMapping(user, mapped)) {
       user.updatedAt = services.clock.now().getTime();
       services.users.update(pool, user);
     }
     return user;
+  }
+}
+
+/**
+ * Cognito writes every mapped attribute the provider sent at each sign-in of
+ * an existing user, even one whose value is unchanged, and fails the sign-in
+ * (nothing written) when it may not: an attribute immutable in the schema, or
+ * one the app client's WriteAttributes leave out. The first sign-in, which
+ * creates the user, is not refused for it (AWS reports: the second fails). AWS
+ * words it `user.<name>: Attribute cannot be updated.` (older reports:
+ * `Invalid user attributes: <name>: Attribute cannot be updated.`), sent to
+ * the app as error_description with `error=invalid_request`.
+ */
+function assertUpdatable(pool: UserPoolConfig, client: UserPoolClientConfig, mapped: Record<string, string>): void {
+  for (const name of Object.keys(mapped)) {
+    const definition = pool.schema.find((a) => a.name === name);
+    if (!definition?.mutable || !isWritable(client, name)) throw InvalidParameter(`user.${name}: Attribute cannot be updated.`);
   }
 }
 

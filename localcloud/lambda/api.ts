@@ -75,9 +75,16 @@ export function createLambdaApi(options: {
     };
   }
 
-  function find(name: string): LambdaFunction {
-    const fn = options.runtime.find(decodeURIComponent(name));
-    if (!fn) throw notFound(functionArn(decodeURIComponent(name)));
+  function find(rawName: string): LambdaFunction {
+    let name: string;
+    try {
+      name = decodeURIComponent(rawName);
+    } catch {
+      // Not percent-encoding at all: no function has such a name (Lambda refuses it as a bad FunctionName).
+      throw new LambdaApiError('ValidationException', `1 validation error detected: Value '${rawName.slice(0, 200)}' at 'functionName' failed to satisfy constraint: Member must be valid percent-encoding`);
+    }
+    const fn = options.runtime.find(name);
+    if (!fn) throw notFound(functionArn(name));
     return fn;
   }
 

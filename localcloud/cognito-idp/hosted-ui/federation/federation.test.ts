@@ -517,3 +517,80 @@ describe('required attributes', () => {
     }
   });
 });
+
+describe('mapped attributes Cognito cannot write', () => {
+  /** The web client's WriteAttributes without `name`, which the backend's Google provider maps. */
+  const nameNotWritable = (client: Record<string, any>) => {
+    client.WriteAttributes = client.WriteAttributes.filter((name: string) => name !== 'name');
+  };
+
+  test("a mapped attribute outside the client's WriteAttributes: the first sign-in creates the user, every later one is refused as Cognito does; writable mappings still sign in", async () => {
+    const strict = await start(() => {}, undefined, nameNotWritable);
+    try {
+      const email = 'ada.lovelace@example.com';
+      const first = await socialSignIn(strict, 'Google', email);
+      const { id } = await tokensFor(strict, first.browser, first.callback, first.verifier);
+      const username = String(id['cognito:username']);
+      expect(id.name).toBeTruthy();
+
+      // Cognito writes every mapped attribute again, even unchanged, and may not write this one.
+      const refused = await socialSignIn(strict, 'Google', email);
+      expect(refused.callback.status).toBe(302);
+      expect(refused.callback.location!.startsWith(CALLBACK)).toBe(true);
+      expect(Object.fromEntries(params(refused.callback.location))).toEqual({ error: 'invalid_request', error_description: 'user.name: Attribute cannot be updated.', state: 'app-state' });
+      // Nothing is written: an administrator's change stays, and the refusal repeats.
+      await strict.admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: strict.poolId, Username: username, UserAttributes: [{ Name: 'name', Value: 'Changed Locally' }] }));
+      const again = await socialSignIn(strict, 'Google', email);
+      expect(params(again.callback.location).get('error_description')).toBe('user.name: Attribute cannot be updated.');
+      expect(attribute(await getUser(strict, username), 'name')).toBe('Changed Locally');
+
+      // Facebook maps only the email, which the client may write: it signs in again and again.
+      const facebook = 'ada.facebook@example.com';
+      const one = await socialSignIn(strict, 'Facebook', facebook);
+      const before = await tokensFor(strict, one.browser, one.callback, one.verifier);
+      const two = await socialSignIn(strict, 'Facebook', facebook);
+      expect((await tokensFor(strict, two.browser, two.callback, two.verifier)).id.sub).toBe(before.id.sub);
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  test("an identity linked to an existing user is refused at its first sign-in, which already updates that user's attributes", async () => {
+    const strict = await start(() => {}, undefined, nameNotWritable);
+    try {
+      const email = 'linked.ada@example.com';
+      const created = await strict.admin.send(
+        new AdminCreateUserCommand({ UserPoolId: strict.poolId, Username: email, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }] }),
+      );
+      const native = created.User!.Username!;
+      const account = strict.cloud.identityProviders!.accounts.create('google', { email, name: 'Linked Ada', emailVerified: false });
+      await strict.admin.send(
+        new AdminLinkProviderForUserCommand({
+          UserPoolId: strict.poolId,
+          DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: native },
+          SourceUser: { ProviderName: 'Google', ProviderAttributeName: 'Cognito_Subject', ProviderAttributeValue: account.sub },
+        }),
+      );
+      const { callback } = await socialSignIn(strict, 'Google', email);
+      expect(Object.fromEntries(params(callback.location))).toEqual({ error: 'invalid_request', error_description: 'user.name: Attribute cannot be updated.', state: 'app-state' });
+      expect(attribute(await getUser(strict, native), 'name')).toBeUndefined();
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  test('a mapped attribute immutable in the schema: refused from the second sign-in on, with the same words', async () => {
+    const immutableName = (pool: Record<string, any>) => {
+      pool.Schema = [...(pool.Schema ?? []).filter((a: any) => a.Name !== 'name'), { Name: 'name', Mutable: false, Required: false }];
+    };
+    const strict = await start(immutableName);
+    try {
+      const first = await socialSignIn(strict, 'Google', 'immutable@example.com');
+      await tokensFor(strict, first.browser, first.callback, first.verifier);
+      const { callback } = await socialSignIn(strict, 'Google', 'immutable@example.com');
+      expect(Object.fromEntries(params(callback.location))).toEqual({ error: 'invalid_request', error_description: 'user.name: Attribute cannot be updated.', state: 'app-state' });
+    } finally {
+      await strict.stop();
+    }
+  });
+});

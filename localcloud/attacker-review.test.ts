@@ -1,0 +1,164 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AmplifyClient, CreateAppCommand, ListAppsCommand } from '@aws-sdk/client-amplify';
+import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootstrapRoleName, loadOperatorKey } from './bootstrap';
+import { markerZip } from './lambda/testing/zip';
+import { type Credentials, type RealCloud, startRealCloud } from './testing/real-cloud';
+
+/**
+ * An attacker's probes of the surfaces that run code on the developer's
+ * machine or configure deployments: the Lambda code API (hotswap) and the
+ * Amplify Hosting API. Callers: a web page elsewhere (cross-site fetch, form
+ * POST, `Origin: null`), and a signed-in person of the app holding their
+ * identity-pool credentials (what any script in the app's page can read).
+ */
+let cloud: RealCloud;
+let fnName: string;
+let person: Credentials;
+let admin: Credentials;
+
+const operator = () => loadOperatorKey(cloud.stateDir);
+
+beforeAll(async () => {
+  cloud = await startRealCloud();
+  fnName = cloud.cloud.context.functions.runtime.functions.find((f) => f.friendlyName === 'admin-api')!.name;
+  const [someone, administrator] = await Promise.all([cloud.signedInUser('probe'), cloud.signedInUser('probe-admin', ['ADMINS'])]);
+  person = (await cloud.credentialsFor(someone.idToken)).credentials;
+  admin = (await cloud.credentialsFor(administrator.idToken)).credentials;
+}, 240_000);
+
+afterAll(async () => {
+  await cloud?.close();
+});
+
+/** The code folder the function runs now. */
+const codeDirectory = () => cloud.cloud.context.functions.runtime.find(fnName)!.codeDirectory;
+
+/** A zip built by Python's zipfile: `entries` as [name, text, unix mode?] (a mode of 0o120777 makes a symlink entry). */
+function rawZip(entries: [string, string, number?][]): Buffer {
+  const script = `import io, json, sys, zipfile
+b = io.BytesIO()
+with zipfile.ZipFile(b, 'w', zipfile.ZIP_DEFLATED) as z:
+    for name, text, mode in json.loads(sys.argv[1]):
+        info = zipfile.ZipInfo(name)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        if mode:
+            info.external_attr = mode << 16
+        z.writestr(info, text)
+sys.stdout.buffer.write(b.getvalue())`;
+  return execFileSync('/usr/bin/python3', ['-c', script, JSON.stringify(entries.map(([n, t, m]) => [n, t, m ?? 0]))]);
+}
+
+/** A request SigV4-signed for `service` with the operator's key, sent with extra (unsigned) headers. */
+async function signedFetch(service: string, method: string, path: string, body: string, extra: Record<string, string> = {}) {
+  const url = new URL(cloud.endpoint);
+  const signer = new SignatureV4({ credentials: operator(), region: cloud.region, service, sha256: Sha256 });
+  const request = await signer.sign(
+    { method, protocol: 'http:', hostname: url.hostname, port: Number(url.port), path, headers: { host: url.host, 'content-type': 'application/json' }, body },
+  );
+  return fetch(`${cloud.endpoint}${path}`, { method, headers: { ...(request.headers as Record<string, string>), ...extra }, body: method === 'GET' ? undefined : body });
+}
+
+describe('the Lambda code API (UpdateFunctionCode): code execution on the developer machine', () => {
+  it('refuses pages of other sites before anything acts, even with a valid signature', async () => {
+    const before = codeDirectory();
+    const body = JSON.stringify({ ZipFile: markerZip('cross-site').toString('base64') });
+    const path = `/2015-03-31/functions/${fnName}/code`;
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { referer: 'https://evil.example/page' }, { 'sec-fetch-site': 'cross-site' }] as Record<string, string>[]) {
+      const answer = await signedFetch('lambda', 'PUT', path, body, headers);
+      expect(answer.status, JSON.stringify(headers)).toBe(403);
+    }
+    // A form POST (text/plain, no signature) from a page: refused for its Origin, and unsigned anyway.
+    const form = await fetch(`${cloud.endpoint}${path}`, { method: 'POST', headers: { origin: 'https://evil.example', 'content-type': 'text/plain' }, body });
+    expect(form.status).toBe(403);
+    expect(codeDirectory()).toBe(before);
+  });
+
+  it("refuses a signed-in person's identity-pool credentials (an administrator's too), and they cannot assume the deploy role", async () => {
+    const before = codeDirectory();
+    for (const credentials of [person, admin]) {
+      const lambda = new LambdaClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
+      await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: markerZip('app-user') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      await expect(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fnName }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+      const sts = new STSClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
+      const deployRole = `arn:aws:iam::${cloud.assembly.accountId}:role/${bootstrapRoleName('deploy', cloud.assembly.accountId, cloud.region)}`;
+      await expect(sts.send(new AssumeRoleCommand({ RoleArn: deployRole, RoleSessionName: 'probe' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+      const cfn = new CloudFormationClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
+      await expect(cfn.send(new CreateStackCommand({ StackName: 'probe', TemplateBody: '{"Resources":{}}' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    }
+    // No function's own execution role may replace code either.
+    for (const fn of cloud.cloud.context.functions.runtime.functions) {
+      const role = cloud.iam.issueRoleCredentials({ roleArn: fn.roleArn, sessionName: 'probe', durationSeconds: 900 });
+      const lambda = new LambdaClient({ endpoint: cloud.endpoint, region: cloud.region, credentials: role, maxAttempts: 1 });
+      await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: markerZip('function-role') })), fn.friendlyName).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    }
+    expect(codeDirectory()).toBe(before);
+  });
+
+  it('writes nothing outside the code folder: `..`, absolute and backslash names are refused, a symlink entry is a plain file', async () => {
+    const lambda = new LambdaClient({ endpoint: cloud.endpoint, region: cloud.region, credentials: operator(), maxAttempts: 1 });
+    const root = join(cloud.stateDir, 'lambda-code');
+    // Everything in the state folder but the code folders (which a refused zip leaves empty).
+    const outside = () => readdirSync(cloud.stateDir).filter((name) => name !== 'lambda-code').sort();
+    const before = outside();
+    const codeFolders = () => (existsSync(root) ? readdirSync(root).sort() : []);
+    const foldersBefore = codeFolders();
+    for (const name of ['../escaped.js', 'a/../../escaped.js', '/tmp/escaped-localcloud.js', '..\\escaped.js']) {
+      await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: rawZip([['index.mjs', 'export const handler = async () => 1;'], [name, 'pwned']]) })), name).rejects.toMatchObject({
+        name: 'InvalidParameterValueException',
+      });
+    }
+    expect(existsSync('/tmp/escaped-localcloud.js')).toBe(false);
+    expect(outside()).toEqual(before);
+    expect(codeFolders()).toEqual(foldersBefore);
+    // A symlink to a file outside, then a write through it: the "link" is written as a file holding the target's name.
+    const zip = rawZip([['link', '/etc/passwd', 0o120777], ['index.mjs', 'export const handler = async () => 1;']]);
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: zip }));
+    const link = join(codeDirectory(), 'link');
+    expect(codeDirectory().startsWith(root)).toBe(true);
+    expect(lstatSync(link).isSymbolicLink()).toBe(false);
+    expect(readFileSync(link, 'utf8')).toBe('/etc/passwd');
+  });
+
+  it('answers huge, lying and broken zips and bad names with 4xx, never a 500', async () => {
+    const lambda = new LambdaClient({ endpoint: cloud.endpoint, region: cloud.region, credentials: operator(), maxAttempts: 1 });
+    // An entry claiming 300 MB (past Lambda's 250 MB unzipped), and one whose real size differs from its header.
+    const zip = rawZip([['index.mjs', 'x'.repeat(1000)]]);
+    const big = Buffer.from(zip);
+    const central = big.lastIndexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    big.writeUInt32LE(300 * 1024 * 1024, central + 24);
+    await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: big }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    const lying = Buffer.from(zip);
+    lying.writeUInt32LE(10, central + 24);
+    await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: lying }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: zip.subarray(0, zip.length - 10) }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    // A function name that is not percent-encoding.
+    const answer = await signedFetch('lambda', 'GET', '/2015-03-31/functions/%E0%A4%A/configuration', '');
+    expect(answer.status, await answer.clone().text()).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(await answer.json()).toMatchObject({ __type: expect.not.stringMatching(/Signature|Unrecognized/) });
+  });
+});
+
+describe('the Amplify Hosting API', () => {
+  it('refuses pages of other sites, and app users (administrators too)', async () => {
+    const body = JSON.stringify({ name: 'evil' });
+    for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }] as Record<string, string>[]) {
+      expect((await signedFetch('amplify', 'POST', '/apps', body, headers)).status, JSON.stringify(headers)).toBe(403);
+    }
+    for (const credentials of [person, admin]) {
+      const amplify = new AmplifyClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
+      await expect(amplify.send(new CreateAppCommand({ name: 'evil' }))).rejects.toMatchObject({ $metadata: { httpStatusCode: expect.any(Number) } });
+      await expect(amplify.send(new ListAppsCommand({}))).rejects.toMatchObject({ name: expect.stringMatching(/AccessDenied|Unauthorized/) });
+    }
+    const amplify = new AmplifyClient({ endpoint: cloud.endpoint, region: cloud.region, credentials: operator(), maxAttempts: 1 });
+    expect((await amplify.send(new ListAppsCommand({}))).apps).toEqual([]);
+  });
+});
