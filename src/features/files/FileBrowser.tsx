@@ -510,14 +510,6 @@ export function FileBrowser({ section }: { section: FileSection }) {
   const empty = !!listing && listing.files.length === 0 && folders.length === 0;
   const needle = filter.trim().toLowerCase();
   const matches = (name: string) => !needle || name.toLowerCase().includes(needle);
-  const shownFolders = folders.filter((name) => matches(name));
-  const sortedFiles = (listing?.files ?? []).filter((f) => matches(f.name)).sort((x, y) => {
-    if (sortBy === 'size') return (y.size ?? 0) - (x.size ?? 0) || x.name.localeCompare(y.name);
-    if (sortBy === 'modified') return (y.lastModified?.getTime() ?? 0) - (x.lastModified?.getTime() ?? 0) || x.name.localeCompare(y.name);
-    return x.name.localeCompare(y.name);
-  });
-  const visibleFiles = sortedFiles.slice(0, Math.max(0, shown - shownFolders.length));
-  const hiddenCount = sortedFiles.length - visibleFiles.length;
   // People's folders are named by identity ids, which nobody should have to read: a neutral
   // name by position instead (the same in the list and, once inside, the breadcrumbs).
   const visibleTop = listing && folder === '' ? folders.join('\n') : undefined;
@@ -528,6 +520,19 @@ export function FileBrowser({ section }: { section: FileSection }) {
   // Their owner's published name, or "Person N" (./owner-names.ts).
   const ownerLabel = useOwnerLabels(section.peopleFolders ? peopleOrder : []);
   const folderLabel = (name: string, depth: number) => (!section.peopleFolders || depth > 0 ? name : ownerLabel(name));
+  // Filtered and ordered by what people read: at the top of people's folders, the owner's label, not the id.
+  const shownFolders = folders
+    .map((name) => ({ name, label: folderLabel(name, crumbs.length) }))
+    .filter(({ label }) => matches(label))
+    .sort((x, y) => (section.peopleFolders && folder === '' ? x.label.localeCompare(y.label, undefined, { numeric: true }) : 0))
+    .map(({ name }) => name);
+  const sortedFiles = (listing?.files ?? []).filter((f) => matches(f.name)).sort((x, y) => {
+    if (sortBy === 'size') return (y.size ?? 0) - (x.size ?? 0) || x.name.localeCompare(y.name);
+    if (sortBy === 'modified') return (y.lastModified?.getTime() ?? 0) - (x.lastModified?.getTime() ?? 0) || x.name.localeCompare(y.name);
+    return x.name.localeCompare(y.name);
+  });
+  const visibleFiles = sortedFiles.slice(0, Math.max(0, shown - shownFolders.length));
+  const hiddenCount = sortedFiles.length - visibleFiles.length;
 
   // Rows that can be selected: those shown. Selection drives download, move and delete.
   const visibleKeys = [...shownFolders.map((name) => `${base}${name}/`), ...visibleFiles.map((f) => f.path)];

@@ -90,13 +90,33 @@ describe("people's folders in the file browser", () => {
     expect(region).not.toHaveTextContent(ADA.split(':')[1]);
   });
 
+  it('orders and filters owners by the name people read, not by the identity id behind it', async () => {
+    published[ADA] = 'zed@example.com';
+    published[BOB] = 'amy@example.com';
+    listPeople([ADA, BOB, TWIN]);
+    renderWithUser(<FileBrowser section={othersProtected()} />, fakeUser({ identityId: ME }));
+    const region = screen.getByRole('region', { name: othersProtected().title });
+    await within(region).findByRole('button', { name: /zed@example\.com/ }, { timeout: 5000 });
+    const folderNames = () =>
+      within(region)
+        .getAllByRole('button', { name: /@example\.com|Person \d/ })
+        .map((b) => b.textContent?.replace(/^\W+/, ''));
+    expect(folderNames()).toEqual(['amy@example.com', 'Person 3', 'zed@example.com']);
+    const user = userEvent.setup();
+    await user.type(within(region).getByLabelText('Filter by name'), 'zed');
+    expect(folderNames()).toEqual(['zed@example.com']);
+    await user.clear(within(region).getByLabelText('Filter by name'));
+    await user.type(within(region).getByLabelText('Filter by name'), '2222');
+    expect(within(region).queryAllByRole('button', { name: /@example\.com|Person \d/ })).toEqual([]);
+  });
+
   it('tells apart two owners who published the same name', async () => {
     published[ADA] = 'ada@example.com';
     published[TWIN] = 'ada@example.com';
     listPeople([ADA, TWIN]);
     renderWithUser(<FileBrowser section={othersProtected()} />, fakeUser({ identityId: ME }));
     const buttons = await screen.findAllByRole('button', { name: /ada@example\.com \(/ }, { timeout: 5000 });
-    expect(buttons.map((b) => b.textContent?.replace(/^\W+/, ''))).toEqual([`ada@example.com (${ownerTag(ADA)})`, `ada@example.com (${ownerTag(TWIN)})`]);
+    expect(buttons.map((b) => b.textContent?.replace(/^\W+/, '')).sort()).toEqual([`ada@example.com (${ownerTag(ADA)})`, `ada@example.com (${ownerTag(TWIN)})`].sort());
   });
 
   it("publishes the signed-in person's own name once, and again when their email changes", async () => {
