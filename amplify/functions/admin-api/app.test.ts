@@ -327,6 +327,23 @@ describe('owner names', () => {
     expect(await readName(olive, own)).toMatchObject({ identityId: own, name: null });
   });
 
+  it('never publishes a verified email in a form that passes for another address (look-alike domain, invisible characters)', async () => {
+    const mallory = await cloud.signedInUser('mallory');
+    const own = (await cloud.credentialsFor(mallory.idToken)).identityId;
+    const admin = cloud.operatorIdp(['cognito-idp:AdminUpdateUserAttributes']);
+    const verify = (email: string) =>
+      admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: cloud.userPoolId, Username: mallory.sub, UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }] }));
+    // A domain of their own that looks like example.com (a Cyrillic "а"), verified by mail they receive there.
+    const suffix = mallory.email.split('@')[0];
+    await verify(`${suffix}@ex\u0430mple.com`);
+    const published = await call(mallory, 'publishOwnerName');
+    expect(published.json.name).toMatch(new RegExp(`^${suffix}@xn--`));
+    expect(await readName(olive, own)).toMatchObject({ name: published.json.name });
+    // A right-to-left override in the local part: no name at all.
+    await verify(`${suffix}\u202e@example.org`);
+    expect((await call(mallory, 'publishOwnerName')).json).toEqual({ identityId: own, name: null });
+  });
+
   it("refuses a header that is not the token the claims came from, and a token the identity pool does not accept", async () => {
     const mismatched = await call(olive, 'publishOwnerName', { authorization: oscar.idToken });
     expect([mismatched.statusCode, mismatched.json.code]).toEqual([401, 'Unauthorized']);

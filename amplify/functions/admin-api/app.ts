@@ -13,7 +13,7 @@ import type { AuditLog } from './audit-log';
 import { type Caller, callerOf } from './caller';
 import type { Directory, UserState } from './directory';
 import { ApiError, badRequest, conflict, forbidden, fromCognito, notFound } from './errors';
-import type { OwnerNames } from './owner-names';
+import { displayedOwnerName, type OwnerNames } from './owner-names';
 
 export interface AppDeps {
   directory: Directory;
@@ -176,7 +176,8 @@ export function createApp(deps: AppDeps) {
       // Whose folders: the identity pool's answer for this very token. What they are called:
       // the email Cognito verified for this user now (not the token's copy, which may be older).
       const [identityId, user] = await Promise.all([deps.owners.identityIdOf(caller.idToken, caller.issuer), directory.user(caller.username)]);
-      const name = user.emailVerified && user.email ? user.email : null;
+      // Shown to others as their owner: never in a form that could pass for someone else's address.
+      const name = user.emailVerified && user.email ? displayedOwnerName(user.email) : null;
       await deps.owners.publish({ identityId, name, updatedAt: deps.now().toISOString() });
       return { identityId, name };
     },
