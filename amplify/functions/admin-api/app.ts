@@ -69,8 +69,8 @@ export function createApp(deps: AppDeps) {
   /**
    * A change to another user: before, the change, after, the record; nothing happens and nothing is
    * recorded when `unchanged`. A rule a simultaneous request can break between `check` and `apply`
-   * is asked again once the change is made (`recheck`): its refusal undoes the change (`undo`) and
-   * is the answer, and nothing is recorded.
+   * is asked again once the change is made (`recheck.refusal`): a refusal undoes the change
+   * (`recheck.undo`) and is the answer, and nothing is recorded.
    */
   async function change(
     request: Request,
@@ -80,8 +80,7 @@ export function createApp(deps: AppDeps) {
       unchanged?: (u: UserState) => boolean;
       check?: (u: UserState) => Promise<void> | void;
       apply: (username: string) => Promise<void>;
-      recheck?: (u: UserState) => Promise<ApiError | undefined>;
-      undo?: (username: string) => Promise<void>;
+      recheck?: { refusal: (u: UserState) => Promise<ApiError | undefined>; undo: (username: string) => Promise<void> };
       event?: string;
     },
   ) {
@@ -89,10 +88,11 @@ export function createApp(deps: AppDeps) {
     await options.check?.(before);
     if (options.unchanged?.(before)) return { user: publicView(before), changed: false };
     await options.apply(before.username);
-    const refusal = await options.recheck?.(before);
-    if (refusal) {
+    const { recheck } = options;
+    const refusal = await recheck?.refusal(before);
+    if (recheck && refusal) {
       try {
-        await options.undo!(before.username);
+        await recheck.undo(before.username);
       } catch (error) {
         // The change stands after all: it is recorded, and whoever runs the deployment must look.
         log.error(`admin-api: ${action} of ${before.username} broke a rule once made (${refusal.code}) and could not be undone:`, error);
@@ -165,14 +165,16 @@ export function createApp(deps: AppDeps) {
           );
         },
         apply: (username) => directory.removeFromGroup(username, group),
-        async recheck(u) {
-          if (group !== ADMIN_GROUP || (await adminsWhoCanSignIn()).length > 0) return undefined;
-          return conflict(
-            'LastAdmin',
-            `${label(u)} was not removed: changes made at the same moment left nobody else in ${ADMIN_GROUP} who can sign in. ${label(u)} is still an administrator.`,
-          );
+        recheck: {
+          async refusal(u) {
+            if (group !== ADMIN_GROUP || (await adminsWhoCanSignIn()).length > 0) return undefined;
+            return conflict(
+              'LastAdmin',
+              `${label(u)} was not removed: changes made at the same moment left nobody else in ${ADMIN_GROUP} who can sign in. ${label(u)} is still an administrator.`,
+            );
+          },
+          undo: (username) => directory.addToGroup(username, group),
         },
-        undo: (username) => directory.addToGroup(username, group),
       });
     },
     disableUser: (request) =>
@@ -183,17 +185,19 @@ export function createApp(deps: AppDeps) {
         },
         unchanged: (u) => !u.enabled,
         apply: (username) => directory.setEnabled(username, false),
-        async recheck(u) {
-          // Made an administrator meanwhile, or the last one who could sign in went meanwhile.
-          const admins = await directory.members(ADMIN_GROUP);
-          if (admins.some((m) => m.username === u.username)) return adminCannotBeDisabled(u);
-          if (admins.some((m) => m.enabled)) return undefined;
-          return conflict(
-            'LastAdmin',
-            `${label(u)} was not disabled: changes made at the same moment left nobody in ${ADMIN_GROUP} who can sign in. Try again in a moment.`,
-          );
+        recheck: {
+          async refusal(u) {
+            // Made an administrator meanwhile, or the last one who could sign in went meanwhile.
+            const admins = await directory.members(ADMIN_GROUP);
+            if (admins.some((m) => m.username === u.username)) return adminCannotBeDisabled(u);
+            if (admins.some((m) => m.enabled)) return undefined;
+            return conflict(
+              'LastAdmin',
+              `${label(u)} was not disabled: changes made at the same moment left nobody in ${ADMIN_GROUP} who can sign in. Try again in a moment.`,
+            );
+          },
+          undo: (username) => directory.setEnabled(username, true),
         },
-        undo: (username) => directory.setEnabled(username, true),
       }),
     enableUser: (request) =>
       change(request, 'enableUser', {
