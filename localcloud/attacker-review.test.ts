@@ -3,6 +3,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AmplifyClient, CreateAppCommand, ListAppsCommand } from '@aws-sdk/client-amplify';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -22,7 +23,9 @@ import { type Credentials, type RealCloud, startRealCloud } from './testing/real
 let cloud: RealCloud;
 let fnName: string;
 let person: Credentials;
+let personId: string;
 let admin: Credentials;
+let adminId: string;
 
 const operator = () => loadOperatorKey(cloud.stateDir);
 
@@ -30,8 +33,8 @@ beforeAll(async () => {
   cloud = await startRealCloud();
   fnName = cloud.cloud.context.functions.runtime.functions.find((f) => f.friendlyName === 'admin-api')!.name;
   const [someone, administrator] = await Promise.all([cloud.signedInUser('probe'), cloud.signedInUser('probe-admin', ['ADMINS'])]);
-  person = (await cloud.credentialsFor(someone.idToken)).credentials;
-  admin = (await cloud.credentialsFor(administrator.idToken)).credentials;
+  ({ credentials: person, identityId: personId } = await cloud.credentialsFor(someone.idToken));
+  ({ credentials: admin, identityId: adminId } = await cloud.credentialsFor(administrator.idToken));
 }, 240_000);
 
 afterAll(async () => {
@@ -160,5 +163,30 @@ describe('the Amplify Hosting API', () => {
     }
     const amplify = new AmplifyClient({ endpoint: cloud.endpoint, region: cloud.region, credentials: operator(), maxAttempts: 1 });
     expect((await amplify.send(new ListAppsCommand({}))).apps).toEqual([]);
+  });
+});
+
+describe("the file browser's keys: nobody acts outside their own prefix", () => {
+  it('refuses `..`, `//`, a leading `/`, an encoded `/` and copies whose source names another person\'s file', async () => {
+    const victimKey = `private/${adminId}/secret.txt`;
+    cloud.seedObject(victimKey, 'the secret');
+    const s3 = cloud.s3Client(person);
+    const Bucket = cloud.bucket;
+    const own = `private/${personId}`;
+    const refused = { $metadata: { httpStatusCode: expect.toSatisfy((status: number) => status >= 400 && status < 500) } };
+    await expect(s3.send(new GetObjectCommand({ Bucket, Key: `${own}/../${adminId}/secret.txt` }))).rejects.toMatchObject(refused);
+    await expect(s3.send(new GetObjectCommand({ Bucket, Key: `/${victimKey}` }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3.send(new PutObjectCommand({ Bucket, Key: `${own}/../${adminId}/planted.txt`, Body: 'x' }))).rejects.toMatchObject(refused);
+    for (const CopySource of [`${Bucket}/${victimKey}`, `${Bucket}/${own}/../${adminId}/secret.txt`, `${Bucket}/${own}%2F..%2F${adminId}%2Fsecret.txt`, `${Bucket}/private%2F${adminId}%2Fsecret.txt`]) {
+      await expect(s3.send(new CopyObjectCommand({ Bucket, Key: `${own}/stolen.txt`, CopySource })), CopySource).rejects.toMatchObject(refused);
+    }
+    await expect(s3.send(new GetObjectCommand({ Bucket, Key: `${own}/stolen.txt` }))).rejects.toMatchObject(refused);
+    const deleted = await s3.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects: [{ Key: `${own}/../${adminId}/secret.txt` }, { Key: `${own}//../../${victimKey}` }, { Key: victimKey }] } }));
+    // The literal `..` keys lie inside their own prefix (S3 reports a missing key as deleted); the victim's key is refused.
+    expect(deleted.Errors).toEqual([expect.objectContaining({ Key: victimKey, Code: 'AccessDenied' })]);
+    expect(cloud.objects.get(Bucket, victimKey)).toBeDefined();
+    // Their own `a//b` is a key of its own (S3 keeps it literally), inside their prefix.
+    await s3.send(new PutObjectCommand({ Bucket, Key: `${own}/a//b.txt`, Body: 'mine' }));
+    expect(cloud.objects.get(Bucket, `${own}/a//b.txt`)).toBeDefined();
   });
 });

@@ -86,7 +86,7 @@ export const ownerNameKey = (identityId: string) => `${OWNER_NAMES_PREFIX}${iden
 /** What `owners/{identity id}.json` holds. */
 export interface OwnerName {
   identityId: string;
-  /** The owner's verified email address; null while they have none (their folders stay unnamed). */
+  /** The owner's verified email address as others are shown it (admin-api owner-names.ts, displayedOwnerName); null while they have none, or one that could pass for another address (their folders stay unnamed). */
   name: string | null;
   /** ISO 8601. */
   updatedAt: string;

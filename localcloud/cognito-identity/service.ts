@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { operationNames, resolveOperation } from '../http/dispatch';
-import { AwsJsonError, BodyTooLargeError, jsonObject, readBody, sendAwsJson } from '../http/http';
+import { AwsJsonError, BodyTooLargeError, jsonObject, readBody, sendAwsJson, sendAwsJsonError } from '../http/http';
 import { CognitoIdentityError } from './errors';
 import { GetCredentialsForIdentity } from './get-credentials-for-identity';
 import { GetId } from './get-id';
@@ -45,8 +45,7 @@ export function createCognitoIdentityHandler(services: IdentityServices) {
       sendAwsJson(res, 200, result);
     } catch (e) {
       if (e instanceof AwsJsonError) {
-        res.setHeader('x-amzn-errortype', e.code);
-        sendAwsJson(res, e.status, { __type: e.code, message: e.message });
+        sendAwsJsonError(res, e.status, e.code, e.message);
       } else {
         console.error('[cognito-identity] internal error', e);
         sendAwsJson(res, 500, { __type: 'InternalErrorException', message: 'Internal error in the local cloud.' });

@@ -100,10 +100,12 @@ export const providerBase = (slug: ProviderSlug) => `${PROVIDER_PATH_PREFIX}/${s
  * enforces on every redirect of a form's navigation): the provider answers
  * Cognito's /oauth2/idpresponse (`redirectUri`), which sends the person on to
  * the app's callback URL — an origin the provider cannot know, on loopback
- * offline (the app's callbacks elsewhere are unreachable here anyway).
+ * offline (the app's callbacks elsewhere are unreachable here anyway). No
+ * `[::1]`: a CSP host source cannot be an IPv6 literal (Chromium reports
+ * it as invalid in the console of every provider page and ignores it).
  */
 export function formTargetsAfter(redirectUri: string): string[] {
-  return [new URL(redirectUri).origin, 'http://localhost:*', 'https://localhost:*', 'http://127.0.0.1:*', 'http://[::1]:*'];
+  return [new URL(redirectUri).origin, 'http://localhost:*', 'https://localhost:*', 'http://127.0.0.1:*'];
 }
 
 /** The page title naming the provider as emulated. */

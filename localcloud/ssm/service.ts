@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { operationNames, resolveOperation } from '../http/dispatch';
-import { AwsJsonError, BodyTooLargeError, jsonObject, readBody, sendAwsJson } from '../http/http';
+import { AwsJsonError, BodyTooLargeError, jsonObject, readBody, sendAwsJson, sendAwsJsonError } from '../http/http';
 import type { SsmContext, SsmOperation, SsmServices } from './common';
 import { SsmError } from './errors';
 import { DeleteParameter } from './delete-parameter';
@@ -84,8 +84,7 @@ export function createSsmHandler(services: SsmServices) {
       sendAwsJson(res, 200, await handler(ctx, input));
     } catch (error) {
       if (error instanceof AwsJsonError) {
-        res.setHeader('x-amzn-errortype', error.code);
-        sendAwsJson(res, error.status, { __type: error.code, message: error.message });
+        sendAwsJsonError(res, error.status, error.code, error.message);
       } else {
         console.error('[ssm] internal error', error);
         sendAwsJson(res, 500, { __type: 'InternalServerError', message: 'Internal error in the local cloud.' });

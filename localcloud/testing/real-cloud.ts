@@ -13,6 +13,7 @@ import type { ProvisionedAssembly } from '../provisioning/types';
 import type { ObjectStore } from '../s3/object-store';
 import { startLocalCloud, type LocalCloud, type LocalCloudService } from '../server';
 import type { Clock } from '../services/clock';
+import { rendezvous } from './rendezvous';
 
 /**
  * Test support for integration tests: the real local cloud (startLocalCloud,
@@ -260,6 +261,34 @@ export async function startRealCloud(options: RealCloudOptions = {}) {
     return new CognitoIdentityProviderClient({ region, endpoint, credentials, maxAttempts: 1 });
   }
 
+  /**
+   * Holds cognito-idp requests for `operation` (X-Amz-Target's, e.g. `ListUsersInGroup`) in groups
+   * of `sizes` until each group has arrived, then lets the group go on at once (see rendezvous):
+   * a race between callers in other processes (the functions Lambda runs) made deterministic.
+   * `release()` stops holding and lets any held request go; call it before the test goes on.
+   */
+  function holdTogether(operation: string, ...sizes: number[]) {
+    // cognito-idp-admin (Admin*, List*: SigV4 + IAM) and cognito-idp (the user-facing operations).
+    const services = cloud.services.filter((s) => s.name.startsWith('cognito-idp'));
+    const handles = services.map((service) => service.handle);
+    const meeting = rendezvous(...sizes);
+    services.forEach((service, i) => {
+      service.handle = async (req, res) => {
+        if (String(req.headers['x-amz-target'] ?? '').endsWith(`.${operation}`)) await meeting.arrive();
+        return handles[i].call(service, req, res);
+      };
+    });
+    return {
+      get arrived() {
+        return meeting.arrived;
+      },
+      release() {
+        services.forEach((service, i) => (service.handle = handles[i]));
+        meeting.open();
+      },
+    };
+  }
+
   return {
     cloud,
     assembly,
@@ -280,6 +309,7 @@ export async function startRealCloud(options: RealCloudOptions = {}) {
     reSign,
     functionRoleCredentials,
     operatorIdp,
+    holdTogether,
     async close() {
       people.destroy();
       await cloud.close();

@@ -68,6 +68,27 @@ describe('useUser', () => {
     expect(mocked.fetchAuthSession).toHaveBeenCalledTimes(1);
   });
 
+  it('tells a federated user (named after their identity) from a password account a provider is linked to', async () => {
+    const google = { userId: '1170', providerName: 'Google', providerType: 'Google', issuer: null, primary: 'true', dateCreated: '1' };
+    mocked.getCurrentUser.mockResolvedValue({ username: 'google_1170', userId: 'sub-1' });
+    mocked.fetchUserAttributes.mockResolvedValue({ email: 'grace@example.com' });
+    mocked.fetchAuthSession.mockResolvedValue(fakeSession({ username: 'google_1170', identities: [google] }) as never);
+    const federated = renderHook(() => useUserSession());
+    await waitFor(() => expect(federated.result.current.status).toBe('signedIn'));
+    expect(federated.result.current.federatedProvider).toBe('Google');
+
+    signedInAs([]);
+    mocked.fetchAuthSession.mockResolvedValue(fakeSession({ identities: [google] }) as never);
+    const linked = renderHook(() => useUserSession());
+    await waitFor(() => expect(linked.result.current.status).toBe('signedIn'));
+    expect(linked.result.current.federatedProvider).toBeUndefined();
+
+    signedInAs([]);
+    const plain = renderHook(() => useUserSession());
+    await waitFor(() => expect(plain.result.current.status).toBe('signedIn'));
+    expect(plain.result.current.federatedProvider).toBeUndefined();
+  });
+
   it('follows the auth Hub: signedIn, tokenRefresh, signedOut, tokenRefresh_failure', async () => {
     mocked.getCurrentUser.mockRejectedValue(new Error('not signed in'));
     const { result } = renderHook(() => useUserSession());

@@ -28,6 +28,12 @@ export interface UserSnapshot {
   identityId: string | undefined;
   /** When the id token expires. */
   sessionExpiresAt: Date | undefined;
+  /**
+   * The social provider (Cognito's name: Google, SignInWithApple, LoginWithAmazon, Facebook) of a
+   * federated user, who signs in only there: Cognito gives them no password and no two-step sign-in.
+   * Undefined for password accounts, also those a provider is linked to.
+   */
+  federatedProvider: string | undefined;
   /** Why the last load or refresh failed, in plain words. */
   error: string | undefined;
 }
@@ -54,6 +60,7 @@ export const SIGNED_OUT: UserSnapshot = {
   groups: [],
   identityId: undefined,
   sessionExpiresAt: undefined,
+  federatedProvider: undefined,
   error: undefined,
 };
 
@@ -132,8 +139,28 @@ async function loadSnapshot(forceRefresh: boolean): Promise<UserSnapshot> {
     groups,
     identityId: session.identityId,
     sessionExpiresAt: typeof exp === 'number' ? new Date(exp * 1000) : undefined,
+    federatedProvider: federatedProviderOf(idToken?.payload),
     error: undefined,
   };
+}
+
+/**
+ * The provider of a federated user, from the id token: Cognito names such a user `<providerName>_<userId>`
+ * after the identity in its `identities` claim (lower-cased in a case-insensitive pool). A password
+ * account with a linked provider has the claim too, under its own username.
+ */
+export function federatedProviderOf(payload: Record<string, unknown> | undefined): string | undefined {
+  const username = payload?.['cognito:username'];
+  const identities = payload?.identities;
+  if (typeof username !== 'string' || !Array.isArray(identities)) return undefined;
+  for (const identity of identities as unknown[]) {
+    if (typeof identity !== 'object' || identity === null) continue;
+    const { providerName, userId } = identity as Record<string, unknown>;
+    if (typeof providerName === 'string' && typeof userId === 'string' && username.toLowerCase() === `${providerName}_${userId}`.toLowerCase()) {
+      return providerName;
+    }
+  }
+  return undefined;
 }
 
 function messageOf(error: unknown): string {

@@ -1,12 +1,13 @@
 /** A session shaped like fetchAuthSession()'s, with the claims the app reads. */
-export function fakeSession(options: { groups?: string[]; exp?: number; identityId?: string } = {}) {
+export function fakeSession(options: { groups?: string[]; exp?: number; identityId?: string; username?: string; identities?: object[] } = {}) {
   const payload: Record<string, unknown> = {
     sub: 'sub-1',
-    'cognito:username': 'sub-1',
+    'cognito:username': options.username ?? 'sub-1',
     exp: options.exp ?? 2_000_000_000,
     iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_TestPool1',
   };
   if (options.groups) payload['cognito:groups'] = options.groups;
+  if (options.identities) payload.identities = options.identities;
   return {
     tokens: {
       idToken: { payload, toString: () => 'id-token' },

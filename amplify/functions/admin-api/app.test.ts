@@ -1,4 +1,3 @@
-import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import {
   AdminGetUserCommand,
   AdminUpdateUserAttributesCommand,
@@ -9,15 +8,13 @@ import {
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { generateKeyPairSync } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRealCloud, type CloudUser, type RealCloud, type Session } from '../../../localcloud/testing/real-cloud';
 import { ADMIN_GROUP, type AuditPage, type AuditRecord, OWNER_NAMES_PREFIX, ownerNameKey, ROUTES, type RouteName, type UserPage } from '../../api/contract';
+import { adminAppOn, claimsOf, proxyEvent, type ProxyEventOptions } from '../../testing/admin-api';
 import { TOO_YOUNG_MESSAGE } from '../../auth/pre-sign-up/birthdate';
 import { createApp } from './app';
-import { AUDIT_PREFIX, s3AuditLog } from './audit-log';
-import { cognitoDirectory } from './directory';
-import { s3OwnerNames } from './owner-names';
+import { AUDIT_PREFIX } from './audit-log';
 
 /**
  * The admin API's handler against a real local cloud: its Cognito and S3 with
@@ -35,32 +32,8 @@ let boss: Person;
 let alice: Person;
 let bob: Person;
 
-/** The claims of an id token as API Gateway's Cognito authorizer passes them: strings, `cognito:groups` comma-joined. */
-function claimsOf(idToken: string): Record<string, string> {
-  return Object.fromEntries(Object.entries(decodeJwt(idToken)).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)]));
-}
-
-async function call(
-  who: Pick<Session, 'idToken'>,
-  name: RouteName,
-  options: { params?: Record<string, string>; query?: Record<string, string>; body?: unknown; origin?: string; authorization?: string } = {},
-): Promise<APIGatewayProxyResult & { json: any }> {
-  const route = ROUTES.find((r) => r.name === name)!;
-  const event = {
-    resource: route.resource,
-    path: route.resource.replace(/\{(\w+)\}/g, (_, p: string) => options.params?.[p] ?? ''),
-    httpMethod: route.method,
-    headers: { Authorization: options.authorization ?? who.idToken, ...(options.origin ? { origin: options.origin } : {}) },
-    multiValueHeaders: {},
-    queryStringParameters: options.query ?? null,
-    multiValueQueryStringParameters: null,
-    pathParameters: options.params ?? null,
-    stageVariables: null,
-    body: options.body === undefined ? null : JSON.stringify(options.body),
-    isBase64Encoded: false,
-    requestContext: { authorizer: { claims: claimsOf(who.idToken) } },
-  } as unknown as APIGatewayProxyEvent;
-  const result = await app(event);
+async function call(who: Pick<Session, 'idToken'>, name: RouteName, options: ProxyEventOptions = {}): Promise<APIGatewayProxyResult & { json: any }> {
+  const result = await app(proxyEvent(who.idToken, name, options));
   return { ...result, json: JSON.parse(result.body) };
 }
 
@@ -75,18 +48,7 @@ const user = (who: CloudUser) => ({ username: who.sub });
 
 beforeAll(async () => {
   cloud = await startRealCloud();
-  const credentials = cloud.functionRoleCredentials('admin-api');
-  const idp = new CognitoIdentityProviderClient({ region: cloud.region, endpoint: cloud.endpoint, credentials, maxAttempts: 1 });
-  functionS3 = new S3Client({ region: cloud.region, endpoint: cloud.endpoint, forcePathStyle: true, credentials, maxAttempts: 1 });
-  app = createApp({
-    directory: cognitoDirectory(idp, cloud.userPoolId),
-    audit: s3AuditLog(functionS3, cloud.bucket),
-    // GetId is unsigned (the SDK sends it without credentials), as on Lambda.
-    owners: s3OwnerNames(new CognitoIdentityClient({ region: cloud.region, endpoint: cloud.endpoint, maxAttempts: 1 }), cloud.identityPoolId, functionS3, cloud.bucket),
-    now: () => new Date(),
-    allowedOrigins: ['http://localhost:5173', 'https://vault.example.com'],
-    log: { error: () => undefined },
-  });
+  ({ app, functionS3 } = adminAppOn(cloud));
   boss = await cloud.signedInUser('boss', [ADMIN_GROUP]);
   alice = await cloud.signedInUser('alice');
   bob = await cloud.signedInUser('bob');
@@ -325,6 +287,23 @@ describe('owner names', () => {
     // The token still says verified; the user pool, asked now, does not.
     expect((await call(signedIn, 'publishOwnerName')).json).toEqual({ identityId: own, name: null });
     expect(await readName(olive, own)).toMatchObject({ identityId: own, name: null });
+  });
+
+  it('never publishes a verified email in a form that passes for another address (look-alike domain, invisible characters)', async () => {
+    const mallory = await cloud.signedInUser('mallory');
+    const own = (await cloud.credentialsFor(mallory.idToken)).identityId;
+    const admin = cloud.operatorIdp(['cognito-idp:AdminUpdateUserAttributes']);
+    const verify = (email: string) =>
+      admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: cloud.userPoolId, Username: mallory.sub, UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }] }));
+    // A domain of their own that looks like example.com (a Cyrillic "а"), verified by mail they receive there.
+    const suffix = mallory.email.split('@')[0];
+    await verify(`${suffix}@ex\u0430mple.com`);
+    const published = await call(mallory, 'publishOwnerName');
+    expect(published.json.name).toMatch(new RegExp(`^${suffix}@xn--`));
+    expect(await readName(olive, own)).toMatchObject({ name: published.json.name });
+    // A right-to-left override in the local part: no name at all.
+    await verify(`${suffix}\u202e@example.org`);
+    expect((await call(mallory, 'publishOwnerName')).json).toEqual({ identityId: own, name: null });
   });
 
   it("refuses a header that is not the token the claims came from, and a token the identity pool does not accept", async () => {

@@ -11,9 +11,9 @@ import {
 import { birthdateProblem } from '../../auth/pre-sign-up/birthdate';
 import type { AuditLog } from './audit-log';
 import { type Caller, callerOf } from './caller';
-import type { Directory, UserState } from './directory';
+import type { Directory, Member, UserState } from './directory';
 import { ApiError, badRequest, conflict, forbidden, fromCognito, notFound } from './errors';
-import type { OwnerNames } from './owner-names';
+import { displayedOwnerName, type OwnerNames } from './owner-names';
 
 export interface AppDeps {
   directory: Directory;
@@ -66,7 +66,12 @@ export function createApp(deps: AppDeps) {
   const membership = (u: UserState): UserSnapshot => ({ groups: u.groups });
   const access = (u: UserState): UserSnapshot => ({ enabled: u.enabled, status: u.status });
 
-  /** A change to another user: before, the change, after, the record; nothing happens and nothing is recorded when `unchanged`. */
+  /**
+   * A change to another user: before, the change, after, the record; nothing happens and nothing is
+   * recorded when `unchanged`. A rule a simultaneous request can break between `check` and `apply`
+   * is asked again once the change is made (`recheck`): its refusal undoes the change (`undo`) and
+   * is the answer, and nothing is recorded.
+   */
   async function change(
     request: Request,
     action: RouteName,
@@ -75,6 +80,8 @@ export function createApp(deps: AppDeps) {
       unchanged?: (u: UserState) => boolean;
       check?: (u: UserState) => Promise<void> | void;
       apply: (username: string) => Promise<void>;
+      recheck?: (u: UserState) => Promise<ApiError | undefined>;
+      undo?: (username: string) => Promise<void>;
       event?: string;
     },
   ) {
@@ -82,10 +89,44 @@ export function createApp(deps: AppDeps) {
     await options.check?.(before);
     if (options.unchanged?.(before)) return { user: publicView(before), changed: false };
     await options.apply(before.username);
+    const refusal = await options.recheck?.(before);
+    if (refusal) {
+      try {
+        await options.undo!(before.username);
+      } catch (error) {
+        // The change stands after all: it is recorded, and whoever runs the deployment must look.
+        log.error(`admin-api: ${action} of ${before.username} broke a rule once made (${refusal.code}) and could not be undone:`, error);
+        const after = await directory.user(before.username);
+        await record(request.caller, action, after, options.snapshot(before), options.snapshot(after));
+        throw new ApiError(
+          500,
+          'UndoFailed',
+          `The change was made, then had to be undone (${refusal.message}), and undoing it failed: it stands, and is in the audit log. Check who in ${ADMIN_GROUP} can still sign in.`,
+        );
+      }
+      throw refusal;
+    }
     const after = await directory.user(before.username);
     const afterSnapshot = { ...options.snapshot(after), ...(options.event ? { event: options.event } : {}) };
     await record(request.caller, action, after, options.snapshot(before), afterSnapshot);
     return { user: publicView(after), changed: true };
+  }
+
+  /**
+   * ADMINS keeps a member who can sign in (enabled): nobody could make one from the app again.
+   * Removing from ADMINS and disabling check this before the change, and again after it: Lambda
+   * runs requests in parallel (on AWS too) and Cognito has no transactions, so two requests (two
+   * administrators removing each other, or themselves; a removal and a disable) can both pass the
+   * first check before either changes anything. After the change, each re-reads ADMINS and undoes
+   * its own change if nobody there can sign in. Why that holds in every interleaving: every change
+   * that can take someone out of "in ADMINS and enabled" re-reads after it is made. Take the last
+   * re-read that found such a member, m; whoever takes m out later re-reads later still, so finds
+   * nobody, and puts m back — so m remains. Both requests may be refused (each re-read after both
+   * changes): both undone, nothing lost; they can be retried. It relies on Cognito's reads seeing
+   * the writes it has already answered (read-after-write), which AWS does not document either way.
+   */
+  async function adminsWhoCanSignIn(): Promise<Member[]> {
+    return (await directory.members(ADMIN_GROUP)).filter((m) => m.enabled);
   }
 
   async function knownGroup(group: string): Promise<void> {
@@ -114,24 +155,45 @@ export function createApp(deps: AppDeps) {
         unchanged: (u) => !u.groups.includes(group),
         async check(u) {
           if (group !== ADMIN_GROUP || !u.groups.includes(ADMIN_GROUP)) return;
-          const admins = await directory.members(ADMIN_GROUP);
-          if (admins.filter((name) => name !== u.username).length === 0) {
-            throw conflict('LastAdmin', `${label(u)} is the last member of ${ADMIN_GROUP}: make someone else an administrator first.`);
-          }
+          const others = (await directory.members(ADMIN_GROUP)).filter((m) => m.username !== u.username);
+          if (others.some((m) => m.enabled)) return;
+          throw conflict(
+            'LastAdmin',
+            others.length === 0
+              ? `${label(u)} is the last member of ${ADMIN_GROUP}: make someone else an administrator first.`
+              : `${label(u)} is the last member of ${ADMIN_GROUP} who can sign in (the others are disabled): make someone else an administrator first.`,
+          );
         },
         apply: (username) => directory.removeFromGroup(username, group),
+        async recheck(u) {
+          if (group !== ADMIN_GROUP || (await adminsWhoCanSignIn()).length > 0) return undefined;
+          return conflict(
+            'LastAdmin',
+            `${label(u)} was not removed: changes made at the same moment left nobody else in ${ADMIN_GROUP} who can sign in. ${label(u)} is still an administrator.`,
+          );
+        },
+        undo: (username) => directory.addToGroup(username, group),
       });
     },
     disableUser: (request) =>
       change(request, 'disableUser', {
         snapshot: access,
         check(u) {
-          if (u.groups.includes(ADMIN_GROUP)) {
-            throw conflict('AdminCannotBeDisabled', `${label(u)} is an administrator: remove them from ${ADMIN_GROUP} before disabling them.`);
-          }
+          if (u.groups.includes(ADMIN_GROUP)) throw adminCannotBeDisabled(u);
         },
         unchanged: (u) => !u.enabled,
         apply: (username) => directory.setEnabled(username, false),
+        async recheck(u) {
+          // Made an administrator meanwhile, or the last one who could sign in went meanwhile.
+          const admins = await directory.members(ADMIN_GROUP);
+          if (admins.some((m) => m.username === u.username)) return adminCannotBeDisabled(u);
+          if (admins.some((m) => m.enabled)) return undefined;
+          return conflict(
+            'LastAdmin',
+            `${label(u)} was not disabled: changes made at the same moment left nobody in ${ADMIN_GROUP} who can sign in. Try again in a moment.`,
+          );
+        },
+        undo: (username) => directory.setEnabled(username, true),
       }),
     enableUser: (request) =>
       change(request, 'enableUser', {
@@ -176,7 +238,8 @@ export function createApp(deps: AppDeps) {
       // Whose folders: the identity pool's answer for this very token. What they are called:
       // the email Cognito verified for this user now (not the token's copy, which may be older).
       const [identityId, user] = await Promise.all([deps.owners.identityIdOf(caller.idToken, caller.issuer), directory.user(caller.username)]);
-      const name = user.emailVerified && user.email ? user.email : null;
+      // Shown to others as their owner: never in a form that could pass for someone else's address.
+      const name = user.emailVerified && user.email ? displayedOwnerName(user.email) : null;
       await deps.owners.publish({ identityId, name, updatedAt: deps.now().toISOString() });
       return { identityId, name };
     },
@@ -208,6 +271,9 @@ export function createApp(deps: AppDeps) {
 }
 
 const label = (u: UserState) => u.email ?? u.username;
+
+const adminCannotBeDisabled = (u: UserState) =>
+  conflict('AdminCannotBeDisabled', `${label(u)} is an administrator: remove them from ${ADMIN_GROUP} before disabling them.`);
 
 /** What a change route answers about its user (the birthdate stays out of admin views). */
 function publicView({ birthdate: _birthdate, emailVerified: _emailVerified, ...user }: UserState) {

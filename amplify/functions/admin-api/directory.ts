@@ -25,6 +25,11 @@ export interface UserState extends AdminUser {
   emailVerified?: boolean;
 }
 
+export interface Member {
+  username: string;
+  enabled: boolean;
+}
+
 /**
  * The user pool, through exactly the actions the function's role is granted
  * (ADMIN_API_ACTIONS in amplify/api/admin-rest-api.ts).
@@ -32,8 +37,8 @@ export interface UserState extends AdminUser {
 export interface Directory {
   listUsers(options: { filter?: string; limit: number; next?: string }): Promise<UserPage>;
   groupNames(): Promise<string[]>;
-  /** Usernames of every member of `group`. */
-  members(group: string): Promise<string[]>;
+  /** Every member of `group`, and whether they can sign in (a disabled user cannot). */
+  members(group: string): Promise<Member[]>;
   user(username: string): Promise<UserState>;
   addToGroup(username: string, group: string): Promise<void>;
   removeFromGroup(username: string, group: string): Promise<void>;
@@ -77,7 +82,7 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, UserPool
       // per page whatever its size (groups here are few; their members fewer).
       const memberships = new Map<string, string[]>();
       for (const group of await directory.groupNames()) {
-        for (const username of await directory.members(group)) memberships.set(username, [...(memberships.get(username) ?? []), group]);
+        for (const { username } of await directory.members(group)) memberships.set(username, [...(memberships.get(username) ?? []), group]);
       }
       return {
         users: (page.Users ?? []).map((u: UserType) => view(u, u.Attributes, memberships.get(u.Username ?? '') ?? [])),
@@ -92,7 +97,7 @@ export function cognitoDirectory(client: CognitoIdentityProviderClient, UserPool
     members: (GroupName) =>
       allPages(async (NextToken) => {
         const page = await client.send(new ListUsersInGroupCommand({ UserPoolId, GroupName, NextToken }));
-        return { items: (page.Users ?? []).map((u) => u.Username ?? ''), next: page.NextToken };
+        return { items: (page.Users ?? []).map((u) => ({ username: u.Username ?? '', enabled: u.Enabled ?? true })), next: page.NextToken };
       }),
     async user(Username) {
       const [user, groups] = await Promise.all([

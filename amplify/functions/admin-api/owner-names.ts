@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { type CognitoIdentityClient, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { type OwnerName, ownerNameKey } from '../../api/contract';
@@ -39,4 +40,21 @@ export function s3OwnerNames(identity: CognitoIdentityClient, IdentityPoolId: st
       );
     },
   };
+}
+
+/**
+ * How a verified email is shown as an owner name in other people's file
+ * browsers, or null (they see "Person N") when it could pass for someone
+ * else's: the domain as the mail system reads it (lower case, an
+ * internationalized one in its `xn--` form, as browsers show look-alike
+ * domains: `ada@exаmple.com` with a Cyrillic "а" is not `ada@example.com`),
+ * and a local part of visible ASCII only (no look-alike letters, no
+ * right-to-left overrides or other invisible characters).
+ */
+export function displayedOwnerName(email: string): string | null {
+  const at = email.lastIndexOf('@');
+  const local = email.slice(0, at);
+  if (at <= 0 || !/^[\x21-\x7e]+$/.test(local)) return null;
+  const domain = domainToASCII(email.slice(at + 1));
+  return domain && /^[a-z0-9.-]+$/.test(domain) ? `${local}@${domain}` : null;
 }

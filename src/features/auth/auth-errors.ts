@@ -101,6 +101,11 @@ const ATTRIBUTE_WORDS: Record<string, string> = {
   preferred_username: 'preferred username',
 };
 
+/** A provider as people know it (`SignInWithApple` → Apple); an unknown name as it is. */
+export function providerInWords(cognitoName: string): string {
+  return Object.entries(PROVIDER_NAMES).find(([key]) => key.toLowerCase() === cognitoName.toLowerCase())?.[1] ?? cognitoName;
+}
+
 function listInWords(items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
@@ -115,8 +120,7 @@ const ALREADY_LINKED = /already found an entry for username (Google|SignInWithAp
  */
 export function providerToRetryAfterLink(error: unknown): 'Google' | 'Apple' | 'Amazon' | 'Facebook' | undefined {
   const cognitoName = ALREADY_LINKED.exec(messageOf(error))?.[1];
-  const name = Object.entries(PROVIDER_NAMES).find(([key]) => key.toLowerCase() === cognitoName?.toLowerCase())?.[1];
-  return name as ReturnType<typeof providerToRetryAfterLink>;
+  return cognitoName === undefined ? undefined : (providerInWords(cognitoName) as ReturnType<typeof providerToRetryAfterLink>);
 }
 
 export const REDIRECT_FAILED_MESSAGE = 'Signing in with that provider did not work. Please try again, or choose another way to sign in.';

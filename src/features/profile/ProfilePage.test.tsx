@@ -229,6 +229,15 @@ describe('ProfilePage', () => {
     expect(await within(region('Two-step sign-in')).findByText(/Verify your phone number above/)).toBeInTheDocument();
   });
 
+  it('offers a federated user no password change or two-step sign-in (Cognito has neither for them): their provider does both', async () => {
+    renderWithUser(<ProfilePage />, fakeUser({ federatedProvider: 'SignInWithApple', attributes: { email: 'grace@example.com', email_verified: 'true' } }));
+    expect(region('Signing in')).toHaveTextContent('You sign in with Apple: your password and two-step sign-in are set there, not here.');
+    expect(screen.queryByRole('region', { name: 'Change password' })).toBeNull();
+    expect(screen.queryByRole('region', { name: 'Two-step sign-in' })).toBeNull();
+    expect(screen.queryByText(/Verify your phone number above/)).toBeNull();
+    expect(a.fetchMFAPreference).not.toHaveBeenCalled();
+  });
+
   it('changes the password, checking the confirmation first', async () => {
     a.updatePassword.mockResolvedValue();
     const user = userEvent.setup();

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { startAction } from '../../components/action-status';
 import { useUser } from '../../hooks/useUser';
+import { providerInWords } from '../auth/auth-errors';
 import { AccountActions } from './AccountActions';
 import { ChangePassword } from './ChangePassword';
 import { ContactVerification } from './ContactVerification';
@@ -37,8 +38,21 @@ export default function ProfilePage() {
       </section>
       <ProfileDetails />
       <ContactVerification />
-      <MfaSettings />
-      <ChangePassword />
+      {user.federatedProvider ? (
+        // Cognito gives a federated user no password and no two-step sign-in: the provider does both.
+        <section className="card" aria-labelledby="signing-in-heading">
+          <h2 id="signing-in-heading">Signing in</h2>
+          <p>
+            You sign in with {providerInWords(user.federatedProvider)}: your password and two-step sign-in are set there, not
+            here.
+          </p>
+        </section>
+      ) : (
+        <>
+          <MfaSettings />
+          <ChangePassword />
+        </>
+      )}
       <AccountActions />
     </>
   );
