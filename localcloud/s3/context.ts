@@ -165,3 +165,13 @@ export function parseIntParam(value: string | undefined, name: string, min: numb
   if (n < min || n > max) throw new S3Error('InvalidArgument', `${name} must be between ${min} and ${max}.`, 400, { ArgumentName: name, ArgumentValue: value });
   return n;
 }
+
+/**
+ * A versionId (GetObject, HeadObject, a copy source): buckets are unversioned, so
+ * every object's version is `null`; any other id is S3's 400 for an unversioned bucket.
+ */
+export function checkVersionId(versionId: string | undefined): void {
+  if (versionId !== undefined && versionId !== 'null') {
+    throw new S3Error('InvalidArgument', 'Invalid version id specified', 400, { ArgumentName: 'versionId', ArgumentValue: versionId });
+  }
+}

@@ -1,7 +1,6 @@
-import { authorize, isoDate, objectArn, type S3Context, sendXml, tag, uploadAttributes, XML_NS } from './context';
-import { S3Error } from './errors';
-import { missingObject } from './get-object';
-import { etagMatches } from './put-object';
+import { authorize, checkVersionId, isoDate, objectArn, type S3Context, sendXml, tag, uploadAttributes, XML_NS } from './context';
+import { preconditionFailed, S3Error } from './errors';
+import { missingObject, preconditions } from './get-object';
 
 /**
  * CopyObject: needs s3:GetObject on the source and s3:PutObject on the target;
@@ -10,7 +9,9 @@ import { etagMatches } from './put-object';
  */
 export async function copyObject(ctx: S3Context): Promise<void> {
   const raw = String(ctx.req.headers['x-amz-copy-source']);
-  let source = raw.split('?')[0];
+  const q = raw.indexOf('?');
+  let source = q === -1 ? raw : raw.slice(0, q);
+  if (q !== -1) checkVersionId(new URLSearchParams(raw.slice(q + 1)).get('versionId') ?? undefined);
   try {
     source = decodeURIComponent(source);
   } catch {
@@ -28,9 +29,17 @@ export async function copyObject(ctx: S3Context): Promise<void> {
   const object = ctx.services.objects.get(sourceBucket, sourceKey);
   // A missing source answers as GetObject does: 404 only where the caller may list it.
   if (!object) throw missingObject(ctx, false, sourceBucket, sourceKey);
-  const ifMatch = ctx.req.headers['x-amz-copy-source-if-match'];
-  if (typeof ifMatch === 'string' && !etagMatches(ifMatch, object.etag)) {
-    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'x-amz-copy-source-If-Match' });
+  // The source's conditions, as GetObject's; what GetObject answers with 304 fails the copy (412).
+  const h = ctx.req.headers;
+  const verdict = preconditions(object, {
+    ifMatch: h['x-amz-copy-source-if-match'],
+    ifNoneMatch: h['x-amz-copy-source-if-none-match'],
+    ifModifiedSince: h['x-amz-copy-source-if-modified-since'],
+    ifUnmodifiedSince: h['x-amz-copy-source-if-unmodified-since'],
+  });
+  if (verdict !== 200) {
+    const failed = verdict === 304 ? (typeof h['x-amz-copy-source-if-none-match'] === 'string' ? 'If-None-Match' : 'If-Modified-Since') : verdict;
+    throw preconditionFailed(`x-amz-copy-source-${failed}`);
   }
   const directive = String(ctx.req.headers['x-amz-metadata-directive'] ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown metadata directive.', 400, { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });

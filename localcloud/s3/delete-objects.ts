@@ -26,6 +26,8 @@ export async function deleteObjects(ctx: S3Context): Promise<void> {
     c.update(body);
     checkChecksum(sent.algorithm, sent.value, c.digest());
   }
+  // S3 requires an integrity check of the body (the SDKs always send one).
+  if (typeof md5 !== 'string' && !sent) throw new S3Error('InvalidRequest', 'Missing required header for this request: Content-MD5 OR x-amz-checksum-*');
   const doc = parseXmlBody(body);
   const objects = doc?.Delete?.Object;
   if (!Array.isArray(objects) || objects.length === 0 || objects.length > 1000) {

@@ -18,8 +18,8 @@ function uploadFor(ctx: S3Context): Upload {
   return upload;
 }
 
-/** UploadPart's partNumber: required, 1..10000 (S3's InvalidArgument otherwise). */
-function partNumberParam(value: string | undefined): number {
+/** A partNumber (UploadPart, GET/HEAD ?partNumber): 1..10000 (S3's InvalidArgument otherwise). */
+export function partNumberParam(value: string | undefined): number {
   if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 10000) {
     throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', 400, { ArgumentName: 'partNumber', ArgumentValue: value ?? '' });
   }

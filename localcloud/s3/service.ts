@@ -13,7 +13,7 @@ import { deleteObject } from './delete-object';
 import { deleteObjects } from './delete-objects';
 import { noSuchBucket, S3Error, sendS3Error } from './errors';
 import { getObject } from './get-object';
-import { listObjectsV2 } from './list-objects-v2';
+import { listObjects, listObjectsV2 } from './list-objects-v2';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, uploadPart } from './multipart';
 import { postObject } from './post-object';
 import { putObject } from './put-object';
@@ -210,9 +210,7 @@ function route(req: IncomingMessage, key: string, allQuery: Map<string, string>,
     if (method === 'HEAD') return headBucket;
     if (method === 'GET' && query.has('location')) return getBucketLocation;
     if (method === 'GET' && query.has('encryption')) return getBucketEncryption;
-    if (method === 'GET' && [...query.keys()].every((k) => LIST_OBJECTS_V1_PARAMS.has(k))) {
-      throw notEmulated('S3 ListObjects (version 1); use ListObjectsV2 (list-type=2)');
-    }
+    if (method === 'GET' && [...query.keys()].every((k) => LIST_OBJECTS_V1_PARAMS.has(k))) return listObjects;
     throw notEmulated(`the S3 bucket operation ${method} ?${[...query.keys()].join('&')}`);
   }
   switch (method) {

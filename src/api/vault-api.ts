@@ -39,6 +39,11 @@ export async function callApi<T>(method: Method, path: string, options: { query?
 /** Path segments as the API expects them (a username may hold any character). */
 export const segment = (value: string) => encodeURIComponent(value);
 
+/** The HTTP status of a refused call, if it got an answer. */
+export function apiErrorStatus(error: unknown): number | undefined {
+  return (error as { response?: { statusCode?: number } })?.response?.statusCode;
+}
+
 /**
  * What went wrong, for people. The API's own refusals are already sentences
  * (ApiErrorBody.message); API Gateway's (401 Unauthorized, 403) and the
@@ -46,7 +51,7 @@ export const segment = (value: string) => encodeURIComponent(value);
  */
 export function apiErrorMessage(error: unknown): string {
   if (error instanceof SignedOutError) return error.message;
-  const status = (error as { response?: { statusCode?: number } })?.response?.statusCode;
+  const status = apiErrorStatus(error);
   const message = error instanceof Error ? error.message : String(error);
   const body = parseBody((error as { response?: { body?: string } })?.response?.body);
   if (body?.code && body.message) return body.message;

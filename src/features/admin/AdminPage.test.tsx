@@ -161,6 +161,23 @@ describe('AdminPage: users', () => {
     expect(within(row('carol@example.com')).getByRole('checkbox', { name: 'ADMINS' })).toBeChecked();
   });
 
+  it('after a conflict shows the list as it is now: another administrator removed me at the same moment', async () => {
+    const api = fakeApi(people);
+    vi.mocked(api.removeFromGroup).mockImplementationOnce(async () => {
+      api.users.find((u) => u.username === 'sub-alice')!.groups = [];
+      throw refusal(409, 'LastAdmin', 'carol@example.com is the last member of ADMINS: make someone else an administrator first.');
+    });
+    const user = userEvent.setup();
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    await screen.findByRole('row', { name: /carol@example.com/ });
+    expect(within(row('alice@example.com')).getByRole('checkbox', { name: 'ADMINS' })).toBeChecked();
+    await user.click(within(row('carol@example.com')).getByRole('checkbox', { name: 'ADMINS' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('carol@example.com is the last member of ADMINS');
+    await waitFor(() => expect(within(row('alice@example.com')).getByRole('checkbox', { name: 'ADMINS' })).not.toBeChecked());
+    expect(within(row('carol@example.com')).getByRole('checkbox', { name: 'ADMINS' })).toBeChecked();
+    expect(screen.getByRole('alert')).toHaveTextContent('carol@example.com is the last member of ADMINS');
+  });
+
   it('explains a refusal to list users', async () => {
     const api = fakeApi(people);
     vi.mocked(api.listUsers).mockRejectedValueOnce(refusal(403, 'Forbidden', 'Only members of ADMINS may do this. If you were just made one, sign out and in again.'));

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { currentBackend } from '../../amplify-config';
-import { apiErrorMessage } from '../../api/vault-api';
+import { apiErrorMessage, apiErrorStatus } from '../../api/vault-api';
 import { useActionStatus } from '../../components/action-status';
 import { useFocusAfterRender } from '../../components/focus';
 import { focusTargetInRow, RowActions, type RowAction } from '../../components/RowActions';
@@ -150,7 +150,10 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
       // Others may have changed too (another administrator, a trigger): show the list as it is now.
       if (next === undefined) void load(searched);
     } catch (e) {
-      if (mounted.current) status.fail(apiErrorMessage(e));
+      if (!mounted.current) return;
+      status.fail(apiErrorMessage(e));
+      // A conflict (409) means the list is out of date: another administrator's change at the same moment, say.
+      if (apiErrorStatus(e) === 409 && next === undefined) void load(searched);
     } finally {
       if (mounted.current) {
         setBusy(undefined);
