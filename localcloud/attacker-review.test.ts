@@ -3,6 +3,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AmplifyClient, CreateAppCommand, ListAppsCommand } from '@aws-sdk/client-amplify';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -105,6 +106,26 @@ describe('the Lambda code API (UpdateFunctionCode): code execution on the develo
     expect(codeDirectory()).toBe(before);
   });
 
+  it("reads an S3Bucket/S3Key package with the caller's own permissions: UpdateFunctionCode alone reads nobody's files", async () => {
+    const key = `private/${adminId}/package.zip`;
+    cloud.seedObject(key, markerZip('from-a-private-file'), 'application/zip');
+    const roleArn = `arn:aws:iam::${cloud.assembly.accountId}:role/probe-code-updater`;
+    cloud.iam.account.roles.set(roleArn, {
+      name: 'probe-code-updater',
+      arn: roleArn,
+      roleId: 'AROAPROBECODEUPDATER',
+      logicalId: 'ProbeCodeUpdater',
+      trustPolicy: { Statement: [] },
+      policies: [{ name: 'hotswap-only', document: { Statement: [{ Effect: 'Allow', Action: ['lambda:UpdateFunctionCode'], Resource: '*' }] } }],
+      unknownManagedPolicies: [],
+    });
+    const credentials = cloud.iam.issueRoleCredentials({ roleArn, sessionName: 'probe', durationSeconds: 900 });
+    const lambda = new LambdaClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
+    const before = codeDirectory();
+    await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, S3Bucket: cloud.bucket, S3Key: key }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    expect(codeDirectory()).toBe(before);
+  });
+
   it('writes nothing outside the code folder: `..`, absolute and backslash names are refused, a symlink entry is a plain file', async () => {
     const lambda = new LambdaClient({ endpoint: cloud.endpoint, region: cloud.region, credentials: operator(), maxAttempts: 1 });
     const root = join(cloud.stateDir, 'lambda-code');
@@ -188,5 +209,27 @@ describe("the file browser's keys: nobody acts outside their own prefix", () => 
     // Their own `a//b` is a key of its own (S3 keeps it literally), inside their prefix.
     await s3.send(new PutObjectCommand({ Bucket, Key: `${own}/a//b.txt`, Body: 'mine' }));
     expect(cloud.objects.get(Bucket, `${own}/a//b.txt`)).toBeDefined();
+  });
+});
+
+describe('the birthdate rule and the outbox', () => {
+  it("no identity-pool role may write anyone's attributes with AdminUpdateUserAttributes (an administrator's neither)", async () => {
+    for (const credentials of [person, admin]) {
+      const idp = new CognitoIdentityProviderClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
+      await expect(
+        idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: cloud.userPoolId, Username: 'anyone', UserAttributes: [{ Name: 'birthdate', Value: '2020-01-01' }] })),
+      ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    }
+  });
+
+  it('the outbox page may not be framed by another page (clickjacking) and runs nothing', async () => {
+    const page = await fetch(`${cloud.endpoint}/_localcloud/outbox`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    // A page elsewhere that frames it is refused by the front door before that.
+    const framed = await fetch(`${cloud.endpoint}/_localcloud/outbox`, { headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'iframe' } });
+    expect(framed.status).toBe(403);
   });
 });
