@@ -937,7 +937,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
                   </td>
                   {/* On a phone the date goes under the size: nothing is left out. */}
                   <td>
-                    {formatBytes(entry.size)}
+                    <span className="size">{formatBytes(entry.size)}</span>
                     {narrow && entry.lastModified && <div className="muted">{dateFormat.format(entry.lastModified)}</div>}
                   </td>
                   {!narrow && <td>{entry.lastModified ? dateFormat.format(entry.lastModified) : '—'}</td>}
