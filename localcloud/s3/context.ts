@@ -127,7 +127,7 @@ export async function receiveBlob(ctx: S3Context, maxSize: number, options: { cr
   }
 }
 
-async function writeAll(fh: FileHandle, bytes: Buffer, position: number): Promise<void> {
+export async function writeAll(fh: FileHandle, bytes: Buffer, position: number): Promise<void> {
   let done = 0;
   while (done < bytes.length) {
     const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, position + done);

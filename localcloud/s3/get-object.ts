@@ -1,7 +1,7 @@
 import { closeSync, createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
-import { authorize, bucketArn, checkVersionId, evaluate, objectArn, type S3Context } from './context';
+import { authorize, bucketArn, checkVersionId, evaluate, objectArn, type S3Context, sendXml, XML_NS } from './context';
 import { CHECKSUM_ALGORITHMS, checksumHeader } from './checksums';
 import { accessDenied, noSuchKey, preconditionFailed, S3Error } from './errors';
 import type { OpenSegment, StoredObject } from './object-store';
@@ -73,6 +73,19 @@ export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
     return;
   }
   await pipeline(segmentStream(segments), ctx.res);
+}
+
+/**
+ * GetObjectTagging (s3:GetObjectTagging): objects carry no tags here, so an
+ * empty TagSet. No role this backend synthesizes has the action, so callers
+ * get AccessDenied as on AWS (the AWS CLI asks for it when it copies a big
+ * object; its --copy-props option avoids that).
+ */
+export async function getObjectTagging(ctx: S3Context): Promise<void> {
+  authorize(ctx, 's3:GetObjectTagging', objectArn(ctx.bucket.name, ctx.key));
+  checkVersionId(ctx.query.get('versionId'));
+  if (!ctx.services.objects.get(ctx.bucket.name, ctx.key)) throw missingObject(ctx, false);
+  sendXml(ctx, 200, `<Tagging xmlns="${XML_NS}"><TagSet></TagSet></Tagging>`);
 }
 
 /**

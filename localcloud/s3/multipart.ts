@@ -11,7 +11,7 @@ import { parseXmlBody, readSmallBody } from './xml';
 /** Multipart uploads: Create, UploadPart, Complete, Abort, ListParts. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
-function uploadFor(ctx: S3Context): Upload {
+export function uploadFor(ctx: S3Context): Upload {
   const uploadId = ctx.query.get('uploadId') ?? '';
   const upload = ctx.services.objects.getUpload(uploadId);
   if (!upload || upload.bucket !== ctx.bucket.name || upload.key !== ctx.key) throw noSuchUpload(uploadId);

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CompleteMultipartUploadCommand,
@@ -9,10 +11,13 @@ import {
   HeadObjectCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
+  GetObjectTaggingCommand,
   PutObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { awsCli } from './testing/aws-cli';
 import { boto3 } from './testing/boto3';
 import { RawConnection, rawRequest, signedHeaders } from './testing/raw-http';
 import { type Caller, type SignedInCloud, startSignedInCloud } from './testing/signed-in-cloud';
@@ -346,6 +351,52 @@ describe('CopyObject', () => {
     expect(await errorOf(me.s3.send(new CopyObjectCommand({ Bucket: env.bucket, Key: `${base}/odd-copy.txt`, CopySource: `${CopySource}?versionId=3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrH` })))).toBe(
       '400 InvalidArgument',
     );
+  });
+});
+
+describe('UploadPartCopy and GetObjectTagging', () => {
+  it('parts copied from ranges of a source make the source again; a range outside it → 400 InvalidArgument', async () => {
+    const source = Buffer.concat([Buffer.alloc(5 * 1024 * 1024, 'x'), Buffer.from('and the rest')]);
+    const Source = `${base}/part-copy-src.bin`;
+    await put(Source, source);
+    const Key = `${base}/part-copy.bin`;
+    const CopySource = `${env.bucket}/${encodeKey(Source)}`;
+    const { UploadId } = await me.s3.send(new CreateMultipartUploadCommand({ Bucket: env.bucket, Key }));
+    const copyPart = (PartNumber: number, CopySourceRange: string) => me.s3.send(new UploadPartCopyCommand({ Bucket: env.bucket, Key, UploadId, PartNumber, CopySource, CopySourceRange }));
+    const first = await copyPart(1, `bytes=0-${5 * 1024 * 1024 - 1}`);
+    const second = await copyPart(2, `bytes=${5 * 1024 * 1024}-${source.length - 1}`);
+    expect(second.CopyPartResult?.ETag).toBe(`"${createHash('md5').update('and the rest').digest('hex')}"`);
+    expect(await errorOf(copyPart(3, `bytes=0-${source.length}`))).toBe('400 InvalidArgument');
+    expect(await errorOf(copyPart(3, 'bytes=5-'))).toBe('400 InvalidArgument');
+    const Parts = [first, second].map((p, i) => ({ PartNumber: i + 1, ETag: p.CopyPartResult!.ETag }));
+    await me.s3.send(new CompleteMultipartUploadCommand({ Bucket: env.bucket, Key, UploadId, MultipartUpload: { Parts } }));
+    const got = await me.s3.send(new GetObjectCommand({ Bucket: env.bucket, Key }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(source)).toBe(true);
+  });
+
+  it('GetObjectTagging needs s3:GetObjectTagging, which no role of this backend has → 403 AccessDenied', async () => {
+    const Key = `${base}/tags.txt`;
+    await put(Key, 'x');
+    expect(await errorOf(me.s3.send(new GetObjectTaggingCommand({ Bucket: env.bucket, Key })))).toBe('403 AccessDenied');
+  });
+});
+
+describe('aws s3api (the AWS CLI)', () => {
+  it('get-object with --range, an unsatisfiable range, delete-objects (the CLI sends Content-MD5)', async () => {
+    const cli = awsCli({ endpoint: env.cloud.url, region: env.region, credentials: me.credentials });
+    try {
+      const Key = `${base}/cli-range.txt`;
+      await put(Key, 'hello world');
+      const got = JSON.parse(await cli.run('s3api', 'get-object', '--bucket', env.bucket, '--key', Key, '--range', 'bytes=6-', join(cli.home, 'part.txt'), '--output', 'json'));
+      expect(got.ContentRange).toBe('bytes 6-10/11');
+      expect(readFileSync(join(cli.home, 'part.txt'), 'utf8')).toBe('world');
+      const failure = await cli.run('s3api', 'get-object', '--bucket', env.bucket, '--key', Key, '--range', 'bytes=50-', join(cli.home, 'none.txt')).catch((e: { stderr: string }) => e.stderr);
+      expect(failure).toContain('An error occurred (InvalidRange) when calling the GetObject operation: The requested range is not satisfiable');
+      const deleted = JSON.parse(await cli.run('s3api', 'delete-objects', '--bucket', env.bucket, '--delete', JSON.stringify({ Objects: [{ Key }] }), '--output', 'json'));
+      expect(deleted.Deleted).toEqual([{ Key }]);
+    } finally {
+      rmSync(cli.home, { recursive: true, force: true });
+    }
   });
 });
 

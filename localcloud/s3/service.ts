@@ -6,13 +6,13 @@ import { pairs } from '../sigv4/canonical';
 import { SigV4Error } from '../sigv4/errors';
 import { verifySigV4 } from '../sigv4/verify';
 import type { BucketConfig } from './buckets';
-import { copyObject } from './copy-object';
+import { copyObject, uploadPartCopy } from './copy-object';
 import { answerBucketPreflight, applyBucketCors } from './cors';
 import { bucketArn, type S3Context, type S3Services, sendXml, XML_NS } from './context';
 import { deleteObject } from './delete-object';
 import { deleteObjects } from './delete-objects';
 import { noSuchBucket, S3Error, sendS3Error } from './errors';
-import { getObject } from './get-object';
+import { getObject, getObjectTagging } from './get-object';
 import { listObjects, listObjectsV2 } from './list-objects-v2';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, uploadPart } from './multipart';
 import { postObject } from './post-object';
@@ -216,7 +216,7 @@ function route(req: IncomingMessage, key: string, allQuery: Map<string, string>,
   switch (method) {
     case 'PUT':
       if (query.has('uploadId') || query.has('partNumber')) {
-        if (req.headers['x-amz-copy-source']) throw notEmulated('S3 UploadPartCopy');
+        if (req.headers['x-amz-copy-source']) return uploadPartCopy;
         return uploadPart;
       }
       if (query.size > 0) throw notEmulated(`the S3 object operation PUT ?${[...query.keys()].join('&')}`);
@@ -224,6 +224,7 @@ function route(req: IncomingMessage, key: string, allQuery: Map<string, string>,
       return putObject;
     case 'GET':
       if (query.has('uploadId')) return listParts;
+      if (query.has('tagging') && [...query.keys()].every((k) => k === 'tagging' || k === 'versionId')) return getObjectTagging;
       if (['acl', 'tagging', 'attributes', 'retention', 'legal-hold', 'torrent'].some((k) => query.has(k))) {
         throw notEmulated(`the S3 object operation GET ?${[...query.keys()].join('&')}`);
       }
