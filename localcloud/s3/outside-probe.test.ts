@@ -379,6 +379,13 @@ describe('UploadPartCopy and GetObjectTagging', () => {
     await put(Key, 'x');
     expect(await errorOf(me.s3.send(new GetObjectTaggingCommand({ Bucket: env.bucket, Key })))).toBe('403 AccessDenied');
   });
+
+  it('tags sent with a write (x-amz-tagging) need s3:PutObjectTagging too → 403 AccessDenied, and nothing is written', async () => {
+    const Key = `${base}/tagged.txt`;
+    expect(await errorOf(put(Key, 'x', { Tagging: 'colour=blue' }))).toBe('403 AccessDenied');
+    expect(await errorOf(me.s3.send(new CreateMultipartUploadCommand({ Bucket: env.bucket, Key, Tagging: 'colour=blue' })))).toBe('403 AccessDenied');
+    expect(await errorOf(me.s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key })))).toBe('404 NotFound');
+  });
 });
 
 describe('aws s3api (the AWS CLI)', () => {
