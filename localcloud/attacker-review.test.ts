@@ -10,7 +10,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapRoleName, loadOperatorKey } from './bootstrap';
+import { BOOTSTRAP_ROLE_KINDS, bootstrapRoleName, loadOperatorKey } from './bootstrap';
 import { markerZip } from './lambda/testing/zip';
 import { type Credentials, type RealCloud, startRealCloud } from './testing/real-cloud';
 
@@ -92,8 +92,10 @@ describe('the Lambda code API (UpdateFunctionCode): code execution on the develo
       await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: markerZip('app-user') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
       await expect(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fnName }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
       const sts = new STSClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
-      const deployRole = `arn:aws:iam::${cloud.assembly.accountId}:role/${bootstrapRoleName('deploy', cloud.assembly.accountId, cloud.region)}`;
-      await expect(sts.send(new AssumeRoleCommand({ RoleArn: deployRole, RoleSessionName: 'probe' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+      for (const kind of BOOTSTRAP_ROLE_KINDS) {
+        const RoleArn = `arn:aws:iam::${cloud.assembly.accountId}:role/${bootstrapRoleName(kind, cloud.assembly.accountId, cloud.region)}`;
+        await expect(sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'probe' })), kind).rejects.toMatchObject({ name: 'AccessDenied' });
+      }
       const cfn = new CloudFormationClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
       await expect(cfn.send(new CreateStackCommand({ StackName: 'probe', TemplateBody: '{"Resources":{}}' }))).rejects.toMatchObject({ name: 'AccessDenied' });
     }

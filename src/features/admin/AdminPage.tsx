@@ -7,6 +7,7 @@ import { focusTargetInRow, RowActions, type RowAction } from '../../components/R
 import { ErrorMessage, Loading, Notice } from '../../components/Status';
 import { useNarrowScreen } from '../../components/useNarrowScreen';
 import { useUser } from '../../hooks/useUser';
+import { providerOfFederatedUsername } from '../auth/auth-errors';
 import { createAdminApi, type AdminApi, type AdminUser } from './admin-api';
 import { AuditLogPanel } from './AuditLogPanel';
 
@@ -24,7 +25,10 @@ export const STATUS_NAMES: Record<string, string> = {
   UNKNOWN: 'Unknown',
 };
 
-export function plainStatus(status: string | undefined): string {
+/** The status in words; a federated user's names their provider (from their username, `<provider>_<id>`). */
+export function plainStatus(status: string | undefined, username?: string): string {
+  const provider = status === 'EXTERNAL_PROVIDER' && username ? providerOfFederatedUsername(username) : undefined;
+  if (provider) return `Signs in with ${provider}`;
   return (status && STATUS_NAMES[status]) ?? status ?? 'Unknown';
 }
 const TABS = [
@@ -216,7 +220,7 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                 );
                 const state = (
                   <>
-                    {plainStatus(u.status)}
+                    {plainStatus(u.status, u.username)}
                     {!u.enabled && <div>Disabled</div>}
                   </>
                 );
@@ -264,13 +268,18 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                       } else void act(u.username, 'enabled', () => api.setEnabled(u.username, true), `Enabled ${label}.`);
                     },
                   },
-                  {
-                    id: 'reset',
-                    label: 'Reset password',
-                    name: `Reset password of ${label}`,
-                    disabled: busy !== undefined,
-                    onSelect: () => void act(u.username, 'reset', () => api.resetPassword(u.username), `Sent ${label} a code to choose a new password.`),
-                  },
+                  // A federated user has no password here (Cognito refuses to reset it): their provider keeps it.
+                  ...(u.status === 'EXTERNAL_PROVIDER'
+                    ? []
+                    : [
+                        {
+                          id: 'reset',
+                          label: 'Reset password',
+                          name: `Reset password of ${label}`,
+                          disabled: busy !== undefined,
+                          onSelect: () => void act(u.username, 'reset', () => api.resetPassword(u.username), `Sent ${label} a code to choose a new password.`),
+                        },
+                      ]),
                   {
                     id: 'sign-out',
                     label: 'Sign out everywhere',
