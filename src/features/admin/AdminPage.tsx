@@ -31,6 +31,20 @@ export function plainStatus(status: string | undefined, username?: string): stri
   if (provider) return `Signs in with ${provider}`;
   return (status && STATUS_NAMES[status]) ?? status ?? 'Unknown';
 }
+/** An email that, when it must wrap, wraps before its `@` first (`grace.hopper` / `@example.com`). */
+function atBreakable(text: string) {
+  const at = text.lastIndexOf('@');
+  return at <= 0 ? (
+    text
+  ) : (
+    <>
+      {text.slice(0, at)}
+      <wbr />
+      {text.slice(at)}
+    </>
+  );
+}
+
 const TABS = [
   { id: 'users', label: 'Users' },
   { id: 'audit', label: 'Audit log' },
@@ -213,7 +227,7 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                 const isAdmin = u.groups.includes(ADMINS);
                 const who = (
                   <>
-                    <div className="name">{label}</div>
+                    <div className="name">{atBreakable(label)}</div>
                     {u.preferredUsername && <div className="muted name">{u.preferredUsername}</div>}
                     {isMe && <div className="muted">(you)</div>}
                   </>
@@ -334,7 +348,7 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                       </>
                     ) : (
                       <>
-                        <td>{who}</td>
+                        <td className="user">{who}</td>
                         <td>{state}</td>
                         <td>{groupBoxes}</td>
                         <td>
