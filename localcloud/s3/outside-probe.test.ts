@@ -226,7 +226,7 @@ describe('ListObjectsV2', () => {
 
   it('max-keys 0 lists nothing; above 1000 is capped at 1000; start-after skips', async () => {
     const none = await list({ MaxKeys: 0 });
-    expect([none.KeyCount, none.Contents, none.MaxKeys]).toEqual([0, undefined, 0]);
+    expect([none.KeyCount, none.Contents, none.MaxKeys, none.IsTruncated, none.NextContinuationToken]).toEqual([0, undefined, 0, false, undefined]);
     const many = await list({ MaxKeys: 5000 });
     expect(many.KeyCount).toBe(keys.length);
     expect(many.IsTruncated).toBe(false);
