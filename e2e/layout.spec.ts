@@ -58,7 +58,8 @@ async function newPage(browser: Browser, size: Size): Promise<Page> {
 
 /**
  * Words whose letters land on two lines, outside elements that hold identifiers (names, emails, keys);
- * in a file list's name column, only words longer than its least width holds (9 characters, `notes.txt`) may break.
+ * in a file list's name column, only words longer than its least width holds (9 characters, `notes.txt`) may break;
+ * in the admin's user column an email wraps at its `@`, and only parts longer than 24 characters may break.
  */
 async function brokenWords(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -67,14 +68,14 @@ async function brokenWords(page: Page): Promise<string[]> {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
-      const fileName = parent?.closest('td.name');
-      if (!parent || (parent.closest(IDENTIFIER) && !fileName)) continue;
+      const shortIdentifier = parent?.closest('td.name, td.user');
+      if (!parent || (parent.closest(IDENTIFIER) && !shortIdentifier)) continue;
       const box = parent.getBoundingClientRect();
       if (box.width <= 2 || box.height <= 2 || !parent.checkVisibility()) continue; // visually hidden text
       const text = node.textContent ?? '';
       // A line may end after a hyphen, a slash or a dash: only breaks inside a run of letters count.
-      for (const match of text.matchAll(/[^\s\-‐/–—]+/g)) {
-        if (fileName && match[0].length > 9) continue;
+      for (const match of text.matchAll(shortIdentifier ? /[^\s\-‐/–—@]+/g : /[^\s\-‐/–—]+/g)) {
+        if (shortIdentifier && match[0].length > (parent?.closest('td.user') ? 24 : 9)) continue;
         const range = document.createRange();
         range.setStart(node, match.index);
         range.setEnd(node, match.index + match[0].length);

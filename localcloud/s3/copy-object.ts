@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream } from 'node:fs';
-import { authorize, checkVersionId, isoDate, objectArn, type S3Context, sendXml, tag, uploadAttributes, writeAll, XML_NS } from './context';
+import { authorize, checkTagging, checkVersionId, isoDate, objectArn, type S3Context, sendXml, tag, uploadAttributes, writeAll, XML_NS } from './context';
 import { noSuchUpload, preconditionFailed, S3Error } from './errors';
 import { missingObject, preconditions } from './get-object';
 import { partNumberParam, uploadFor } from './multipart';
@@ -54,6 +54,7 @@ function copySource(ctx: S3Context): { sourceBucket: string; sourceKey: string; 
 /** CopyObject: the source's bytes (hard links, no copy) under the target key, with its metadata (COPY) or the request's (REPLACE). */
 export async function copyObject(ctx: S3Context): Promise<void> {
   const { sourceBucket, sourceKey, object } = copySource(ctx);
+  checkTagging(ctx);
   const directive = String(ctx.req.headers['x-amz-metadata-directive'] ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') throw new S3Error('InvalidArgument', 'Unknown metadata directive.', 400, { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
   if (directive === 'COPY' && sourceBucket === ctx.bucket.name && sourceKey === ctx.key) {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { authorize, isoDate, objectArn, parseIntParam, receiveBlob, type S3Context, sendEmpty, sendXml, tag, uploadAttributes, XML_NS } from './context';
+import { authorize, checkTagging, isoDate, objectArn, parseIntParam, receiveBlob, type S3Context, sendEmpty, sendXml, tag, uploadAttributes, XML_NS } from './context';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, checksumHeader, checksummer } from './checksums';
 import { noSuchUpload, S3Error } from './errors';
 import type { StoredPart, Upload } from './object-store';
@@ -28,6 +28,7 @@ export function partNumberParam(value: string | undefined): number {
 
 export async function createMultipartUpload(ctx: S3Context): Promise<void> {
   authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
+  checkTagging(ctx);
   ctx.req.resume();
   const uploadId = randomBytes(48).toString('base64url');
   const algorithm = ctx.req.headers['x-amz-checksum-algorithm'];

@@ -226,7 +226,7 @@ describe('ListObjectsV2', () => {
 
   it('max-keys 0 lists nothing; above 1000 is capped at 1000; start-after skips', async () => {
     const none = await list({ MaxKeys: 0 });
-    expect([none.KeyCount, none.Contents, none.MaxKeys]).toEqual([0, undefined, 0]);
+    expect([none.KeyCount, none.Contents, none.MaxKeys, none.IsTruncated, none.NextContinuationToken]).toEqual([0, undefined, 0, false, undefined]);
     const many = await list({ MaxKeys: 5000 });
     expect(many.KeyCount).toBe(keys.length);
     expect(many.IsTruncated).toBe(false);
@@ -259,16 +259,25 @@ describe('ListObjectsV2', () => {
   it('encoding-type=url with odd keys: boto3 (which asks for it and decodes) gets the keys back exactly', async () => {
     const odd = ['sp ace+plus.txt', 'per%cent&amp.txt', 'ünï/日本.txt', 'tab\there.txt', 'q?uote"s.txt'];
     for (const k of odd) await put(`${prefix}odd/${k}`, 'x');
-    const got = await boto3<{ keys: string[]; prefixes: string[] }>(
+    const got = await boto3<{ keys: string[]; prefixes: string[]; v1: string[]; v2: string[]; deleted: string[] }>(
       { endpoint: env.cloud.url, region: env.region, credentials: me.credentials },
       [
         "out = s3.list_objects_v2(Bucket=args['bucket'], Prefix=args['prefix'])",
         "top = s3.list_objects_v2(Bucket=args['bucket'], Prefix=args['prefix'], Delimiter='/')",
-        "print(json.dumps({'keys': [c['Key'] for c in out['Contents']], 'prefixes': [p['Prefix'] for p in top.get('CommonPrefixes', [])]}))",
+        // The paginators: v2 by continuation token, v1 by NextMarker / the last key (both url-encoded on the wire).
+        "pages = lambda op, **kw: [c['Key'] for p in s3.get_paginator(op).paginate(Bucket=args['bucket'], Prefix=args['prefix'], PaginationConfig={'PageSize': 2}, **kw) for c in p.get('Contents', [])]",
+        "v1 = pages('list_objects')",
+        "v2 = pages('list_objects_v2')",
+        // DeleteObjects as boto3 sends it (Content-MD5), of a key with odd characters.
+        "gone = s3.delete_objects(Bucket=args['bucket'], Delete={'Objects': [{'Key': args['prefix'] + 'q?uote\"s.txt'}]})",
+        "print(json.dumps({'keys': [c['Key'] for c in out['Contents']], 'prefixes': [p['Prefix'] for p in top.get('CommonPrefixes', [])], 'v1': v1, 'v2': v2, 'deleted': [d['Key'] for d in gone['Deleted']]}))",
       ].join('\n'),
       { bucket: env.bucket, prefix: `${prefix}odd/` },
     );
     expect(got.keys.sort()).toEqual(odd.map((k) => `${prefix}odd/${k}`).sort());
+    expect(got.v1).toEqual(got.keys);
+    expect(got.v2).toEqual(got.keys);
+    expect(got.deleted).toEqual([`${prefix}odd/q?uote"s.txt`]);
     expect(got.prefixes).toEqual([`${prefix}odd/ünï/`]);
     const res = await raw('GET', `/${env.bucket}?list-type=2&encoding-type=url&prefix=${encodeURIComponent(`${prefix}odd/sp`)}`);
     expect(res.body).toContain(`<Key>${encodeURIComponent(prefix).replace(/%2F/g, '/')}odd/sp+ace%2Bplus.txt</Key>`);
@@ -379,10 +388,17 @@ describe('UploadPartCopy and GetObjectTagging', () => {
     await put(Key, 'x');
     expect(await errorOf(me.s3.send(new GetObjectTaggingCommand({ Bucket: env.bucket, Key })))).toBe('403 AccessDenied');
   });
+
+  it('tags sent with a write (x-amz-tagging) need s3:PutObjectTagging too → 403 AccessDenied, and nothing is written', async () => {
+    const Key = `${base}/tagged.txt`;
+    expect(await errorOf(put(Key, 'x', { Tagging: 'colour=blue' }))).toBe('403 AccessDenied');
+    expect(await errorOf(me.s3.send(new CreateMultipartUploadCommand({ Bucket: env.bucket, Key, Tagging: 'colour=blue' })))).toBe('403 AccessDenied');
+    expect(await errorOf(me.s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key })))).toBe('404 NotFound');
+  });
 });
 
 describe('aws s3api (the AWS CLI)', () => {
-  it('get-object with --range, an unsatisfiable range, delete-objects (the CLI sends Content-MD5)', async () => {
+  it('get-object with --range, an unsatisfiable range, s3 presign, delete-objects (the CLI sends Content-MD5)', async () => {
     const cli = awsCli({ endpoint: env.cloud.url, region: env.region, credentials: me.credentials });
     try {
       const Key = `${base}/cli-range.txt`;
@@ -392,6 +408,9 @@ describe('aws s3api (the AWS CLI)', () => {
       expect(readFileSync(join(cli.home, 'part.txt'), 'utf8')).toBe('world');
       const failure = await cli.run('s3api', 'get-object', '--bucket', env.bucket, '--key', Key, '--range', 'bytes=50-', join(cli.home, 'none.txt')).catch((e: { stderr: string }) => e.stderr);
       expect(failure).toContain('An error occurred (InvalidRange) when calling the GetObject operation: The requested range is not satisfiable');
+      // aws s3 presign: a query-signed GET any HTTP client can follow.
+      const url = (await cli.run('s3', 'presign', `s3://${env.bucket}/${Key}`, '--expires-in', '60')).trim();
+      expect(await (await fetch(url)).text()).toBe('hello world');
       const deleted = JSON.parse(await cli.run('s3api', 'delete-objects', '--bucket', env.bucket, '--delete', JSON.stringify({ Objects: [{ Key }] }), '--output', 'json'));
       expect(deleted.Deleted).toEqual([{ Key }]);
     } finally {

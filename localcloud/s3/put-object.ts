@@ -1,4 +1,4 @@
-import { authorize, declaredPayloadSize, INLINE_MAX, objectArn, receiveBlob, receiveInline, type S3Context, sendEmpty, uploadAttributes } from './context';
+import { authorize, checkTagging, declaredPayloadSize, INLINE_MAX, objectArn, receiveBlob, receiveInline, type S3Context, sendEmpty, uploadAttributes } from './context';
 import { checksumHeader } from './checksums';
 import { preconditionFailed, S3Error } from './errors';
 import type { PayloadSummary } from './payload';
@@ -8,6 +8,7 @@ export const MAX_PUT_SIZE = 5 * 1024 * 1024 * 1024;
 /** PutObject (s3:PutObject), with If-None-Match: * / If-Match conditional writes. */
 export async function putObject(ctx: S3Context): Promise<void> {
   authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
+  checkTagging(ctx);
   const attributes = uploadAttributes(ctx.req);
   checkWriteConditions(ctx);
   const declared = declaredPayloadSize(ctx);
