@@ -419,6 +419,18 @@ describe('aws s3api (the AWS CLI)', () => {
   });
 });
 
+describe('Content-MD5', () => {
+  it('not the base64 of 16 bytes → 400 InvalidDigest; a digest of other bytes → 400 BadDigest; nothing is written', async () => {
+    const Key = `${base}/md5.txt`;
+    expect(await errorOf(put(Key, 'body', { ContentMD5: 'not-an-md5' }))).toBe('400 InvalidDigest');
+    expect(await errorOf(put(Key, 'body', { ContentMD5: createHash('md5').update('other').digest('base64') }))).toBe('400 BadDigest');
+    expect(await errorOf(me.s3.send(new HeadObjectCommand({ Bucket: env.bucket, Key })))).toBe('404 NotFound');
+    expect(await errorOf(put(Key, 'body', { ContentMD5: createHash('md5').update('body').digest('base64') }))).toBe('ok');
+    const bad = await raw('POST', `/${env.bucket}?delete=`, { 'content-md5': 'xyz' }, `<Delete><Object><Key>${Key}</Key></Object></Delete>`);
+    expect([bad.status, /<Code>(\w+)<\/Code>/.exec(bad.body)?.[1]]).toEqual([400, 'InvalidDigest']);
+  });
+});
+
 describe('DeleteObjects', () => {
   it('Quiet reports only the failures; a key that does not exist counts as deleted', async () => {
     const mine = `${base}/del-1.txt`;
