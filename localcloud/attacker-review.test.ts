@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AmplifyClient, CreateAppCommand, ListAppsCommand } from '@aws-sdk/client-amplify';
@@ -165,6 +166,21 @@ describe('the Lambda code API (UpdateFunctionCode): code execution on the develo
     lying.writeUInt32LE(10, central + 24);
     await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: lying }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: zip.subarray(0, zip.length - 10) }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    // A request declaring more than Lambda's 70 MB request limit: 413 at once, before the body is read or the signature looked at.
+    const tooLarge = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${cloud.endpoint}/2015-03-31/functions/${fnName}/code`, { method: 'PUT', headers: { 'content-length': String(80 * 1024 * 1024), 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode, body });
+        });
+      });
+      req.on('error', reject);
+      req.write('{"ZipFile":"');
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ __type: 'RequestTooLargeException' });
     // A function name that is not percent-encoding.
     const answer = await signedFetch('lambda', 'GET', '/2015-03-31/functions/%E0%A4%A/configuration', '');
     expect(answer.status, await answer.clone().text()).toBeGreaterThanOrEqual(400);
