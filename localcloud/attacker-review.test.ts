@@ -1,15 +1,17 @@
 import { execFileSync } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AmplifyClient, CreateAppCommand, ListAppsCommand } from '@aws-sdk/client-amplify';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
+import { AdminUpdateUserAttributesCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { CopyObjectCommand, DeleteObjectsCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootstrapRoleName, loadOperatorKey } from './bootstrap';
+import { BOOTSTRAP_ROLE_KINDS, bootstrapRoleName, loadOperatorKey } from './bootstrap';
 import { markerZip } from './lambda/testing/zip';
 import { type Credentials, type RealCloud, startRealCloud } from './testing/real-cloud';
 
@@ -91,8 +93,10 @@ describe('the Lambda code API (UpdateFunctionCode): code execution on the develo
       await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: markerZip('app-user') }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
       await expect(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fnName }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
       const sts = new STSClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
-      const deployRole = `arn:aws:iam::${cloud.assembly.accountId}:role/${bootstrapRoleName('deploy', cloud.assembly.accountId, cloud.region)}`;
-      await expect(sts.send(new AssumeRoleCommand({ RoleArn: deployRole, RoleSessionName: 'probe' }))).rejects.toMatchObject({ name: 'AccessDenied' });
+      for (const kind of BOOTSTRAP_ROLE_KINDS) {
+        const RoleArn = `arn:aws:iam::${cloud.assembly.accountId}:role/${bootstrapRoleName(kind, cloud.assembly.accountId, cloud.region)}`;
+        await expect(sts.send(new AssumeRoleCommand({ RoleArn, RoleSessionName: 'probe' })), kind).rejects.toMatchObject({ name: 'AccessDenied' });
+      }
       const cfn = new CloudFormationClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
       await expect(cfn.send(new CreateStackCommand({ StackName: 'probe', TemplateBody: '{"Resources":{}}' }))).rejects.toMatchObject({ name: 'AccessDenied' });
     }
@@ -102,6 +106,26 @@ describe('the Lambda code API (UpdateFunctionCode): code execution on the develo
       const lambda = new LambdaClient({ endpoint: cloud.endpoint, region: cloud.region, credentials: role, maxAttempts: 1 });
       await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: markerZip('function-role') })), fn.friendlyName).rejects.toMatchObject({ name: 'AccessDeniedException' });
     }
+    expect(codeDirectory()).toBe(before);
+  });
+
+  it("reads an S3Bucket/S3Key package with the caller's own permissions: UpdateFunctionCode alone reads nobody's files", async () => {
+    const key = `private/${adminId}/package.zip`;
+    cloud.seedObject(key, markerZip('from-a-private-file'), 'application/zip');
+    const roleArn = `arn:aws:iam::${cloud.assembly.accountId}:role/probe-code-updater`;
+    cloud.iam.account.roles.set(roleArn, {
+      name: 'probe-code-updater',
+      arn: roleArn,
+      roleId: 'AROAPROBECODEUPDATER',
+      logicalId: 'ProbeCodeUpdater',
+      trustPolicy: { Statement: [] },
+      policies: [{ name: 'hotswap-only', document: { Statement: [{ Effect: 'Allow', Action: ['lambda:UpdateFunctionCode'], Resource: '*' }] } }],
+      unknownManagedPolicies: [],
+    });
+    const credentials = cloud.iam.issueRoleCredentials({ roleArn, sessionName: 'probe', durationSeconds: 900 });
+    const lambda = new LambdaClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
+    const before = codeDirectory();
+    await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, S3Bucket: cloud.bucket, S3Key: key }))).rejects.toMatchObject({ name: 'AccessDeniedException' });
     expect(codeDirectory()).toBe(before);
   });
 
@@ -142,6 +166,21 @@ describe('the Lambda code API (UpdateFunctionCode): code execution on the develo
     lying.writeUInt32LE(10, central + 24);
     await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: lying }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
     await expect(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: fnName, ZipFile: zip.subarray(0, zip.length - 10) }))).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
+    // A request declaring more than Lambda's 70 MB request limit: 413 at once, before the body is read or the signature looked at.
+    const tooLarge = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${cloud.endpoint}/2015-03-31/functions/${fnName}/code`, { method: 'PUT', headers: { 'content-length': String(80 * 1024 * 1024), 'content-type': 'application/json' } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => {
+          req.destroy();
+          resolve({ status: res.statusCode, body });
+        });
+      });
+      req.on('error', reject);
+      req.write('{"ZipFile":"');
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(JSON.parse(tooLarge.body)).toMatchObject({ __type: 'RequestTooLargeException' });
     // A function name that is not percent-encoding.
     const answer = await signedFetch('lambda', 'GET', '/2015-03-31/functions/%E0%A4%A/configuration', '');
     expect(answer.status, await answer.clone().text()).toBeGreaterThanOrEqual(400);
@@ -188,5 +227,27 @@ describe("the file browser's keys: nobody acts outside their own prefix", () => 
     // Their own `a//b` is a key of its own (S3 keeps it literally), inside their prefix.
     await s3.send(new PutObjectCommand({ Bucket, Key: `${own}/a//b.txt`, Body: 'mine' }));
     expect(cloud.objects.get(Bucket, `${own}/a//b.txt`)).toBeDefined();
+  });
+});
+
+describe('the birthdate rule and the outbox', () => {
+  it("no identity-pool role may write anyone's attributes with AdminUpdateUserAttributes (an administrator's neither)", async () => {
+    for (const credentials of [person, admin]) {
+      const idp = new CognitoIdentityProviderClient({ endpoint: cloud.endpoint, region: cloud.region, credentials, maxAttempts: 1 });
+      await expect(
+        idp.send(new AdminUpdateUserAttributesCommand({ UserPoolId: cloud.userPoolId, Username: 'anyone', UserAttributes: [{ Name: 'birthdate', Value: '2020-01-01' }] })),
+      ).rejects.toMatchObject({ name: 'AccessDeniedException' });
+    }
+  });
+
+  it('the outbox page may not be framed by another page (clickjacking) and runs nothing', async () => {
+    const page = await fetch(`${cloud.endpoint}/_localcloud/outbox`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    // A page elsewhere that frames it is refused by the front door before that.
+    const framed = await fetch(`${cloud.endpoint}/_localcloud/outbox`, { headers: { accept: 'text/html', 'sec-fetch-site': 'cross-site', 'sec-fetch-dest': 'iframe' } });
+    expect(framed.status).toBe(403);
   });
 });

@@ -11,7 +11,7 @@ Options:
   --verbose           print the functions' full logs (START/END/REPORT, console.* lines);
                       by default one line per event: a trigger run, a code sent, a request refused
   --port <n>          the AWS endpoint's port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --oauth-port <n>    the user pool domain's HTTPS port (default ${DEFAULT_OAUTH_PORT})
+  --oauth-port <n>    the user pool domain's HTTPS port (default ${DEFAULT_OAUTH_PORT}; a free one with --port 0)
   --assembly <dir>    the cloud assembly to provision from (default .amplify/synth/cdk.out)
   -h, --help          this help
 

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ApiGatewayService, localExecuteApiUrl } from './apigateway';
 import { consoleLog } from './lambda/runtime';
-import { DEFAULT_OAUTH_PORT, DEFAULT_PORT, type LocalCloudService, startLocalCloud } from './server';
+import { DEFAULT_PORT, type LocalCloudService, startLocalCloud } from './server';
 import { placeholderNotice } from './identity-providers';
 import { formatActivity } from './services/activity';
 import { LOCALCLOUD_HELP } from './main-help';
@@ -22,7 +22,8 @@ const { values } = parseArgs({
     help: { type: 'boolean', short: 'h', default: false },
     assembly: { type: 'string', default: '.amplify/synth/cdk.out' },
     port: { type: 'string', default: String(DEFAULT_PORT) },
-    'oauth-port': { type: 'string', default: String(DEFAULT_OAUTH_PORT) },
+    // Unset: the server's rule (DEFAULT_OAUTH_PORT, or a free port when --port is 0).
+    'oauth-port': { type: 'string' },
   },
 });
 
@@ -42,7 +43,7 @@ try {
     stateDir,
     assemblyDir: values.assembly!,
     port: Number(values.port),
-    oauthPort: Number(values['oauth-port']),
+    oauthPort: values['oauth-port'] === undefined ? undefined : Number(values['oauth-port']),
     functionLog: values.verbose ? consoleLog : () => {},
   });
   cloud.activity.on((activity) => console.log(`${new Date().toISOString().slice(11, 19)} ${formatActivity(activity)}`));

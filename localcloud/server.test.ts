@@ -101,7 +101,7 @@ test('state survives kill -9 of `npm run localcloud` (main.ts)', async () => {
 
 /** Starts main.ts on `port` with its own state folder beside the test's, resolving once it prints its URL. */
 function startMain(port: number, cloud: TestCloud): Promise<ChildProcess & { output(): string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'localcloud/main.ts', '--assembly', cloud.assemblyDir, '--port', String(port)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'localcloud/main.ts', '--assembly', cloud.assemblyDir, '--port', String(port), '--oauth-port', '0'], {
     env: { ...process.env, LOCALCLOUD_STATE: `${cloud.stateDir}-main` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -477,7 +477,14 @@ function localCloudEndpoints(ctx: ServiceContext, all: () => LocalCloudService[]
       if (route === 'GET /_localcloud/outbox') {
         // A browser gets a readable page; tools (and fetch without Accept: text/html) the JSON.
         if (/\btext\/html\b/.test(req.headers.accept ?? '')) {
-          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+          res.writeHead(200, {
+            'content-type': 'text/html; charset=utf-8',
+            'cache-control': 'no-store',
+            // The codes are for the developer's eyes: no page may frame it (clickjacking), nothing on it runs.
+            'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            'x-frame-options': 'DENY',
+            'x-content-type-options': 'nosniff',
+          });
           res.end(outboxPage(ctx.outbox.list()));
           return;
         }

@@ -9,15 +9,28 @@ import { busyStackPorts } from './running-stack.ts';
 import { ensureSynth } from './synth.ts';
 import { LOCAL_CLOUD_URL } from './synth-context.ts';
 
+/** The local cloud's help from its options on, without the port flags (each line, and its continuation lines). */
+function startOptions(): string {
+  const lines = LOCALCLOUD_HELP.split('\n');
+  const shown: string[] = [];
+  let dropping = false;
+  for (const line of lines.slice(lines.indexOf('Options:'))) {
+    if (/^ {2}-/.test(line)) dropping = /^ {2}--(port|oauth-port)\b/.test(line);
+    else if (!/^ {3,}/.test(line)) dropping = false;
+    if (!dropping) shown.push(line);
+  }
+  return shown.join('\n');
+}
+
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   console.log(`Usage: npm start [-- options]
 
 Synthesizes amplify/ if it changed (npm run synth), starts the local cloud on ${LOCAL_CLOUD_URL}
 and the app (Vite) on http://localhost:5173/. Ctrl-C stops both.
-Options are the local cloud's (npm run localcloud; --port and --oauth-port only there: the app
-expects the defaults):
+The local cloud's options (npm run localcloud alone also takes --port and --oauth-port: the app
+expects the default ports):
 
-${LOCALCLOUD_HELP.split('\n').slice(LOCALCLOUD_HELP.split('\n').indexOf('Options:')).join('\n')}
+${startOptions()}
   ADMIN_EMAILS        read at synthesis: verified emails that join ADMINS when they confirm
                       their sign-up (a change re-synthesizes); see also npm run admin
   VAULT_APP_URL       read at synthesis: the deployed app's address (OAuth callback URLs)`);

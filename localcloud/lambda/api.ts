@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { notEmulatedMessage } from '../http/dispatch';
 import { AwsJsonError, BodyTooLargeError, jsonObject, readBody, requestPath, sendAwsJsonError, sendJson } from '../http/http';
 import type { ObjectStore } from '../s3/object-store';
-import type { AwsJsonAuth, SignedCaller } from '../ssm/aws-json-auth';
+import { type AwsJsonAuth, AwsJsonAuthError, type SignedCaller } from '../ssm/aws-json-auth';
 import type { CodeUpdates } from './code-updates';
 import type { LambdaFunction } from './functions';
 import type { FunctionRuntime } from './runtime';
@@ -88,11 +88,15 @@ export function createLambdaApi(options: {
     return fn;
   }
 
-  function updateCode(fn: LambdaFunction, input: Record<string, unknown>) {
+  function updateCode(fn: LambdaFunction, input: Record<string, unknown>, canRead: (bucket: string, key: string) => boolean) {
     let zip: Buffer;
     if (typeof input.ZipFile === 'string') {
       zip = Buffer.from(input.ZipFile, 'base64');
     } else if (typeof input.S3Bucket === 'string' && typeof input.S3Key === 'string') {
+      // Lambda reads the object with the caller's permissions: lambda:UpdateFunctionCode alone reads no one's files.
+      if (!canRead(input.S3Bucket, input.S3Key)) {
+        throw new LambdaApiError('AccessDeniedException', `Your access has been denied by S3, please make sure your request credentials have permission to GetObject for ${input.S3Bucket}/${input.S3Key}. S3 Error Code: AccessDenied. S3 Error Message: Access Denied`, 403);
+      }
       const object = options.objects.get(input.S3Bucket, input.S3Key);
       if (!object) {
         throw new LambdaApiError('InvalidParameterValueException', `Error occurred while GetObject. S3 Error Code: NoSuchKey. S3 Error Message: The specified key does not exist.`);
@@ -161,7 +165,16 @@ export function createLambdaApi(options: {
           allow('UpdateFunctionCode', fn);
           const input = jsonObject(body);
           if (!input) throw new LambdaApiError('InvalidRequestContentException', 'Could not parse request body into json');
-          return sendJson(res, 200, configuration(updateCode(fn, input)));
+          const canRead = (bucket: string, key: string) => {
+            try {
+              options.auth.authorize(caller, 's3:GetObject', `arn:aws:s3:::${bucket}/${key}`, req.socket.remoteAddress);
+              return true;
+            } catch (error) {
+              if (error instanceof AwsJsonAuthError) return false;
+              throw error;
+            }
+          };
+          return sendJson(res, 200, configuration(updateCode(fn, input, canRead)));
         }
         default:
           throw new LambdaApiError('UnsupportedOperationException', notEmulatedMessage(`the Lambda operation ${req.method} ${PREFIX}{name}/${rest.slice(1).join('/')}`), 501);

@@ -107,3 +107,12 @@ export function declaredChecksum(headers: Record<string, string | string[] | und
 export function checkChecksum(algorithm: ChecksumAlgorithm, sent: string, computed: string): void {
   if (sent !== computed) throw new S3Error('BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
 }
+
+/** A Content-MD5 header must be the base64 of 16 bytes: S3's 400 InvalidDigest otherwise (checked before the body is read). */
+export function checkContentMd5(headers: Record<string, string | string[] | undefined>): void {
+  const md5 = headers['content-md5'];
+  if (md5 === undefined) return;
+  if (typeof md5 !== 'string' || !/^[A-Za-z0-9+/]{22}==$/.test(md5.trim())) {
+    throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.', 400, { 'Content-MD5': String(md5) });
+  }
+}

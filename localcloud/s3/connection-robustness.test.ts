@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawConnection, rawRequest, signedHeaders } from './testing/raw-http';
@@ -58,7 +59,7 @@ describe('malformed requests get S3 errors on a connection that stays usable', (
     const body = Buffer.concat([Buffer.from('<Delete><Object><Key>private/'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('</Key></Object></Delete>')]);
     const path = `/${env.bucket}?delete=`;
     const c = open();
-    const res = await c.request(rawRequest('POST', path, await sign('POST', path, body), body));
+    const res = await c.request(rawRequest('POST', path, await sign('POST', path, body, { 'content-md5': createHash('md5').update(body).digest('base64') }), body));
     expect(res.status).toBe(400);
     expect(code(res.body)).toBe('MalformedXML');
     await stillAnswers(c);

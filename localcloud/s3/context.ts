@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { notEmulatedMessage } from '../http/dispatch';
 import type { Authorizer } from '../iam/authorizer';
 import type { BoundCredentials } from '../iam/credentials';
 import type { RequestContextKeys } from '../iam/policy-evaluator';
@@ -127,7 +128,7 @@ export async function receiveBlob(ctx: S3Context, maxSize: number, options: { cr
   }
 }
 
-async function writeAll(fh: FileHandle, bytes: Buffer, position: number): Promise<void> {
+export async function writeAll(fh: FileHandle, bytes: Buffer, position: number): Promise<void> {
   let done = 0;
   while (done < bytes.length) {
     const { bytesWritten } = await fh.write(bytes, done, bytes.length - done, position + done);
@@ -164,4 +165,26 @@ export function parseIntParam(value: string | undefined, name: string, min: numb
   const n = Number(value);
   if (n < min || n > max) throw new S3Error('InvalidArgument', `${name} must be between ${min} and ${max}.`, 400, { ArgumentName: name, ArgumentValue: value });
   return n;
+}
+
+/**
+ * A versionId (GetObject, HeadObject, a copy source): buckets are unversioned, so
+ * every object's version is `null`; any other id is S3's 400 for an unversioned bucket.
+ */
+export function checkVersionId(versionId: string | undefined): void {
+  if (versionId !== undefined && versionId !== 'null') {
+    throw new S3Error('InvalidArgument', 'Invalid version id specified', 400, { ArgumentName: 'versionId', ArgumentValue: versionId });
+  }
+}
+
+/**
+ * Tags sent with a write (`x-amz-tagging`): S3 needs s3:PutObjectTagging for
+ * them as well, which no role of this backend has (AccessDenied, as on AWS).
+ * Object tags are not stored here, so a caller who may tag is told so (501)
+ * rather than having them dropped.
+ */
+export function checkTagging(ctx: S3Context): void {
+  if (ctx.req.headers['x-amz-tagging'] === undefined) return;
+  authorize(ctx, 's3:PutObjectTagging', objectArn(ctx.bucket.name, ctx.key));
+  throw new S3Error('UnsupportedOperationException', notEmulatedMessage('S3 object tags (x-amz-tagging)'), 501);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { authorize, objectArn, type S3Context, sendXml, tag, XML_NS } from './context';
-import { checkChecksum, checksummer, declaredChecksum } from './checksums';
+import { checkChecksum, checkContentMd5, checksummer, declaredChecksum } from './checksums';
 import { S3Error } from './errors';
 import { parseXmlBody, readSmallBody } from './xml';
 
@@ -10,6 +10,7 @@ import { parseXmlBody, readSmallBody } from './xml';
  * (s3:DeleteObject) and reported as Deleted or Error.
  */
 export async function deleteObjects(ctx: S3Context): Promise<void> {
+  checkContentMd5(ctx.req.headers);
   const body = await readSmallBody(ctx.req, 2 * 1024 * 1024);
   const declared = ctx.signature.payloadHash;
   if (/^[0-9a-f]{64}$/.test(declared) && createHash('sha256').update(body).digest('hex') !== declared) {
@@ -26,6 +27,8 @@ export async function deleteObjects(ctx: S3Context): Promise<void> {
     c.update(body);
     checkChecksum(sent.algorithm, sent.value, c.digest());
   }
+  // S3 requires an integrity check of the body (the SDKs always send one).
+  if (typeof md5 !== 'string' && !sent) throw new S3Error('InvalidRequest', 'Missing required header for this request: Content-MD5 OR x-amz-checksum-*');
   const doc = parseXmlBody(body);
   const objects = doc?.Delete?.Object;
   if (!Array.isArray(objects) || objects.length === 0 || objects.length > 1000) {

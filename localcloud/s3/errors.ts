@@ -10,6 +10,8 @@ export class S3Error extends Error {
     message: string,
     readonly status = 400,
     readonly extra: Record<string, string> = {},
+    /** Response headers the error carries (416's Content-Range). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -19,6 +21,7 @@ export const noSuchKey = (key: string) => new S3Error('NoSuchKey', 'The specifie
 export const noSuchBucket = (bucket: string) => new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: bucket });
 export const noSuchUpload = (uploadId: string) =>
   new S3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', 404, { UploadId: uploadId });
+export const preconditionFailed = (condition: string) => new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: condition });
 export const accessDenied = (message = 'Access Denied') => new S3Error('AccessDenied', message, 403);
 
 export function escapeXml(s: string): string {
@@ -40,7 +43,7 @@ export function sendS3Error(res: ServerResponse, error: S3Error, resource: strin
     res.destroy();
     return;
   }
-  const headers: Record<string, string> = { 'Content-Type': 'application/xml' };
+  const headers: Record<string, string> = { ...error.headers, 'Content-Type': 'application/xml' };
   if (!head) headers['Content-Length'] = String(Buffer.byteLength(body));
   // HEAD errors carry no body; the SDK reads the code from the status (404 → NotFound).
   res.writeHead(error.status, headers);

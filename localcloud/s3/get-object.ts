@@ -1,15 +1,17 @@
 import { closeSync, createReadStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { PassThrough } from 'node:stream';
-import { authorize, bucketArn, evaluate, objectArn, type S3Context } from './context';
+import { authorize, bucketArn, checkVersionId, evaluate, objectArn, type S3Context, sendXml, XML_NS } from './context';
 import { CHECKSUM_ALGORITHMS, checksumHeader } from './checksums';
-import { accessDenied, noSuchKey, S3Error } from './errors';
+import { accessDenied, noSuchKey, preconditionFailed, S3Error } from './errors';
 import type { OpenSegment, StoredObject } from './object-store';
+import { partNumberParam } from './multipart';
 import { etagMatches } from './put-object';
 
 /** GetObject and HeadObject (s3:GetObject): Range, conditional requests, response-* overrides. */
 export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
   authorize(ctx, 's3:GetObject', objectArn(ctx.bucket.name, ctx.key));
+  checkVersionId(ctx.query.get('versionId'));
   const object = ctx.services.objects.get(ctx.bucket.name, ctx.key);
   if (!object) throw missingObject(ctx, head);
   const conditional = checkReadConditions(ctx, object);
@@ -23,19 +25,27 @@ export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
   let end = object.size - 1;
   let status = 200;
   const range = ctx.req.headers.range;
-  if (typeof range === 'string' && object.size >= 0) {
+  const partNumber = ctx.query.get('partNumber');
+  if (partNumber !== undefined && object.size > 0) {
+    if (typeof range === 'string') throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
+    const part = partOf(object, partNumberParam(partNumber));
+    [start, end] = [part.start, part.end];
+    status = 206;
+    headers['Content-Range'] = `bytes ${start}-${end}/${object.size}`;
+    if (part.count !== undefined) headers['x-amz-mp-parts-count'] = String(part.count);
+  } else if (typeof range === 'string') {
     const m = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
     if (m && (m[1] !== '' || m[2] !== '')) {
       let ignored = false;
       if (m[1] === '') {
         const suffix = Number(m[2]);
-        if (suffix === 0) throw invalidRange(object.size);
+        if (suffix === 0) throw invalidRange(object.size, range);
         start = Math.max(0, object.size - suffix);
       } else {
         start = Number(m[1]);
         if (m[2] !== '') end = Math.min(Number(m[2]), object.size - 1);
         if (m[2] !== '' && Number(m[2]) < start) ignored = true; // S3 ignores a malformed range
-        else if (start >= object.size) throw invalidRange(object.size);
+        else if (start >= object.size) throw invalidRange(object.size, range);
       }
       if (ignored) {
         start = 0;
@@ -43,11 +53,11 @@ export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
       } else {
         status = 206;
         headers['Content-Range'] = `bytes ${start}-${end}/${object.size}`;
-        // The whole object's checksum does not describe a range.
-        for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
       }
     }
   }
+  // The whole object's checksum does not describe a range or a part.
+  if (status === 206) for (const name of Object.keys(headers)) if (name.startsWith('x-amz-checksum-')) delete headers[name];
   allowPdfViewer(ctx, headers['Content-Type']);
   const length = object.size === 0 ? 0 : end - start + 1;
   headers['Content-Length'] = String(length);
@@ -63,6 +73,19 @@ export async function getObject(ctx: S3Context, head: boolean): Promise<void> {
     return;
   }
   await pipeline(segmentStream(segments), ctx.res);
+}
+
+/**
+ * GetObjectTagging (s3:GetObjectTagging): objects carry no tags here, so an
+ * empty TagSet. No role this backend synthesizes has the action, so callers
+ * get AccessDenied as on AWS (the AWS CLI asks for it when it copies a big
+ * object; its --copy-props option avoids that).
+ */
+export async function getObjectTagging(ctx: S3Context): Promise<void> {
+  authorize(ctx, 's3:GetObjectTagging', objectArn(ctx.bucket.name, ctx.key));
+  checkVersionId(ctx.query.get('versionId'));
+  if (!ctx.services.objects.get(ctx.bucket.name, ctx.key)) throw missingObject(ctx, false);
+  sendXml(ctx, 200, `<Tagging xmlns="${XML_NS}"><TagSet></TagSet></Tagging>`);
 }
 
 /**
@@ -87,8 +110,22 @@ export function missingObject(ctx: S3Context, head: boolean, bucket = ctx.bucket
   return head ? new S3Error('NotFound', 'Not Found', 404) : noSuchKey(key);
 }
 
-function invalidRange(size: number) {
-  return new S3Error('InvalidRange', 'The requested range is not satisfiable', 416, { ActualObjectSize: String(size), RangeRequested: '' });
+/** 416 InvalidRange: the body names the range and the size, Content-Range says `bytes *\/size` (RFC 9110). */
+function invalidRange(size: number, range: string) {
+  return new S3Error('InvalidRange', 'The requested range is not satisfiable', 416, { RangeRequested: range, ActualObjectSize: String(size) }, { 'Content-Range': `bytes */${size}` });
+}
+
+/**
+ * The bytes of part `n` (GET/HEAD ?partNumber=n): a multipart object's parts
+ * are its segments (the ETag's `-N` says it was one); any other object is one
+ * part, and it has no parts count. A part it does not have: 416 InvalidPartNumber.
+ */
+function partOf(object: StoredObject, n: number): { start: number; end: number; count?: number } {
+  const multipart = /-\d+"$/.test(object.etag) && object.segments.length > 0;
+  const sizes = multipart ? object.segments.map((s) => s.size) : [object.size];
+  if (n > sizes.length) throw new S3Error('InvalidPartNumber', 'The requested partnumber is not satisfiable', 416, { PartNumberRequested: String(n), ActualPartCount: String(sizes.length) });
+  const start = sizes.slice(0, n - 1).reduce((a, b) => a + b, 0);
+  return { start, end: start + sizes[n - 1] - 1, count: multipart ? sizes.length : undefined };
 }
 
 /** Open segments, one after the other; each file is closed once read, or when the stream is destroyed early. */
@@ -111,21 +148,33 @@ function segmentStream(segments: OpenSegment[]) {
 
 function checkReadConditions(ctx: S3Context, object: StoredObject): 200 | 304 {
   const h = ctx.req.headers;
-  const ifMatch = h['if-match'];
-  const ifNoneMatch = h['if-none-match'];
-  const ifModifiedSince = h['if-modified-since'];
-  const ifUnmodifiedSince = h['if-unmodified-since'];
+  const verdict = preconditions(object, { ifMatch: h['if-match'], ifNoneMatch: h['if-none-match'], ifModifiedSince: h['if-modified-since'], ifUnmodifiedSince: h['if-unmodified-since'] });
+  if (verdict === 304 || verdict === 200) return verdict;
+  throw preconditionFailed(verdict);
+}
+
+/**
+ * S3's conditional-request rules (GetObject, HeadObject, CopyObject's
+ * x-amz-copy-source-if-*): If-Match decides over If-Unmodified-Since (true: 200
+ * whatever the date), If-None-Match over If-Modified-Since; 412 conditions are
+ * checked before 304 ones. Dates compare at S3's one-second resolution; an
+ * unparseable date is ignored. Returns 200, 304, or the name of the failed 412 condition.
+ */
+export function preconditions(
+  object: StoredObject,
+  c: { ifMatch?: string | string[]; ifNoneMatch?: string | string[]; ifModifiedSince?: string | string[]; ifUnmodifiedSince?: string | string[] },
+): 200 | 304 | 'If-Match' | 'If-Unmodified-Since' {
   const modified = Math.floor(object.lastModified.getTime() / 1000) * 1000;
-  if (typeof ifMatch === 'string') {
-    if (!etagMatches(ifMatch, object.etag)) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Match' });
-  } else if (typeof ifUnmodifiedSince === 'string') {
-    const t = Date.parse(ifUnmodifiedSince);
-    if (!Number.isNaN(t) && modified > t) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Unmodified-Since' });
+  if (typeof c.ifMatch === 'string') {
+    if (!etagMatches(c.ifMatch, object.etag)) return 'If-Match';
+  } else if (typeof c.ifUnmodifiedSince === 'string') {
+    const t = Date.parse(c.ifUnmodifiedSince);
+    if (!Number.isNaN(t) && modified > t) return 'If-Unmodified-Since';
   }
-  if (typeof ifNoneMatch === 'string') {
-    if (etagMatches(ifNoneMatch, object.etag)) return 304;
-  } else if (typeof ifModifiedSince === 'string') {
-    const t = Date.parse(ifModifiedSince);
+  if (typeof c.ifNoneMatch === 'string') {
+    if (etagMatches(c.ifNoneMatch, object.etag)) return 304;
+  } else if (typeof c.ifModifiedSince === 'string') {
+    const t = Date.parse(c.ifModifiedSince);
     if (!Number.isNaN(t) && modified <= t) return 304;
   }
   return 200;
@@ -152,7 +201,6 @@ function objectHeaders(ctx: S3Context, object: StoredObject): Record<string, str
     for (const a of CHECKSUM_ALGORITHMS) if (a !== 'CRC32' && object.headers[checksumHeader(a)]) stored[checksumHeader(a)] = object.headers[checksumHeader(a)];
     if (Object.keys(stored).length > 0) Object.assign(headers, stored, { 'x-amz-checksum-type': object.headers['x-amz-checksum-type'] ?? 'FULL_OBJECT' });
   }
-  if (object.segments.length > 1) headers['x-amz-mp-parts-count'] = String(object.segments.length);
   const overrides: Record<string, string> = {
     'response-content-type': 'Content-Type',
     'response-content-disposition': 'Content-Disposition',
@@ -165,7 +213,8 @@ function objectHeaders(ctx: S3Context, object: StoredObject): Record<string, str
     const v = ctx.query.get(param);
     if (v !== undefined) {
       if (/[\r\n]/.test(v)) throw new S3Error('InvalidArgument', `${param} contains invalid characters.`);
-      headers[header] = v;
+      // As S3 sends it: the value's UTF-8 bytes (Node writes a header string as Latin-1).
+      headers[header] = Buffer.from(v, 'utf8').toString('latin1');
     }
   }
   return headers;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { authorize, isoDate, objectArn, parseIntParam, receiveBlob, type S3Context, sendEmpty, sendXml, tag, uploadAttributes, XML_NS } from './context';
+import { authorize, checkTagging, isoDate, objectArn, parseIntParam, receiveBlob, type S3Context, sendEmpty, sendXml, tag, uploadAttributes, XML_NS } from './context';
 import { CHECKSUM_ALGORITHMS, type ChecksumAlgorithm, checksumHeader, checksummer } from './checksums';
 import { noSuchUpload, S3Error } from './errors';
 import type { StoredPart, Upload } from './object-store';
@@ -11,15 +11,15 @@ import { parseXmlBody, readSmallBody } from './xml';
 /** Multipart uploads: Create, UploadPart, Complete, Abort, ListParts. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 
-function uploadFor(ctx: S3Context): Upload {
+export function uploadFor(ctx: S3Context): Upload {
   const uploadId = ctx.query.get('uploadId') ?? '';
   const upload = ctx.services.objects.getUpload(uploadId);
   if (!upload || upload.bucket !== ctx.bucket.name || upload.key !== ctx.key) throw noSuchUpload(uploadId);
   return upload;
 }
 
-/** UploadPart's partNumber: required, 1..10000 (S3's InvalidArgument otherwise). */
-function partNumberParam(value: string | undefined): number {
+/** A partNumber (UploadPart, GET/HEAD ?partNumber): 1..10000 (S3's InvalidArgument otherwise). */
+export function partNumberParam(value: string | undefined): number {
   if (value === undefined || !/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 10000) {
     throw new S3Error('InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive', 400, { ArgumentName: 'partNumber', ArgumentValue: value ?? '' });
   }
@@ -28,6 +28,7 @@ function partNumberParam(value: string | undefined): number {
 
 export async function createMultipartUpload(ctx: S3Context): Promise<void> {
   authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
+  checkTagging(ctx);
   ctx.req.resume();
   const uploadId = randomBytes(48).toString('base64url');
   const algorithm = ctx.req.headers['x-amz-checksum-algorithm'];

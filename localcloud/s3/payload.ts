@@ -3,7 +3,7 @@ import { crc32 } from 'node:zlib';
 import type { IncomingMessage } from 'node:http';
 import { EMPTY_SHA256, type VerifiedSignature } from '../sigv4/verify';
 import { S3Error } from './errors';
-import { type ChecksumAlgorithm, checkChecksum, checksumHeader, checksummer, declaredChecksum } from './checksums';
+import { type ChecksumAlgorithm, checkChecksum, checkContentMd5, checksumHeader, checksummer, declaredChecksum } from './checksums';
 import { hashPool, SLAB_SIZE, type Slab } from './hash-worker';
 
 /**
@@ -61,6 +61,7 @@ export async function receivePayload(
   options: { crc32?: boolean } = {},
 ): Promise<void> {
   const declared = sig?.payloadHash ?? 'UNSIGNED-PAYLOAD';
+  checkContentMd5(req.headers);
   const flexible = declaredChecksum(req.headers);
   const wantCrc = options.crc32 === true || flexible?.algorithm === 'CRC32';
   // Small bodies hash in place; large ones (by Content-Length or aws-chunked) on a worker.

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import type { BoundCredentials, CredentialsStore } from '../iam/credentials';
 import { ALGORITHM, signingKey, UNSIGNED_PAYLOAD, type VerifiedSignature } from '../sigv4/verify';
 import { authorize, objectArn, receiveBlob, type S3Context, sendEmpty, sendXml, tag, uploadAttributes } from './context';
-import { escapeXml, S3Error } from './errors';
+import { escapeXml, preconditionFailed, S3Error } from './errors';
 import { formBoundary, MultipartForm } from './multipart-form';
 import { MAX_PUT_SIZE } from './put-object';
 
@@ -31,7 +31,7 @@ const missingField = (name: string) =>
 export async function postObject(ctx: PostContext, credentialsStore: CredentialsStore, checkKey: (key: string) => void): Promise<void> {
   const boundary = formBoundary(ctx.req.headers['content-type']);
   if (!boundary) {
-    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'Bucket POST must be of the enclosure-type multipart/form-data' });
+    throw preconditionFailed('Bucket POST must be of the enclosure-type multipart/form-data');
   }
   const form = new MultipartForm(ctx.req as AsyncIterable<Buffer>, boundary);
   // Fields up to the file (lower-cased names; the first of a repeated name counts).

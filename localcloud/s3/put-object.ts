@@ -1,6 +1,6 @@
-import { authorize, declaredPayloadSize, INLINE_MAX, objectArn, receiveBlob, receiveInline, type S3Context, sendEmpty, uploadAttributes } from './context';
+import { authorize, checkTagging, declaredPayloadSize, INLINE_MAX, objectArn, receiveBlob, receiveInline, type S3Context, sendEmpty, uploadAttributes } from './context';
 import { checksumHeader } from './checksums';
-import { S3Error } from './errors';
+import { preconditionFailed, S3Error } from './errors';
 import type { PayloadSummary } from './payload';
 
 export const MAX_PUT_SIZE = 5 * 1024 * 1024 * 1024;
@@ -8,6 +8,7 @@ export const MAX_PUT_SIZE = 5 * 1024 * 1024 * 1024;
 /** PutObject (s3:PutObject), with If-None-Match: * / If-Match conditional writes. */
 export async function putObject(ctx: S3Context): Promise<void> {
   authorize(ctx, 's3:PutObject', objectArn(ctx.bucket.name, ctx.key));
+  checkTagging(ctx);
   const attributes = uploadAttributes(ctx.req);
   checkWriteConditions(ctx);
   const declared = declaredPayloadSize(ctx);
@@ -50,11 +51,11 @@ export function checkWriteConditions(ctx: S3Context): void {
   const existing = ctx.services.objects.get(ctx.bucket.name, ctx.key);
   if (ifNoneMatch !== undefined) {
     if (ifNoneMatch !== '*') throw new S3Error('NotImplemented', 'If-None-Match on writes accepts only "*".', 501);
-    if (existing) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-None-Match' });
+    if (existing) throw preconditionFailed('If-None-Match');
   }
   if (ifMatch !== undefined) {
     if (!existing) throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: ctx.key });
-    if (!etagMatches(String(ifMatch), existing.etag)) throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Match' });
+    if (!etagMatches(String(ifMatch), existing.etag)) throw preconditionFailed('If-Match');
   }
 }
 

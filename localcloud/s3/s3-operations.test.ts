@@ -10,7 +10,7 @@ import {
   GetObjectAclCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   ListPartsCommand,
   PutObjectCommand,
@@ -80,10 +80,10 @@ describe('S3 operations through @aws-sdk/client-s3', () => {
         () => 'ok',
         (e: { name: string; message: string; $metadata: { httpStatusCode?: number } }) => [e.name, e.$metadata.httpStatusCode, e.message],
       );
-    expect(await refusal(s3.send(new ListObjectsCommand({ Bucket: cloud.bucket, Prefix: `private/${id}/` })))).toEqual([
+    expect(await refusal(s3.send(new ListObjectVersionsCommand({ Bucket: cloud.bucket, Prefix: `private/${id}/` })))).toEqual([
       'UnsupportedOperationException',
       501,
-      'The local cloud does not implement S3 ListObjects (version 1); use ListObjectsV2 (list-type=2).',
+      'The local cloud does not implement the S3 bucket operation GET ?prefix&versions.',
     ]);
     expect(await refusal(s3.send(new GetObjectAclCommand({ Bucket: cloud.bucket, Key: `private/${id}/x.txt` })))).toEqual([
       'UnsupportedOperationException',

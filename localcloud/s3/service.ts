@@ -6,14 +6,14 @@ import { pairs } from '../sigv4/canonical';
 import { SigV4Error } from '../sigv4/errors';
 import { verifySigV4 } from '../sigv4/verify';
 import type { BucketConfig } from './buckets';
-import { copyObject } from './copy-object';
+import { copyObject, uploadPartCopy } from './copy-object';
 import { answerBucketPreflight, applyBucketCors } from './cors';
 import { bucketArn, type S3Context, type S3Services, sendXml, XML_NS } from './context';
 import { deleteObject } from './delete-object';
 import { deleteObjects } from './delete-objects';
 import { noSuchBucket, S3Error, sendS3Error } from './errors';
-import { getObject } from './get-object';
-import { listObjectsV2 } from './list-objects-v2';
+import { getObject, getObjectTagging } from './get-object';
+import { listObjects, listObjectsV2 } from './list-objects-v2';
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload, listParts, uploadPart } from './multipart';
 import { postObject } from './post-object';
 import { putObject } from './put-object';
@@ -210,15 +210,13 @@ function route(req: IncomingMessage, key: string, allQuery: Map<string, string>,
     if (method === 'HEAD') return headBucket;
     if (method === 'GET' && query.has('location')) return getBucketLocation;
     if (method === 'GET' && query.has('encryption')) return getBucketEncryption;
-    if (method === 'GET' && [...query.keys()].every((k) => LIST_OBJECTS_V1_PARAMS.has(k))) {
-      throw notEmulated('S3 ListObjects (version 1); use ListObjectsV2 (list-type=2)');
-    }
+    if (method === 'GET' && [...query.keys()].every((k) => LIST_OBJECTS_V1_PARAMS.has(k))) return listObjects;
     throw notEmulated(`the S3 bucket operation ${method} ?${[...query.keys()].join('&')}`);
   }
   switch (method) {
     case 'PUT':
       if (query.has('uploadId') || query.has('partNumber')) {
-        if (req.headers['x-amz-copy-source']) throw notEmulated('S3 UploadPartCopy');
+        if (req.headers['x-amz-copy-source']) return uploadPartCopy;
         return uploadPart;
       }
       if (query.size > 0) throw notEmulated(`the S3 object operation PUT ?${[...query.keys()].join('&')}`);
@@ -226,6 +224,7 @@ function route(req: IncomingMessage, key: string, allQuery: Map<string, string>,
       return putObject;
     case 'GET':
       if (query.has('uploadId')) return listParts;
+      if (query.has('tagging') && [...query.keys()].every((k) => k === 'tagging' || k === 'versionId')) return getObjectTagging;
       if (['acl', 'tagging', 'attributes', 'retention', 'legal-hold', 'torrent'].some((k) => query.has(k))) {
         throw notEmulated(`the S3 object operation GET ?${[...query.keys()].join('&')}`);
       }

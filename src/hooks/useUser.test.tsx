@@ -68,6 +68,13 @@ describe('useUser', () => {
     expect(mocked.fetchAuthSession).toHaveBeenCalledTimes(1);
   });
 
+  it("leaves out the group Cognito puts every federated user in (<userPoolId>_<provider>): nobody chose it", async () => {
+    signedInAs(['us-east-1_TestPool1_Google', 'EDITORS']);
+    const { result } = renderHook(() => useUserSession());
+    await waitFor(() => expect(result.current.status).toBe('signedIn'));
+    expect(result.current.groups).toEqual(['EDITORS']);
+  });
+
   it('tells a federated user (named after their identity) from a password account a provider is linked to', async () => {
     const google = { userId: '1170', providerName: 'Google', providerType: 'Google', issuer: null, primary: 'true', dateCreated: '1' };
     mocked.getCurrentUser.mockResolvedValue({ username: 'google_1170', userId: 'sub-1' });

@@ -22,7 +22,7 @@ export interface UserSnapshot {
   attributes: FetchUserAttributesOutput;
   /** False when the attributes could not be fetched: `attributes` is then empty, not the person's. */
   attributesLoaded: boolean;
-  /** `cognito:groups` from the id token. */
+  /** `cognito:groups` from the id token, without the group Cognito adds each federated user to (`<userPoolId>_Google`). */
   groups: string[];
   /** The identity-pool id (`region:uuid`): storage's `{entity_id}`. */
   identityId: string | undefined;
@@ -129,7 +129,7 @@ async function loadSnapshot(forceRefresh: boolean): Promise<UserSnapshot> {
   const session = sessionResult.value;
   const idToken = session.tokens?.idToken;
   const rawGroups = idToken?.payload['cognito:groups'];
-  const groups = Array.isArray(rawGroups) ? rawGroups.filter((g): g is string => typeof g === 'string') : [];
+  const groups = Array.isArray(rawGroups) ? rawGroups.filter((g): g is string => typeof g === 'string' && !isProviderGroup(g, idToken?.payload.iss)) : [];
   const exp = idToken?.payload.exp;
   return {
     status: 'signedIn',
@@ -142,6 +142,16 @@ async function loadSnapshot(forceRefresh: boolean): Promise<UserSnapshot> {
     federatedProvider: federatedProviderOf(idToken?.payload),
     error: undefined,
   };
+}
+
+/**
+ * Whether a group is the one Cognito makes for an identity provider and puts each of its federated
+ * users in, `<userPoolId>_<providerName>` (e.g. `us-east-1_AbC123_Google`): nobody chose it, and its
+ * name is an id, not something to show people.
+ */
+function isProviderGroup(group: string, issuer: unknown): boolean {
+  const poolId = typeof issuer === 'string' ? issuer.slice(issuer.lastIndexOf('/') + 1) : '';
+  return poolId !== '' && group.startsWith(`${poolId}_`);
 }
 
 /**

@@ -71,6 +71,19 @@ describe('AdminPage: users', () => {
     expect(await screen.findByText('Removed bob@example.com from EDITORS.')).toBeInTheDocument();
   });
 
+  it('names the provider of a federated user and offers no password reset for them (they have no password here)', async () => {
+    const api = fakeApi([
+      ...people,
+      { username: 'signinwithapple_000123.abc', email: 'dee@example.com', status: 'EXTERNAL_PROVIDER', enabled: true, groups: [] },
+    ]);
+    renderWithUser(<AdminPage api={api} groups={['ADMINS', 'EDITORS']} />, me());
+    await screen.findByRole('row', { name: /dee@example.com/ });
+    expect(within(row('dee@example.com')).getByText('Signs in with Apple')).toBeInTheDocument();
+    expect(within(row('dee@example.com')).queryByRole('button', { name: /Reset password/ })).toBeNull();
+    expect(within(row('dee@example.com')).getByRole('button', { name: 'Sign out everywhere: dee@example.com' })).toBeEnabled();
+    expect(within(row('bob@example.com')).getByRole('button', { name: 'Reset password of bob@example.com' })).toBeEnabled();
+  });
+
   it('disables and enables a user, but not yourself nor another administrator', async () => {
     const api = fakeApi(people);
     const user = userEvent.setup();

@@ -7,6 +7,7 @@ import { focusTargetInRow, RowActions, type RowAction } from '../../components/R
 import { ErrorMessage, Loading, Notice } from '../../components/Status';
 import { useNarrowScreen } from '../../components/useNarrowScreen';
 import { useUser } from '../../hooks/useUser';
+import { providerOfFederatedUsername } from '../auth/auth-errors';
 import { createAdminApi, type AdminApi, type AdminUser } from './admin-api';
 import { AuditLogPanel } from './AuditLogPanel';
 
@@ -24,9 +25,26 @@ export const STATUS_NAMES: Record<string, string> = {
   UNKNOWN: 'Unknown',
 };
 
-export function plainStatus(status: string | undefined): string {
+/** The status in words; a federated user's names their provider (from their username, `<provider>_<id>`). */
+export function plainStatus(status: string | undefined, username?: string): string {
+  const provider = status === 'EXTERNAL_PROVIDER' && username ? providerOfFederatedUsername(username) : undefined;
+  if (provider) return `Signs in with ${provider}`;
   return (status && STATUS_NAMES[status]) ?? status ?? 'Unknown';
 }
+/** An email that, when it must wrap, wraps before its `@` first (`grace.hopper` / `@example.com`). */
+function atBreakable(text: string) {
+  const at = text.lastIndexOf('@');
+  return at <= 0 ? (
+    text
+  ) : (
+    <>
+      {text.slice(0, at)}
+      <wbr />
+      {text.slice(at)}
+    </>
+  );
+}
+
 const TABS = [
   { id: 'users', label: 'Users' },
   { id: 'audit', label: 'Audit log' },
@@ -209,14 +227,14 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                 const isAdmin = u.groups.includes(ADMINS);
                 const who = (
                   <>
-                    <div className="name">{label}</div>
+                    <div className="name">{atBreakable(label)}</div>
                     {u.preferredUsername && <div className="muted name">{u.preferredUsername}</div>}
                     {isMe && <div className="muted">(you)</div>}
                   </>
                 );
                 const state = (
                   <>
-                    {plainStatus(u.status)}
+                    {plainStatus(u.status, u.username)}
                     {!u.enabled && <div>Disabled</div>}
                   </>
                 );
@@ -264,13 +282,18 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                       } else void act(u.username, 'enabled', () => api.setEnabled(u.username, true), `Enabled ${label}.`);
                     },
                   },
-                  {
-                    id: 'reset',
-                    label: 'Reset password',
-                    name: `Reset password of ${label}`,
-                    disabled: busy !== undefined,
-                    onSelect: () => void act(u.username, 'reset', () => api.resetPassword(u.username), `Sent ${label} a code to choose a new password.`),
-                  },
+                  // A federated user has no password here (Cognito refuses to reset it): their provider keeps it.
+                  ...(u.status === 'EXTERNAL_PROVIDER'
+                    ? []
+                    : [
+                        {
+                          id: 'reset',
+                          label: 'Reset password',
+                          name: `Reset password of ${label}`,
+                          disabled: busy !== undefined,
+                          onSelect: () => void act(u.username, 'reset', () => api.resetPassword(u.username), `Sent ${label} a code to choose a new password.`),
+                        },
+                      ]),
                   {
                     id: 'sign-out',
                     label: 'Sign out everywhere',
@@ -325,7 +348,7 @@ function UsersPanel({ api, groups }: { api: AdminApi; groups: string[] }) {
                       </>
                     ) : (
                       <>
-                        <td>{who}</td>
+                        <td className="user">{who}</td>
                         <td>{state}</td>
                         <td>{groupBoxes}</td>
                         <td>

@@ -106,6 +106,12 @@ export function providerInWords(cognitoName: string): string {
   return Object.entries(PROVIDER_NAMES).find(([key]) => key.toLowerCase() === cognitoName.toLowerCase())?.[1] ?? cognitoName;
 }
 
+/** The provider, as people know it, that a federated user's username names (`Google_…`, `signinwithapple_…`), if any. */
+export function providerOfFederatedUsername(username: string): string | undefined {
+  const prefix = /^([A-Za-z]+)_/.exec(username)?.[1];
+  return prefix === undefined ? undefined : Object.entries(PROVIDER_NAMES).find(([key]) => key.toLowerCase() === prefix.toLowerCase())?.[1];
+}
+
 function listInWords(items: string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

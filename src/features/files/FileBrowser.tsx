@@ -6,7 +6,7 @@ import { ErrorMessage, Loading, Notice } from '../../components/Status';
 import { MEDIUM_QUERY, useNarrowScreen } from '../../components/useNarrowScreen';
 import { listFolder } from './folder-listing';
 import { useOwnerLabels } from './owner-names';
-import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, type FileSection } from './file-sections';
+import { attachmentDisposition, folderNameProblem, formatBytes, previewContentType, previewKind, visibleName, type FileSection } from './file-sections';
 import {
   createFolder,
   deleteObjects,
@@ -130,7 +130,8 @@ export function FileBrowser({ section }: { section: FileSection }) {
           .filter((item) => item.path !== base && !item.path.endsWith('/'))
           .map((item) => ({
             path: item.path,
-            name: item.path.slice(base.length),
+            // Shown, and saved on download, with invisible characters made visible (the path stays the key).
+            name: visibleName(item.path.slice(base.length)),
             size: item.size,
             lastModified: item.lastModified,
           }))
@@ -519,7 +520,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
   }, [section.peopleFolders, visibleTop]);
   // Their owner's published name, or "Person N" (./owner-names.ts).
   const ownerLabel = useOwnerLabels(section.peopleFolders ? peopleOrder : []);
-  const folderLabel = (name: string, depth: number) => (!section.peopleFolders || depth > 0 ? name : ownerLabel(name));
+  const folderLabel = (name: string, depth: number) => (!section.peopleFolders || depth > 0 ? visibleName(name) : ownerLabel(name));
   // Filtered and ordered by what people read: at the top of people's folders, the owner's label, not the id.
   const shownFolders = folders
     .map((name) => ({ name, label: folderLabel(name, crumbs.length) }))
@@ -936,7 +937,7 @@ export function FileBrowser({ section }: { section: FileSection }) {
                   </td>
                   {/* On a phone the date goes under the size: nothing is left out. */}
                   <td>
-                    {formatBytes(entry.size)}
+                    <span className="size">{formatBytes(entry.size)}</span>
                     {narrow && entry.lastModified && <div className="muted">{dateFormat.format(entry.lastModified)}</div>}
                   </td>
                   {!narrow && <td>{entry.lastModified ? dateFormat.format(entry.lastModified) : '—'}</td>}

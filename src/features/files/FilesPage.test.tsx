@@ -182,6 +182,29 @@ describe('FilesPage', () => {
     expect(within(asEditor).queryByLabelText(/Upload/)).not.toBeInTheDocument();
   });
 
+  it("shows invisible characters in others' file and folder names, so a right-to-left override cannot disguise one, and saves the download under the shown name", async () => {
+    // "invoice\u202efdp.exe" reads "invoiceexe.pdf" when rendered as is.
+    bucket.push({ path: `public/${OTHER}/invoice\u202efdp.exe`, size: 9 }, { path: `public/${OTHER}/re\u200bports/a.txt`, size: 1 });
+    s.getUrl.mockResolvedValue({ url: new URL('http://localhost:20005/bucket/x?sig=1'), expiresAt: new Date() });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
+    const user = userEvent.setup();
+    at('/public');
+    renderWithUser(<FilesPage />, fakeUser({ identityId: ID }));
+    const pub = section('Public files');
+    await user.click(await within(pub).findByRole('button', { name: 'Person 1' }));
+    expect(await within(pub).findByText('invoice\ufffdfdp.exe')).toBeInTheDocument();
+    expect(within(pub).getByRole('button', { name: 're\ufffdports' })).toBeInTheDocument();
+    expect(pub.textContent).not.toMatch(/[\u202e\u200b]/);
+    await user.click(within(pub).getByRole('button', { name: 'Download invoice\ufffdfdp.exe' }));
+    await waitFor(() => expect(s.getUrl).toHaveBeenCalled());
+    // The key is the real one; the saved name is the visible one.
+    expect(s.getUrl).toHaveBeenCalledWith({
+      path: `public/${OTHER}/invoice\u202efdp.exe`,
+      options: { expiresIn: 300, contentDisposition: "attachment;filename*=UTF-8''invoice%EF%BF%BDfdp.exe" },
+    });
+    click.mockRestore();
+  });
+
   it("never shows an older folder's listing that arrives after a newer one", async () => {
     const pending: Array<() => void> = [];
     const real = s.list.getMockImplementation()!;

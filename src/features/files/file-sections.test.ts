@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachmentDisposition, folderNameProblem, formatBytes, isFilesPath, placesOf, previewContentType, previewKind, sectionAt, sectionsFor } from './file-sections';
+import { attachmentDisposition, folderNameProblem, formatBytes, isFilesPath, placesOf, previewContentType, previewKind, sectionAt, sectionsFor, visibleName } from './file-sections';
 
 const ID = 'us-east-1:11111111-1111-4111-8111-111111111111';
 
@@ -96,5 +96,15 @@ describe('helpers', () => {
     const value = attachmentDisposition(name).split("''")[1];
     expect(value).not.toMatch(/[\s"';]/);
     expect(decodeURIComponent(value)).toBe(name);
+  });
+});
+
+describe('visibleName', () => {
+  it('keeps ordinary names (accents, other scripts, emoji) and makes invisible characters visible', () => {
+    expect(visibleName('Résumé 2026 — 東京 📄.pdf')).toBe('Résumé 2026 — 東京 📄.pdf');
+    expect(visibleName('invoice\u202efdp.exe')).toBe('invoice\ufffdfdp.exe');
+    expect(visibleName('a\u2066b\u2069c\u200bd\ufeffe\u0007f\u200ff')).toBe('a\ufffdb\ufffdc\ufffdd\ufffde\ufffdf\ufffdf');
+    // The zero-width joiner stays: emoji sequences are made of it.
+    expect(visibleName('\u{1F469}\u200d\u{1F4BB}.png')).toBe('\u{1F469}\u200d\u{1F4BB}.png');
   });
 });

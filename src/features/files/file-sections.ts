@@ -246,3 +246,17 @@ export function folderNameProblem(name: string): string | undefined {
   if (trimmed.length > 100) return 'Keep folder names under 100 characters.';
   return undefined;
 }
+
+/** Characters that change how a name reads without being seen: bidirectional marks, overrides and isolates, zero-width spaces, controls (not the zero-width joiner, which emoji sequences need). */
+// eslint-disable-next-line no-control-regex
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+
+/**
+ * A name from a key as people are shown it, and a download is saved under:
+ * each invisible character as a visible "\ufffd". Anyone may name a file as
+ * they like (S3 keeps any key), so `invoice\u202efdp.exe` — which reads as
+ * "invoiceexe.pdf" — must not pass for a PDF in someone else's file browser.
+ */
+export function visibleName(name: string): string {
+  return name.replace(INVISIBLE, '\ufffd');
+}
