@@ -1,5 +1,5 @@
 import type { Store } from '../store/store';
-import type { UserPoolConfig } from '../provisioning/user-pools';
+import type { UserPoolConfig, UserPoolGroupConfig } from '../provisioning/user-pools';
 import { identitiesAttribute, type Identity } from './identities';
 import { passwordVerifier } from './passwords';
 
@@ -95,7 +95,16 @@ export const usersMigrations = [
      pool_id TEXT NOT NULL, provider_name TEXT NOT NULL, user_id TEXT NOT NULL, username TEXT NOT NULL, data TEXT NOT NULL,
      PRIMARY KEY (pool_id, provider_name, user_id))`,
   'CREATE INDEX cognito_user_identities_username ON cognito_user_identities (pool_id, username)',
+  // The group Cognito makes for an identity provider at its first federated sign-in (`<userPoolId>_<ProviderName>`).
+  `CREATE TABLE cognito_provider_groups (
+     pool_id TEXT NOT NULL, group_name TEXT NOT NULL, data TEXT NOT NULL,
+     PRIMARY KEY (pool_id, group_name))`,
 ];
+
+/** A group Cognito made itself (a provider's): no role, no precedence; created at a federated sign-in. */
+export interface MadeGroup extends UserPoolGroupConfig {
+  createdAt: number;
+}
 
 export interface UserStore {
   byUsername(poolId: string, username: string): User | undefined;
@@ -111,6 +120,10 @@ export interface UserStore {
   groupsOf(pool: UserPoolConfig, username: string): string[];
   addToGroup(poolId: string, groupName: string, username: string): void;
   removeFromGroup(poolId: string, groupName: string, username: string): void;
+  /** The groups Cognito made itself (one per identity provider users signed in through), by name. */
+  madeGroups(poolId: string): MadeGroup[];
+  /** Makes such a group unless it exists. */
+  makeGroup(poolId: string, group: MadeGroup): void;
   /** Every user of a pool (ListUsers). */
   all(poolId: string): User[];
   /** The members of a group (ListUsersInGroup). */
@@ -193,6 +206,13 @@ export function createUserStore(store: Store): UserStore {
     },
     removeFromGroup(poolId, groupName, username) {
       db.prepare('DELETE FROM cognito_group_members WHERE pool_id = ? AND group_name = ? AND username = ?').run(poolId, groupName, username);
+    },
+    madeGroups: (poolId) =>
+      (db.prepare('SELECT data FROM cognito_provider_groups WHERE pool_id = ? ORDER BY group_name').pluck().all(poolId) as string[]).map(
+        (data) => JSON.parse(data) as MadeGroup,
+      ),
+    makeGroup(poolId, group) {
+      db.prepare('INSERT OR IGNORE INTO cognito_provider_groups (pool_id, group_name, data) VALUES (?, ?, ?)').run(poolId, group.name, JSON.stringify(group));
     },
     all: (poolId) => (row('pool_id = ?').all(poolId) as string[]).map((data) => JSON.parse(data) as User),
     membersOf(poolId, groupName) {

@@ -3,7 +3,7 @@ import { groupOf, poolOf, userOf } from './common';
 
 export const AdminAddUserToGroup: Target = (services) => async (_ctx, req) => {
   const pool = poolOf(services, req);
-  const group = groupOf(pool, req);
+  const group = groupOf(services, pool, req);
   const user = userOf(services, pool, req);
   services.users.addToGroup(pool.id, group.name, user.username);
   return {};

@@ -25,9 +25,17 @@ export function userOf(services: Pick<Services, 'users'>, pool: UserPoolConfig, 
   return user;
 }
 
-export function groupOf(pool: UserPoolConfig, req: Json): UserPoolGroupConfig {
+/** A group of the pool: one from the templates, or one Cognito made (`createdAt`). */
+export type PoolGroup = UserPoolGroupConfig & { createdAt?: number };
+
+/** The pool's groups: the templates', then those Cognito made for its identity providers (`<userPoolId>_Google`). */
+export function groupsIn(services: Pick<Services, 'users'>, pool: UserPoolConfig): PoolGroup[] {
+  return [...pool.groups, ...services.users.madeGroups(pool.id)];
+}
+
+export function groupOf(services: Pick<Services, 'users'>, pool: UserPoolConfig, req: Json): PoolGroup {
   const name = string(req, 'GroupName');
-  const group = pool.groups.find((g) => g.name === name);
+  const group = groupsIn(services, pool).find((g) => g.name === name);
   if (!group) throw ResourceNotFound('Group not found.');
   return group;
 }
@@ -51,7 +59,8 @@ export function wireUser(user: User, attributesToGet?: string[]) {
 }
 
 /** GroupType, as ListGroups, GetGroup and AdminListGroupsForUser return it. */
-export function wireGroup(pool: UserPoolConfig, group: UserPoolGroupConfig, provisionedAt = PROVISIONED_AT) {
+export function wireGroup(pool: UserPoolConfig, group: PoolGroup) {
+  const provisionedAt = group.createdAt ?? PROVISIONED_AT;
   return {
     GroupName: group.name,
     UserPoolId: pool.id,

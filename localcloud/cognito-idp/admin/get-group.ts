@@ -3,5 +3,5 @@ import { groupOf, poolOf, wireGroup } from './common';
 
 export const GetGroup: Target = (services) => async (_ctx, req) => {
   const pool = poolOf(services, req);
-  return { Group: wireGroup(pool, groupOf(pool, req)) };
+  return { Group: wireGroup(pool, groupOf(services, pool, req)) };
 };

@@ -3,7 +3,7 @@ import { groupOf, limitOf, pageStart, paginate, poolOf, wireUser } from './commo
 
 export const ListUsersInGroup: Target = (services) => async (_ctx, req) => {
   const pool = poolOf(services, req);
-  const group = groupOf(pool, req);
+  const group = groupOf(services, pool, req);
   const limit = limitOf(req, 60);
   const scope = `members:${pool.id}:${group.name}`;
   const members = services.users.membersOf(pool.id, group.name);
