@@ -20,6 +20,7 @@ vi.mock('aws-amplify/auth', async (importOriginal) => {
 });
 
 import * as auth from 'aws-amplify/auth';
+import { ACCOUNT_DELETED_NOTICE, noticeOnNextSignIn } from './auth-services';
 import { SignInPage } from './SignInPage';
 
 const PASSWORD = 'Correct-Horse-9!';
@@ -57,6 +58,16 @@ describe('SignInPage', () => {
     await waitFor(() => expect(auth.signIn).toHaveBeenCalled());
     expect(vi.mocked(auth.signIn).mock.calls[0][0]).toMatchObject({ username: '+15550100199', password: PASSWORD });
     expect(await screen.findByText('Incorrect username or password.')).toBeInTheDocument();
+  });
+
+  it('says once, above the sign-in form, what just happened (a deleted account)', async () => {
+    noticeOnNextSignIn(ACCOUNT_DELETED_NOTICE);
+    const first = render(<SignInPage />);
+    expect(await screen.findByRole('status')).toHaveTextContent(ACCOUNT_DELETED_NOTICE);
+    first.unmount();
+    render(<SignInPage />);
+    await screen.findByLabelText('Email or phone number');
+    expect(screen.queryByText(ACCOUNT_DELETED_NOTICE)).not.toBeInTheDocument();
   });
 
   it('shows a button for each of the four social providers, on the local cloud and on AWS alike', async () => {

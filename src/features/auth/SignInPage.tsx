@@ -1,6 +1,6 @@
 import { useState, type ComponentProps } from 'react';
 import { Authenticator, CheckboxField, useAuthenticator } from '@aws-amplify/ui-react';
-import { BETA_ATTRIBUTE, SIGN_UP_DIAL_CODE, authServices, takePasswordResetNotice } from './auth-services';
+import { BETA_ATTRIBUTE, SIGN_UP_DIAL_CODE, authServices, takeSignInNotice } from './auth-services';
 import { Link } from '../../router';
 import { passwordRules } from './password-rules';
 import { TOTP_ISSUER } from './totp';
@@ -30,13 +30,13 @@ export const formFields = {
   setupTotp: { QR: { totpIssuer: TOTP_ISSUER } },
 };
 
-/** After a successful reset the Authenticator returns to sign-in: say that it worked. */
-function PasswordResetNotice() {
-  const [reset] = useState(takePasswordResetNotice);
-  if (!reset) return null;
+/** After a successful reset, or a deleted account, the Authenticator returns to sign-in: say what happened. */
+function SignInNotice() {
+  const [notice] = useState(takeSignInNotice);
+  if (!notice) return null;
   return (
     <p role="status" className="status status-ok">
-      Your password is changed. Sign in with your new password.
+      {notice}
     </p>
   );
 }
@@ -72,7 +72,7 @@ const components = {
     );
   },
   SignUp: { FormFields: SignUpFields },
-  SignIn: { Header: PasswordResetNotice },
+  SignIn: { Header: SignInNotice },
   ConfirmResetPassword: {
     Header() {
       const { codeDeliveryDetails } = useAuthenticator((context) => [context.codeDeliveryDetails]);

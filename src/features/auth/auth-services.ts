@@ -103,13 +103,21 @@ export function confirmSignUpInput(input: ConfirmSignUpInput): ConfirmSignUpInpu
   return { ...input, options: { ...input.options, clientMetadata: { ...input.options?.clientMetadata, [BIRTHDATE_METADATA_KEY]: birthdate } } };
 }
 
-let passwordJustReset = false;
+export const PASSWORD_RESET_NOTICE = 'Your password is changed. Sign in with your new password.';
+export const ACCOUNT_DELETED_NOTICE = 'Your account and all your files are deleted.';
 
-/** Whether a password reset just succeeded (the sign-in screen says so, once). */
-export function takePasswordResetNotice(): boolean {
-  const was = passwordJustReset;
-  passwordJustReset = false;
-  return was;
+let signInNotice: string | undefined;
+
+/** A sentence for the sign-in screen to show the next time it appears (once): a reset worked, an account is gone. */
+export function noticeOnNextSignIn(message: string | undefined): void {
+  signInNotice = message;
+}
+
+/** The sign-in screen's one-time notice, if any (taken: it is shown once). */
+export function takeSignInNotice(): string | undefined {
+  const notice = signInNotice;
+  signInNotice = undefined;
+  return notice;
 }
 
 /** The Authenticator's services, each showing people plain-words errors. */
@@ -135,7 +143,7 @@ export const authServices = {
     withFriendlyErrors(() => resetPassword({ ...input, username: normalizeUsername(input.username) })),
   handleForgotPasswordSubmit: async (input: ConfirmResetPasswordInput) => {
     await withFriendlyErrors(() => confirmResetPassword({ ...input, username: normalizeUsername(input.username) }));
-    passwordJustReset = true;
+    noticeOnNextSignIn(PASSWORD_RESET_NOTICE);
   },
   handleResendSignUpCode: (input: ResendSignUpCodeInput) => withFriendlyErrors(() => resendSignUpCode(input)),
 };

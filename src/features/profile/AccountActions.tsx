@@ -4,6 +4,7 @@ import { useActionStatus } from '../../components/action-status';
 import { ErrorMessage } from '../../components/Status';
 import { useUser } from '../../hooks/useUser';
 import { friendlyAuthMessage } from '../auth/auth-errors';
+import { ACCOUNT_DELETED_NOTICE, noticeOnNextSignIn } from '../auth/auth-services';
 import { deleteMyFiles } from '../files/delete-my-files';
 
 const DELETE_WORD = 'DELETE';
@@ -38,7 +39,14 @@ export function AccountActions() {
         return;
       }
     }
-    await deleteUser();
+    // Set first: the sign-in screen may appear as soon as the account is gone.
+    noticeOnNextSignIn(ACCOUNT_DELETED_NOTICE);
+    try {
+      await deleteUser();
+    } catch (e) {
+      noticeOnNextSignIn(undefined);
+      throw e;
+    }
   };
 
   return (

@@ -25,6 +25,7 @@ import { ApiError } from '@aws-amplify/core/internals/utils';
 import * as auth from 'aws-amplify/auth';
 import * as storage from 'aws-amplify/storage';
 import { changeOwnBirthdate } from '../../api/vault-api';
+import { ACCOUNT_DELETED_NOTICE, takeSignInNotice } from '../auth/auth-services';
 import ProfilePage from './ProfilePage';
 
 const a = vi.mocked(auth);
@@ -286,6 +287,22 @@ describe('ProfilePage', () => {
     await waitFor(() => expect(a.deleteUser).toHaveBeenCalled());
     expect(removed.sort()).toEqual(Object.values(owned).flat().sort());
     expect(within(account).getByRole('status')).toHaveTextContent('Deleted your 4 files.');
+    // The sign-in screen that follows says so, once.
+    expect(takeSignInNotice()).toBe(ACCOUNT_DELETED_NOTICE);
+    expect(takeSignInNotice()).toBeUndefined();
+  });
+
+  it('leaves no "account deleted" notice when deleting the account fails', async () => {
+    vi.mocked(storage.list).mockResolvedValue({ items: [] } as never);
+    a.deleteUser.mockRejectedValue(Object.assign(new Error('network'), { name: 'NetworkError' }));
+    const user = userEvent.setup();
+    renderWithUser(<ProfilePage />, fakeUser({ identityId: 'x' }));
+    const account = region('Account');
+    await user.type(within(account).getByLabelText('Type DELETE to confirm'), 'DELETE');
+    await user.click(within(account).getByRole('button', { name: 'Delete my account' }));
+    expect(await within(account).findByRole('alert')).toBeInTheDocument();
+    expect(a.deleteUser).toHaveBeenCalled();
+    expect(takeSignInNotice()).toBeUndefined();
   });
 
   it('keeps the account when a file cannot be deleted, and says so', async () => {
