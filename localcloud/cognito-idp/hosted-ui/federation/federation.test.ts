@@ -391,6 +391,8 @@ test("the backend's PreSignUp trigger links a provider's verified email to the n
   const { id } = await tokensFor(s, linked.browser, linked.callback, linked.verifier);
   expect(id.sub).toBe(native.sub);
   expect(id['cognito:username']).toBe(native.username);
+  // Signed in as the native user, not as the provider's: not put in the provider's group.
+  expect(id['cognito:groups']).toBeUndefined();
 
   const other = 'christine.darden@example.com';
   const nativeOther = await nativeUser(other);
