@@ -223,7 +223,7 @@ describe('FilesPage', () => {
     await user.click(within(priv).getByRole('button', { name: 'My files' }));
     expect(await within(priv).findByText('cat.png')).toBeInTheDocument();
     pending.shift()!();
-    await waitFor(() => expect(s.list).toHaveBeenCalledTimes(s.list.mock.calls.length));
+    // Let the late answer land (it resolves on the microtask queue; one macrotask is past it).
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(within(priv).queryByText('plan.pdf')).not.toBeInTheDocument();
     expect(within(priv).getByText('cat.png')).toBeInTheDocument();

@@ -26,7 +26,8 @@ describe('a big folder', () => {
     const page = (from: number, length: number) => Array.from({ length }, (_, i) => ({ path: `${base}${name(from + i)}`, size: 8 }));
     let lastPage!: (value: unknown) => void;
     s.list.mockImplementation(((input: { path: string; options: { pageSize?: number; nextToken?: string; listAll?: boolean } }) => {
-      expect(input.options.listAll).toBeUndefined();
+      // The storage-used count lists everything in the background, whenever it gets to it: not this test's.
+      if (input.options.listAll) return Promise.reject(new Error('not counted in this test'));
       if (!input.options.nextToken) {
         expect(input.options.pageSize).toBe(FIRST_PAGE);
         return Promise.resolve({ items: page(0, FIRST_PAGE), excludedSubpaths: [`${base}docs/`], nextToken: 'page-2' });
@@ -40,7 +41,8 @@ describe('a big folder', () => {
     expect(await within(region).findByRole('cell', { name: name(0) }, { timeout: 5000 })).toBeVisible();
     expect(within(region).getByText(`Loading more… ${FIRST_PAGE} files so far.`)).toBeInTheDocument();
     // The next page is asked for once this one has been shown.
-    await waitFor(() => expect(s.list).toHaveBeenCalledTimes(2), { timeout: 5000 });
+    const listingCalls = () => s.list.mock.calls.filter(([input]) => !(input as { options: { listAll?: boolean } }).options.listAll);
+    await waitFor(() => expect(listingCalls()).toHaveLength(2), { timeout: 5000 });
 
     lastPage({ items: page(FIRST_PAGE, LIST_PAGE), excludedSubpaths: [] });
     expect(await within(region).findByText(`Showing ${PAGE_SIZE} of ${FIRST_PAGE + LIST_PAGE + 1}.`, {}, { timeout: 5000 })).toBeInTheDocument();
