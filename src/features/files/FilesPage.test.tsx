@@ -223,8 +223,8 @@ describe('FilesPage', () => {
     await user.click(within(priv).getByRole('button', { name: 'My files' }));
     expect(await within(priv).findByText('cat.png')).toBeInTheDocument();
     pending.shift()!();
-    // Let the late answer land (it resolves on the microtask queue; one macrotask is past it).
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Let the late answer land and React render what it would (one macrotask is past its promise's microtasks).
+    await act(() => new Promise((resolve) => setTimeout(resolve, 0)));
     expect(within(priv).queryByText('plan.pdf')).not.toBeInTheDocument();
     expect(within(priv).getByText('cat.png')).toBeInTheDocument();
   });
