@@ -103,13 +103,18 @@ const ATTRIBUTE_WORDS: Record<string, string> = {
 
 /** A provider as people know it (`SignInWithApple` → Apple); an unknown name as it is. */
 export function providerInWords(cognitoName: string): string {
-  return Object.entries(PROVIDER_NAMES).find(([key]) => key.toLowerCase() === cognitoName.toLowerCase())?.[1] ?? cognitoName;
+  return knownProviderInWords(cognitoName) ?? cognitoName;
 }
 
 /** The provider, as people know it, that a federated user's username names (`Google_…`, `signinwithapple_…`), if any. */
 export function providerOfFederatedUsername(username: string): string | undefined {
   const prefix = /^([A-Za-z]+)_/.exec(username)?.[1];
-  return prefix === undefined ? undefined : Object.entries(PROVIDER_NAMES).find(([key]) => key.toLowerCase() === prefix.toLowerCase())?.[1];
+  return prefix === undefined ? undefined : knownProviderInWords(prefix);
+}
+
+/** One of our providers by Cognito's name, in any case (usernames may be lower-cased), as people know it. */
+function knownProviderInWords(cognitoName: string): string | undefined {
+  return Object.entries(PROVIDER_NAMES).find(([key]) => key.toLowerCase() === cognitoName.toLowerCase())?.[1];
 }
 
 function listInWords(items: string[]): string {
